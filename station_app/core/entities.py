@@ -1,0 +1,326 @@
+"""The record types of a station, declared once.
+
+Each entity lists its fields with Chinese labels and rules. The store derives its writes and the
+outbox payload from these declarations, the sync layer ships any entity declared here without
+protocol code of its own, and the UI takes labels and choices from here. The table columns are
+created by the numbered migrations in `db/`; a test checks that both agree.
+
+Every record also carries the system fields in `SYSTEM_FIELDS`, filled in by the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from station_app.core.fields import (
+    BOOL,
+    CHOICE,
+    DATE,
+    DATETIME,
+    DIVISION_CODE,
+    ID_NUMBER,
+    INT,
+    JSON,
+    LONG_TEXT,
+    MONEY,
+    MULTI,
+    PHONE,
+    REF,
+    Field,
+)
+from station_app.core.regions import TOWNSHIP_CODE_LEN, VILLAGE_CODE_LEN
+
+SYSTEM_FIELDS = ("id", "station_id", "rev", "created_at", "updated_at", "created_by", "updated_by", "deleted")
+
+GENDERS = (("M", "男"), ("F", "女"))
+RISK_LEVELS = (("low", "低"), ("medium", "中"), ("high", "高"))
+RECORD_STATUS = (("active", "在册"), ("exited", "已退出"))
+RELATIONS = (
+    ("head", "户主"),
+    ("spouse", "配偶"),
+    ("child", "子女"),
+    ("grandchild", "孙子女"),
+    ("parent", "父母"),
+    ("grandparent", "祖父母"),
+    ("sibling", "兄弟姐妹"),
+    ("other", "其他"),
+)
+HEALTH = (("good", "健康"), ("chronic", "慢性病"), ("serious", "重病"), ("disabled", "残疾"))
+CHILD_CATEGORIES = (("left_behind", "农村留守儿童"), ("in_difficulty", "困境儿童"))
+CHILD_SUBTYPES = (
+    ("unsupported", "事实无人抚养"),
+    ("ill_disabled", "重病重残"),
+    ("poor", "贫困"),
+    ("other", "其他"),
+)
+PARENTS_SITUATION = (
+    ("both_away", "父母均外出务工"),
+    ("father_away", "父亲外出、母亲无监护能力"),
+    ("mother_away", "母亲外出、父亲无监护能力"),
+    ("other", "其他"),
+)
+GUARDIAN_ABILITY = (("good", "好"), ("average", "一般"), ("poor", "差"))
+ELDER_CATEGORIES = (
+    ("alone", "独居"),
+    ("empty_nest", "空巢"),
+    ("left_behind", "留守"),
+    ("disabled", "失能/半失能"),
+    ("severe_disabled", "重残"),
+    ("family_planning", "计划生育特殊家庭"),
+)
+ABILITY_LEVELS = (("self_care", "能自理"), ("partial", "半失能"), ("dependent", "失能"))
+BENEFITS = (("dibao", "低保"), ("tekun", "特困"), ("gaoling", "高龄津贴"), ("huli", "护理补贴"))
+PROGRAMS = (("child", "留守儿童"), ("elder", "老年人探访"))
+VISIT_METHODS = (("home", "入户"), ("phone", "电话"), ("school", "学校"), ("other", "其他"))
+REPORT_URGENCY = (("normal", "一般"), ("urgent", "紧急"), ("critical", "危急"))
+REPORT_STAGES = (
+    ("reported", "强制报告"),
+    ("response", "应急处置"),
+    ("assessment", "评估帮扶"),
+    ("intervention", "监护干预"),
+    ("closed", "结案"),
+)
+RELIEF_TYPES = (("emergency", "急难型"), ("expenditure", "支出型"))
+RELIEF_STATUS = (
+    ("applied", "已受理"),
+    ("verifying", "调查核实"),
+    ("conference", "个案会商"),
+    ("review", "乡镇审核"),
+    ("county", "报县审批"),
+    ("approved", "已审批"),
+    ("paid", "已发放"),
+    ("closed", "已结案"),
+    ("rejected", "不予救助"),
+    ("withdrawn", "已撤回"),
+)
+AUTHORITY = (("township", "乡镇"), ("county", "县级"))
+FUND_ENTRY_KINDS = (
+    ("topup", "拨入"),
+    ("advance", "先行救助支出"),
+    ("repayment", "归还"),
+    ("adjust_in", "调增"),
+    ("adjust_out", "调减"),
+)
+# Which way each kind moves the reserve-fund balance; amounts themselves are always positive.
+FUND_OUTFLOWS = frozenset({"advance", "adjust_out"})
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    label: str
+    fields: tuple[Field, ...]
+    # Ledger entries are never edited or deleted: a correction is a new entry.
+    append_only: bool = False
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.name} has no field {name}")
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return SYSTEM_FIELDS + self.field_names
+
+
+def _e(name: str, label: str, *fields: Field, append_only: bool = False) -> Entity:
+    return Entity(name, label, fields, append_only)
+
+
+STATION = _e(
+    "station",
+    "社工站",
+    Field("name", "社工站名称", required=True),
+    Field("township", "乡镇（街道）", required=True),
+    Field("county", "县（区）", required=True),
+    Field("admin_code", "乡镇区划代码", DIVISION_CODE, required=True, code_length=TOWNSHIP_CODE_LEN),
+    Field("phone", "联系电话", PHONE),
+    Field("address", "地址"),
+)
+
+VILLAGE = _e(
+    "village",
+    "村（社区）",
+    Field("code", "村级区划代码", DIVISION_CODE, required=True, code_length=VILLAGE_CODE_LEN),
+    Field("name", "村（社区）名称", required=True),
+)
+
+HOUSEHOLD = _e(
+    "household",
+    "家庭",
+    Field("village_id", "所属村（社区）", REF, required=True, ref="village"),
+    Field("head_name", "户主姓名", required=True),
+    Field("address", "住址"),
+    Field("phone", "联系电话", PHONE),
+    Field("notes", "备注", LONG_TEXT),
+)
+
+PERSON = _e(
+    "person",
+    "人员",
+    Field("name", "姓名", required=True, max_length=30),
+    Field("id_number", "身份证号", ID_NUMBER),
+    Field("gender", "性别", CHOICE, required=True, choices=GENDERS),
+    Field("birth_date", "出生日期", DATE, required=True, past_only=True),
+    Field("ethnicity", "民族", max_length=20),
+    Field("phone", "联系电话", PHONE),
+    Field("village_id", "所属村（社区）", REF, ref="village"),
+    Field("household_id", "所属家庭", REF, ref="household"),
+    Field("relation_to_head", "与户主关系", CHOICE, choices=RELATIONS),
+    Field("address", "现住址"),
+    Field("health", "健康状况", CHOICE, choices=HEALTH),
+    Field("disability", "残疾类别及等级", max_length=60),
+    Field("notes", "备注", LONG_TEXT),
+)
+
+CHILD_PROFILE = _e(
+    "child_profile",
+    "留守儿童档案",
+    Field("person_id", "儿童", REF, required=True, ref="person"),
+    Field("category", "儿童类别", CHOICE, required=True, choices=CHILD_CATEGORIES),
+    Field("sub_type", "困境类型", CHOICE, choices=CHILD_SUBTYPES),
+    Field("school", "就读学校"),
+    Field("grade", "年级", max_length=20),
+    Field("boarding", "是否寄宿", BOOL),
+    Field("parents_situation", "父母情况", CHOICE, choices=PARENTS_SITUATION),
+    Field("father_whereabouts", "父亲务工地"),
+    Field("father_phone", "父亲电话", PHONE),
+    Field("mother_whereabouts", "母亲务工地"),
+    Field("mother_phone", "母亲电话", PHONE),
+    Field("guardian_person_id", "监护人", REF, ref="person"),
+    Field("guardian_name", "监护人姓名", max_length=30),
+    Field("guardian_relation", "与儿童关系", max_length=20),
+    Field("guardian_phone", "监护人电话", PHONE),
+    Field("guardian_ability", "监护能力", CHOICE, choices=GUARDIAN_ABILITY),
+    Field("caregiver_person_id", "受委托照护人", REF, ref="person"),
+    Field("caregiver_name", "受委托照护人姓名", max_length=30),
+    Field("caregiver_relation", "与儿童关系（照护人）", max_length=20),
+    Field("caregiver_phone", "照护人电话", PHONE),
+    Field("risk_level", "风险等级", CHOICE, choices=RISK_LEVELS),
+    Field("risk_reason", "风险原因", LONG_TEXT),
+    Field("status", "状态", CHOICE, required=True, choices=RECORD_STATUS),
+    Field("exit_reason", "退出原因"),
+    Field("notes", "备注", LONG_TEXT),
+)
+
+AGREEMENT = _e(
+    "agreement",
+    "委托照护协议",
+    Field("child_profile_id", "儿童档案", REF, required=True, ref="child_profile"),
+    Field("guardian_name", "委托方（监护人）", required=True, max_length=30),
+    Field("caregiver_name", "受托方（照护人）", required=True, max_length=30),
+    Field("signed_date", "签订日期", DATE, past_only=True),
+    Field("expiry_date", "到期日期", DATE),
+    Field("notes", "备注", LONG_TEXT),
+)
+
+CHILD_REPORT = _e(
+    "child_report",
+    "强制报告",
+    Field("person_id", "儿童", REF, required=True, ref="person"),
+    Field("source", "报告来源", required=True),
+    Field("reported_at", "报告时间", DATETIME, required=True),
+    Field("urgency", "紧急程度", CHOICE, required=True, choices=REPORT_URGENCY),
+    Field("description", "情况描述", LONG_TEXT, required=True),
+    Field("stage", "当前环节", CHOICE, required=True, choices=REPORT_STAGES),
+    Field("notes", "备注", LONG_TEXT),
+)
+
+ELDER_PROFILE = _e(
+    "elder_profile",
+    "特殊困难老年人档案",
+    Field("person_id", "老年人", REF, required=True, ref="person"),
+    Field("categories", "老年人类别", MULTI, required=True, choices=ELDER_CATEGORIES),
+    Field("living_arrangement", "居住情况"),
+    Field("ability_level", "自理能力", CHOICE, choices=ABILITY_LEVELS),
+    Field("contacts", "紧急联系人", JSON),
+    Field("benefits", "享受待遇", MULTI, choices=BENEFITS),
+    Field("risk_level", "风险等级", CHOICE, choices=RISK_LEVELS),
+    Field("risk_reason", "风险原因", LONG_TEXT),
+    Field("status", "状态", CHOICE, required=True, choices=RECORD_STATUS),
+    Field("notes", "备注", LONG_TEXT),
+)
+
+VISIT = _e(
+    "visit",
+    "走访/探访记录",
+    Field("program", "项目", CHOICE, required=True, choices=PROGRAMS),
+    Field("person_id", "走访对象", REF, required=True, ref="person"),
+    Field("visit_date", "走访日期", DATE, required=True, past_only=True),
+    Field("visitor", "走访人", required=True, max_length=30),
+    Field("method", "走访方式", CHOICE, required=True, choices=VISIT_METHODS),
+    Field("seen_in_person", "是否见到本人", BOOL),
+    Field("findings", "走访情况", LONG_TEXT),
+    Field("risks", "发现的风险", LONG_TEXT),
+    Field("follow_up", "跟进措施", LONG_TEXT),
+    Field("next_due", "下次走访日期", DATE),
+)
+
+RELIEF_CASE = _e(
+    "relief_case",
+    "临时救助案件",
+    Field("person_id", "申请人", REF, required=True, ref="person"),
+    Field("household_id", "家庭", REF, ref="household"),
+    Field("case_type", "救助类型", CHOICE, required=True, choices=RELIEF_TYPES),
+    Field("tier", "困难程度档次", INT),
+    Field("household_size", "家庭人口", INT),
+    Field("reason", "申请事由", LONG_TEXT, required=True),
+    Field("amount_suggested", "建议金额（元）", MONEY),
+    Field("amount_proposed", "拟救助金额（元）", MONEY),
+    Field("amount_approved", "批准金额（元）", MONEY),
+    Field("status", "办理状态", CHOICE, required=True, choices=RELIEF_STATUS),
+    Field("authority", "审批权限", CHOICE, choices=AUTHORITY),
+    Field("is_advance", "先行救助", BOOL),
+    Field("applied_on", "申请日期", DATE, required=True, past_only=True),
+    Field("notes", "备注", LONG_TEXT),
+)
+
+RESERVE_FUND_ENTRY = _e(
+    "reserve_fund_entry",
+    "备用金台账",
+    Field("kind", "类型", CHOICE, required=True, choices=FUND_ENTRY_KINDS),
+    Field("amount", "金额（元）", MONEY, required=True),
+    Field("relief_case_id", "关联案件", REF, ref="relief_case"),
+    Field("reason", "事由", required=True),
+    Field("entry_date", "日期", DATE, required=True, past_only=True),
+    append_only=True,
+)
+
+ENTITIES: dict[str, Entity] = {
+    e.name: e
+    for e in (
+        STATION,
+        VILLAGE,
+        HOUSEHOLD,
+        PERSON,
+        CHILD_PROFILE,
+        AGREEMENT,
+        CHILD_REPORT,
+        ELDER_PROFILE,
+        VISIT,
+        RELIEF_CASE,
+        RESERVE_FUND_ENTRY,
+    )
+}
+
+# Records that concern a person, for the household view: (entity, field pointing at the person).
+PERSON_LINKS: tuple[tuple[str, str], ...] = (
+    ("child_profile", "person_id"),
+    ("elder_profile", "person_id"),
+    ("child_report", "person_id"),
+    ("visit", "person_id"),
+    ("relief_case", "person_id"),
+)
+
+
+def entity(name: str) -> Entity:
+    try:
+        return ENTITIES[name]
+    except KeyError:
+        raise KeyError(f"unknown entity {name!r}") from None
+

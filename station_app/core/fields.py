@@ -1,0 +1,192 @@
+"""Field declarations and the forgiving parsers that turn what a person typed into stored values.
+
+A field is declared once (name, Chinese label, kind, rules) and that one declaration drives
+validation, the stored form of the value, and the labels the UI and printed forms show.
+Each parser returns the stored value or raises `FieldError` with a Chinese message that is shown
+at the field, so it says what is expected rather than what went wrong inside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from station_app.core import regions
+from station_app.core.text import clean
+
+TEXT = "text"
+LONG_TEXT = "long_text"
+INT = "int"
+MONEY = "money"  # stored as integer fen, so sums are exact
+DATE = "date"  # stored as "YYYY-MM-DD"
+DATETIME = "datetime"  # stored as UTC ISO 8601
+BOOL = "bool"  # stored as 0/1
+CHOICE = "choice"
+MULTI = "multi"  # several choices, stored as a JSON list
+JSON = "json"  # structured value (contacts, …), stored as JSON
+REF = "ref"  # id of another record
+PHONE = "phone"
+ID_NUMBER = "id_number"
+DIVISION_CODE = "division_code"
+
+JSON_KINDS = frozenset({MULTI, JSON})
+
+
+class FieldError(ValueError):
+    """A value that cannot be stored; the message (Chinese) is shown at the field."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = TEXT
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+    ref: str | None = None
+    max_length: int = 200
+    past_only: bool = False
+    code_length: int = 0
+    derived: bool = False  # filled in by the store, never typed
+
+    def choice_label(self, code: str | None) -> str:
+        return dict(self.choices).get(code or "", code or "")
+
+    @property
+    def choice_codes(self) -> frozenset[str]:
+        return frozenset(code for code, _ in self.choices)
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+_MONEY = re.compile(r"^[¥￥]?\s*([\d,]+(\.\d{1,2})?)\s*元?$")
+
+
+def parse_date(raw: str) -> dt.date:
+    text = clean(raw).replace(" ", "")
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                raise FieldError("这一天不存在，请检查月和日") from None
+    raise FieldError("日期格式应为 2024-03-05")
+
+
+def _parse_money(raw: Any) -> int:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    m = _MONEY.match(clean(str(raw)).replace(" ", ""))
+    if not m:
+        raise FieldError("金额应为数字，最多两位小数，例如 1200 或 350.50")
+    try:
+        return int(Decimal(m[1].replace(",", "")) * 100)
+    except InvalidOperation:
+        raise FieldError("金额应为数字，最多两位小数，例如 1200 或 350.50") from None
+
+
+def format_money(fen: int | None) -> str:
+    """1234550 -> '12,345.50' (yuan)."""
+    if fen is None:
+        return ""
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), 100)
+    return f"{sign}{yuan:,}.{cents:02d}"
+
+
+def _parse_bool(raw: Any) -> int:
+    if isinstance(raw, bool | int):
+        return int(bool(raw))
+    text = clean(str(raw)).lower()
+    if text in ("1", "是", "有", "true", "yes", "y", "√"):
+        return 1
+    if text in ("0", "否", "无", "false", "no", "n", "×", ""):
+        return 0
+    raise FieldError("请选择“是”或“否”")
+
+
+def _parse_choice(f: Field, raw: Any) -> str:
+    text = clean(str(raw))
+    if text in f.choice_codes:
+        return text
+    by_label = {label: code for code, label in f.choices}
+    if text in by_label:
+        return by_label[text]
+    raise FieldError("请从列表中选择：" + "、".join(label for _, label in f.choices))
+
+
+def _parse_multi(f: Field, raw: Any) -> list[str]:
+    if isinstance(raw, str):
+        text = clean(raw)
+        raw = json.loads(text) if text.startswith("[") else re.split(r"[,，、;；\s]+", text)
+    return [_parse_choice(f, item) for item in raw if clean(str(item))]
+
+
+def parse_value(f: Field, raw: Any, ctx: ParseContext) -> Any:
+    """The stored value for `raw`, None for an empty optional value; FieldError otherwise."""
+    if raw is None or (isinstance(raw, str) and not clean(raw)) or (f.kind in JSON_KINDS and raw in ([], {})):
+        if f.required:
+            raise FieldError(f"请填写{f.label}")
+        return [] if f.kind == MULTI else None
+    kind = f.kind
+    if kind in (TEXT, LONG_TEXT):
+        text = clean(raw) if kind == TEXT else str(raw).strip()
+        limit = f.max_length if kind == TEXT else 10 * f.max_length
+        if len(text) > limit:
+            raise FieldError(f"{f.label}最多{limit}个字")
+        return text
+    if kind == INT:
+        try:
+            return int(clean(str(raw)))
+        except ValueError:
+            raise FieldError(f"{f.label}应为整数") from None
+    if kind == MONEY:
+        return _parse_money(raw)
+    if kind == DATE:
+        value = raw if isinstance(raw, dt.date) else parse_date(str(raw))
+        if f.past_only and value > ctx.today:
+            raise FieldError(f"{f.label}不能晚于今天")
+        if value.year < 1890:
+            raise FieldError(f"{f.label}年份不合理")
+        return value.isoformat()
+    if kind == DATETIME:
+        return str(raw)
+    if kind == BOOL:
+        return _parse_bool(raw)
+    if kind == CHOICE:
+        return _parse_choice(f, raw)
+    if kind == MULTI:
+        return _parse_multi(f, raw)
+    if kind == JSON:
+        return raw if not isinstance(raw, str) else json.loads(raw)
+    if kind == REF:
+        return str(raw)
+    if kind == PHONE:
+        phone = clean(str(raw)).replace(" ", "").replace("－", "-")
+        if not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
+            raise FieldError("电话号码格式不正确：应为11位手机号或带区号的固定电话（如 024-12345678）")
+        return phone
+    if kind == ID_NUMBER:
+        # The full GB 11643 check lives in entity rules, which also cross-check gender and birth.
+        return clean(str(raw)).replace(" ", "").upper()
+    if kind == DIVISION_CODE:
+        code = clean(str(raw)).replace(" ", "")
+        reason = regions.check_code(code, f.code_length)
+        if reason:
+            raise FieldError(f"{f.label}{reason}")
+        return code
+    raise AssertionError(f"unknown field kind {kind}")

@@ -1,0 +1,39 @@
+"""Roles and what each may do. The store enforces these; the UI only mirrors them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HEAD = "head"
+WORKER = "worker"
+VIEWER = "viewer"
+
+ROLES = ((HEAD, "站长"), (WORKER, "社工"), (VIEWER, "只读查看"))
+ROLE_LABELS = dict(ROLES)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is doing something: every write and audit entry names one."""
+
+    user_id: str
+    username: str
+    display_name: str
+    role: str
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in (HEAD, WORKER)
+
+    @property
+    def can_manage_users(self) -> bool:
+        return self.role == HEAD
+
+    @property
+    def can_see_full_id(self) -> bool:
+        # Viewers (e.g. a visiting inspector) work from masked numbers only.
+        return self.role in (HEAD, WORKER)
+
+
+# The actor for work the program does on its own behalf (first-run set-up, migrations).
+SYSTEM = Actor(user_id="system", username="system", display_name="系统", role=HEAD)

@@ -1,0 +1,103 @@
+"""Validate a whole record: every field parsed, then the rules that tie fields together.
+
+`validate` returns the values as they will be stored, or raises `ValidationError` with a Chinese
+message for every field that is wrong, all at once, so a person fixes a form in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from station_app.core import idnumber
+from station_app.core.entities import GENDERS, Entity, entity
+from station_app.core.errors import ValidationError
+from station_app.core.fields import FieldError, ParseContext, parse_value
+
+Rule = Callable[[dict[str, Any], dict[str, str], ParseContext], None]
+
+
+def validate(entity_name: str, data: Mapping[str, Any], today: dt.date | None = None) -> dict[str, Any]:
+    """Stored values for every declared field of `entity_name`; ValidationError otherwise.
+
+    Keys of `data` that are not declared fields are ignored (system fields are the store's).
+    """
+    spec: Entity = entity(entity_name)
+    ctx = ParseContext(today or dt.date.today())
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f in spec.fields:
+        try:
+            values[f.name] = parse_value(f, data.get(f.name), ctx)
+        except FieldError as exc:
+            errors[f.name] = str(exc)
+    for rule in _RULES.get(entity_name, ()):
+        rule(values, errors, ctx)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _person_id_number(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+    """Check the ID number and fill in, or cross-check, the gender and birth date it encodes."""
+    number = values.get("id_number")
+    if not number or "id_number" in errors:
+        return
+    try:
+        info = idnumber.parse(number, ctx.today)
+    except idnumber.InvalidIdNumber as exc:
+        errors["id_number"] = str(exc)
+        return
+    values["id_number"] = info.number
+    gender_label = dict(GENDERS)[info.gender]
+    if "gender" in errors and not values.get("gender"):
+        errors.pop("gender")
+        values["gender"] = info.gender
+    elif values.get("gender") and values["gender"] != info.gender:
+        errors["gender"] = f"性别与身份证号不一致（身份证号显示为{gender_label}）"
+    birth = info.birth_date.isoformat()
+    if "birth_date" in errors and not values.get("birth_date"):
+        errors.pop("birth_date")
+        values["birth_date"] = birth
+    elif values.get("birth_date") and values["birth_date"] != birth:
+        errors["birth_date"] = f"出生日期与身份证号不一致（身份证号显示为{birth}）"
+
+
+def _date_order(first: str, second: str, message: str) -> Rule:
+    def rule(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+        a, b = values.get(first), values.get(second)
+        if a and b and b < a and second not in errors:
+            errors[second] = message
+
+    return rule
+
+
+def _positive(name: str, message: str) -> Rule:
+    def rule(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+        if values.get(name) is not None and values[name] <= 0 and name not in errors:
+            errors[name] = message
+
+    return rule
+
+
+def _exit_reason(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+    if values.get("status") == "exited" and not values.get("exit_reason"):
+        errors["exit_reason"] = "退出在册名单时请写明原因"
+
+
+def _household_size(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+    size = values.get("household_size")
+    if size is not None and not 1 <= size <= 30 and "household_size" not in errors:
+        errors["household_size"] = "家庭人口应在1到30之间"
+
+
+_RULES: dict[str, tuple[Rule, ...]] = {
+    "person": (_person_id_number,),
+    "child_profile": (_exit_reason,),
+    "elder_profile": (_exit_reason,),
+    "agreement": (_date_order("signed_date", "expiry_date", "到期日期不能早于签订日期"),),
+    "visit": (_date_order("visit_date", "next_due", "下次走访日期不能早于本次走访日期"),),
+    "relief_case": (_household_size,),
+    "reserve_fund_entry": (_positive("amount", "金额应大于0；冲正请选择相应类型"),),
+}

@@ -1,0 +1,4 @@
+"""SQLite storage through sqlite-utils: migrations, the one write path, outbox and audit log.
+
+No code outside this package writes SQL.
+"""

@@ -1,0 +1,73 @@
+"""Appending to and verifying the hash-chained audit log (chain rules in core.audit)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from station_app.core import audit
+from station_app.core.ids import now_iso
+from station_app.core.roles import Actor
+
+
+@dataclass(frozen=True)
+class Event:
+    action: str
+    entity: str | None = None
+    record_id: str | None = None
+    change_id: str | None = None
+    changes: Mapping[str, Any] | None = None
+
+
+def append(conn: sqlite3.Connection, actor: Actor, events: Iterable[Event]) -> None:
+    """Append events in order; call inside the transaction that makes the change they describe."""
+    last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last[0], last[1]) if last else (0, audit.GENESIS)
+    at = now_iso()
+    rows = []
+    for event in events:
+        seq += 1
+        entry = {
+            "seq": seq,
+            "at": at,
+            "user_id": actor.user_id,
+            "username": actor.username,
+            "action": event.action,
+            "entity": event.entity,
+            "record_id": event.record_id,
+            "change_id": event.change_id,
+            "changes": audit.canonical(event.changes) if event.changes is not None else None,
+        }
+        digest = audit.entry_hash(prev, entry)
+        rows.append((*entry.values(), prev, digest))
+        prev = digest
+    conn.executemany(
+        "INSERT INTO audit_log (seq, at, user_id, username, action, entity, record_id, change_id, changes,"
+        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def first_broken(conn: sqlite3.Connection) -> int | None:
+    """The seq of the first row that does not fit the chain, or None if the log is intact."""
+    cursor = conn.execute(
+        "SELECT seq, at, user_id, username, action, entity, record_id, change_id, changes, prev_hash, hash"
+        " FROM audit_log ORDER BY seq"
+    )
+    names = [d[0] for d in cursor.description]
+    return audit.first_broken(dict(zip(names, row)) for row in cursor)
+
+
+def history(conn: sqlite3.Connection, entity: str, record_id: str) -> list[dict[str, Any]]:
+    """What happened to one record, oldest first, with `changes` decoded."""
+    cursor = conn.execute(
+        "SELECT seq, at, username, action, changes FROM audit_log WHERE entity = ? AND record_id = ? ORDER BY seq",
+        (entity, record_id),
+    )
+    return [
+        {"seq": s, "at": at, "username": u, "action": a, "changes": json.loads(c) if c else {}}
+        for s, at, u, a, c in cursor
+    ]

@@ -1,0 +1,257 @@
+"""The one write path: record, outbox row and audit row in a single transaction.
+
+Every change to a synced record goes through `RecordStore`. Within one transaction it checks the
+actor's role, validates the record (core.validation), checks references and the rules that need
+the database (one person per ID number, the reserve fund never below zero), writes the row, appends
+the change to the outbox exactly as the sync contract describes it, and appends a hash-chained audit
+entry naming who changed which fields from what to what. If anything fails, none of it is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from station_app.core import audit
+from station_app.core.entities import FUND_OUTFLOWS, Entity, entity
+from station_app.core.errors import (
+    DuplicatePersonError,
+    NotFound,
+    PermissionDenied,
+    StaleRecordError,
+    ValidationError,
+)
+from station_app.core.fields import JSON_KINDS, REF, format_money
+from station_app.core.ids import new_id, now_iso
+from station_app.core.roles import Actor
+from station_app.core.search import sort_key
+from station_app.core.validation import validate
+from station_app.store import audit_log, search_index
+from station_app.store.database import StationDatabase
+
+UPSERT = "upsert"
+DELETE = "delete"
+
+
+def decode(spec: Entity, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored row as Python values (JSON columns parsed), system fields included."""
+    record = {name: row[name] for name in spec.columns}
+    for f in spec.fields:
+        if f.kind in JSON_KINDS and isinstance(record[f.name], str):
+            record[f.name] = json.loads(record[f.name])
+    return record
+
+
+def _encode(spec: Entity, record: Mapping[str, Any]) -> list[Any]:
+    kinds = {f.name: f.kind for f in spec.fields}
+    return [
+        json.dumps(record[c], ensure_ascii=False) if kinds.get(c) in JSON_KINDS and record[c] is not None else record[c]
+        for c in spec.columns
+    ]
+
+
+class RecordStore:
+    """Reads and writes records as `actor`. Not thread-safe: one per connection."""
+
+    def __init__(self, database: StationDatabase, actor: Actor, today: dt.date | None = None) -> None:
+        self.database = database
+        self.actor = actor
+        self._today = today
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.database.conn
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def get(self, entity_name: str, record_id: str, *, include_deleted: bool = False) -> dict[str, Any]:
+        spec = entity(entity_name)
+        rows = self.database.query(f"SELECT * FROM {spec.name} WHERE id = ?", [record_id])
+        if not rows or (rows[0]["deleted"] and not include_deleted):
+            raise NotFound(f"找不到这条{spec.label}记录（可能已被删除）")
+        return decode(spec, rows[0])
+
+    def history(self, entity_name: str, record_id: str) -> list[dict[str, Any]]:
+        return audit_log.history(self.conn, entity_name, record_id)
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def create(self, entity_name: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        return self.create_many(entity_name, [data])[0]
+
+    def create_many(self, entity_name: str, items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Create records in one transaction: all of them, or (on any error) none."""
+        spec = entity(entity_name)
+        self._require_write()
+        now = now_iso()
+        records = []
+        for data in items:
+            values = validate(spec.name, data, self._today)
+            record_id = data.get("id") or new_id()
+            station_id = record_id if spec.name == "station" else self._station_id()
+            records.append(
+                {"id": record_id, "station_id": station_id, "rev": 1, "created_at": now, "updated_at": now,
+                 "created_by": self.actor.username, "updated_by": self.actor.username, "deleted": 0, **values}
+            )
+        with self.database.transaction() as conn:
+            self._check(conn, spec, records, previous=None)
+            placeholders = ", ".join("?" * len(spec.columns))
+            conn.executemany(
+                f"INSERT INTO {spec.name} ({', '.join(spec.columns)}) VALUES ({placeholders})",
+                [_encode(spec, r) for r in records],
+            )
+            self._after_write(conn, spec, records, created=True)
+            self._log(conn, spec, [(None, r, UPSERT, 0) for r in records])
+        if spec.name == "station":
+            self.database.forget_station_id()
+        return records
+
+    def update(self, entity_name: str, record_id: str, changes: Mapping[str, Any], base_rev: int) -> dict[str, Any]:
+        """Apply `changes` to the record as it was at `base_rev`; a no-op if nothing differs."""
+        spec = entity(entity_name)
+        self._require_write()
+        self._refuse_if_append_only(spec)
+        with self.database.transaction() as conn:
+            before = self._current(spec, record_id, base_rev)
+            values = validate(spec.name, {**before, **changes}, self._today)
+            if all(before[k] == v for k, v in values.items()):
+                return before
+            after = {**before, **values, "rev": before["rev"] + 1, "updated_at": now_iso(),
+                     "updated_by": self.actor.username}
+            self._check(conn, spec, [after], previous=before)
+            self._write_over(conn, spec, after, base_rev)
+            self._after_write(conn, spec, [after], created=False)
+            self._log(conn, spec, [(before, after, UPSERT, base_rev)])
+        return after
+
+    def delete(self, entity_name: str, record_id: str, base_rev: int) -> dict[str, Any]:
+        """Tombstone the record: it stays, marked deleted, so the deletion itself can sync."""
+        spec = entity(entity_name)
+        self._require_write()
+        self._refuse_if_append_only(spec)
+        with self.database.transaction() as conn:
+            before = self._current(spec, record_id, base_rev)
+            after = {**before, "deleted": 1, "rev": before["rev"] + 1, "updated_at": now_iso(),
+                     "updated_by": self.actor.username}
+            self._write_over(conn, spec, after, base_rev)
+            if spec.name == "person":
+                search_index.drop_keys(conn, record_id)
+            self._log(conn, spec, [(before, after, DELETE, base_rev)])
+        return after
+
+    # -- the pieces of a write -------------------------------------------------------------
+
+    def _require_write(self) -> None:
+        if not self.actor.can_write:
+            raise PermissionDenied("您的账号是只读权限，不能新增或修改数据。如需修改，请联系站长。")
+
+    @staticmethod
+    def _refuse_if_append_only(spec: Entity) -> None:
+        if spec.append_only:
+            raise PermissionDenied(f"{spec.label}只能新增，不能修改或删除；如有错误请登记一笔更正。")
+
+    def _station_id(self) -> str:
+        station_id = self.database.station_id
+        if station_id is None:
+            raise PermissionDenied("尚未完成社工站初始设置，不能登记数据。")
+        return station_id
+
+    def _current(self, spec: Entity, record_id: str, base_rev: int) -> dict[str, Any]:
+        before = self.get(spec.name, record_id)
+        if before["rev"] != base_rev:
+            raise StaleRecordError(
+                f"这条{spec.label}记录在您打开后已被修改（{before['updated_by']}，{before['updated_at'][:16].replace('T', ' ')}）。"
+                "请关闭后重新打开，再做修改，以免覆盖别人的工作。"
+            )
+        return before
+
+    def _write_over(self, conn: sqlite3.Connection, spec: Entity, after: dict[str, Any], base_rev: int) -> None:
+        cols = spec.columns[1:]
+        encoded = _encode(spec, after)[1:]
+        cursor = conn.execute(
+            f"UPDATE {spec.name} SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ? AND rev = ?",
+            [*encoded, after["id"], base_rev],
+        )
+        if cursor.rowcount != 1:  # someone else's write slipped in since we read: never overwrite it
+            raise StaleRecordError(f"这条{spec.label}记录刚被修改，请重新打开后再改。")
+
+    def _check(self, conn: sqlite3.Connection, spec: Entity, records: list[dict[str, Any]], previous: dict[str, Any] | None) -> None:
+        """Rules that need the database; raise before anything is written."""
+        errors: dict[str, str] = {}
+        for f in spec.fields:
+            if f.kind != REF or f.ref is None:
+                continue
+            wanted = {r[f.name] for r in records if r[f.name] and (previous is None or previous[f.name] != r[f.name])}
+            for ref_id in wanted:
+                if not conn.execute(f"SELECT 1 FROM {f.ref} WHERE id = ? AND deleted = 0", (ref_id,)).fetchone():
+                    errors[f.name] = f"{f.label}不存在或已被删除，请重新选择"
+        if errors:
+            raise ValidationError(errors)
+        if spec.name == "person":
+            _check_unique_id_numbers(conn, records)
+        elif spec.name == "reserve_fund_entry":
+            _check_fund_balance(conn, records)
+
+    def _after_write(self, conn: sqlite3.Connection, spec: Entity, records: list[dict[str, Any]], created: bool) -> None:
+        if spec.name != "person":
+            return
+        conn.executemany("UPDATE person SET sort_name = ? WHERE id = ?", [(sort_key(r["name"]), r["id"]) for r in records])
+        search_index.replace_keys(conn, [(r["id"], r["name"], r["id_number"]) for r in records], fresh=created)
+
+    def _log(self, conn: sqlite3.Connection, spec: Entity,
+             changes: list[tuple[dict[str, Any] | None, dict[str, Any], str, int]]) -> None:
+        """Outbox rows (the change as the server will receive it) and matching audit entries."""
+        now = now_iso()
+        outbox, events = [], []
+        for before, after, op, base_rev in changes:
+            change_id = new_id()
+            outbox.append((change_id, spec.name, after["id"], op, base_rev, after["rev"],
+                           json.dumps(after, ensure_ascii=False), now))
+            action = "delete" if op == DELETE else "create" if before is None else "update"
+            fields = ("deleted",) if op == DELETE else spec.field_names
+            events.append(audit_log.Event(action, spec.name, after["id"], change_id,
+                                          audit.field_changes(before, after, fields)))
+        conn.executemany(
+            "INSERT INTO outbox (change_id, entity, record_id, op, base_rev, rev, payload, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            outbox,
+        )
+        audit_log.append(conn, self.actor, events)
+
+
+def _check_unique_id_numbers(conn: sqlite3.Connection, records: list[dict[str, Any]]) -> None:
+    seen: dict[str, dict[str, Any]] = {}
+    for r in records:
+        number = r["id_number"]
+        if not number:
+            continue
+        if number in seen:
+            raise DuplicatePersonError(seen[number]["id"], seen[number]["name"])
+        seen[number] = r
+        row = conn.execute(
+            "SELECT id, name FROM person WHERE id_number = ? AND deleted = 0 AND id != ?", (number, r["id"])
+        ).fetchone()
+        if row:
+            raise DuplicatePersonError(row[0], row[1])
+
+
+def fund_balance(conn: sqlite3.Connection) -> int:
+    """The reserve fund's balance in fen."""
+    outflows = ", ".join(f"'{k}'" for k in sorted(FUND_OUTFLOWS))
+    return int(conn.execute(
+        f"SELECT COALESCE(SUM(CASE WHEN kind IN ({outflows}) THEN -amount ELSE amount END), 0)"
+        " FROM reserve_fund_entry WHERE deleted = 0"
+    ).fetchone()[0])
+
+
+def _check_fund_balance(conn: sqlite3.Connection, records: list[dict[str, Any]]) -> None:
+    balance = fund_balance(conn)
+    for r in records:
+        delta = -r["amount"] if r["kind"] in FUND_OUTFLOWS else r["amount"]
+        if balance + delta < 0:
+            raise ValidationError({"amount": f"备用金余额不足：当前余额 {format_money(balance)} 元，"
+                                             f"本笔支出 {format_money(r['amount'])} 元。请先拨入备用金。"})
+        balance += delta

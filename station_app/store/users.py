@@ -1,0 +1,176 @@
+"""Station users: argon2id password hashes, roles, lock-out after repeated failures.
+
+Users are local to the station PC (hashes never sync). Every change to a user and every login,
+failed or not, is an audit entry. Role checks happen here, not only in the UI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from station_app.core.errors import AuthError, NotFound, PermissionDenied, ValidationError
+from station_app.core.ids import new_id, now_iso
+from station_app.core.roles import ROLE_LABELS, Actor
+from station_app.core.text import clean
+from station_app.store import audit_log, settings
+from station_app.store.database import StationDatabase
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended cost
+MIN_PASSWORD_LENGTH = 8
+_USER_COLUMNS = "id, username, display_name, role, active, must_change_password, failed_attempts, locked_until, created_at"
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def check_password_rules(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError({field: f"密码至少{MIN_PASSWORD_LENGTH}位"})
+    if len(set(password)) < 3:
+        raise ValidationError({field: "密码过于简单，请混用不同的字母和数字"})
+
+
+def has_users(database: StationDatabase) -> bool:
+    return bool(database.scalar("SELECT EXISTS (SELECT 1 FROM users)"))
+
+
+def list_users(database: StationDatabase) -> list[dict[str, Any]]:
+    return database.query(f"SELECT {_USER_COLUMNS} FROM users ORDER BY created_at")
+
+
+def _get(database: StationDatabase, user_id: str) -> dict[str, Any]:
+    rows = database.query(f"SELECT {_USER_COLUMNS} FROM users WHERE id = ?", [user_id])
+    if not rows:
+        raise NotFound("找不到该用户")
+    return rows[0]
+
+
+def _require_head(actor: Actor) -> None:
+    if not actor.can_manage_users:
+        raise PermissionDenied("只有站长可以管理用户账号。")
+
+
+def create_user(database: StationDatabase, actor: Actor, username: str, display_name: str, role: str,
+                password: str) -> dict[str, Any]:
+    """Add a user. Only the head may, except for the very first user (created at set-up)."""
+    if has_users(database):
+        _require_head(actor)
+    username, display_name = clean(username), clean(display_name)
+    errors = {}
+    if not username or not username.replace("_", "").replace(".", "").isalnum():
+        errors["username"] = "用户名只能包含字母、数字、下划线或点，且不能为空"
+    elif database.scalar("SELECT 1 FROM users WHERE username = ?", [username]):
+        errors["username"] = "该用户名已被使用"
+    if not display_name:
+        errors["display_name"] = "请填写姓名"
+    if role not in ROLE_LABELS:
+        errors["role"] = "请选择角色"
+    if errors:
+        raise ValidationError(errors)
+    check_password_rules(password)
+    now = now_iso()
+    user_id = new_id()
+    with database.transaction() as conn:
+        conn.execute(
+            "INSERT INTO users (id, username, display_name, role, password_hash, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (user_id, username, display_name, role, _hasher.hash(password), now, now),
+        )
+        audit_log.append(conn, actor, [audit_log.Event(
+            "user_create", "users", user_id, changes={"username": username, "display_name": display_name, "role": role})])
+    return _get(database, user_id)
+
+
+def authenticate(database: StationDatabase, username: str, password: str) -> Actor:
+    """The actor for a correct login; AuthError (Chinese, safe to show) otherwise."""
+    rows = database.query("SELECT * FROM users WHERE username = ?", [clean(username)])
+    if not rows:
+        with database.transaction() as conn:
+            audit_log.append(conn, Actor("unknown", clean(username), "", ""), [audit_log.Event("login_failed")])
+        raise AuthError("用户名或密码不正确")
+    user = rows[0]
+    actor = Actor(user["id"], user["username"], user["display_name"], user["role"])
+    now = _utcnow()
+    if not user["active"]:
+        raise AuthError("该账号已停用，请联系站长")
+    if user["locked_until"] and dt.datetime.fromisoformat(user["locked_until"]) > now:
+        until = dt.datetime.fromisoformat(user["locked_until"]).astimezone().strftime("%H:%M")
+        raise AuthError(f"密码错误次数过多，账号已锁定，请在 {until} 后再试，或请站长解锁")
+    try:
+        _hasher.verify(user["password_hash"], password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        _record_failure(database, actor, user["failed_attempts"] + 1, now)
+        raise AuthError("用户名或密码不正确") from None
+    with database.transaction() as conn:
+        new_hash = _hasher.hash(password) if _hasher.check_needs_rehash(user["password_hash"]) else user["password_hash"]
+        conn.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL, password_hash = ? WHERE id = ?",
+                     (new_hash, user["id"]))
+        audit_log.append(conn, actor, [audit_log.Event("login", "users", user["id"])])
+    return actor
+
+
+def _record_failure(database: StationDatabase, actor: Actor, attempts: int, now: dt.datetime) -> None:
+    threshold = settings.get_int(database, settings.LOCKOUT_THRESHOLD)
+    locked_until = None
+    if attempts >= threshold:
+        locked_until = (now + dt.timedelta(minutes=settings.get_int(database, settings.LOCKOUT_MINUTES))).isoformat()
+    with database.transaction() as conn:
+        conn.execute("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?",
+                     (0 if locked_until else attempts, locked_until, actor.user_id))
+        events = [audit_log.Event("login_failed", "users", actor.user_id)]
+        if locked_until:
+            events.append(audit_log.Event("user_locked", "users", actor.user_id, changes={"locked_until": locked_until}))
+        audit_log.append(conn, actor, events)
+    if locked_until:
+        raise AuthError(f"密码连续输错{threshold}次，账号已锁定{settings.get_int(database, settings.LOCKOUT_MINUTES)}分钟")
+
+
+def verify_password(database: StationDatabase, actor: Actor, password: str) -> None:
+    """Re-check the logged-in user's password (unlocking an idle session); counts failures too."""
+    authenticate(database, actor.username, password)
+
+
+def set_active(database: StationDatabase, actor: Actor, user_id: str, active: bool) -> None:
+    _require_head(actor)
+    if user_id == actor.user_id and not active:
+        raise PermissionDenied("不能停用自己的账号")
+    _update_user(database, actor, user_id, "user_enable" if active else "user_disable",
+                 "active = ?, failed_attempts = 0, locked_until = NULL", (int(active),))
+
+
+def reset_password(database: StationDatabase, actor: Actor, user_id: str, new_password: str) -> None:
+    """The head sets a temporary password; the user must change it at next login. Also unlocks."""
+    _require_head(actor)
+    check_password_rules(new_password)
+    _update_user(database, actor, user_id, "password_reset",
+                 "password_hash = ?, must_change_password = 1, failed_attempts = 0, locked_until = NULL",
+                 (_hasher.hash(new_password),))
+
+
+def change_own_password(database: StationDatabase, actor: Actor, old_password: str, new_password: str) -> None:
+    try:
+        authenticate(database, actor.username, old_password)
+    except AuthError as exc:
+        raise ValidationError({"old_password": exc.message}) from None
+    check_password_rules(new_password, "new_password")
+    if old_password == new_password:
+        raise ValidationError({"new_password": "新密码不能与原密码相同"})
+    _update_user(database, actor, actor.user_id, "password_change", "password_hash = ?, must_change_password = 0",
+                 (_hasher.hash(new_password),))
+
+
+def must_change_password(database: StationDatabase, actor: Actor) -> bool:
+    return bool(_get(database, actor.user_id)["must_change_password"])
+
+
+def _update_user(database: StationDatabase, actor: Actor, user_id: str, action: str, assignments: str,
+                 params: tuple[Any, ...]) -> None:
+    _get(database, user_id)
+    with database.transaction() as conn:
+        conn.execute(f"UPDATE users SET {assignments}, updated_at = ? WHERE id = ?", (*params, now_iso(), user_id))
+        audit_log.append(conn, actor, [audit_log.Event(action, "users", user_id)])
