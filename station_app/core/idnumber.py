@@ -1,8 +1,13 @@
 """Resident ID numbers per GB 11643 (18 characters, ISO 7064 MOD 11-2 check digit).
 
-The checks themselves come from python-stdnum (`stdnum.cn.ric`), which also knows every GB/T 2260
-region code with the years it was in use; this module turns its verdicts into Chinese messages and
-derives what the number says about the person.
+The check digit and birth date come from python-stdnum (`stdnum.cn.ric`), the region code is
+looked up in its GB/T 2260 table; this module turns the verdicts into Chinese messages and derives
+what the number says about the person.
+
+The region code is accepted if it exists or ever existed. stdnum's own `validate` also demands
+that the code was in use in the birth year, which rejects most elderly people: numbers were issued
+from 1984 on by place of residence, so a woman born in 1940 in 顺城区 (a code since 1988) holds a
+perfectly valid 210411 1940… number.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
+from station_app.core import regions
 from station_app.core.text import to_halfwidth
 
 MALE = "M"
@@ -53,11 +59,9 @@ def parse(raw: str, today: dt.date | None = None) -> IdInfo:
         raise InvalidIdNumber("身份证号中的出生日期不存在") from None
     if birth > (today or dt.date.today()) or birth.year < 1890:
         raise InvalidIdNumber("身份证号中的出生日期不合理")
-    try:
-        place = ric.get_birth_place(number)
-    except stdnum_errors.ValidationError:
-        raise InvalidIdNumber(f"身份证号前6位地区码{number[:6]}不是有效的行政区划代码") from None
-    region_name = "".join(place.get(k, "") for k in ("province", "prefecture", "county"))
+    region_name = regions.county_name(number[:6])
+    if region_name is None:
+        raise InvalidIdNumber(f"身份证号前6位地区码{number[:6]}不是有效的行政区划代码")
     gender = MALE if int(number[16]) % 2 else FEMALE
     return IdInfo(number, birth, gender, number[:6], region_name)
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from station_app.core.text import clean
 
 # Surnames read differently from the same character in ordinary words (单 shàn, not dān).
@@ -52,6 +50,8 @@ def _syllable_options(part: str, is_surname: bool) -> tuple[list[str], ...]:
     """Each way `part` may be read, as a list of syllables."""
     if is_surname and part in _SURNAME_READINGS:
         return tuple(reading.split() for reading in _SURNAME_READINGS[part])
+    from pypinyin import Style, lazy_pinyin  # its dictionaries take 0.2 s to load: not at start-up
+
     return (lazy_pinyin(part, style=Style.NORMAL, errors="ignore"),)
 
 

@@ -174,3 +174,12 @@ def _update_user(database: StationDatabase, actor: Actor, user_id: str, action: 
     with database.transaction() as conn:
         conn.execute(f"UPDATE users SET {assignments}, updated_at = ? WHERE id = ?", (*params, now_iso(), user_id))
         audit_log.append(conn, actor, [audit_log.Event(action, "users", user_id)])
+
+
+def first_head(database: StationDatabase) -> Actor:
+    """The earliest active head, for scripted administration run on the station PC itself."""
+    rows = database.query("SELECT id, username, display_name, role FROM users WHERE role = 'head' AND active = 1"
+                          " ORDER BY created_at LIMIT 1")
+    if not rows:
+        raise AuthError("还没有站长账号，请先初始化社工站（main.py init）")
+    return Actor(rows[0]["id"], rows[0]["username"], rows[0]["display_name"], rows[0]["role"])

@@ -1,0 +1,87 @@
+"""Station administration as plain functions: set-up, demo data, checks, backups.
+
+The command line (`main.py init|demo|check|backup`) and the UI both call these; none of them
+touches Qt, so they run the same in a terminal, a worker thread or a test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from station_app.core import demo
+from station_app.core.errors import KnownError
+from station_app.core.jobs import JobState
+from station_app.core.roles import Actor
+from station_app.core.validation import validate
+from station_app.paths import backups_dir
+from station_app.store import audit_log, users
+from station_app.store.database import StationDatabase
+from station_app.store.records import RecordStore
+
+
+def initialise_station(database: StationDatabase, station: Mapping[str, Any], head_username: str,
+                       head_display_name: str, head_password: str) -> Actor:
+    """First run: the station record and its head user, together or not at all."""
+    if database.station_id is not None:
+        raise KnownError("本数据库已完成社工站初始设置，不能重复初始化。")
+    validate("station", station)  # report the station's mistakes before asking about the password
+    with database.transaction():
+        head = users.create_user(database, Actor("setup", "setup", "初始设置", "head"),
+                                 head_username, head_display_name, "head", head_password)
+        actor = Actor(head["id"], head["username"], head["display_name"], head["role"])
+        RecordStore(database, actor).create("station", station)
+    return actor
+
+
+def load_demo(database: StationDatabase, actor: Actor, people: int, *, seed: int = 1,
+              today: dt.date | None = None, state: JobState | None = None) -> dict[str, int]:
+    """Add `people` demo people with households, profiles and visits, in one transaction.
+
+    Cancelling (through `state`) rolls everything back. Returns how many of each record type.
+    """
+    state = state or JobState()
+    store = RecordStore(database, actor)
+    counts: dict[str, int] = {}
+    plan = demo.DemoPlan(people=people, seed=seed, today=today or dt.date.today())
+    with database.transaction():
+        for entity_name, records in demo.generate(plan):
+            if records:
+                store.create_many(entity_name, records)
+                counts[entity_name] = counts.get(entity_name, 0) + len(records)
+            state.report(counts.get("person", 0), people, f"正在生成演示数据：{counts.get('person', 0)} / {people} 人")
+    return counts
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+    audit_entries: int = 0
+    broken_audit_seq: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_database(database: StationDatabase) -> CheckReport:
+    """Everything `main.py check` verifies: SQLite's integrity, foreign keys, the audit chain."""
+    report = CheckReport(problems=database.integrity_check())
+    report.audit_entries = int(database.scalar("SELECT COUNT(*) FROM audit_log"))
+    report.broken_audit_seq = audit_log.first_broken(database.conn)
+    if report.broken_audit_seq is not None:
+        report.problems.append(
+            f"审计日志第 {report.broken_audit_seq} 条与哈希链不符：该条或其前一条记录已被改动、删除或插入"
+        )
+    return report
+
+
+def backup(database: StationDatabase, destination: Path | None = None) -> Path:
+    """A consistent copy of the live database; default name carries the date and time."""
+    if destination is None or destination.is_dir():
+        folder = destination or backups_dir(database.path.parent)
+        destination = folder / f"station-{dt.datetime.now():%Y%m%d-%H%M%S}.db"
+    return database.backup_to(destination)

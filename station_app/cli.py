@@ -1,0 +1,109 @@
+"""Command line: `python main.py` opens the app; sub-commands serve scripted administration."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from station_app import paths
+
+_INIT_FIELDS = (("name", "社工站名称"), ("township", "乡镇（街道）"), ("county", "县（区）"), ("admin_code", "乡镇区划代码（9位）"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description="社工站 Station")
+    parser.add_argument("--data-dir", help=f"数据目录（默认取环境变量 {paths.DATA_DIR_ENV}，再默认为用户应用数据目录）")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("gui", help="启动图形界面（默认）")
+
+    init = sub.add_parser("init", help="非交互地初始化社工站和站长账号")
+    for name, label in _INIT_FIELDS:
+        init.add_argument(f"--{name.replace('_', '-')}", required=True, help=label)
+    init.add_argument("--head-username", required=True)
+    init.add_argument("--head-name", required=True, help="站长姓名")
+    init.add_argument("--head-password", help="站长密码（不提供则在终端询问）")
+
+    demo = sub.add_parser("demo", help="生成演示数据")
+    demo.add_argument("--people", type=int, default=1000)
+    demo.add_argument("--seed", type=int, default=1)
+
+    sub.add_parser("check", help="检查数据库完整性和审计日志哈希链")
+    backup = sub.add_parser("backup", help="备份数据库")
+    backup.add_argument("--to", type=Path, help="备份文件或目录（默认：数据目录下的 backups）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir = paths.data_dir(args.data_dir)
+    from station_app import logs
+
+    logs.setup(paths.logs_dir(data_dir))
+    if args.command in (None, "gui"):
+        from station_app.ui.app import run_gui
+
+        return run_gui(data_dir)
+    from station_app.core.errors import KnownError
+
+    try:
+        return _COMMANDS[args.command](args, data_dir)
+    except KnownError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 2
+
+
+def _open(data_dir: Path):  # noqa: ANN202 - StationDatabase, imported lazily to keep start-up fast
+    from station_app.store.database import StationDatabase
+
+    return StationDatabase.open(paths.database_path(data_dir), backup_dir=paths.backups_dir(data_dir))
+
+
+def _cmd_init(args: argparse.Namespace, data_dir: Path) -> int:
+    from station_app import admin
+
+    database = _open(data_dir)
+    password = args.head_password or getpass.getpass("站长密码：")
+    station = {name: getattr(args, name) for name, _ in _INIT_FIELDS}
+    admin.initialise_station(database, station, args.head_username, args.head_name, password)
+    print(f"已初始化：{station['name']}（{paths.database_path(data_dir)}）")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
+    from station_app import admin
+    from station_app.core.jobs import JobState
+    from station_app.store import users
+
+    database = _open(data_dir)
+    actor = users.first_head(database)
+
+    def show(done: int, total: int, message: str) -> None:
+        print(f"\r{message}", end="", file=sys.stderr, flush=True)
+
+    counts = admin.load_demo(database, actor, args.people, seed=args.seed, state=JobState(show))
+    print(file=sys.stderr)
+    print("已生成：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
+    from station_app import admin
+
+    report = admin.check_database(_open(data_dir))
+    if report.ok:
+        print(f"检查通过：数据库完整，审计日志 {report.audit_entries} 条哈希链完整。")
+        return 0
+    print("检查发现问题：", *report.problems, sep="\n  ")
+    return 1
+
+
+def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
+    from station_app import admin
+
+    print(f"已备份到 {admin.backup(_open(data_dir), args.to)}")
+    return 0
+
+
+_COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "check": _cmd_check, "backup": _cmd_backup}

@@ -1,0 +1,220 @@
+"""Realistic demo data for a township in Fushun (辽宁省抚顺市顺城区): villages, households, people
+with valid ID numbers, left-behind children, elderly people on the rounds, and a year of visits.
+
+The generator is deterministic for a seed (ids aside) and yields plain dicts in dependency order,
+so the same data serves the demo command, the tests and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from stdnum.cn import ric
+
+from station_app.core.ids import new_id
+
+STATION = {
+    "name": "前甸镇社会工作服务站",
+    "township": "前甸镇",
+    "county": "抚顺市顺城区",
+    "admin_code": "210411101",
+    "phone": "024-57612345",
+    "address": "抚顺市顺城区前甸镇政府院内",
+}
+
+_VILLAGE_NAMES = (
+    "前甸村 关岭村 台沟村 二道村 大柳村 南口前村 北台村 东洲村 腰站村 上年村 下年村 五龙村 "
+    "刘尔屯村 东岭村 西岭村 高家村 马圈子村 王家堡村 石门岭村 红透山村 三块石村 拉古村 汤图村 碾盘村"
+).split()
+# Frequent surnames with rough weights (Liaoning), plus a few with surname readings of their own.
+_SURNAMES = (
+    ("王", 90), ("李", 85), ("张", 80), ("刘", 75), ("赵", 45), ("杨", 35), ("孙", 35), ("于", 30),
+    ("陈", 25), ("徐", 22), ("马", 20), ("高", 20), ("郭", 18), ("吴", 16), ("周", 16), ("朱", 12),
+    ("宋", 12), ("韩", 12), ("姜", 12), ("曲", 10), ("崔", 10), ("董", 10), ("金", 10), ("付", 9),
+    ("邢", 8), ("关", 8), ("白", 8), ("谷", 7), ("曹", 7), ("冯", 7), ("邓", 6), ("单", 4), ("曾", 3),
+    ("欧阳", 2), ("富", 3), ("佟", 4), ("那", 3), ("鲁", 4), ("葛", 4), ("纪", 3),
+)
+_MALE_CHARS = "伟刚勇毅俊峰强军平东文辉力明永健志义兴良海山波宁贵福生龙国胜学祥才发武新利清飞彬富顺杰涛成康光天达安岩中林有和博诚振会群乐松善庆磊民友浩亮斌栋启鹏泽晨建家树德宏"
+_FEMALE_CHARS = "秀娟英华慧美娜静淑惠玉萍红玲芬芳燕春菊兰凤洁梅琳素云莲雪荣爱霞香月艳佳琼珍莉桂晶秋丽婷颖瑶怡丹蓉琴薇梦岚欣晓欢芸菲亚宜舒雯萱宇雨"
+# County codes of Fushun whose numbers people here carry (born here or moved in).
+_REGIONS = ("210411", "210411", "210411", "210421", "210422", "210423", "210402", "210403", "210404")
+_CITIES = ("大连", "沈阳", "北京", "天津", "青岛", "上海", "深圳", "苏州", "长春", "哈尔滨")
+_VISITORS = ("刘晓梅", "王建国", "张丽", "孙志强")
+_CHILD_FINDINGS = (
+    "监护人照料到位，儿童按时上学，情绪稳定。",
+    "家中取暖正常，作业有人辅导，近期与父母视频通话。",
+    "祖母身体欠佳，照料能力下降，已联系村儿童主任加强关注。",
+    "儿童学习成绩下滑，已与班主任沟通。",
+)
+_ELDER_FINDINGS = (
+    "老人身体状况平稳，煤炉烟道畅通，家中存煤充足。",
+    "老人行动不便，院内有积冰，已帮助清理并提醒防滑。",
+    "血压偏高，已提醒按时服药，子女每周电话联系。",
+    "独居，情绪低落，已联系村委会安排邻里每日照看。",
+)
+
+
+@dataclass
+class DemoPlan:
+    people: int
+    seed: int = 1
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def _id_number(rng: random.Random, birth: dt.date, male: bool, used: set[str]) -> str:
+    while True:
+        order = rng.randrange(0, 500) * 2 + (1 if male else 0)
+        body = f"{rng.choice(_REGIONS)}{birth:%Y%m%d}{order:03d}"
+        number = body + ric.calc_check_digit(body + "0")
+        if number not in used:
+            used.add(number)
+            return number
+
+
+def _name(rng: random.Random, male: bool) -> str:
+    surnames, weights = zip(*_SURNAMES)
+    pool = _MALE_CHARS if male else _FEMALE_CHARS
+    given = rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.7 else "")
+    return rng.choices(surnames, weights)[0] + given
+
+
+def _phone(rng: random.Random) -> str:
+    return rng.choice(("139", "138", "135", "150", "158", "186", "187", "188", "131", "132")) + f"{rng.randrange(10**8):08d}"
+
+
+def _birth(rng: random.Random, today: dt.date, min_age: int, max_age: int) -> dt.date:
+    return today - dt.timedelta(days=rng.randrange(min_age * 365 + 1, max_age * 365 + 300))
+
+
+def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """(entity, records) chunks in an order that respects references; ids are pre-assigned."""
+    rng = random.Random(plan.seed)
+    today = plan.today
+    n_villages = max(6, min(len(_VILLAGE_NAMES), plan.people // 400 + 1))
+    villages = [
+        {"id": new_id(), "code": f"{STATION['admin_code']}{201 + i:03d}", "name": _VILLAGE_NAMES[i]}
+        for i in range(n_villages)
+    ]
+    yield "village", villages
+
+    used: set[str] = set()
+    remaining = plan.people
+    while remaining > 0:
+        households, people, children, elders = [], [], [], []
+        for _ in range(min(remaining, 2000)):
+            if remaining <= 0:
+                break
+            village = rng.choice(villages)
+            hh = _household(rng, village, today, used, min(remaining, rng.choice((1, 2, 2, 3, 3, 4, 5))))
+            remaining -= len(hh["members"])
+            households.append(hh["household"])
+            people += hh["members"]
+            children += hh["children"]
+            elders += hh["elders"]
+        yield "household", households
+        yield "person", people
+        yield "child_profile", [c["profile"] for c in children]
+        yield "agreement", [c["agreement"] for c in children if c["agreement"]]
+        yield "elder_profile", [e["profile"] for e in elders]
+        yield "visit", _visits(rng, today, children, elders)
+
+
+def _household(rng: random.Random, village: dict[str, Any], today: dt.date, used: set[str], size: int) -> dict[str, Any]:
+    hh_id = new_id()
+    address = f"{village['name']}{rng.randrange(1, 9)}组{rng.randrange(1, 80)}号"
+    elderly_head = size <= 2 and rng.random() < 0.6 or size >= 3 and rng.random() < 0.5
+    members: list[dict[str, Any]] = []
+
+    def person(min_age: int, max_age: int, male: bool, relation: str, adult_phone: bool = True) -> dict[str, Any]:
+        birth = _birth(rng, today, min_age, max_age)
+        p = {
+            "id": new_id(), "name": _name(rng, male), "id_number": _id_number(rng, birth, male, used),
+            "gender": "M" if male else "F", "birth_date": birth.isoformat(), "ethnicity": rng.choice(("汉族",) * 8 + ("满族", "朝鲜族")),
+            "phone": _phone(rng) if adult_phone else None, "village_id": village["id"], "household_id": hh_id,
+            "relation_to_head": relation, "address": address,
+            "health": rng.choices(("good", "chronic", "serious", "disabled"), (70, 22, 4, 4))[0],
+        }
+        members.append(p)
+        return p
+
+    head_male = rng.random() < 0.55
+    head = person(60, 92, head_male, "head") if elderly_head else person(30, 59, head_male, "head")
+    if size >= 2:
+        person(60 if elderly_head else 28, 90 if elderly_head else 58, not head_male, "spouse")
+    children, elders = [], []
+    for _ in range(size - 2):
+        relation = "grandchild" if elderly_head else "child"
+        child = person(1, 15, rng.random() < 0.52, relation, adult_phone=False)
+        if elderly_head and rng.random() < 0.75:
+            children.append(_child_profile(rng, child, head, today))
+    for p in members:
+        age = today.year - int(p["birth_date"][:4])
+        if age >= 60 and rng.random() < (0.6 if size == 1 else 0.25):
+            elders.append(_elder_profile(rng, p, size))
+    return {"household": {"id": hh_id, "village_id": village["id"], "head_name": head["name"], "address": address,
+                          "phone": head["phone"]}, "members": members, "children": children, "elders": elders}
+
+
+def _child_profile(rng: random.Random, child: dict[str, Any], guardian: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    risk = rng.choices(("low", "medium", "high"), (70, 24, 6))[0]
+    profile = {
+        "id": new_id(), "person_id": child["id"],
+        "category": rng.choices(("left_behind", "in_difficulty"), (85, 15))[0],
+        "school": f"前甸镇中心{'小学' if today.year - int(child['birth_date'][:4]) < 12 else '中学'}",
+        "parents_situation": rng.choices(("both_away", "father_away", "mother_away"), (70, 20, 10))[0],
+        "father_whereabouts": rng.choice(_CITIES), "father_phone": _phone(rng),
+        "mother_whereabouts": rng.choice(_CITIES), "mother_phone": _phone(rng),
+        "guardian_person_id": guardian["id"], "guardian_name": guardian["name"], "guardian_relation": "祖父母",
+        "guardian_phone": guardian["phone"], "guardian_ability": rng.choices(("good", "average", "poor"), (60, 30, 10))[0],
+        "risk_level": risk, "risk_reason": "祖辈年迈，照料能力有限" if risk != "low" else None, "status": "active",
+    }
+    agreement = None
+    if rng.random() < 0.92:
+        signed = today - dt.timedelta(days=rng.randrange(30, 700))
+        agreement = {"id": new_id(), "child_profile_id": profile["id"], "guardian_name": child["name"][:1] + "父",
+                     "caregiver_name": guardian["name"], "signed_date": signed.isoformat(),
+                     "expiry_date": (signed + dt.timedelta(days=730)).isoformat()}
+    return {"person": child, "profile": profile, "agreement": agreement, "risk": risk}
+
+
+def _elder_profile(rng: random.Random, elder: dict[str, Any], household_size: int) -> dict[str, Any]:
+    categories = ["alone"] if household_size == 1 else ["empty_nest"]
+    if rng.random() < 0.2:
+        categories.append("disabled")
+    if rng.random() < 0.05:
+        categories.append("family_planning")
+    risk = rng.choices(("low", "medium", "high"), (60, 30, 10))[0]
+    profile = {
+        "id": new_id(), "person_id": elder["id"], "categories": categories,
+        "living_arrangement": "独居" if household_size == 1 else "与配偶同住",
+        "ability_level": "partial" if "disabled" in categories else "self_care",
+        "contacts": [{"name": _name(rng, rng.random() < 0.5), "relation": "子女", "phone": _phone(rng), "first": True}],
+        "benefits": [b for b, p in (("dibao", 0.2), ("gaoling", 0.3), ("huli", 0.1)) if rng.random() < p],
+        "risk_level": risk, "risk_reason": "独居高龄，冬季取暖存在隐患" if risk == "high" else None, "status": "active",
+    }
+    return {"person": elder, "profile": profile, "risk": risk}
+
+
+_INTERVAL_DAYS = {"high": 7, "medium": 30, "low": 90}
+
+
+def _visits(rng: random.Random, today: dt.date, children: list[dict[str, Any]], elders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    visits = []
+    for program, subjects, findings in (("child", children, _CHILD_FINDINGS), ("elder", elders, _ELDER_FINDINGS)):
+        for subject in subjects:
+            interval = _INTERVAL_DAYS[subject["risk"]]
+            day = today - dt.timedelta(days=365 - rng.randrange(0, interval))
+            while day <= today:
+                visits.append({
+                    "id": new_id(), "program": program, "person_id": subject["person"]["id"],
+                    "visit_date": day.isoformat(), "visitor": rng.choice(_VISITORS),
+                    "method": rng.choices(("home", "phone", "school"), (70, 25, 5 if program == "child" else 0))[0],
+                    "seen_in_person": 1, "findings": rng.choice(findings),
+                    "next_due": (day + dt.timedelta(days=interval)).isoformat(),
+                })
+                day += dt.timedelta(days=interval + rng.randrange(-2, 5))
+    return visits
