@@ -1,0 +1,1 @@
+"""The county server (ASGI app). Not built yet; it will reuse `core` validation and `sync`."""

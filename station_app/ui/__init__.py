@@ -1,0 +1,1 @@
+"""The PySide6 user interface: a thin layer over `store` and `core` that never writes SQL."""

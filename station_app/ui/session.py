@@ -1,0 +1,29 @@
+"""The logged-in session every page receives: where the data is, the open database, who is working."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from station_app.core.roles import Actor
+from station_app.store.database import StationDatabase
+from station_app.store.records import RecordStore
+
+
+@dataclass
+class Session:
+    data_dir: Path
+    database: StationDatabase  # the UI thread's connection; workers open their own from db_path
+    actor: Actor
+
+    @property
+    def db_path(self) -> Path:
+        return self.database.path
+
+    @property
+    def store(self) -> RecordStore:
+        return RecordStore(self.database, self.actor)
+
+    @property
+    def station_name(self) -> str:
+        return str(self.database.scalar("SELECT name FROM station WHERE id = ?", [self.database.station_id]) or "")
