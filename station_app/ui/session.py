@@ -25,5 +25,5 @@ class Session:
         return RecordStore(self.database, self.actor)
 
     @property
-    def station_name(self) -> str:
-        return str(self.database.scalar("SELECT name FROM station WHERE id = ?", [self.database.station_id]) or "")
+    def station(self) -> dict:
+        return self.store.get("station", self.database.station_id or "")
