@@ -1,0 +1,57 @@
+"""Shared fixtures. Qt runs offscreen: tests never need a display."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import datetime as dt  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from station_app import admin  # noqa: E402
+from station_app.core import demo  # noqa: E402
+from station_app.core.roles import Actor  # noqa: E402
+from station_app.store.database import StationDatabase  # noqa: E402
+from station_app.store.records import RecordStore  # noqa: E402
+
+HEAD_PASSWORD = "secret123"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def database(data_dir: Path):
+    db = StationDatabase.open(data_dir / "station.db")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def head(database: StationDatabase) -> Actor:
+    """A station set up as on first run, logged in as its head."""
+    return admin.initialise_station(database, demo.STATION, "head", "王站长", HEAD_PASSWORD)
+
+
+@pytest.fixture
+def store(database: StationDatabase, head: Actor) -> RecordStore:
+    return RecordStore(database, head)
+
+
+@pytest.fixture
+def village(store: RecordStore) -> dict:
+    return store.create("village", {"code": "210411101201", "name": "前甸村"})
+
+
+@pytest.fixture
+def demo_people(database: StationDatabase, head: Actor) -> dict[str, int]:
+    return admin.load_demo(database, head, 300, today=dt.date(2026, 11, 1))
+
+
+def count(database: StationDatabase, table: str) -> int:
+    return int(database.scalar(f"SELECT COUNT(*) FROM {table}"))

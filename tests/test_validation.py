@@ -1,0 +1,101 @@
+"""Whole-record validation: forgiving parsing, Chinese messages at the right field."""
+
+import datetime as dt
+
+import pytest
+
+from station_app.core.errors import ValidationError
+from station_app.core.validation import validate
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def errors_of(entity, data):
+    with pytest.raises(ValidationError) as caught:
+        validate(entity, data, TODAY)
+    return caught.value.errors
+
+
+def test_id_number_fills_gender_and_birth_date():
+    values = validate("person", {"name": "  张三 ", "id_number": "11010519491231002x"}, TODAY)
+    assert values["name"] == "张三"
+    assert (values["gender"], values["birth_date"]) == ("F", "1949-12-31")
+
+
+def test_typed_gender_and_birth_date_are_cross_checked_against_the_number():
+    errors = errors_of("person", {"name": "张三", "id_number": "11010519491231002X", "gender": "男",
+                                  "birth_date": "1950-01-01"})
+    assert errors == {
+        "gender": "性别与身份证号不一致（身份证号显示为女）",
+        "birth_date": "出生日期与身份证号不一致（身份证号显示为1949-12-31）",
+    }
+
+
+def test_every_problem_is_reported_at_once_at_its_field():
+    errors = errors_of("person", {"id_number": "110105194912310021", "phone": "12345"})
+    assert set(errors) == {"name", "id_number", "gender", "birth_date", "phone"}
+    assert errors["name"] == "请填写姓名"
+    assert "校验位" in errors["id_number"]
+    assert "11位手机号" in errors["phone"]
+
+
+def test_person_without_id_number_needs_gender_and_birth_date():
+    values = validate("person", {"name": "小宝", "gender": "男", "birth_date": "2024年3月5日"}, TODAY)
+    assert (values["gender"], values["birth_date"], values["id_number"]) == ("M", "2024-03-05", None)
+
+
+@pytest.mark.parametrize("typed", ["2024-03-05", "2024/3/5", "2024.03.05", "20240305", "2024年3月5日", "２０２４-３-５"])
+def test_dates_accept_the_ways_people_write_them(typed):
+    assert validate("person", {"name": "甲", "gender": "F", "birth_date": typed}, TODAY)["birth_date"] == "2024-03-05"
+
+
+@pytest.mark.parametrize(("typed", "message"), [("2024-02-30", "这一天不存在"), ("去年", "日期格式应为"),
+                                                ("2027-01-01", "出生日期不能晚于今天")])
+def test_bad_dates_are_explained(typed, message):
+    assert message in errors_of("person", {"name": "甲", "gender": "F", "birth_date": typed})["birth_date"]
+
+
+@pytest.mark.parametrize(("typed", "fen"), [("1200", 120000), ("1,234.5元", 123450), ("￥350.05", 35005)])
+def test_money_is_stored_in_fen(typed, fen):
+    values = validate("reserve_fund_entry", {"kind": "拨入", "amount": typed, "reason": "年初拨付",
+                                             "entry_date": "2026-01-05"}, TODAY)
+    assert values["amount"] == fen and values["kind"] == "topup"
+
+
+def test_fund_amount_must_be_positive_and_well_formed():
+    assert "金额应为数字" in errors_of("reserve_fund_entry", {"kind": "topup", "amount": "一千",
+                                                                "reason": "x", "entry_date": "2026-01-05"})["amount"]
+    assert "金额应大于0" in errors_of("reserve_fund_entry", {"kind": "topup", "amount": "0",
+                                                               "reason": "x", "entry_date": "2026-01-05"})["amount"]
+
+
+def test_choice_accepts_code_or_label_and_lists_the_options_otherwise():
+    assert validate("person", {"name": "甲", "gender": "F", "birth_date": "2000-01-01", "health": "慢性病"},
+                    TODAY)["health"] == "chronic"
+    assert errors_of("person", {"name": "甲", "gender": "F", "birth_date": "2000-01-01", "health": "还行"})[
+        "health"] == "请从列表中选择：健康、慢性病、重病、残疾"
+
+
+def test_elder_categories_are_a_list_of_codes():
+    values = validate("elder_profile", {"person_id": "p", "categories": "独居、失能/半失能", "status": "active"}, TODAY)
+    assert values["categories"] == ["alone", "disabled"]
+    assert errors_of("elder_profile", {"person_id": "p", "categories": [], "status": "active"})[
+        "categories"] == "请填写老年人类别"
+
+
+def test_visit_next_due_cannot_precede_the_visit():
+    errors = errors_of("visit", {"program": "elder", "person_id": "p", "visit_date": "2026-11-01", "visitor": "刘晓梅",
+                                 "method": "home", "next_due": "2026-10-01"})
+    assert errors == {"next_due": "下次走访日期不能早于本次走访日期"}
+
+
+def test_leaving_the_roll_needs_a_reason():
+    errors = errors_of("child_profile", {"person_id": "p", "category": "left_behind", "status": "exited"})
+    assert errors == {"exit_reason": "退出在册名单时请写明原因"}
+
+
+@pytest.mark.parametrize(("code", "message"), [("21041110", "应为9位数字"),
+                                               ("999999101", "前6位999999不是有效的县级行政区划代码")])
+def test_station_township_code_follows_gb_t_2260(code, message):
+    errors = errors_of("station", {"name": "站", "township": "镇", "county": "县", "admin_code": code})
+    assert errors["admin_code"].startswith("乡镇区划代码" + message)
