@@ -51,7 +51,3 @@ def village(store: RecordStore) -> dict:
 @pytest.fixture
 def demo_people(database: StationDatabase, head: Actor) -> dict[str, int]:
     return admin.load_demo(database, head, 300, today=dt.date(2026, 11, 1))
-
-
-def count(database: StationDatabase, table: str) -> int:
-    return int(database.scalar(f"SELECT COUNT(*) FROM {table}"))

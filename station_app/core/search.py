@@ -80,7 +80,8 @@ def sort_key(name: str) -> str:
         return ""
     surname, given = split_name(name)
     syllables = _syllable_options(surname, True)[0] + (_syllable_options(given, False)[0] if given else [])
-    return " ".join(syllables) + " " + name
+    # \x01 ends the pinyin below any letter or space, so 张三 sorts before 张三丰.
+    return " ".join(syllables) + "\x01" + name
 
 
 def query_ranges(text: str) -> list[tuple[str, str]]:
