@@ -80,8 +80,9 @@ def check_database(database: StationDatabase) -> CheckReport:
 
 
 def backup(database: StationDatabase, destination: Path | None = None) -> Path:
-    """A consistent copy of the live database; default name carries the date and time."""
-    if destination is None or destination.is_dir():
+    """A consistent copy of the live database. A folder (existing, or a path without a file
+    extension, e.g. a USB stick's directory) gets a file named with the date and time."""
+    if destination is None or destination.is_dir() or not destination.suffix:
         folder = destination or backups_dir(database.path.parent)
         destination = folder / f"station-{dt.datetime.now():%Y%m%d-%H%M%S}.db"
     return database.backup_to(destination)
