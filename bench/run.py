@@ -1,0 +1,219 @@
+"""Benchmarks on a 100,000-person station database: `make bench` writes bench/RESULTS.md.
+
+Everything is measured in one run on one machine, and the file reports medians and p95s with the
+targets beside them. Timings on a shared machine are noisy, which is why they live here and never
+in the test suite; the bulk-insert figure is a ratio against raw sqlite3 measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from station_app import admin  # noqa: E402
+from station_app.core import demo  # noqa: E402
+from station_app.core.entities import entity  # noqa: E402
+from station_app.core.ids import new_id, now_iso  # noqa: E402
+from station_app.core.validation import validate  # noqa: E402
+from station_app.store import migrations, users  # noqa: E402
+from station_app.store.database import StationDatabase  # noqa: E402
+from station_app.store.people import PersonFilter, person_rowids, person_rows  # noqa: E402
+from station_app.store.records import RecordStore, _encode  # noqa: E402
+
+DATA = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+TODAY = dt.date(2026, 11, 1)
+PAGE = 60  # rows a list shows on the first screen, with some to spare
+
+
+@dataclass
+class Result:
+    name: str
+    target: str
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    value: str = ""
+    met: bool | None = None
+
+    def row(self) -> str:
+        timing = f"{self.median_ms:.2f} | {self.p95_ms:.2f}" if self.median_ms is not None else "– | –"
+        verdict = {True: "met", False: "**not met**", None: "–"}[self.met]
+        return f"| {self.name} | {timing} | {self.value} | {self.target} | {verdict} |"
+
+
+def timed(fn: Callable[[], object], repeat: int, warmup: int = 2) -> tuple[float, float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+
+
+def build_database(people: int) -> Path:
+    """The cached benchmark database; rebuilt when missing or from an older schema."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    path = DATA / f"station-{people}.db"
+    if path.exists():
+        db = StationDatabase.open(path, check=False)
+        fresh = db.user_version == migrations.latest_version() and db.scalar("SELECT COUNT(*) FROM person") == people
+        db.close()
+        if fresh:
+            return path
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    print(f"building a {people:,}-person database (once; cached in {DATA}) …", file=sys.stderr)
+    db = StationDatabase.open(path)
+    actor = admin.initialise_station(db, demo.STATION, "head", "王站长", "bench-password")
+    start = time.perf_counter()
+    counts = admin.load_demo(db, actor, people, seed=7, today=TODAY)
+    print(f"built in {time.perf_counter() - start:.0f} s: {counts}", file=sys.stderr)
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return path
+
+
+def working_copy(path: Path, into: Path) -> Path:
+    target = into / path.name
+    shutil.copy(path, target)
+    return target
+
+
+def bench_lists(db: StationDatabase, results: list[Result]) -> None:
+    def first_screen() -> None:
+        rowids = person_rowids(db, PersonFilter())
+        person_rows(db, rowids[:PAGE])
+
+    med, p95 = timed(first_screen, 30)
+    results.append(Result("person list, first screen (all 100,000, pinyin order)", "≤ 150 ms", med, p95,
+                          met=med <= 150))
+    queries = {
+        "surname 王 (thousands of hits)": "王",
+        "two-character name 王伟": "王伟",
+        "two-character name 张丽": "张丽",
+        "pinyin initials zs": "zs",
+        "pinyin initials wjg": "wjg",
+        "full pinyin liuxiao": "liuxiao",
+        "ID number head 2104111950": "2104111950",
+        "ID number tail 0015": "0015",
+    }
+    for label, text in queries.items():
+        def search() -> None:
+            rowids = person_rowids(db, PersonFilter(text=text))
+            person_rows(db, rowids[:PAGE])
+
+        hits = len(person_rowids(db, PersonFilter(text=text)))
+        med, p95 = timed(search, 40)
+        results.append(Result(f"search: {label}", "≤ 10 ms", med, p95, value=f"{hits:,} hits", met=med <= 10))
+
+
+def bench_save(db: StationDatabase, results: list[Result]) -> None:
+    actor = users.first_head(db)
+    store = RecordStore(db, actor)
+    rowids = person_rowids(db, PersonFilter(text="王"))[:300]
+    rows = list(person_rows(db, rowids).values())
+    counter = iter(range(10**6))
+
+    def save() -> None:
+        row = rows[next(counter) % len(rows)]
+        saved = store.update("person", row["id"], {"phone": f"139{next(counter):08d}"}, row["rev"])
+        row["rev"] = saved["rev"]
+
+    assert db.scalar("PRAGMA synchronous") == 2
+    med, p95 = timed(save, 200, warmup=5)
+    results.append(Result("save one person (record + outbox + audit, synchronous=FULL)", "≤ 2 ms", med, p95,
+                          met=med <= 2))
+
+
+def bench_bulk(results: list[Result], workdir: Path, n: int = 10_000) -> None:
+    """Store.create_many of n people against raw executemany of the very same rows and table."""
+    raw_dir, store_dir = workdir / "raw", workdir / "store"
+    plan = demo.DemoPlan(people=n * 2, seed=11, today=TODAY)
+    people = [p for name, rows in demo.generate(plan) if name == "person" for p in rows][:n]
+    for p in people:
+        p.pop("household_id")  # households are not in the empty databases below
+        p.pop("village_id")
+
+    def fresh(folder: Path) -> tuple[StationDatabase, RecordStore]:
+        db = StationDatabase.open(folder / "station.db")
+        actor = admin.initialise_station(db, demo.STATION, "head", "王站长", "bench-password")
+        return db, RecordStore(db, actor)
+
+    db, store = fresh(store_dir)
+    start = time.perf_counter()
+    store.create_many("person", people)
+    store_s = time.perf_counter() - start
+
+    raw_db, _ = fresh(raw_dir)
+    spec = entity("person")
+    now, sid = now_iso(), raw_db.station_id
+    rows = [_encode(spec, {**validate("person", p, TODAY), "id": new_id(), "station_id": sid, "rev": 1,
+                           "created_at": now, "updated_at": now, "created_by": "head", "updated_by": "head",
+                           "deleted": 0}) for p in people]
+    sql = f"INSERT INTO person ({', '.join(spec.columns)}) VALUES ({', '.join('?' * len(spec.columns))})"
+    start = time.perf_counter()
+    with raw_db.transaction() as conn:
+        conn.executemany(sql, rows)
+    raw_s = time.perf_counter() - start
+    ratio = store_s / raw_s
+    results.append(Result(f"bulk insert {n:,} people: store vs raw executemany", "within 5×",
+                          value=f"store {store_s * 1000:.0f} ms, raw {raw_s * 1000:.0f} ms, ratio {ratio:.1f}×",
+                          met=ratio <= 5))
+    db.close()
+    raw_db.close()
+
+
+def write(results: list[Result], people: int) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {dt.datetime.now():%Y-%m-%d %H:%M} on {platform.machine()} ({os.cpu_count()} cores), "
+        f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}, "
+        f"{people:,}-person demo database. Produced by `make bench` (bench/run.py); times in milliseconds.",
+        "",
+        "| what | median | p95 | detail | target | |",
+        "|---|---:|---:|---|---|---|",
+        *(r.row() for r in results),
+        "",
+    ]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=100_000)
+    args = parser.parse_args()
+    source = build_database(args.people)
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        db = StationDatabase.open(working_copy(source, workdir))
+        bench_lists(db, results)
+        bench_save(db, results)
+        db.close()
+        bench_bulk(results, workdir)
+    write(results, args.people)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
