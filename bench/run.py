@@ -32,8 +32,8 @@ from station_app.core.ids import new_id, now_iso  # noqa: E402
 from station_app.core.validation import validate  # noqa: E402
 from station_app.store import migrations, users  # noqa: E402
 from station_app.store.database import StationDatabase  # noqa: E402
-from station_app.store.people import PersonFilter, person_rowids, person_rows  # noqa: E402
-from station_app.store.records import RecordStore, _encode  # noqa: E402
+from station_app.store.people import PersonFilter, person_ids, person_rows  # noqa: E402
+from station_app.store.records import RecordStore, encode_row, stored_columns  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -99,8 +99,8 @@ def working_copy(path: Path, into: Path) -> Path:
 
 def bench_lists(db: StationDatabase, results: list[Result]) -> None:
     def first_screen() -> None:
-        rowids = person_rowids(db, PersonFilter())
-        person_rows(db, rowids[:PAGE])
+        ids = person_ids(db, PersonFilter())
+        person_rows(db, ids[:PAGE])
 
     med, p95 = timed(first_screen, 30)
     results.append(Result("person list, first screen (all 100,000, pinyin order)", "≤ 150 ms", med, p95,
@@ -117,10 +117,10 @@ def bench_lists(db: StationDatabase, results: list[Result]) -> None:
     }
     for label, text in queries.items():
         def search() -> None:
-            rowids = person_rowids(db, PersonFilter(text=text))
-            person_rows(db, rowids[:PAGE])
+            ids = person_ids(db, PersonFilter(text=text))
+            person_rows(db, ids[:PAGE])
 
-        hits = len(person_rowids(db, PersonFilter(text=text)))
+        hits = len(person_ids(db, PersonFilter(text=text)))
         med, p95 = timed(search, 40)
         results.append(Result(f"search: {label}", "≤ 10 ms", med, p95, value=f"{hits:,} hits", met=med <= 10))
 
@@ -128,8 +128,8 @@ def bench_lists(db: StationDatabase, results: list[Result]) -> None:
 def bench_save(db: StationDatabase, results: list[Result]) -> None:
     actor = users.first_head(db)
     store = RecordStore(db, actor)
-    rowids = person_rowids(db, PersonFilter(text="王"))[:300]
-    rows = list(person_rows(db, rowids).values())
+    ids = person_ids(db, PersonFilter(text="王"))[:300]
+    rows = list(person_rows(db, ids).values())
     counter = iter(range(10**6))
 
     def save() -> None:
@@ -165,10 +165,11 @@ def bench_bulk(results: list[Result], workdir: Path, n: int = 10_000) -> None:
     raw_db, _ = fresh(raw_dir)
     spec = entity("person")
     now, sid = now_iso(), raw_db.station_id
-    rows = [_encode(spec, {**validate("person", p, TODAY), "id": new_id(), "station_id": sid, "rev": 1,
+    rows = [encode_row(spec, {**validate("person", p, TODAY), "id": new_id(), "station_id": sid, "rev": 1,
                            "created_at": now, "updated_at": now, "created_by": "head", "updated_by": "head",
                            "deleted": 0}) for p in people]
-    sql = f"INSERT INTO person ({', '.join(spec.columns)}) VALUES ({', '.join('?' * len(spec.columns))})"
+    columns = stored_columns(spec)
+    sql = f"INSERT INTO person ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     start = time.perf_counter()
     with raw_db.transaction() as conn:
         conn.executemany(sql, rows)

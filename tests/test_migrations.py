@@ -9,7 +9,7 @@ import pytest
 from station_app.core.entities import ENTITIES
 from station_app.store import migrations
 from station_app.store.database import CorruptDatabaseError, NewerDatabaseError, StationDatabase
-from station_app.store.people import PersonFilter, person_rowids
+from station_app.store.people import PersonFilter, person_ids
 
 LATEST = migrations.latest_version()
 
@@ -50,7 +50,7 @@ def test_upgrade_from_the_previous_version_keeps_data_and_backs_up_first(tmp_pat
 
     assert db.user_version == LATEST
     assert db.scalar("SELECT name FROM person WHERE id = 'p1'") == "张三丰"
-    assert len(person_rowids(db, PersonFilter(text="zsf"))) == 1  # migration 2's data step ran
+    assert len(person_ids(db, PersonFilter(text="zsf"))) == 1  # migration 2's data step ran
     backups = list((tmp_path / "backups").glob("before-v*.db"))
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])

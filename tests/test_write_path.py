@@ -17,7 +17,7 @@ from station_app.core.errors import (
 from station_app.core.roles import Actor
 from station_app.store import audit_log, users
 from station_app.store.database import StationDatabase
-from station_app.store.people import PersonFilter, person_rowids
+from station_app.store.people import PersonFilter, person_ids
 from station_app.store.records import RecordStore, fund_balance
 from tests.helpers import count
 
@@ -80,7 +80,7 @@ def test_delete_is_a_tombstone_that_syncs_and_leaves_search(database, store):
     row = store.get("person", person["id"], include_deleted=True)
     assert (row["deleted"], row["rev"]) == (1, 2)
     assert database.scalar("SELECT op FROM outbox ORDER BY seq DESC LIMIT 1") == "delete"
-    assert person_rowids(database, PersonFilter(text="张三")) == []
+    assert person_ids(database, PersonFilter(text="张三")) == []
     # The number is free again: the same person may be registered anew.
     assert store.create("person", ZHANG)["id"] != person["id"]
 

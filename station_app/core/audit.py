@@ -1,7 +1,8 @@
 """The audit log's hash chain: each entry seals its own content and the entry before it.
 
 Editing, deleting or reordering any row breaks every hash after it, so `check` can name the first
-row that no longer fits. The hash covers a canonical JSON form, the same on every platform.
+row that no longer fits. The hash covers the stored text of each entry, so it verifies the same
+on every platform and in every later version.
 """
 
 from __future__ import annotations
@@ -15,12 +16,17 @@ GENESIS = "0" * 64
 CHAINED_FIELDS = ("seq", "at", "user_id", "username", "action", "entity", "record_id", "change_id", "changes")
 
 
-def canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def to_json(value: Any) -> str:
+    """Compact JSON as stored in the log; the hash covers this text, so key order needn't be sorted."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
-    body = canonical({k: entry.get(k) for k in CHAINED_FIELDS})
+    # The fields as a JSON list in a fixed order (unambiguous: strings are quoted and escaped),
+    # then `changes`, already JSON text as stored, after a separator JSON never produces.
+    head = json.dumps([entry.get(k) for k in CHAINED_FIELDS[:-1]], ensure_ascii=False, separators=(",", ":"))
+    changes = entry.get("changes")
+    body = head + "\x1e" + ("" if changes is None else changes)
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 

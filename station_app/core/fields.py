@@ -138,6 +138,8 @@ def _parse_multi(f: Field, raw: Any) -> list[str]:
 
 def parse_value(f: Field, raw: Any, ctx: ParseContext) -> Any:
     """The stored value for `raw`, None for an empty optional value; FieldError otherwise."""
+    if raw is None and not f.required:  # most optional fields are empty: answer at once
+        return [] if f.kind == MULTI else None
     if raw is None or (isinstance(raw, str) and not clean(raw)) or (f.kind in JSON_KINDS and raw in ([], {})):
         if f.required:
             raise FieldError(f"请填写{f.label}")

@@ -2,13 +2,15 @@
 
 Workers find people by name (张三, or just the given name 三), by pinyin initials (zs) or full
 pinyin (zhangsan), and by ID number, from the start (2101…) or from the end (…123X, the digits
-people read off a card). Each of these becomes a key with a one-letter namespace, and every
-search is a prefix range over one sorted index: answers stay in milliseconds at 100,000 people.
+people read off a card). Each of these is a prefix range over a sorted index: answers stay in
+milliseconds at 100,000 people. Names, pinyin and ID tails are keys with a one-letter namespace
+in the search index; the start of an ID number is searched on the person table's own index of it.
 """
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from functools import lru_cache
 
 from station_app.core.text import clean
@@ -34,7 +36,6 @@ _MAX_VARIANTS = 4
 
 NAME = "n:"
 PINYIN = "p:"
-ID_HEAD = "i:"
 ID_TAIL = "r:"
 
 
@@ -46,33 +47,49 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=65536)
-def _syllable_options(part: str, is_surname: bool) -> tuple[list[str], ...]:
-    """Each way `part` may be read, as a list of syllables."""
-    if is_surname and part in _SURNAME_READINGS:
-        return tuple(reading.split() for reading in _SURNAME_READINGS[part])
+def _char_reading(char: str) -> str:
     from pypinyin import Style, lazy_pinyin  # its dictionaries take 0.2 s to load: not at start-up
 
-    return (lazy_pinyin(part, style=Style.NORMAL, errors="ignore"),)
+    found = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
+    return found[0] if found else ""
+
+
+def _syllable_options(part: str, is_surname: bool) -> tuple[list[str], ...]:
+    """Each way `part` may be read, as a list of syllables.
+
+    Given names are read character by character: names are not phrases, and a per-character
+    cache makes indexing ten thousand new people cost almost nothing.
+    """
+    if is_surname and part in _SURNAME_READINGS:
+        return tuple(reading.split() for reading in _SURNAME_READINGS[part])
+    return ([r for r in map(_char_reading, part) if r],)
 
 
 def person_keys(name: str, id_number: str | None) -> list[str]:
     """Every search key for one person, without duplicates."""
-    name = clean(name).replace(" ", "")
-    keys: list[str] = []
-    if name:
-        surname, given = split_name(name)
-        keys.append(NAME + name)
-        if given:
-            keys.append(NAME + given)
-        readings = [a + b for a, b in itertools.product(_syllable_options(surname, True), _syllable_options(given, False))]
-        for syllables in readings[:_MAX_VARIANTS]:
-            keys.append(PINYIN + "".join(syllables))
-            keys.append(PINYIN + "".join(s[0] for s in syllables if s))
+    keys = list(_name_keys(clean(name).replace(" ", "")))
     if id_number:
-        keys += [ID_HEAD + id_number, ID_TAIL + id_number[::-1]]
-    return list(dict.fromkeys(keys))
+        keys.append(ID_TAIL + id_number[::-1])
+    return keys
 
 
+@lru_cache(maxsize=65536)
+def _name_keys(name: str) -> tuple[str, ...]:
+    # Names repeat a great deal in a township (王伟, 李娜 …): computing each once pays off.
+    if not name:
+        return ()
+    surname, given = split_name(name)
+    keys = [NAME + name]
+    if given:
+        keys.append(NAME + given)
+    readings = [a + b for a, b in itertools.product(_syllable_options(surname, True), _syllable_options(given, False))]
+    for syllables in readings[:_MAX_VARIANTS]:
+        keys.append(PINYIN + "".join(syllables))
+        keys.append(PINYIN + "".join(s[0] for s in syllables if s))
+    return tuple(dict.fromkeys(keys))
+
+
+@lru_cache(maxsize=65536)
 def sort_key(name: str) -> str:
     """Pinyin, then the characters themselves: the order a Chinese reader expects on a list."""
     name = clean(name).replace(" ", "")
@@ -84,20 +101,31 @@ def sort_key(name: str) -> str:
     return " ".join(syllables) + "\x01" + name
 
 
-def query_ranges(text: str) -> list[tuple[str, str]]:
-    """Key ranges [low, high) that answer what the worker typed; empty if nothing searchable."""
+@dataclass(frozen=True)
+class Query:
+    """What to look up for a typed text: key ranges in the search index, and/or an ID-number range."""
+
+    key_ranges: tuple[tuple[str, str], ...] = ()
+    id_number_range: tuple[str, str] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.key_ranges and self.id_number_range is None
+
+
+def parse_query(text: str) -> Query:
+    """Decide what the worker typed: pinyin, an ID number (head or tail), or part of a name."""
     q = clean(text).replace(" ", "")
     if not q:
-        return []
+        return Query()
     if q.isascii() and q.isalpha():
-        return [_prefix(PINYIN + q.lower())]
-    if q.isascii() and (q[:-1].isdigit() and (q[-1].isdigit() or q[-1] in "xX")):
+        return Query(key_ranges=(_prefix(PINYIN + q.lower()),))
+    if q.isascii() and q[:-1].isdigit() and (q[-1].isdigit() or q[-1] in "xX"):
         q = q.upper()
-        ranges = [_prefix(ID_HEAD + q)]
-        if len(q) >= 3:  # a tail of one or two digits matches a tenth of everyone: not a search
-            ranges.append(_prefix(ID_TAIL + q[::-1]))
-        return ranges
-    return [_prefix(NAME + q)]
+        # A tail of one or two digits matches a tenth of everyone: that is not a search.
+        tail = (_prefix(ID_TAIL + q[::-1]),) if len(q) >= 3 else ()
+        return Query(key_ranges=tail, id_number_range=_prefix(q))
+    return Query(key_ranges=(_prefix(NAME + q),))
 
 
 def _prefix(key: str) -> tuple[str, str]:

@@ -39,7 +39,7 @@ def append(conn: sqlite3.Connection, actor: Actor, events: Iterable[Event]) -> N
             "entity": event.entity,
             "record_id": event.record_id,
             "change_id": event.change_id,
-            "changes": audit.canonical(event.changes) if event.changes is not None else None,
+            "changes": audit.to_json(event.changes) if event.changes is not None else None,
         }
         digest = audit.entry_hash(prev, entry)
         rows.append((*entry.values(), prev, digest))

@@ -1,7 +1,8 @@
 """Reading people and households: list queries, search, and the household view.
 
-Lists work on row ids: a query returns the ordered ids of every matching person (cheap, even
-for 100,000), and the list model fetches the rows it shows a page at a time.
+Lists work on ids: a query returns the ordered ids of every matching person (cheap, even for
+100,000: they come from covering indexes), and the list model fetches the rows it shows a page
+at a time with `person_rows`.
 """
 
 from __future__ import annotations
@@ -33,34 +34,65 @@ class PersonFilter:
     descending: bool = False
 
 
-def person_rowids(database: StationDatabase, flt: PersonFilter) -> list[int]:
-    """Row ids of living people matching `flt`, in display order."""
-    where, params = ["p.deleted = 0"], []
-    ranges = search.query_ranges(flt.text)
-    if flt.text.strip() and not ranges:
+def person_ids(database: StationDatabase, flt: PersonFilter) -> list[str]:
+    """Ids of living people matching `flt`, in display order."""
+    query = search.parse_query(flt.text)
+    if flt.text.strip() and query.empty:
         return []
-    if ranges:
-        where.append(
-            "p.id IN (SELECT person_id FROM person_search WHERE "
-            + " OR ".join("(key >= ? AND key < ?)" for _ in ranges) + ")"
-        )
-        params += [bound for r in ranges for bound in r]
+    if not query.empty and flt.sort == "name" and not flt.village_id:
+        return _search_by_name_order(database, query, flt.descending)
+    where, params = ["p.deleted = 0"], []
+    if not query.empty:
+        subquery, sub_params = _matching_ids_sql(query)
+        where.append(f"p.id IN ({subquery})")
+        params += sub_params
     if flt.village_id:
         where.append("p.village_id = ?")
         params.append(flt.village_id)
-    order = SORTABLE.get(flt.sort, "p.sort_name") + (" DESC" if flt.descending else "")
+    direction = " DESC" if flt.descending else ""
+    order = SORTABLE.get(flt.sort, "p.sort_name")
     join = "LEFT JOIN village v ON v.id = p.village_id" if flt.sort == "village" else ""
-    sql = f"SELECT p.rowid FROM person p {join} WHERE {' AND '.join(where)} ORDER BY {order}, p.rowid"
+    sql = (f"SELECT p.id FROM person p {join} WHERE {' AND '.join(where)}"
+           f" ORDER BY {order}{direction}, p.sort_name{direction}, p.id{direction}")
     return [r[0] for r in database.conn.execute(sql, params)]
 
 
-def person_rows(database: StationDatabase, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """List rows for the given row ids, keyed by row id (the caller keeps its own order)."""
-    if not rowids:
+def _matching_ids_sql(query: search.Query) -> tuple[str, list[str]]:
+    parts, params = [], []
+    if query.key_ranges:
+        parts.append("SELECT person_id FROM person_search WHERE "
+                     + " OR ".join("(key >= ? AND key < ?)" for _ in query.key_ranges))
+        params += [bound for r in query.key_ranges for bound in r]
+    if query.id_number_range:
+        # The conditions of the partial unique index, so SQLite can use it for the range.
+        parts.append("SELECT id FROM person WHERE deleted = 0 AND id_number IS NOT NULL"
+                     " AND id_number >= ? AND id_number < ?")
+        params += list(query.id_number_range)
+    return " UNION ".join(parts), params
+
+
+def _search_by_name_order(database: StationDatabase, query: search.Query, descending: bool) -> list[str]:
+    """The common case, answered from the search index alone: it carries each person's sort name,
+    so thousands of hits (everyone surnamed 王) are sorted without visiting the person table."""
+    found: dict[str, str] = {}
+    conn = database.conn
+    for low, high in query.key_ranges:
+        found.update(conn.execute("SELECT person_id, sort_name FROM person_search WHERE key >= ? AND key < ?",
+                                  (low, high)).fetchall())
+    if query.id_number_range:
+        found.update(conn.execute(
+            "SELECT id, sort_name FROM person WHERE deleted = 0 AND id_number IS NOT NULL"
+            " AND id_number >= ? AND id_number < ?", query.id_number_range).fetchall())
+    return sorted(found, key=lambda pid: (found[pid], pid), reverse=descending)
+
+
+def person_rows(database: StationDatabase, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """List rows for the given ids, keyed by id (the caller keeps its own order)."""
+    if not ids:
         return {}
-    marks = ", ".join("?" * len(rowids))
+    marks = ", ".join("?" * len(ids))
     rows = database.query(
-        f"""SELECT p.rowid AS rowid, p.id, p.rev, p.name, p.gender, p.birth_date, p.id_number, p.phone,
+        f"""SELECT p.id, p.rev, p.name, p.gender, p.birth_date, p.id_number, p.phone,
                    p.address, p.village_id, v.name AS village_name, h.head_name AS household_head,
                    EXISTS (SELECT 1 FROM child_profile c WHERE c.person_id = p.id AND c.deleted = 0
                            AND c.status = 'active') AS is_child,
@@ -69,10 +101,10 @@ def person_rows(database: StationDatabase, rowids: Sequence[int]) -> dict[int, d
             FROM person p
             LEFT JOIN village v ON v.id = p.village_id
             LEFT JOIN household h ON h.id = p.household_id
-            WHERE p.rowid IN ({marks})""",
-        list(rowids),
+            WHERE p.id IN ({marks})""",
+        list(ids),
     )
-    return {r["rowid"]: r for r in rows}
+    return {r["id"]: r for r in rows}
 
 
 def find_by_id_number(database: StationDatabase, number: str) -> dict[str, Any] | None:

@@ -35,6 +35,9 @@ from station_app.store.database import StationDatabase
 UPSERT = "upsert"
 DELETE = "delete"
 
+# Columns the store derives and keeps locally (not declared fields, never synced).
+LOCAL_COLUMNS: dict[str, dict[str, Any]] = {"person": {"sort_name": lambda r: sort_key(r["name"])}}
+
 
 def decode(spec: Entity, row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored row as Python values (JSON columns parsed), system fields included."""
@@ -45,12 +48,18 @@ def decode(spec: Entity, row: Mapping[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _encode(spec: Entity, record: Mapping[str, Any]) -> list[Any]:
-    kinds = {f.name: f.kind for f in spec.fields}
-    return [
-        json.dumps(record[c], ensure_ascii=False) if kinds.get(c) in JSON_KINDS and record[c] is not None else record[c]
+def stored_columns(spec: Entity) -> tuple[str, ...]:
+    return spec.columns + tuple(LOCAL_COLUMNS.get(spec.name, ()))
+
+
+def encode_row(spec: Entity, record: Mapping[str, Any]) -> list[Any]:
+    """Values in `stored_columns` order: JSON fields serialised, local columns derived."""
+    json_fields = {f.name for f in spec.fields if f.kind in JSON_KINDS}
+    values = [
+        json.dumps(record[c], ensure_ascii=False) if c in json_fields and record[c] is not None else record[c]
         for c in spec.columns
     ]
+    return values + [derive(record) for derive in LOCAL_COLUMNS.get(spec.name, {}).values()]
 
 
 class RecordStore:
@@ -98,12 +107,13 @@ class RecordStore:
             )
         with self.database.transaction() as conn:
             self._check(conn, spec, records, previous=None)
-            placeholders = ", ".join("?" * len(spec.columns))
+            columns = stored_columns(spec)
             conn.executemany(
-                f"INSERT INTO {spec.name} ({', '.join(spec.columns)}) VALUES ({placeholders})",
-                [_encode(spec, r) for r in records],
+                f"INSERT INTO {spec.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [encode_row(spec, r) for r in records],
             )
-            self._after_write(conn, spec, records, created=True)
+            if spec.name == "person":
+                search_index.add_keys(conn, records)
             self._log(conn, spec, [(None, r, UPSERT, 0) for r in records])
         if spec.name == "station":
             self.database.forget_station_id()
@@ -123,7 +133,9 @@ class RecordStore:
                      "updated_by": self.actor.username}
             self._check(conn, spec, [after], previous=before)
             self._write_over(conn, spec, after, base_rev)
-            self._after_write(conn, spec, [after], created=False)
+            if spec.name == "person":
+                search_index.drop_keys(conn, [before])
+                search_index.add_keys(conn, [after])
             self._log(conn, spec, [(before, after, UPSERT, base_rev)])
         return after
 
@@ -138,7 +150,7 @@ class RecordStore:
                      "updated_by": self.actor.username}
             self._write_over(conn, spec, after, base_rev)
             if spec.name == "person":
-                search_index.drop_keys(conn, record_id)
+                search_index.drop_keys(conn, [before])
             self._log(conn, spec, [(before, after, DELETE, base_rev)])
         return after
 
@@ -169,8 +181,8 @@ class RecordStore:
         return before
 
     def _write_over(self, conn: sqlite3.Connection, spec: Entity, after: dict[str, Any], base_rev: int) -> None:
-        cols = spec.columns[1:]
-        encoded = _encode(spec, after)[1:]
+        cols = stored_columns(spec)[1:]
+        encoded = encode_row(spec, after)[1:]
         cursor = conn.execute(
             f"UPDATE {spec.name} SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ? AND rev = ?",
             [*encoded, after["id"], base_rev],
@@ -195,12 +207,6 @@ class RecordStore:
         elif spec.name == "reserve_fund_entry":
             _check_fund_balance(conn, records)
 
-    def _after_write(self, conn: sqlite3.Connection, spec: Entity, records: list[dict[str, Any]], created: bool) -> None:
-        if spec.name != "person":
-            return
-        conn.executemany("UPDATE person SET sort_name = ? WHERE id = ?", [(sort_key(r["name"]), r["id"]) for r in records])
-        search_index.replace_keys(conn, [(r["id"], r["name"], r["id_number"]) for r in records], fresh=created)
-
     def _log(self, conn: sqlite3.Connection, spec: Entity,
              changes: list[tuple[dict[str, Any] | None, dict[str, Any], str, int]]) -> None:
         """Outbox rows (the change as the server will receive it) and matching audit entries."""
@@ -223,19 +229,24 @@ class RecordStore:
 
 
 def _check_unique_id_numbers(conn: sqlite3.Connection, records: list[dict[str, Any]]) -> None:
-    seen: dict[str, dict[str, Any]] = {}
+    """One living person per ID number, within the batch and against the database."""
+    by_number: dict[str, dict[str, Any]] = {}
     for r in records:
         number = r["id_number"]
-        if not number:
-            continue
-        if number in seen:
-            raise DuplicatePersonError(seen[number]["id"], seen[number]["name"])
-        seen[number] = r
-        row = conn.execute(
-            "SELECT id, name FROM person WHERE id_number = ? AND deleted = 0 AND id != ?", (number, r["id"])
-        ).fetchone()
-        if row:
-            raise DuplicatePersonError(row[0], row[1])
+        if number and number in by_number:
+            raise DuplicatePersonError(by_number[number]["id"], by_number[number]["name"])
+        if number:
+            by_number[number] = r
+    numbers = list(by_number)
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        for number, pid, name in conn.execute(
+            "SELECT id_number, id, name FROM person WHERE deleted = 0 AND id_number IS NOT NULL"
+            f" AND id_number IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            if pid != by_number[number]["id"]:
+                raise DuplicatePersonError(pid, name)
 
 
 def fund_balance(conn: sqlite3.Connection) -> int:
