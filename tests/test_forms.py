@@ -170,12 +170,13 @@ def test_a_long_address_wraps_within_its_cell_without_losing_text():
     assert all(x + len(text) * size <= right for x, size, text in pieces)
 
 
-def test_wrapping_keeps_numbers_whole_and_punctuation_off_line_starts():
+def test_wrapping_keeps_numbers_whole_punctuation_off_line_starts_and_breaks_where_typed():
     size = layout.TEXT_SIZE
     lines = layout.wrap("联系电话13904101234", 8 * size, size)
     assert "13904101234" in lines
     lines = layout.wrap("一二三四五六七，八九", 7 * size, size)
     assert lines == ("一二三四五六", "七，八九")
+    assert layout.wrap("第一段\r\n第二段", 8 * size, size) == ("第一段", "第二段")  # typed on Windows
 
 
 def test_cancelling_midway_leaves_the_previous_file_untouched(tmp_path: Path):

@@ -254,7 +254,7 @@ _NO_LINE_END = frozenset("（《「『【〔“‘([{")
 def wrap(text: str, width: float, size: float = TEXT_SIZE) -> Lines:
     """Break text into lines no wider than `width`: by character, as Chinese is set."""
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in text.splitlines() or [""]:
         line: list[str] = []
         used = 0.0
         for token in _tokens(paragraph, width, size):
@@ -290,7 +290,7 @@ def fit(text: str, width: float, height: float, size: float = TEXT_SIZE) -> tupl
         lines = wrap(text, width, size)
         room = max(1, int((height + 1e-6) // (size * LEADING)))
         if len(lines) <= room:
-            if len(lines) > 1 and "\n" not in text:
+            if len(lines) > 1 and len(text.splitlines()) == 1:
                 # Even lines read better in a cell than a full line and a stray character.
                 even = wrap(text, min(width, fonts.width(text, size) / len(lines) + size), size)
                 lines = even if len(even) == len(lines) else lines
@@ -313,7 +313,7 @@ def flow(text: str, key: str, first: Sheet, rest: Sheet, marker: str = "（续�
     """
     boxes = first.plan.slots[key], rest.plan.slots[key]
     lines = wrap(text, min(b.width for b in boxes), TEXT_SIZE)
-    room = [int(b.height // (TEXT_SIZE * LEADING)) - 1 for b in boxes]  # one line for the marker
+    room = [max(1, int(b.height // (TEXT_SIZE * LEADING)) - 1) for b in boxes]  # one line for the marker
     parts: list[Lines] = []
     while len(lines) > room[bool(parts)] + 1:
         take = room[bool(parts)]
