@@ -1,0 +1,140 @@
+"""The people list: find anyone in the township while typing, and open, add or remove them.
+
+Every action a worker needs is a button with its shortcut (Ctrl+N new, Enter edit, Del delete,
+Ctrl+F search). Buttons mirror the actor's role so a viewer is not invited to do what the store
+will refuse anyway; the store remains the one that actually says no.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import qtawesome as qta
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton, QWidget
+
+from station_app.core.entities import entity
+from station_app.core.errors import KnownError
+from station_app.store import people
+from station_app.ui.household_dialog import open_household
+from station_app.ui.models import PersonTableModel
+from station_app.ui.operations import show_error
+from station_app.ui.person_dialog import open_person
+from station_app.ui.record_list import ListPage
+from station_app.ui.session import Session
+
+READ_ONLY_TIP = "只读账号不能新增、修改或删除人员"
+
+
+def _button(icon: str, text: str, shortcut: QKeySequence | None = None) -> QPushButton:
+    button = QPushButton(qta.icon(icon), text)
+    if shortcut is not None:
+        button.setShortcut(shortcut)
+        button.setToolTip(f"{text}（{shortcut.toString(QKeySequence.SequenceFormat.NativeText)}）")
+    return button
+
+
+class PeoplePage(ListPage):
+    """Search, filter and manage the station's people."""
+
+    data_changed = Signal()  # a person was added, changed or removed here
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, PersonTableModel(session.database, session.actor), "共 {n} 人", parent)
+        writer = session.actor.can_write
+        self.add_button = _button("fa6s.user-plus", "新增人员", QKeySequence(QKeySequence.StandardKey.New))
+        self.edit_button = _button("fa6s.pen-to-square", "编辑")
+        self.edit_button.setToolTip("编辑所选人员（Enter 或双击）")
+        self.delete_button = _button("fa6s.trash-can", "删除")
+        self.delete_button.setToolTip("删除所选人员（Del）")
+        self.household_button = _button("fa6s.people-roof", "查看家庭")
+        self.full_ids = QCheckBox("显示完整身份证号")
+        self.full_ids.setVisible(session.actor.can_see_full_id)
+        if not writer:
+            for button in (self.add_button, self.edit_button, self.delete_button):
+                button.setToolTip(READ_ONLY_TIP)
+        actions = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.delete_button, self.household_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.full_ids)
+        self.body.insertLayout(1, actions)
+
+        self.table.opened.connect(self._open)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self.add_button.clicked.connect(self.add_person)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.household_button.clicked.connect(self.show_household)
+        self.full_ids.toggled.connect(self.model.set_show_full_ids)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_button.click,
+                  Qt.ShortcutContext.WidgetShortcut)
+        self.refresh()
+
+    def _update_buttons(self) -> None:
+        chosen = self.table.current_key() is not None
+        writer = self.session.actor.can_write
+        self.add_button.setEnabled(writer)
+        self.edit_button.setEnabled(writer and chosen)
+        self.delete_button.setEnabled(writer and chosen)
+        self.household_button.setEnabled(chosen)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def add_person(self) -> None:
+        self._after_edit(open_person(self.session, None, self, village_id=self.filter_bar.village_id))
+
+    def edit_selected(self) -> None:
+        self._open(self.table.current_key())
+
+    def _open(self, person_id: str | None) -> None:
+        if person_id is not None:
+            self._after_edit(open_person(self.session, person_id, self))
+
+    def _after_edit(self, saved_id: str | None) -> None:
+        if saved_id is not None:
+            self.refresh(select=saved_id)
+            self.data_changed.emit()
+
+    def delete_selected(self) -> None:
+        """Ask, then tombstone the selected person (the deletion itself syncs to the county)."""
+        position = self.table.currentIndex().row()
+        row = self.model.row(position) if self.table.current_key() is not None else None
+        if row is None:
+            return
+        keys = self.model.keys
+        neighbour = keys[position + 1] if position + 1 < len(keys) else keys[position - 1] if position else None
+        question = f"确定要删除「{row['name']}」吗？"
+        linked = Counter(entity(name).label for name, _ in people.person_records(self.session.database, row["id"]))
+        if linked:
+            question += "\n\n此人还有：" + "、".join(f"{label} {n} 条" for label, n in linked.items()) + "。"
+        question += "\n\n删除后此人不再出现在名单中，删除记录会同步到县民政局。"
+        answer = QMessageBox.question(self, "删除人员", question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.session.store.delete("person", row["id"], row["rev"])
+        except KnownError as exc:
+            show_error(self, exc)
+            return
+        self.refresh(select=neighbour)
+        self.data_changed.emit()
+
+    def show_household(self) -> None:
+        person_id = self.table.current_key()
+        if person_id is None:
+            return
+        try:
+            household_id = self.session.store.get("person", person_id)["household_id"]
+        except KnownError as exc:
+            show_error(self, exc)
+            return
+        if not household_id:
+            QMessageBox.information(self, "查看家庭", "此人尚未登记所属家庭。可以在“编辑”中选择所属家庭。")
+            return
+        if open_household(self.session, household_id, self, person_id=person_id):
+            self.refresh()
+            self.data_changed.emit()
