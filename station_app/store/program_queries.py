@@ -1,0 +1,104 @@
+"""Reading the program lists: children, elderly people on the rounds, and relief cases.
+
+Like the people list, a list query returns only the ordered ids of the matching records, and the
+list model fetches the rows it shows a page at a time with `program_rows`. A program record is
+shown with the person it is about (name, age, village), and for the two visiting programs with
+the date of the latest visit and the next-due date that visit set.
+
+The typed search is the people search itself (`people.person_ids`), so a child is found by
+exactly what finds the child on the people list. At 100,000 people (13,000 children) a list
+query takes 30-60 ms, a page of rows under 10 ms.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from station_app.core.entities import ENTITIES
+from station_app.store.database import StationDatabase
+from station_app.store.people import PersonFilter, person_ids
+from station_app.store.records import decode
+
+
+@dataclass(frozen=True)
+class Program:
+    table: str
+    visits: bool  # visited on a schedule: show the latest visit and the next-due date
+    sortable: dict[str, str]  # sort keys of this program beyond the common ones, mapped to SQL
+
+
+_RISK_ORDER = "CASE r.risk_level WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END"
+PROGRAMS = {
+    "child": Program("child_profile", True, {"category": "r.category", "risk_level": _RISK_ORDER}),
+    "elder": Program("elder_profile", True, {"ability_level": "r.ability_level", "risk_level": _RISK_ORDER}),
+    "relief": Program("relief_case", False, {"case_type": "r.case_type", "applied_on": "r.applied_on",
+                                             "amount_approved": "r.amount_approved"}),
+}
+_COMMON_SORTS = {"name": "p.sort_name", "birth_date": "p.birth_date", "village": "v.name", "status": "r.status"}
+
+
+def _visit_columns(program: str) -> dict[str, str]:
+    """SQL for the latest visit of `program` to the record's person and the next-due date it set.
+    Both walk the visit_person index (person_id, visit_date) backwards: a few rows per person."""
+    latest = (f"FROM visit v WHERE v.person_id = r.person_id AND v.program = '{program}' AND v.deleted = 0"
+              " ORDER BY v.visit_date DESC LIMIT 1")
+    return {"last_visit": f"(SELECT v.visit_date {latest})", "next_due": f"(SELECT v.next_due {latest})"}
+
+
+def _sorts(program: str) -> dict[str, str]:
+    spec = PROGRAMS[program]
+    return {**_COMMON_SORTS, **spec.sortable, **(_visit_columns(program) if spec.visits else {})}
+
+
+def program_ids(database: StationDatabase, program: str, flt: PersonFilter) -> list[str]:
+    """Ids of the program's living records about living people matching `flt`, in display order."""
+    matching = None
+    if flt.text.strip():
+        matching = person_ids(database, PersonFilter(text=flt.text))
+        if not matching:
+            return []
+    sql, params = _ids_sql(program, flt, matching)
+    return [r[0] for r in database.conn.execute(sql, params)]
+
+
+def _ids_sql(program: str, flt: PersonFilter, matching: list[str] | None) -> tuple[str, list[Any]]:
+    """The list query. The records drive it (CROSS JOIN keeps SQLite from walking all 100,000
+    people in name order to find the few thousand children); a typed search arrives as the
+    matching person ids, looked up through the record table's person index."""
+    where, params = ["r.deleted = 0"], []
+    if matching is not None:
+        where.append("r.person_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(matching))
+    if flt.village_id:
+        where.append("p.village_id = ?")
+        params.append(flt.village_id)
+    direction = " DESC" if flt.descending else ""
+    order = _sorts(program).get(flt.sort, "p.sort_name")
+    join = "LEFT JOIN village v ON v.id = p.village_id" if flt.sort == "village" else ""
+    sql = (f"SELECT r.id FROM {PROGRAMS[program].table} r CROSS JOIN person p ON p.id = r.person_id AND p.deleted = 0"
+           f" {join} WHERE {' AND '.join(where)} ORDER BY {order}{direction}, p.sort_name{direction}, r.id{direction}")
+    return sql, params
+
+
+def program_rows(database: StationDatabase, program: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """List rows for the given record ids, keyed by id: the record (decoded), its person's name,
+    gender, birth date, ID number and village (none of the programs has fields of these names),
+    and for visiting programs the latest visit's date and the next-due date it set."""
+    if not ids:
+        return {}
+    spec = PROGRAMS[program]
+    visits = "".join(f", {sql} AS {name}" for name, sql in _visit_columns(program).items()) if spec.visits else ""
+    rows = database.query(
+        f"""SELECT r.*, p.name, p.gender, p.birth_date, p.id_number, p.village_id,
+                   v.name AS village_name {visits}
+            FROM {spec.table} r JOIN person p ON p.id = r.person_id
+            LEFT JOIN village v ON v.id = p.village_id
+            WHERE r.id IN ({', '.join('?' * len(ids))})""",
+        list(ids),
+    )
+    extras = ("name", "gender", "birth_date", "id_number", "village_id", "village_name", "last_visit", "next_due")
+    entity = ENTITIES[spec.table]
+    return {r["id"]: {**decode(entity, r), **{k: r.get(k) for k in extras}} for r in rows}

@@ -1,0 +1,137 @@
+"""Read-only lists of the three programs: children, elderly people on the rounds, relief cases.
+
+Each list shows a program record with the person it is about, found by the same search as the
+people list; for the visiting programs the latest visit and the next-due date stand beside it,
+red when the visit is overdue. A double click opens the person. (Each program gets its own
+editor later; these lists are already the worker's overview of what exists.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from PySide6.QtWidgets import QWidget
+
+from station_app.core.entities import entity
+from station_app.store import people, program_queries
+from station_app.store.database import StationDatabase
+from station_app.ui.models import Column, QueryTableModel, Row, age_column, choice_text, field_text
+from station_app.ui.person_dialog import open_person
+from station_app.ui.record_list import ListPage
+from station_app.ui.session import Session
+
+NOT_VISITED = "尚未走访"
+
+
+def _field(entity_name: str, name: str) -> Callable[[Row], str]:
+    f = entity(entity_name).field(name)
+    return lambda row: field_text(f, row.get(name))
+
+
+def _visit_columns(today: dt.date | None) -> tuple[Column, ...]:
+    def overdue(row: Row) -> bool:
+        if row.get("status") != "active":
+            return False
+        due = row.get("next_due")
+        return due is None or due <= (today or dt.date.today()).isoformat()
+
+    def next_due(row: Row) -> str:
+        return (row.get("next_due") or "") if row.get("status") == "active" else ""
+
+    return (
+        Column("最近走访", lambda r: r.get("last_visit") or NOT_VISITED, sort="last_visit", sample="2026-11-23",
+               warn=lambda r: r.get("status") == "active" and not r.get("last_visit")),
+        Column("下次走访", next_due, sort="next_due", sample="2026-11-23", warn=overdue),
+    )
+
+
+def _person_columns(today: dt.date | None) -> tuple[Column, ...]:
+    return (
+        Column("姓名", "name", sort="name", sample="欧阳晓明明"),
+        Column("性别", choice_text("person", "gender"), sample="男"),
+        age_column(today),
+        Column("村（社区）", "village_name", sort="village", sample="南口前村村村"),
+    )
+
+
+def _risk(entity_name: str) -> Column:
+    return Column("风险等级", choice_text(entity_name, "risk_level"), sort="risk_level", sample="风险",
+                  warn=lambda r: r.get("risk_level") == "high")
+
+
+def _status(entity_name: str, header: str = "状态") -> Column:
+    return Column(header, choice_text(entity_name, "status"), sort="status", sample="已退出")
+
+
+def child_columns(today: dt.date | None = None) -> tuple[Column, ...]:
+    return (*_person_columns(today),
+            Column("儿童类别", choice_text("child_profile", "category"), sort="category", sample="农村留守儿童"),
+            _risk("child_profile"), _status("child_profile"),
+            Column("监护人", "guardian_name", sample="欧阳晓明明"),
+            *_visit_columns(today))
+
+
+def elder_columns(today: dt.date | None = None) -> tuple[Column, ...]:
+    return (*_person_columns(today),
+            Column("老年人类别", _field("elder_profile", "categories"), sample="独居、失能/半失能"),
+            Column("自理能力", choice_text("elder_profile", "ability_level"), sort="ability_level", sample="半失能"),
+            _risk("elder_profile"), _status("elder_profile"),
+            *_visit_columns(today))
+
+
+def relief_columns(today: dt.date | None = None) -> tuple[Column, ...]:
+    return (*_person_columns(today),
+            Column("救助类型", choice_text("relief_case", "case_type"), sort="case_type", sample="支出型"),
+            _status("relief_case", "办理状态"),
+            Column("申请日期", "applied_on", sort="applied_on", sample="2026-11-23"),
+            Column("批准金额", _field("relief_case", "amount_approved"), sort="amount_approved",
+                   sample="12,345.00 元", align_right=True),
+            Column("先行救助", _field("relief_case", "is_advance"), sample="是"))
+
+
+@dataclass(frozen=True)
+class ProgramView:
+    columns: Callable[[dt.date | None], tuple[Column, ...]]
+    count_text: str
+
+
+VIEWS = {
+    "child": ProgramView(child_columns, "共 {n} 名儿童"),
+    "elder": ProgramView(elder_columns, "共 {n} 名老年人"),
+    "relief": ProgramView(relief_columns, "共 {n} 件救助案件"),
+}
+
+
+def _find_records(database: StationDatabase, sort: str, descending: bool, *, program: str, text: str,
+                  village_id: str | None) -> list[str]:
+    flt = people.PersonFilter(text, village_id, sort or "name", descending)
+    return program_queries.program_ids(database, program, flt)
+
+
+class ProgramTableModel(QueryTableModel):
+    """One program's records with their people, queried off the UI thread."""
+
+    def __init__(self, database: StationDatabase, program: str, *, today: dt.date | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(VIEWS[program].columns(today),
+                         lambda keys: program_queries.program_rows(database, program, keys),
+                         partial(_find_records, program=program), database.path, parent=parent)
+
+
+class ProgramListPage(ListPage):
+    """The list of one program ('child', 'elder' or 'relief'); double click opens the person."""
+
+    def __init__(self, session: Session, program: str, parent: QWidget | None = None) -> None:
+        super().__init__(session, ProgramTableModel(session.database, program), VIEWS[program].count_text, parent)
+        self.program = program
+        self.table.opened.connect(self._open)
+        self.refresh()
+
+    def _open(self, record_id: str) -> None:
+        position = self.model.position(record_id)
+        row = self.model.row(position) if position is not None else None
+        if row is not None and open_person(self.session, row["person_id"], self) is not None:
+            self.refresh()
