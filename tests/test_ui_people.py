@@ -239,7 +239,8 @@ def test_the_history_tab_lists_changes_in_words(qtbot, session, zhang_san):
 def test_a_viewer_opens_a_person_read_only_with_the_id_masked(qtbot, viewer_session, zhang_san):
     dialog = PersonDialog(viewer_session, zhang_san["id"])
     qtbot.addWidget(dialog)
-    assert dialog.save_button.isHidden() and not dialog.form.isEnabled()
+    assert dialog.save_button.isHidden()
+    assert dialog.form.editor("name").isReadOnly() and not dialog.form.editor("gender").isEnabled()
     assert dialog.form.editor("id_number").text() == mask(ZHANG_SAN_ID)
     history = dialog.tabs.widget(1).model()
     assert mask(ZHANG_SAN_ID) in column_texts(history, "内容")

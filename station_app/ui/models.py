@@ -42,6 +42,11 @@ Index = QModelIndex | QPersistentModelIndex
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 PLACEHOLDER_TEXT = "（无法读取）"
 WARN_COLOR = QColor("#c62828")
+# Asked for once per cell per paint: built once, not per call.
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_TEXT_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole})
 
 
 @dataclass(frozen=True)
@@ -96,9 +101,8 @@ class ColumnTableModel(QAbstractTableModel):
             return self.row_key(index.row())
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column.align_right else Qt.AlignmentFlag.AlignLeft
-            return horizontal | Qt.AlignmentFlag.AlignVCenter
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
+            return _RIGHT if column.align_right else _LEFT
+        if role not in _TEXT_ROLES:
             return None
         row = self.row(index.row())
         if row is None:
@@ -116,7 +120,7 @@ class ColumnTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         if self._known_unreadable(index.row()):
             return Qt.ItemFlag.ItemNeverHasChildren
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _ROW_FLAGS
 
     def column_changed(self, column: int) -> None:
         """Repaint one column (e.g. after a display toggle) without re-reading anything."""

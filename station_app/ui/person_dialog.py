@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -97,7 +98,8 @@ class PersonDialog(QDialog):
         name = self._record["name"] if self._record else ""
         self.setWindowTitle(f"人员信息 — {name}" if self._record else "新增人员")
         self._load(village_id)
-        self.form.setEnabled(writer)
+        if not writer:
+            self._read_only()
         self.resize(max(self.sizeHint().width(), 820), self.sizeHint().height())
         self.form.editor("name").setFocus()
 
@@ -124,6 +126,16 @@ class PersonDialog(QDialog):
         self.form.set_values(record)
         if self._record and not self.session.actor.can_see_full_id:
             self._id_editor().setText(idnumber.mask(self._record["id_number"]))
+
+    def _read_only(self) -> None:
+        """Text stays black and selectable (greyed-out text is hard to read); lists are locked."""
+        for name in FIELDS:
+            editor = self.form.editor(name)
+            if isinstance(editor, QLineEdit | QPlainTextEdit):
+                editor.setReadOnly(True)
+            else:
+                editor.setEnabled(False)
+        self.form.setStyleSheet("QComboBox:disabled, QCheckBox:disabled { color: palette(text); }")
 
     # -- reacting to what is typed ---------------------------------------------------------------
 
