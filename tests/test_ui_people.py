@@ -181,6 +181,18 @@ def test_a_registered_id_number_offers_the_existing_person(qtbot, session, zhang
     assert dialog.result() == PersonDialog.OPEN_EXISTING and dialog.existing_id == zhang_san["id"]
 
 
+def test_the_store_refusing_a_duplicate_offers_the_existing_person_too(qtbot, session, database, zhang_san):
+    """Two workers registering the same person at once: the store is the last word."""
+    dialog = new_person_dialog(qtbot, session)
+    dialog.form.set_values({"name": "张三", "id_number": ZHANG_SAN_ID})  # no typing, so no early check
+    assert dialog.duplicate_bar.isHidden()
+    before = count(database, "outbox")
+    dialog.save()
+    assert not dialog.duplicate_bar.isHidden() and dialog.existing_id == zhang_san["id"]
+    assert "已登记" in dialog.form.error_text("id_number")
+    assert count(database, "outbox") == before
+
+
 def test_an_invalid_id_number_is_refused_at_its_field_and_nothing_is_written(qtbot, session, database):
     dialog = new_person_dialog(qtbot, session)
     dialog.form.editor("name").setText("李四")  # QTest types ASCII only; an IME commits whole words

@@ -203,6 +203,7 @@ class ListPage(QWidget):
         self.filter_bar = FilterBar()
         self.table = RecordTable()
         self.table.setModel(model)
+        self.setFocusProxy(self.filter_bar.search)  # arriving on a list, the worker can type at once
         self.body = QVBoxLayout(self)
         self.body.addWidget(self.filter_bar)
         self.body.addWidget(self.table, 1)
