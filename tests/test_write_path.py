@@ -85,6 +85,19 @@ def test_delete_is_a_tombstone_that_syncs_and_leaves_search(database, store):
     assert store.create("person", ZHANG)["id"] != person["id"]
 
 
+def test_a_record_still_referenced_is_not_deleted(database, store, village):
+    person = store.create("person", {**ZHANG, "village_id": village["id"]})
+    profile = store.create("elder_profile", {"person_id": person["id"], "categories": ["alone"], "status": "active"})
+    before = totals(database)
+    with pytest.raises(PermissionDenied, match="仍被其他记录引用：特殊困难老年人档案1条（老年人）"):
+        store.delete("person", person["id"], person["rev"])
+    with pytest.raises(PermissionDenied, match="人员1条（所属村（社区））"):
+        store.delete("village", village["id"], village["rev"])
+    assert totals(database) == before
+    store.delete("elder_profile", profile["id"], profile["rev"])
+    store.delete("person", person["id"], person["rev"])  # nothing points at it any more
+
+
 def test_a_write_that_fails_half_way_leaves_no_record_outbox_or_audit_row(database, store, monkeypatch):
     before = totals(database)
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from station_app.core import audit
-from station_app.core.entities import FUND_OUTFLOWS, Entity, entity
+from station_app.core.entities import ENTITIES, FUND_OUTFLOWS, Entity, entity
 from station_app.core.errors import (
     DuplicatePersonError,
     NotFound,
@@ -146,6 +146,7 @@ class RecordStore:
         self._refuse_if_append_only(spec)
         with self.database.transaction() as conn:
             before = self._current(spec, record_id, base_rev)
+            _refuse_if_referenced(conn, spec, record_id)
             after = {**before, "deleted": 1, "rev": before["rev"] + 1, "updated_at": now_iso(),
                      "updated_by": self.actor.username}
             self._write_over(conn, spec, after, base_rev)
@@ -226,6 +227,21 @@ class RecordStore:
             outbox,
         )
         audit_log.append(conn, self.actor, events)
+
+
+def _refuse_if_referenced(conn: sqlite3.Connection, spec: Entity, record_id: str) -> None:
+    """A record that living records still point at is not deleted: nothing is orphaned, nothing
+    cascades away unseen. The message says what to deal with first."""
+    found = []
+    for other in ENTITIES.values():
+        for f in other.fields:
+            if f.kind == REF and f.ref == spec.name:
+                n = conn.execute(f"SELECT COUNT(*) FROM {other.name} WHERE {f.name} = ? AND deleted = 0",
+                                 (record_id,)).fetchone()[0]
+                if n:
+                    found.append(f"{other.label}{n}条（{f.label}）")
+    if found:
+        raise PermissionDenied(f"这条{spec.label}记录仍被其他记录引用：{'、'.join(found)}。请先处理这些记录，再删除。")
 
 
 def _check_unique_id_numbers(conn: sqlite3.Connection, records: list[dict[str, Any]]) -> None:
