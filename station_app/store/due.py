@@ -9,11 +9,13 @@ cheap at 100,000 people; the page of rows a list shows is fetched by `due_rows`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from station_app.store.database import StationDatabase
+from station_app.store.people import PersonFilter, person_ids
 
 HORIZON_DAYS = 7  # "due soon" means within a week: time to plan the rounds
 
@@ -51,20 +53,31 @@ scheduled AS MATERIALIZED (
 )
 SELECT s.person_id, s.program, s.due
 FROM scheduled s JOIN person p ON p.id = s.person_id AND p.deleted = 0
-WHERE s.due <= ?
+WHERE s.due <= ? {filters}
 ORDER BY s.due, p.sort_name, p.id
 """
 
 
-def due_keys(database: StationDatabase, today: dt.date, horizon_days: int = HORIZON_DAYS) -> list[DueKey]:
-    """Everyone due by today + horizon, most overdue first."""
-    limit = (today + dt.timedelta(days=horizon_days)).isoformat()
+def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", village_id: str | None = None,
+             horizon_days: int = HORIZON_DAYS) -> list[DueKey]:
+    """Everyone due by today + horizon, most overdue first; `text` is the people search (name,
+    pinyin initials, ID number), so a person is found here by what finds them on the people list."""
+    filters, params = "", [(today + dt.timedelta(days=horizon_days)).isoformat()]
+    if text.strip():
+        matching = person_ids(database, PersonFilter(text=text))
+        if not matching:
+            return []
+        filters += " AND s.person_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(matching))
+    if village_id:
+        filters += " AND p.village_id = ?"
+        params.append(village_id)
     return [DueKey(pid, program, dt.date.fromisoformat(due))
-            for pid, program, due in database.conn.execute(_DUE_SQL, [limit])]
+            for pid, program, due in database.conn.execute(_DUE_SQL.format(filters=filters), params)]
 
 
-def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[tuple[str, str], dict[str, Any]]:
-    """What the list shows for `keys`, keyed by (person_id, program)."""
+def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, dict[str, Any]]:
+    """What the list shows for `keys`; a key whose person is gone meanwhile is left out."""
     person_ids = sorted({k.person_id for k in keys})
     if not person_ids:
         return {}
@@ -88,7 +101,7 @@ def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[tuple[st
         if person is None:
             continue
         visit = visits.get((key.person_id, key.program), {})
-        rows[(key.person_id, key.program)] = {
+        rows[key] = {
             **person, "program": key.program, "due": key.due.isoformat(),
             "last_visit": visit.get("last_visit"), "last_visitor": visit.get("visitor"),
             "risk_level": risks.get((key.person_id, key.program)),

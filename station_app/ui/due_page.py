@@ -1,0 +1,80 @@
+"""待办提醒: who is due a visit, most overdue first, so a worker can plan the day's rounds.
+
+The list comes from the visits themselves (the latest visit's next-due date per person and
+program) plus everyone on a program never visited yet. Like every list it is found off the UI
+thread, filtered by the same search and village choice as the people list, and its rows are
+fetched a page at a time as it scrolls. Enter or a double click opens the person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from station_app.core.entities import PROGRAMS, RISK_LEVELS
+from station_app.store import due
+from station_app.store.database import StationDatabase
+from station_app.ui.models import Column, QueryTableModel, Row
+from station_app.ui.person_dialog import open_person
+from station_app.ui.record_list import ListPage
+from station_app.ui.session import Session
+
+_PROGRAM_LABELS = dict(PROGRAMS)
+_RISK_LABELS = dict(RISK_LEVELS)
+
+
+def _find_due(database: StationDatabase, _sort: str, _descending: bool, *, text: str,
+              village_id: str | None) -> list[due.DueKey]:
+    # The order is the point of this list (most overdue first), so header clicks do not change it.
+    return due.due_keys(database, dt.date.today(), text=text, village_id=village_id)
+
+
+def days_overdue(row: Row) -> int:
+    return (dt.date.today() - dt.date.fromisoformat(row["due"])).days
+
+
+def status_text(days: int) -> str:
+    if days > 0:
+        return f"逾期 {days} 天"
+    return "今天到期" if days == 0 else f"{-days} 天后到期"
+
+
+COLUMNS: Sequence[Column] = (
+    Column("状态", lambda r: status_text(days_overdue(r)), sample="逾期 365 天", warn=lambda r: days_overdue(r) > 0),
+    Column("姓名", "name", sample="欧阳晓明明"),
+    Column("项目", lambda r: _PROGRAM_LABELS.get(r["program"], r["program"]), sample="老年人探访"),
+    Column("村（社区）", "village_name", sample="南口前村村"),
+    Column("应访日期", "due", sample="2026-11-30"),
+    Column("上次走访", lambda r: r["last_visit"] or "尚未走访", sample="2026-11-30"),
+    Column("走访人", "last_visitor", sample="欧阳晓明"),
+    Column("风险", lambda r: _RISK_LABELS.get(r["risk_level"] or "", ""), sample="风险",
+           warn=lambda r: r["risk_level"] == "high"),
+    Column("联系电话", "phone", sample="13912345678"),
+)
+
+
+class DuePage(ListPage):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        model = QueryTableModel(COLUMNS, lambda keys: due.due_rows(session.database, keys), _find_due,
+                                session.db_path)
+        super().__init__(session, model, "共 {n} 人次", parent)
+        self.summary = QLabel()
+        self.body.insertWidget(1, self.summary)
+        self.model.loaded.connect(self._summarise)
+        self.table.opened.connect(self._open)
+        self.refresh()
+
+    def _summarise(self) -> None:
+        today = dt.date.today()
+        keys: Sequence[due.DueKey] = self.model.keys  # type: ignore[assignment]
+        overdue = sum(1 for k in keys if k.days_overdue(today) > 0)
+        due_today = sum(1 for k in keys if k.days_overdue(today) == 0)
+        self.summary.setText(f"逾期 {overdue} 人次 · 今天到期 {due_today} 人次 · "
+                             f"{due.HORIZON_DAYS}天内到期 {len(keys) - overdue - due_today} 人次"
+                             "（逾期最久的在最前，双击打开人员档案）")
+
+    def _open(self, key: due.DueKey) -> None:
+        if open_person(self.session, key.person_id, self) is not None:
+            self.refresh()

@@ -1,0 +1,187 @@
+"""统计: the station's figures as charts — people by village and age, program counts, visits.
+
+The figures are counted off the UI thread (they scan the person and visit tables); the charts
+are rebuilt from them each time the page is shown. Every bar carries its number, because the
+figures end up copied into reports by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtCharts import (
+    QAbstractBarSeries,
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QPieSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from station_app.store import statistics
+from station_app.store.statistics import StationFigures
+from station_app.ui.operations import run_job
+from station_app.ui.session import Session
+
+PALETTE = ("#1e88e5", "#f4511e", "#43a047", "#8e24aa", "#fdd835", "#00897b")
+CHART_HEIGHT = 320
+BAR_ROW_HEIGHT = 26  # per category of a horizontal bar chart, so long village lists stay legible
+
+
+def _styled(chart: QChart, title: str, font: QFont) -> QChart:
+    title_font = QFont(font)
+    title_font.setBold(True)
+    title_font.setPointSizeF(font.pointSizeF() * 1.1)
+    chart.setTitle(title)
+    chart.setTitleFont(title_font)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.legend().setFont(font)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    return chart
+
+
+def bar_chart(title: str, categories: Sequence[str], sets: Mapping[str, Sequence[int]], font: QFont, *,
+              horizontal: bool = False) -> QChart:
+    """Bars per category, one set per entry of `sets` (a legend appears when there are several)."""
+    if horizontal:  # Qt draws the first category at the bottom; people read lists top down
+        categories = list(reversed(categories))
+        sets = {label: list(reversed(values)) for label, values in sets.items()}
+    series = QHorizontalBarSeries() if horizontal else QBarSeries()
+    for i, (label, values) in enumerate(sets.items()):
+        bar_set = QBarSet(label)
+        bar_set.append([float(v) for v in values])
+        bar_set.setColor(QColor(PALETTE[i % len(PALETTE)]))
+        bar_set.setLabelColor(QColor("#222222"))
+        bar_set.setLabelFont(font)
+        series.append(bar_set)
+    series.setLabelsVisible(True)
+    series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
+    series.setLabelsFormat("@value")
+    chart = _styled(QChart(), title, font)
+    chart.addSeries(series)
+    category_axis = QBarCategoryAxis()
+    category_axis.append(list(categories))
+    small = QFont(font)
+    small.setPointSizeF(font.pointSizeF() * 0.85)  # QtCharts elides a label wider than its bar group
+    category_axis.setLabelsFont(small if not horizontal else font)
+    value_axis = QValueAxis()
+    value_axis.setLabelFormat("%d")
+    value_axis.setLabelsFont(font)
+    top = max((v for values in sets.values() for v in values), default=0)
+    value_axis.setRange(0, max(top * 1.15, 1))  # room above the tallest bar for its number
+    value_axis.applyNiceNumbers()
+    if horizontal:
+        chart.addAxis(category_axis, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom)
+    else:
+        chart.addAxis(category_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(value_axis, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(category_axis)
+    series.attachAxis(value_axis)
+    chart.legend().setVisible(len(sets) > 1)
+    return chart
+
+
+def pie_chart(title: str, slices: Sequence[tuple[str, int]], font: QFont) -> QChart:
+    """Shares of a whole, each slice labelled with its count and percentage."""
+    series = QPieSeries()
+    total = sum(n for _, n in slices)
+    for i, (label, n) in enumerate(slices):
+        share = f"（{n / total:.0%}）" if total else ""
+        piece = series.append(f"{label} {n:,}{share}", float(n))
+        piece.setColor(QColor(PALETTE[i % len(PALETTE)]))
+        piece.setLabelFont(font)
+        piece.setLabelVisible(n > 0)
+    series.setPieSize(0.6)
+    chart = _styled(QChart(), title, font)
+    chart.addSeries(series)
+    chart.legend().setVisible(False)
+    return chart
+
+
+class StatsPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.figures: StationFigures | None = None
+        self.summary = QLabel("正在统计…")
+        refresh = QPushButton("刷新")
+        refresh.clicked.connect(self.refresh)
+        bar = QHBoxLayout()
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(refresh)
+
+        self.views = {name: self._view() for name in ("ages", "children", "elders", "visits", "villages")}
+        grid = QGridLayout()
+        grid.addWidget(self.views["ages"], 0, 0)
+        grid.addWidget(self.views["children"], 0, 1)
+        grid.addWidget(self.views["visits"], 1, 0, 1, 2)  # 24 bars with numbers need the full width
+        grid.addWidget(self.views["elders"], 2, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.views["villages"], 2, 1)
+        body = QWidget()
+        body.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(scroll, 1)
+        self.refresh()
+
+    @staticmethod
+    def _view() -> QChartView:
+        view = QChartView()
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumHeight(CHART_HEIGHT)
+        return view
+
+    def refresh(self) -> None:
+        self.summary.setText("正在统计…")
+        run_job(self, "正在统计", statistics.station_figures, db_path=self.session.db_path, show_progress=False,
+                on_done=self.show_figures)
+
+    def show_figures(self, figures: StationFigures) -> None:
+        self.figures = figures
+        font = self.font()
+        children = sum(n for _, n in figures.children_by_category)
+        visits = sum(sum(v) for v in figures.visits_by_month.values())
+        self.summary.setText(
+            f"截至 {figures.today:%Y年%m月%d日}：在册人员 {figures.people_total:,} 人，在册儿童 {children:,} 人，"
+            f"近12个月走访 {visits:,} 次")
+        months = [f"{int(m[5:])}月" for m in figures.months]  # the title gives the years
+        span = f"{_month_name(figures.months[0])}—{_month_name(figures.months[-1])}"
+        self._set("ages", bar_chart("各年龄段人数", *_split(figures.age_bands, "人数"), font))
+        self._set("children", pie_chart("在册儿童（按类别）", figures.children_by_category, font))
+        self._set("elders", bar_chart("特殊困难老年人（按类别，一人可属多类）",
+                                      *_split(figures.elders_by_category, "人数"), font, horizontal=True))
+        self._set("visits", bar_chart(f"近12个月走访次数（{span}）", months, figures.visits_by_month, font))
+        villages = figures.people_by_village
+        self.views["villages"].setMinimumHeight(max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(villages)))
+        self._set("villages", bar_chart("各村（社区）人数", *_split(villages, "人数"), font, horizontal=True))
+
+    def _set(self, name: str, chart: QChart) -> None:
+        view = self.views[name]
+        old = view.chart()
+        view.setChart(chart)  # the view owns the new chart and lets go of the old one
+        old.deleteLater()
+
+    def chart(self, name: str) -> QChart:
+        return self.views[name].chart()
+
+
+def _split(series: statistics.Series, label: str) -> tuple[list[str], dict[str, list[int]]]:
+    """(categories, {label: values}) — one bar set from a (label, count) series."""
+    return [c for c, _ in series], {label: [n for _, n in series]}
+
+
+def _month_name(month: str) -> str:
+    """"2025-12" → "2025年12月"."""
+    return f"{month[:4]}年{int(month[5:])}月"
