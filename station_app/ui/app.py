@@ -1,0 +1,229 @@
+"""Starting the desktop application: fonts, the database, first-run set-up or log-in, the window.
+
+Start-up is kept short (target: the log-in window within 1 s of launching): the database opens
+without its integrity check, which then runs in a worker while the person types the password
+(on a large database it takes longer than everything else together); the set-up wizard, the
+main window and qtawesome are imported only when they are needed.
+
+`Shell` owns what outlives one main window: the database, the idle lock, and the switch to
+another user from the lock screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from station_app import paths
+from station_app.core.errors import KnownError
+from station_app.core.jobs import JobState
+from station_app.core.roles import SYSTEM, Actor
+from station_app.store import settings
+from station_app.store.database import StationDatabase
+from station_app.store.records import RecordStore
+from station_app.ui.idle import IdleWatcher
+from station_app.ui.login import Curtain, LockDialog, LoginDialog, cover_windows
+from station_app.ui.operations import run_job, show_error, wait_for_jobs
+from station_app.ui.session import Session
+
+if TYPE_CHECKING:
+    from station_app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+FONT_FILE = "DroidSansFallbackFull.ttf"
+# Chinese UI fonts used where installed (Windows; Debian with fonts-noto-cjk); the bundled font
+# is the last resort, so Chinese renders even on a PC without any CJK font.
+CJK_FAMILIES = ("Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei")
+MIN_POINT_SIZE = 11.0  # readable on the old 1366×768 monitors of township offices
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (reused if one exists, as in tests), named for QSettings, with fonts."""
+    QApplication.setOrganizationName("Station")
+    QApplication.setApplicationName("Station")
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setFont(ui_font(app.font()))
+    return app
+
+
+def ui_font(base: QFont) -> QFont:
+    """The system's UI font with Chinese fallbacks, at a readable size."""
+    font_id = QFontDatabase.addApplicationFont(str(paths.resource("fonts", FONT_FILE)))
+    bundled = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not bundled:
+        log.warning("could not load the bundled font %s", FONT_FILE)
+    font = QFont(base)
+    # Qt tries the families in order for each character: Latin from the system font, Chinese
+    # from the first CJK family present.
+    font.setFamilies([base.family(), *CJK_FAMILIES, *bundled])
+    font.setPointSizeF(max(base.pointSizeF(), MIN_POINT_SIZE))
+    return font
+
+
+class ExceptHook:
+    """sys.excepthook: an exception nothing caught gets the error dialog and the log, never a silent
+    crash. One that happens while the dialog is up is only logged, so dialogs cannot pile up."""
+
+    def __init__(self) -> None:
+        self.showing = False
+
+    def __call__(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        if self.showing or QApplication.instance() is None:
+            log.error("uncaught exception\n%s", details)
+            return
+        if isinstance(exc, KnownError):
+            log.info("uncaught known error: %s", exc.message)
+        self.showing = True
+        try:
+            show_error(QApplication.activeWindow(), exc, details)  # logs the details of a bug
+        finally:
+            self.showing = False
+
+
+def open_database(data_dir: Path) -> StationDatabase | None:
+    """The station database, or None after telling the person why it cannot be used."""
+    try:
+        # The integrity check runs in the background instead (see Shell.start).
+        return StationDatabase.open(paths.database_path(data_dir), backup_dir=paths.backups_dir(data_dir),
+                                    check=False)
+    except KnownError as exc:
+        log.error("cannot open the database: %s", exc.message)
+        QMessageBox.critical(None, "无法打开数据库", exc.message)
+    except Exception as exc:  # e.g. a folder without write permission: still a message, not a traceback
+        show_error(None, exc)
+    return None
+
+
+def _quick_check(database: StationDatabase, state: JobState) -> list[str]:
+    return database.quick_check()
+
+
+class Shell(QObject):
+    """One station database, a succession of logged-in sessions, and the lock between them."""
+
+    def __init__(self, app: QApplication, data_dir: Path, database: StationDatabase) -> None:
+        super().__init__()
+        self.app, self.data_dir, self.database = app, data_dir, database
+        self.window: MainWindow | None = None
+        self.check_problems: list[str] | None = None
+        self.lock_dialog: LockDialog | None = None
+        self._curtains: list[Curtain] = []
+        self.idle = IdleWatcher(app, settings.get_int(database, settings.IDLE_LOCK_MINUTES), self)
+        self.idle.idle.connect(self.lock)
+
+    def start(self) -> bool:
+        """Set up or log in, then open the main window; False if the person gave up."""
+        self.start_check()
+        actor = self._first_actor()
+        if actor is None:
+            return False
+        self.open_session(actor)
+        return True
+
+    def start_check(self) -> None:
+        """SQLite's quick check in a worker; its verdict goes to the status bar (and a warning)."""
+        run_job(None, "检查数据库", _quick_check, db_path=self.database.path, show_progress=False,
+                on_done=self._checked, on_error=lambda exc: self._checked([f"检查未能完成：{exc}"]))
+
+    def _first_actor(self) -> Actor | None:
+        if self.database.station_id is None:
+            from station_app.ui.wizard import SetupWizard  # first run only
+
+            wizard = SetupWizard(self.database)
+            return wizard.actor if wizard.exec() == QDialog.DialogCode.Accepted else None
+        station = RecordStore(self.database, SYSTEM).get("station", self.database.station_id)
+        login = LoginDialog(self.database, station["name"])
+        return login.actor if login.exec() == QDialog.DialogCode.Accepted else None
+
+    def _checked(self, problems: list[str]) -> None:
+        self.check_problems = problems
+        if problems:
+            log.error("start-up database check failed: %s", problems)
+        if self.window is not None:
+            self.window.set_database_check(problems)
+        if problems:
+            QMessageBox.critical(QApplication.activeWindow(), "数据库检查发现问题",
+                                 "启动时的数据库检查发现问题：\n" + "\n".join(problems[:5]) +
+                                 "\n\n请先用“文件 → 备份数据库”备份，并联系县民政局技术人员；在此之前请尽量不要登记新数据。")
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def open_session(self, actor: Actor) -> None:
+        """A main window for `actor`; the previous session's window (if any) closes after it opens."""
+        from station_app.ui.main_window import MainWindow  # pulls in qtawesome: after the log-in window
+
+        window = MainWindow(Session(self.data_dir, self.database, actor))
+        if self.check_problems is not None:
+            window.set_database_check(self.check_problems)
+        window.lock_requested.connect(self.lock)
+        window.idle_minutes_changed.connect(self.idle.set_minutes)
+        window.show()  # before the old one closes, or Qt would quit on the last window closed
+        previous, self.window = self.window, window
+        if previous is not None:
+            previous.close()
+            previous.deleteLater()
+        self.idle.set_minutes(settings.get_int(self.database, settings.IDLE_LOCK_MINUTES))
+        self.idle.start()
+
+    def lock(self) -> None:
+        """Cover every window and ask for a password; the session stays as it was underneath."""
+        if self.window is None or self.lock_dialog is not None:
+            return
+        self.idle.stop()
+        self._curtains = cover_windows()
+        dialog = LockDialog(self.database, self.window.session.actor, self.window)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.finished.connect(self._lock_finished)
+        self.lock_dialog = dialog
+        dialog.open()  # not exec(): a lock that fires inside another dialog must not nest loops
+
+    def _lock_finished(self, _result: int) -> None:
+        dialog, self.lock_dialog = self.lock_dialog, None
+        assert dialog is not None and self.window is not None
+        dialog.deleteLater()
+        for curtain in self._curtains:
+            curtain.deleteLater()
+        self._curtains = []
+        if dialog.quit_requested:
+            self.window.close()
+            return
+        actor = dialog.actor
+        assert actor is not None
+        if actor.user_id == self.window.session.actor.user_id:
+            self.idle.start()
+            return
+        # Someone else logs in: the locked person's open dialogs close unsaved (they were away),
+        # then their window gives way to the new person's.
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+        self.open_session(actor)
+
+
+def run_gui(data_dir: Path) -> int:
+    """The desktop application, from start to exit; the exit code for the process."""
+    app = make_application()
+    sys.excepthook = ExceptHook()
+    database = open_database(data_dir)
+    if database is None:
+        return 1
+    try:
+        shell = Shell(app, data_dir, database)
+        return app.exec() if shell.start() else 0
+    finally:
+        wait_for_jobs()
+        database.close()

@@ -1,0 +1,255 @@
+"""The main window: navigation on the left, the chosen page on the right, state at the bottom.
+
+Pages are built on first visit (the window opens at once, and QtCharts or the print engine load
+only when someone goes there) and refreshed each later time they are shown. Ctrl+1…Ctrl+8 switch
+pages. The status bar says who is working, at which station, and how the database is: the
+start-up check's verdict (red if it failed) and how many changes wait for the county.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import qtawesome as qta
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from station_app import __version__, admin, paths
+from station_app.core.jobs import JobState
+from station_app.core.roles import ROLE_LABELS
+from station_app.store import people
+from station_app.store.database import StationDatabase
+from station_app.ui.operations import run_job, show_error
+from station_app.ui.session import Session
+
+GEOMETRY_KEY = "main/geometry"
+PAGE_KEY = "main/page"
+STATUS_REFRESH_MS = 60_000  # the pending count also changes through work in dialogs
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    label: str
+    icon: str
+    module: str  # under station_app.ui, imported on first visit
+    cls: str
+    program: str | None = None  # for the program list pages
+
+    def create(self, session: Session, parent: QWidget) -> QWidget:
+        page_class = getattr(importlib.import_module(f"station_app.ui.{self.module}"), self.cls)
+        return page_class(session, self.program, parent) if self.program else page_class(session, parent)
+
+
+PAGES = (
+    PageSpec("people", "人员档案", "fa6s.address-book", "people_page", "PeoplePage"),
+    PageSpec("child", "留守儿童", "fa6s.children", "program_pages", "ProgramListPage", "child"),
+    PageSpec("elder", "老年人探访", "fa6s.person-cane", "program_pages", "ProgramListPage", "elder"),
+    PageSpec("relief", "临时救助", "fa6s.hand-holding-heart", "program_pages", "ProgramListPage", "relief"),
+    PageSpec("due", "待办提醒", "fa6s.bell", "due_page", "DuePage"),
+    PageSpec("sync", "同步", "fa6s.rotate", "sync_page", "SyncPage"),
+    PageSpec("stats", "统计", "fa6s.chart-column", "stats_page", "StatsPage"),
+    PageSpec("settings", "设置", "fa6s.gear", "settings_page", "SettingsPage"),
+)
+
+
+def _backup(database: StationDatabase, state: JobState, folder: Path) -> Path:
+    return admin.backup(database, folder)
+
+
+def _check(database: StationDatabase, state: JobState) -> admin.CheckReport:
+    return admin.check_database(database)
+
+
+class MainWindow(QMainWindow):
+    lock_requested = Signal()
+    idle_minutes_changed = Signal(int)  # relayed from the settings page to the idle lock
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.station_name = session.station["name"]
+        self.setWindowTitle(f"社工站 — {self.station_name}")
+        self.setMinimumSize(960, 600)
+        self.pages: dict[int, QWidget] = {}
+        self._check_problems: list[str] | None = None  # None while the start-up check runs
+
+        self.nav = QListWidget()
+        self.nav.setIconSize(QSize(24, 24))
+        nav_font = self.nav.font()
+        nav_font.setPointSizeF(nav_font.pointSizeF() * 1.2)
+        self.nav.setFont(nav_font)
+        self.nav.setSpacing(3)
+        self.nav.setStyleSheet("QListWidget { padding-top: 6px; }")
+        self.stack = QStackedWidget()
+        for number, spec in enumerate(PAGES, start=1):
+            item = QListWidgetItem(qta.icon(spec.icon, color="#37474f"), spec.label)
+            item.setToolTip(f"{spec.label}（Ctrl+{number}）")
+            self.nav.addItem(item)
+            self.stack.addWidget(QWidget())  # a placeholder until the page is first visited
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda i=number - 1: self.show_page(i))
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
+        self.nav.currentRowChanged.connect(self._activate)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar()
+        self._status_timer = QTimer(self)
+        self._status_timer.timeout.connect(self.update_status)
+        self._status_timer.start(STATUS_REFRESH_MS)
+
+        stored = QSettings()
+        geometry = stored.value(GEOMETRY_KEY)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1200, 760)
+        keys = [p.key for p in PAGES]
+        last = stored.value(PAGE_KEY, "people")
+        self.show_page(keys.index(last) if last in keys else 0)
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def show_page(self, index: int) -> None:
+        self.nav.setCurrentRow(index)
+
+    @property
+    def current_key(self) -> str:
+        return PAGES[self.stack.currentIndex()].key
+
+    def page(self, key: str) -> QWidget | None:
+        """The page for `key` if it has been built (tests and the shell look at pages)."""
+        return self.pages.get([p.key for p in PAGES].index(key))
+
+    def _activate(self, index: int) -> None:
+        if index < 0:
+            return
+        page = self.pages.get(index)
+        if page is None:
+            page = self._create(index)
+        elif hasattr(page, "refresh"):
+            page.refresh()
+        self.stack.setCurrentIndex(index)
+        self.update_status()
+
+    def _create(self, index: int) -> QWidget:
+        spec = PAGES[index]
+        try:
+            page = spec.create(self.session, self.stack)
+        except Exception as exc:  # one broken page must not take the window down; try again next visit
+            show_error(self, exc)
+            return self.stack.widget(index)
+        placeholder = self.stack.widget(index)
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.pages[index] = page
+        for signal_name, slot in (("data_changed", self.update_status),
+                                  ("idle_minutes_changed", self.idle_minutes_changed.emit)):
+            signal = getattr(page, signal_name, None)
+            if signal is not None:
+                signal.connect(slot)
+        return page
+
+    # -- menus -------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self._action(file_menu, "备份数据库…", self.backup, "fa6s.floppy-disk")
+        self._action(file_menu, "检查数据库", self.check_database, "fa6s.stethoscope")
+        self._action(file_menu, "锁定", self.lock_requested.emit, "fa6s.lock", QKeySequence("Ctrl+L"))
+        file_menu.addSeparator()
+        self._action(file_menu, "退出", self.close, "fa6s.right-from-bracket", QKeySequence("Ctrl+Q"))
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "关于", self.about, "fa6s.circle-info")
+
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], object], icon: str,
+                shortcut: QKeySequence | None = None) -> QAction:
+        action = QAction(qta.icon(icon, color="#37474f"), text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def backup(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择备份位置（可以是U盘）",
+                                                  str(paths.backups_dir(self.session.data_dir)))
+        if not folder:
+            return
+        run_job(self, "正在备份数据库…", _backup, Path(folder), db_path=self.session.db_path,
+                on_done=lambda path: QMessageBox.information(self, "备份完成", f"数据库已备份到：\n{path}"))
+
+    def check_database(self) -> None:
+        run_job(self, "正在检查数据库…", _check, db_path=self.session.db_path, on_done=self._checked)
+
+    def _checked(self, report: admin.CheckReport) -> None:
+        self.set_database_check(report.problems)
+        if report.ok:
+            QMessageBox.information(self, "检查数据库",
+                                    f"检查通过：数据库完整，审计日志 {report.audit_entries:,} 条记录的哈希链完整。")
+        else:
+            QMessageBox.warning(self, "检查数据库", "检查发现问题：\n" + "\n".join(report.problems[:10]) +
+                                "\n\n请先备份数据库，并联系县民政局技术人员。")
+
+    def about(self) -> None:
+        QMessageBox.about(self, "关于社工站",
+                          f"<b>社工站 Station</b> {__version__}<br>乡镇（街道）社会工作和社会救助服务站工作平台<br><br>"
+                          f"数据库：{self.session.db_path}")
+
+    # -- status bar --------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        actor = self.session.actor
+        self.user_label = QLabel(f"用户：{actor.display_name}（{ROLE_LABELS.get(actor.role, actor.role)}）")
+        self.station_label = QLabel(self.station_name)
+        self.database_label = QLabel()
+        for label in (self.user_label, self.station_label, self.database_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.statusBar().addPermanentWidget(label)
+        self.update_status()
+
+    def set_database_check(self, problems: list[str]) -> None:
+        """The verdict of a database check ([] when sound), shown until the next check."""
+        self._check_problems = list(problems)
+        self.update_status()
+
+    def update_status(self) -> None:
+        pending = people.pending_changes(self.session.database)
+        queue = f"{pending:,} 条变更待同步" if pending else "无待同步变更"
+        if self._check_problems is None:
+            state, color = "正在检查数据库…", ""
+        elif self._check_problems:
+            state, color = "数据库检查发现问题", "color: #c62828; font-weight: bold;"
+        else:
+            state, color = "数据库正常", ""
+        self.database_label.setText(f"{state} · {queue}")
+        self.database_label.setStyleSheet(color)
+        self.database_label.setToolTip("\n".join(self._check_problems or []))
+
+    # -- closing -----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        stored = QSettings()
+        stored.setValue(GEOMETRY_KEY, self.saveGeometry())
+        stored.setValue(PAGE_KEY, self.current_key)
+        self._status_timer.stop()
+        super().closeEvent(event)

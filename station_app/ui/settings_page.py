@@ -1,0 +1,258 @@
+"""设置: the station's details, one's own password, and — for the head — security settings and users.
+
+Everyone sees the station and their own account. Only the head sees the idle-lock and lock-out
+settings and the user list; the store refuses anyone else anyway, so hiding them is a courtesy,
+not the protection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app.core.entities import entity
+from station_app.core.errors import KnownError
+from station_app.core.jobs import JobState
+from station_app.core.roles import ROLE_LABELS, ROLES, WORKER, Actor
+from station_app.store import settings, users
+from station_app.store.database import StationDatabase
+from station_app.ui.history import local_time
+from station_app.ui.login import PASSWORD_RULES, ChangePasswordDialog
+from station_app.ui.models import Column, ListTableModel, Row
+from station_app.ui.operations import show_error
+from station_app.ui.plain_form import FormDialog
+from station_app.ui.record_list import RecordTable
+from station_app.ui.session import Session
+
+
+def _create_user(database: StationDatabase, state: JobState, actor: Actor, values: dict[str, str]) -> None:
+    users.create_user(database, actor, values["username"], values["display_name"], values["role"], values["password"])
+
+
+def _reset_password(database: StationDatabase, state: JobState, actor: Actor, user_id: str, password: str) -> None:
+    users.reset_password(database, actor, user_id, password)
+
+
+def user_status(row: Row, now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    if not row["active"]:
+        return "已停用"
+    if row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now:
+        return f"已锁定（至 {dt.datetime.fromisoformat(row['locked_until']).astimezone():%H:%M}）"
+    if row["must_change_password"]:
+        return "下次登录须改密码"
+    return "正常"
+
+
+class AddUserDialog(FormDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("新增用户", session.db_path, parent)
+        self._actor = session.actor
+        self.form.add_line("username", "用户名", placeholder="登录时使用，如 liuxm", max_length=40)
+        self.form.add_line("display_name", "姓名", max_length=30)
+        role = self.form.add_choice("role", "角色", ROLES)
+        role.setCurrentIndex(role.findData(WORKER))
+        self.form.add_line("password", "初始密码", password=True, max_length=128)
+        self.form.add_line("confirm", "再输入一次", password=True, max_length=128)
+        self.form.add_note(PASSWORD_RULES + "请把初始密码当面告诉本人。")
+
+    def submit(self) -> None:
+        if self.passwords_match("password", "confirm"):
+            self.run("新增用户", _create_user, self._actor, self.form.values())
+
+
+class ResetPasswordDialog(FormDialog):
+    def __init__(self, session: Session, user: Row, parent: QWidget | None = None) -> None:
+        super().__init__(f"重置 {user['display_name']} 的密码", session.db_path, parent,
+                         "设置一个临时密码。该用户下次登录时必须改成自己的新密码；账号如被锁定也会同时解锁。")
+        self._actor, self._user_id = session.actor, user["id"]
+        self.form.add_line("password", "临时密码", password=True, max_length=128)
+        self.form.add_line("confirm", "再输入一次", password=True, max_length=128)
+        self.form.add_note(PASSWORD_RULES)
+
+    def submit(self) -> None:
+        if self.passwords_match("password", "confirm"):
+            self.run("重置密码", _reset_password, self._actor, self._user_id, self.form.values()["password"])
+
+
+class UserAdmin(QGroupBox):
+    """The head's list of station users, with add, disable/enable and reset password."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("用户管理", parent)
+        self.session = session
+        self.model = ListTableModel((
+            Column("用户名", "username", sample="zhangsan.01"),
+            Column("姓名", "display_name", sample="欧阳晓明明"),
+            Column("角色", lambda r: ROLE_LABELS.get(r["role"], r["role"]), sample="只读查看"),
+            Column("状态", user_status, sample="已锁定（至 23:59）", warn=lambda r: user_status(r) != "正常"),
+            Column("创建时间", lambda r: local_time(r["created_at"]), sample="2026-11-23 14:05"),
+        ), parent=self)
+        self.table = RecordTable()
+        self.table.setModel(self.model)
+        self.table.setMinimumHeight(220)
+        self.add_button = QPushButton("新增用户…")
+        self.toggle_button = QPushButton("停用")
+        self.reset_button = QPushButton("重置密码…")
+        self.add_button.clicked.connect(self.add_user)
+        self.toggle_button.clicked.connect(self.toggle_active)
+        self.reset_button.clicked.connect(self.reset_password)
+        self.table.opened.connect(lambda _key: self.reset_password())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.toggle_button, self.reset_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+        self.refresh()
+
+    def refresh(self) -> None:
+        selected = self.table.current_key()
+        self.model.set_rows(users.list_users(self.session.database))
+        for row in range(self.model.rowCount()):
+            if self.model.row_key(row) == selected:
+                self.table.select_row(row)
+
+    def _selected(self) -> Row | None:
+        index = self.table.currentIndex()
+        return self.model.row(index.row()) if self.table.current_key() is not None else None
+
+    def _update_buttons(self) -> None:
+        user = self._selected()
+        self.toggle_button.setEnabled(user is not None and user["id"] != self.session.actor.user_id)
+        self.toggle_button.setText("启用" if user is not None and not user["active"] else "停用")
+        self.reset_button.setEnabled(user is not None)
+
+    def add_user(self) -> None:
+        if AddUserDialog(self.session, self).exec():
+            self.refresh()
+
+    def reset_password(self) -> None:
+        user = self._selected()
+        if user is not None and ResetPasswordDialog(self.session, user, self).exec():
+            self.refresh()
+
+    def toggle_active(self) -> None:
+        user = self._selected()
+        if user is None:
+            return
+        enable = not user["active"]
+        if not enable and QMessageBox.question(
+                self, "停用账号", f"停用后「{user['display_name']}」将不能登录，已登记的数据不受影响。确定停用吗？"
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            users.set_active(self.session.database, self.session.actor, user["id"], enable)
+        except KnownError as exc:
+            show_error(self, exc)
+        self.refresh()
+
+
+class SecuritySettings(QGroupBox):
+    """Idle lock and lock-out policy (head only); `idle_minutes_changed` tells the running lock."""
+
+    idle_minutes_changed = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("安全设置", parent)
+        self.session = session
+        self.spins: dict[str, QSpinBox] = {}
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        for setting in settings.ALL:
+            spin = QSpinBox()
+            spin.setRange(setting.minimum, setting.maximum)
+            spin.setValue(settings.get_int(session.database, setting))
+            spin.setMinimumWidth(spin.fontMetrics().horizontalAdvance("0000") + 60)
+            self.spins[setting.key] = spin
+            form.addRow(setting.label, spin)
+        save = QPushButton("保存设置")
+        save.clicked.connect(self.save)
+        form.addRow("", save)
+
+    def save(self) -> None:
+        try:
+            for setting in settings.ALL:
+                value = self.spins[setting.key].value()
+                if value != settings.get_int(self.session.database, setting):
+                    settings.set_int(self.session.database, self.session.actor, setting, value)
+        except KnownError as exc:
+            show_error(self, exc)
+            return
+        self.idle_minutes_changed.emit(settings.get_int(self.session.database, settings.IDLE_LOCK_MINUTES))
+        QMessageBox.information(self, "安全设置", "设置已保存。")
+
+
+class SettingsPage(QWidget):
+    idle_minutes_changed = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(self._station_box())
+        column.addWidget(self._account_box())
+        self.security: SecuritySettings | None = None
+        self.user_admin: UserAdmin | None = None
+        if session.actor.can_manage_users:
+            self.security = SecuritySettings(session)
+            self.security.idle_minutes_changed.connect(self.idle_minutes_changed)
+            self.user_admin = UserAdmin(session)
+            column.addWidget(self.security)
+            column.addWidget(self.user_admin)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+    def _station_box(self) -> QGroupBox:
+        box = QGroupBox("社工站信息")
+        form = QFormLayout(box)
+        station: dict[str, Any] = self.session.station
+        for f in entity("station").fields:
+            value = QLabel(str(station.get(f.name) or "—"))
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(f.label, value)
+        form.addRow("", QLabel("社工站信息随数据报送县民政局，如需更改请联系县民政局。"))
+        return box
+
+    def _account_box(self) -> QGroupBox:
+        actor = self.session.actor
+        box = QGroupBox("我的账号")
+        row = QHBoxLayout(box)
+        row.addWidget(QLabel(f"{actor.display_name}（{ROLE_LABELS.get(actor.role, actor.role)}），用户名 {actor.username}"))
+        row.addStretch(1)
+        change = QPushButton("修改密码…")
+        change.clicked.connect(self.change_password)
+        row.addWidget(change)
+        return box
+
+    def change_password(self) -> None:
+        if ChangePasswordDialog(self.session.database, self.session.actor, self).exec():
+            QMessageBox.information(self, "修改密码", "密码已修改，下次登录请使用新密码。")
+
+    def refresh(self) -> None:
+        if self.user_admin is not None:
+            self.user_admin.refresh()

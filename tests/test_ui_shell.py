@@ -1,0 +1,430 @@
+"""The application shell as a station's staff meet it: first-run set-up, log-in and lock-out,
+the forced password change, the main window, the idle lock, and user management."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import logging  # noqa: E402
+import sqlite3  # noqa: E402
+
+import pytest  # noqa: E402
+import shiboken6  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QSettings, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox  # noqa: E402
+
+from station_app import paths  # noqa: E402
+from station_app.core.errors import KnownError  # noqa: E402
+from station_app.core.roles import Actor  # noqa: E402
+from station_app.store import settings, users  # noqa: E402
+from station_app.store.database import StationDatabase  # noqa: E402
+from station_app.ui import app as app_module  # noqa: E402
+from station_app.ui.app import ExceptHook, Shell, open_database, ui_font  # noqa: E402
+from station_app.ui.idle import IdleWatcher  # noqa: E402
+from station_app.ui.login import ChangePasswordDialog, Curtain, LoginDialog  # noqa: E402
+from station_app.ui.main_window import MainWindow  # noqa: E402
+from station_app.ui.operations import wait_for_jobs  # noqa: E402
+from station_app.ui.session import Session  # noqa: E402
+from station_app.ui.settings_page import AddUserDialog, SettingsPage  # noqa: E402
+from station_app.ui.wizard import SetupWizard  # noqa: E402
+from tests.conftest import HEAD_PASSWORD  # noqa: E402
+
+pytest_plugins = ["tests.ui_fixtures"]
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
+
+WORKER_PASSWORD = "worker-pass1"
+GOOD_STATION = {"name": "前甸镇社会工作服务站", "township": "前甸镇", "county": "抚顺市顺城区", "admin_code": "210411101"}
+
+
+@pytest.fixture(autouse=True)
+def own_qsettings(tmp_path):
+    """Remembered usernames and window positions go to the test's folder, not the real profile."""
+    QCoreApplication.setOrganizationName("StationTest")
+    QCoreApplication.setApplicationName("StationTest")
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    QSettings().clear()
+
+
+@pytest.fixture
+def worker(database, head) -> Actor:
+    row = users.create_user(database, head, "liu", "刘晓梅", "worker", WORKER_PASSWORD)
+    return Actor(row["id"], row["username"], row["display_name"], row["role"])
+
+
+@pytest.fixture
+def said(monkeypatch) -> list[str]:
+    """What the static message boxes would have said (they would block a test)."""
+    texts: list[str] = []
+
+    def say(_parent, _title, text, *_args, **_kwargs):
+        texts.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    for kind in ("information", "warning", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(say))
+    return texts
+
+
+def log_in(qtbot, dialog: LoginDialog, username: str, password: str) -> None:
+    dialog.show()
+    dialog.username.setText(username)
+    dialog.password.setText(password)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # Enter logs in
+    assert not dialog.login_button.isEnabled()  # the password is being checked in a worker
+    qtbot.waitUntil(lambda: dialog.login_button.isEnabled() or dialog.result() == QDialog.DialogCode.Accepted,
+                    timeout=10000)
+
+
+# -- first run -------------------------------------------------------------------------------
+
+
+def fill_station(wizard: SetupWizard, values: dict[str, str]) -> None:
+    for name, value in values.items():
+        wizard.station_page.form.editor(name).setText(value)
+
+
+def test_wizard_refuses_a_bad_township_code_at_the_field_then_sets_up_station_and_head(qtbot, database):
+    wizard = SetupWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    fill_station(wizard, {**GOOD_STATION, "admin_code": "123456789"})
+    wizard.next()
+    assert wizard.currentPage() is wizard.station_page
+    assert "不是有效的县级行政区划代码" in wizard.station_page.form.error_text("admin_code")
+
+    wizard.station_page.form.editor("admin_code").setText("210411101")
+    wizard.next()
+    assert wizard.currentPage() is wizard.head_page
+    head_form = wizard.head_page.form
+    for name, value in {"username": "wangzz", "display_name": "王志正", "password": "qiandian2026",
+                        "confirm": "qiandian2026"}.items():
+        head_form.editor(name).setText(value)
+    with qtbot.waitSignal(wizard.accepted, timeout=10000):
+        wizard.button(wizard.WizardButton.FinishButton).click()
+
+    assert wizard.actor is not None and wizard.actor.role == "head"
+    assert database.station_id is not None
+    assert users.authenticate(database, "wangzz", "qiandian2026").display_name == "王志正"
+
+
+def test_wizard_head_page_keeps_mistakes_at_their_fields(qtbot, database):
+    wizard = SetupWizard(database)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    fill_station(wizard, GOOD_STATION)
+    wizard.next()
+    form = wizard.head_page.form
+    for name, value in {"username": "wangzz", "display_name": "王志正", "password": "short", "confirm": "other"}.items():
+        form.editor(name).setText(value)
+    wizard.button(wizard.WizardButton.FinishButton).click()
+    assert form.error_text("confirm") == "两次输入的密码不一致"
+
+    form.editor("confirm").setText("short")
+    wizard.button(wizard.WizardButton.FinishButton).click()
+    qtbot.waitUntil(lambda: form.error_text("password") != "", timeout=10000)
+    assert "至少8位" in form.error_text("password")
+    assert wizard.isVisible() and database.station_id is None
+
+
+# -- logging in ------------------------------------------------------------------------------
+
+
+def test_wrong_password_says_so_and_clears_the_field(qtbot, database, head):
+    dialog = LoginDialog(database, "前甸镇社会工作服务站")
+    qtbot.addWidget(dialog)
+    log_in(qtbot, dialog, "head", "not-my-password")
+    assert dialog.message.text() == "用户名或密码不正确"
+    assert dialog.password.text() == "" and dialog.result() != QDialog.DialogCode.Accepted
+
+
+def test_repeated_wrong_passwords_lock_the_account_and_the_dialog_says_until_when(qtbot, database, head):
+    dialog = LoginDialog(database)
+    qtbot.addWidget(dialog)
+    for _ in range(settings.get_int(database, settings.LOCKOUT_THRESHOLD)):
+        log_in(qtbot, dialog, "head", "not-my-password")
+    assert "账号已锁定" in dialog.message.text()
+    log_in(qtbot, dialog, "head", HEAD_PASSWORD)  # even the right password, until the lock ends
+    assert "账号已锁定，请在" in dialog.message.text() and "后再试" in dialog.message.text()
+    assert dialog.actor is None
+
+
+def test_disabled_account_is_told_to_ask_the_head(qtbot, database, head, worker):
+    users.set_active(database, head, worker.user_id, False)
+    dialog = LoginDialog(database)
+    qtbot.addWidget(dialog)
+    log_in(qtbot, dialog, "liu", WORKER_PASSWORD)
+    assert "已停用" in dialog.message.text()
+
+
+def test_login_remembers_the_username_for_next_time(qtbot, database, head):
+    dialog = LoginDialog(database)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        log_in(qtbot, dialog, "head", HEAD_PASSWORD)
+    assert dialog.actor is not None and dialog.actor.username == "head"
+    again = LoginDialog(database)
+    qtbot.addWidget(again)
+    assert again.username.text() == "head"
+
+
+def test_after_a_reset_the_user_must_choose_a_new_password_before_getting_in(qtbot, monkeypatch, database, head,
+                                                                              worker):
+    users.reset_password(database, head, worker.user_id, "temporary-1")
+    forced: list[ChangePasswordDialog] = []
+
+    def choose_new_password(self) -> int:
+        forced.append(self)
+        self.form.editor("new_password").setText("my-own-pass9")
+        self.form.editor("confirm").setText("my-own-pass9")
+        with qtbot.waitSignal(self.accepted, timeout=10000):
+            self.submit()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ChangePasswordDialog, "exec", choose_new_password)
+    dialog = LoginDialog(database)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        log_in(qtbot, dialog, "liu", "temporary-1")
+    assert len(forced) == 1
+    assert not users.must_change_password(database, worker)
+    assert users.authenticate(database, "liu", "my-own-pass9").username == "liu"
+
+
+# -- the main window -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def window(qtbot, session) -> MainWindow:
+    win = MainWindow(session)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_main_window_status_bar_names_user_station_and_database_state(window, session):
+    assert "王站长（站长）" in window.user_label.text()
+    assert window.station_label.text() == session.station["name"]
+    assert "正在检查数据库" in window.database_label.text()
+    window.set_database_check([])
+    assert window.database_label.text().startswith("数据库正常 · ")
+    assert "条变更待同步" in window.database_label.text()  # set-up itself is a change for the county
+    window.set_database_check(["*** in database main ***\nPage 5: never used"])
+    assert window.database_label.text().startswith("数据库检查发现问题")
+    assert "c62828" in window.database_label.styleSheet()
+
+
+def test_ctrl_number_switches_pages_and_builds_each_on_first_visit(qtbot, window):
+    assert window.current_key == "people"
+    assert window.page("child") is None
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key == "child" and window.page("child") is not None
+    assert window.nav.currentRow() == 1
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key == "due"
+    wait_for_jobs()
+
+
+def test_the_window_reopens_on_the_page_it_was_closed_on(qtbot, session):
+    first = MainWindow(session)
+    qtbot.addWidget(first)
+    first.show_page(5)
+    first.close()
+    second = MainWindow(session)
+    qtbot.addWidget(second)
+    assert second.current_key == "sync"
+    wait_for_jobs()
+
+
+# -- the idle lock ---------------------------------------------------------------------------
+
+
+def test_idle_watcher_fires_after_the_interval_and_input_postpones_it(qtbot):
+    watcher = IdleWatcher(QApplication.instance(), 10)
+    assert watcher.interval_ms == 600_000
+    watcher.set_interval_ms(150)
+    watcher.start()
+    with qtbot.waitSignal(watcher.idle, timeout=2000):
+        pass
+    assert not watcher.active  # fires once; the lock arms it again on unlock
+
+    widget = QDialog()
+    qtbot.addWidget(widget)
+    widget.show()
+    watcher.set_interval_ms(1000)
+    watcher.start()
+    qtbot.wait(600)
+    qtbot.keyClick(widget, Qt.Key.Key_A)  # someone is at the keyboard: the countdown starts over
+    with qtbot.assertNotEmitted(watcher.idle, wait=600):
+        pass
+    with qtbot.waitSignal(watcher.idle, timeout=3000):
+        pass
+    watcher.deleteLater()
+
+
+@pytest.fixture
+def shell(qtbot, data_dir, database, head):
+    shell = Shell(QApplication.instance(), data_dir, database)
+    shell.open_session(head)  # the shell owns its windows: it closes and deletes them itself
+    yield shell
+    shell.idle.stop()
+    if shell.lock_dialog is not None:
+        shell.lock_dialog.done(0)
+    shell.window.close()
+    wait_for_jobs()
+    shell.deleteLater()
+
+
+def unlock(qtbot, shell: Shell, username: str | None, password: str) -> None:
+    dialog = shell.lock_dialog
+    assert dialog is not None
+    if username is not None:
+        dialog.switch_button.click()
+        dialog.username.setText(username)
+    dialog.password.setText(password)
+    dialog.login_button.click()
+    qtbot.waitUntil(lambda: shell.lock_dialog is None, timeout=10000)
+
+
+def test_idle_session_locks_covers_the_window_and_reopens_with_the_password(qtbot, shell):
+    window = shell.window
+    shell.idle.set_interval_ms(100)
+    qtbot.waitUntil(lambda: shell.lock_dialog is not None, timeout=3000)
+    assert shell.lock_dialog.isVisible()
+    assert window.findChildren(Curtain) and window.findChildren(Curtain)[0].isVisible()
+
+    shell.lock_dialog.reject()  # Esc does not open a locked screen
+    assert shell.lock_dialog.isVisible()
+    shell.lock_dialog.password.setText("not-my-password")
+    shell.lock_dialog.login_button.click()
+    qtbot.waitUntil(lambda: shell.lock_dialog.message.text() != "", timeout=10000)
+    assert shell.lock_dialog.message.text() == "用户名或密码不正确"
+
+    shell.idle.set_interval_ms(60_000)
+    unlock(qtbot, shell, None, HEAD_PASSWORD)
+    qtbot.waitUntil(lambda: not window.findChildren(Curtain), timeout=3000)
+    assert shell.window is window and shell.idle.active
+
+
+def test_another_user_can_log_in_at_the_lock_screen_and_gets_their_own_window(qtbot, shell, worker):
+    old = shell.window
+    shell.lock()
+    unlock(qtbot, shell, "liu", WORKER_PASSWORD)
+    assert shell.window is not old
+    assert shell.window.session.actor.username == "liu"
+    assert "刘晓梅（社工）" in shell.window.user_label.text()
+    assert shell.window.isVisible()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(old), timeout=3000)  # the locked session is gone
+
+
+def test_idle_minutes_set_by_the_head_reach_the_running_lock(qtbot, shell, said):
+    window = shell.window
+    window.show_page(7)
+    page = window.page("settings")
+    page.security.spins[settings.IDLE_LOCK_MINUTES.key].setValue(3)
+    page.security.save()
+    assert settings.get_int(shell.database, settings.IDLE_LOCK_MINUTES) == 3
+    assert shell.idle.interval_ms == 3 * 60_000
+    assert said == ["设置已保存。"]
+
+
+# -- users and settings ----------------------------------------------------------------------
+
+
+def test_head_adds_a_user_who_can_then_log_in(qtbot, session, monkeypatch):
+    page = SettingsPage(session)
+    qtbot.addWidget(page)
+    assert page.user_admin is not None and page.user_admin.model.rowCount() == 1
+
+    def fill_and_save(self) -> int:
+        for name, value in {"username": "zhangl", "display_name": "张丽", "password": "zhangli-2026",
+                            "confirm": "zhangli-2026"}.items():
+            self.form.editor(name).setText(value)
+        with qtbot.waitSignal(self.accepted, timeout=10000):
+            self.submit()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AddUserDialog, "exec", fill_and_save)
+    page.user_admin.add_button.click()
+    assert page.user_admin.model.rowCount() == 2
+    assert [page.user_admin.model.row(r)["username"] for r in range(2)] == ["head", "zhangl"]
+    assert users.authenticate(session.database, "zhangl", "zhangli-2026").role == "worker"
+
+
+def test_add_user_shows_the_stores_refusal_at_the_field(qtbot, session, worker):
+    dialog = AddUserDialog(session)
+    qtbot.addWidget(dialog)
+    for name, value in {"username": "liu", "display_name": "另一个刘", "password": "another-pass1",
+                        "confirm": "another-pass1"}.items():
+        dialog.form.editor(name).setText(value)
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.form.error_text("username") != "", timeout=10000)
+    assert dialog.form.error_text("username") == "该用户名已被使用"
+
+
+def test_head_disables_and_re_enables_a_user(qtbot, session, worker, said):
+    page = SettingsPage(session)
+    qtbot.addWidget(page)
+    admin = page.user_admin
+    admin.table.select_row(1)
+    assert admin.toggle_button.text() == "停用"
+    admin.toggle_button.click()
+    assert admin.model.row(1)["active"] == 0 and admin.toggle_button.text() == "启用"
+    assert "已停用" in admin.model.index(1, 3).data()
+    admin.toggle_button.click()
+    assert admin.model.row(1)["active"] == 1
+
+
+def test_a_worker_sees_their_own_account_but_no_user_management(qtbot, data_dir, database, worker):
+    page = SettingsPage(Session(data_dir, database, worker))
+    qtbot.addWidget(page)
+    assert page.user_admin is None and page.security is None
+    assert any("刘晓梅（社工）" in label.text() for label in page.findChildren(QLabel))
+
+
+# -- start-up --------------------------------------------------------------------------------
+
+
+def test_a_database_from_a_newer_program_is_refused_with_a_message(tmp_path, said):
+    path = paths.database_path(tmp_path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    assert open_database(tmp_path) is None
+    assert len(said) == 1 and "更新版本" in said[0]
+
+
+def test_the_bundled_font_backs_the_ui_font_up(qapp):
+    font = ui_font(qapp.font())
+    assert "Droid Sans Fallback" in font.families()
+    assert font.pointSizeF() >= app_module.MIN_POINT_SIZE
+
+
+def test_an_uncaught_error_is_shown_and_logged_not_a_silent_crash(qapp, monkeypatch, caplog):
+    shown: list[BaseException] = []
+    monkeypatch.setattr(app_module, "show_error", lambda _parent, exc, _details="": shown.append(exc))
+    hook = ExceptHook()
+    try:
+        raise KnownError("磁盘已满")
+    except KnownError as exc:
+        with caplog.at_level(logging.INFO):
+            hook(type(exc), exc, exc.__traceback__)
+    assert [str(e) for e in shown] == ["磁盘已满"]
+    assert "磁盘已满" in caplog.text
+    hook.showing = True  # an error while the dialog is up is logged, not stacked
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        with caplog.at_level(logging.ERROR):
+            hook(type(exc), exc, exc.__traceback__)
+    assert len(shown) == 1 and "boom" in caplog.text
+
+
+def test_the_background_start_up_check_reaches_the_status_bar(qtbot, shell, said, monkeypatch):
+    monkeypatch.setattr(StationDatabase, "quick_check", lambda self: ["Page 7 is never used"])
+    shell.start_check()
+    qtbot.waitUntil(lambda: shell.check_problems is not None, timeout=10000)
+    assert shell.window.database_label.text().startswith("数据库检查发现问题")
+    assert any("Page 7 is never used" in text for text in said)
