@@ -23,7 +23,7 @@ from station_app.store.database import StationDatabase  # noqa: E402
 from station_app.ui import app as app_module  # noqa: E402
 from station_app.ui.app import ExceptHook, Shell, open_database, ui_font  # noqa: E402
 from station_app.ui.idle import IdleWatcher  # noqa: E402
-from station_app.ui.login import ChangePasswordDialog, Curtain, LoginDialog  # noqa: E402
+from station_app.ui.login import CURTAIN_COLOR, ChangePasswordDialog, Curtain, LoginDialog  # noqa: E402
 from station_app.ui.main_window import MainWindow  # noqa: E402
 from station_app.ui.operations import wait_for_jobs  # noqa: E402
 from station_app.ui.session import Session  # noqa: E402
@@ -294,6 +294,9 @@ def test_idle_session_locks_covers_the_window_and_reopens_with_the_password(qtbo
     qtbot.waitUntil(lambda: shell.lock_dialog is not None, timeout=3000)
     assert shell.lock_dialog.isVisible()
     assert window.findChildren(Curtain) and window.findChildren(Curtain)[0].isVisible()
+    shown = window.grab().toImage()  # what someone passing by sees: the curtain, not the records
+    for x, y in ((5, 5), (shown.width() // 3, shown.height() // 2), (shown.width() - 5, shown.height() - 5)):
+        assert shown.pixelColor(x, y) == CURTAIN_COLOR
 
     shell.lock_dialog.reject()  # Esc does not open a locked screen
     assert shell.lock_dialog.isVisible()

@@ -9,6 +9,7 @@ A user whose password the head reset must choose a new one before getting in.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station_app.core.errors import KnownError
@@ -23,6 +24,7 @@ from station_app.ui.plain_form import FormDialog, PlainForm
 PASSWORD_RULES = (f"密码至少{users.MIN_PASSWORD_LENGTH}位，不能只由一两个字符组成；"
                   "建议混用字母和数字，不要用生日或电话号码。")
 USERNAME_KEY = "login/username"
+CURTAIN_COLOR = QColor("#eceff1")
 
 
 def _authenticate(database: StationDatabase, state: JobState, username: str, password: str) -> Actor:
@@ -206,8 +208,10 @@ class Curtain(QWidget):
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
-        self.setAutoFillBackground(True)
-        self.setStyleSheet("background: #eceff1;")
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, CURTAIN_COLOR)
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)  # opaque: nothing of the window shows through
         label = QLabel("已锁定", self)
         label.setStyleSheet("color: #90a4ae;")
         font = label.font()
