@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 
 from station_app.core import search  # noqa: E402
+from station_app.core.errors import PermissionDenied  # noqa: E402
 from station_app.store import people, program_queries  # noqa: E402
 from station_app.store.people import PersonFilter  # noqa: E402
 from station_app.store.program_queries import program_ids, program_rows  # noqa: E402
@@ -65,7 +66,10 @@ def test_deleted_people_and_records_leave_the_list(database, store, demo_people)
     first, second = rows_of(database, "elder")[:2]
     store.delete("elder_profile", first["id"], first["rev"])
     person = store.get("person", second["person_id"])
-    store.delete("person", person["id"], person["rev"])
+    with pytest.raises(PermissionDenied, match="仍被其他记录引用"):  # the store never orphans a profile
+        store.delete("person", person["id"], person["rev"])
+    # A person's tombstone can still arrive from elsewhere (sync); the list must not show them then.
+    database.conn.execute("UPDATE person SET deleted = 1 WHERE id = ?", (person["id"],))
     remaining = {r["id"] for r in rows_of(database, "elder")}
     assert first["id"] not in remaining and second["id"] not in remaining
 
