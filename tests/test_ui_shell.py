@@ -13,7 +13,7 @@ import sqlite3  # noqa: E402
 import pytest  # noqa: E402
 import shiboken6  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings, Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QMessageBox  # noqa: E402
 
 from station_app import paths  # noqa: E402
 from station_app.core.errors import KnownError  # noqa: E402
@@ -320,6 +320,31 @@ def test_another_user_can_log_in_at_the_lock_screen_and_gets_their_own_window(qt
     assert "刘晓梅（社工）" in shell.window.user_label.text()
     assert shell.window.isVisible()
     qtbot.waitUntil(lambda: not shiboken6.isValid(old), timeout=3000)  # the locked session is gone
+
+
+def test_unlocking_returns_to_a_half_filled_dialog_as_it_was(qtbot, shell):
+    dialog = QDialog(shell.window)
+    typed = QLineEdit("张三 13912345678", dialog)
+    dialog.open()
+    shell.lock()
+    assert dialog.findChildren(Curtain)  # every window is covered, not only the main one
+    unlock(qtbot, shell, None, HEAD_PASSWORD)
+    assert dialog.isVisible() and typed.text() == "张三 13912345678"
+
+
+def test_another_users_log_in_closes_the_locked_sessions_dialogs(qtbot, shell, worker):
+    dialog = QDialog(shell.window)
+    dialog.open()
+    shell.lock()
+    unlock(qtbot, shell, "liu", WORKER_PASSWORD)
+    assert shell.window.session.actor.username == "liu"
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=3000)
+
+
+def test_quitting_from_the_lock_screen_closes_the_window(qtbot, shell):
+    shell.lock()
+    shell.lock_dialog.quit_button.click()
+    assert shell.lock_dialog is None and not shell.window.isVisible()
 
 
 def test_idle_minutes_set_by_the_head_reach_the_running_lock(qtbot, shell, said):
