@@ -332,6 +332,17 @@ def test_unlocking_returns_to_a_half_filled_dialog_as_it_was(qtbot, shell):
     assert dialog.isVisible() and typed.text() == "张三 13912345678"
 
 
+def test_a_window_that_closes_while_locked_does_not_break_the_unlock(qtbot, shell):
+    progress = QDialog(shell.window)
+    progress.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # as a finished job's progress dialog
+    progress.show()
+    shell.lock()
+    progress.close()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(progress), timeout=3000)
+    unlock(qtbot, shell, None, HEAD_PASSWORD)
+    assert shell.idle.active
+
+
 def test_another_users_log_in_closes_the_locked_sessions_dialogs(qtbot, shell, worker):
     dialog = QDialog(shell.window)
     dialog.open()

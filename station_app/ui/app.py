@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -196,7 +197,8 @@ class Shell(QObject):
         assert dialog is not None and self.window is not None
         dialog.deleteLater()
         for curtain in self._curtains:
-            curtain.deleteLater()
+            if shiboken6.isValid(curtain):  # a window closed meanwhile (a finished job's progress) took its own
+                curtain.deleteLater()
         self._curtains = []
         if dialog.quit_requested:
             self.window.close()
