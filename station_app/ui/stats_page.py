@@ -31,7 +31,7 @@ from station_app.ui.session import Session
 
 PALETTE = ("#1e88e5", "#f4511e", "#43a047", "#8e24aa", "#fdd835", "#00897b")
 CHART_HEIGHT = 320
-BAR_ROW_HEIGHT = 26  # per category of a horizontal bar chart, so long village lists stay legible
+BAR_ROW_HEIGHT = 30  # per category of a horizontal bar chart, so long village lists stay legible
 
 
 def _styled(chart: QChart, title: str, font: QFont) -> QChart:
@@ -54,23 +54,28 @@ def bar_chart(title: str, categories: Sequence[str], sets: Mapping[str, Sequence
         categories = list(reversed(categories))
         sets = {label: list(reversed(values)) for label, values in sets.items()}
     series = QHorizontalBarSeries() if horizontal else QBarSeries()
+    grouped = len(sets) > 1
     for i, (label, values) in enumerate(sets.items()):
         bar_set = QBarSet(label)
         bar_set.append([float(v) for v in values])
         bar_set.setColor(QColor(PALETTE[i % len(PALETTE)]))
-        bar_set.setLabelColor(QColor("#222222"))
+        bar_set.setLabelColor(QColor("white" if grouped else "#222222"))
         bar_set.setLabelFont(font)
         series.append(bar_set)
     series.setLabelsVisible(True)
-    series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
     series.setLabelsFormat("@value")
+    if grouped:  # side-by-side bars are narrow: numbers run up inside them instead of colliding above
+        series.setLabelsAngle(-90)
+        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsInsideEnd)
+    else:
+        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
     chart = _styled(QChart(), title, font)
     chart.addSeries(series)
     category_axis = QBarCategoryAxis()
     category_axis.append(list(categories))
     small = QFont(font)
     small.setPointSizeF(font.pointSizeF() * 0.85)  # QtCharts elides a label wider than its bar group
-    category_axis.setLabelsFont(small if not horizontal else font)
+    category_axis.setLabelsFont(small)
     value_axis = QValueAxis()
     value_axis.setLabelFormat("%d")
     value_axis.setLabelsFont(font)
