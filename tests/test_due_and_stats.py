@@ -94,6 +94,13 @@ def test_due_list_is_most_overdue_first_from_each_persons_latest_visit(database,
     assert {k.program for k in keys} == {"child", "elder"}
 
 
+def test_among_people_due_the_same_day_high_risk_comes_first(database, station):
+    low, high = station.child("艾低"), station.child("赵高")  # 艾 sorts before 赵 by name
+    for child in (low, high):
+        station.visit(child, "child", day(-7), day(-2))
+    assert [k.person_id for k in due.due_keys(database, TODAY)] == [high["id"], low["id"]]
+
+
 def test_due_list_filters_by_search_and_village(database, station, rounds, store):
     other = store.create("village", {"code": "210411101202", "name": "关岭村"})
     far = station.elder("白老五", village_id=other["id"])

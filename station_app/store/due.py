@@ -31,20 +31,23 @@ class DueKey:
         return (today - self.due).days
 
 
+# Among people due the same day, higher risk comes first: they are the ones to see first.
+_RISK_RANK = "CASE risk_level WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END"
+
 # The latest visit is found per enrolled person through the visit_person index (~9 visits each),
 # which beats grouping all visits of the station. A latest visit without a next-due date yields
 # '~', which sorts after every date, so it never counts as due. MATERIALIZED keeps SQLite from
 # running the correlated subquery twice (once for WHERE, once for the result).
-_DUE_SQL = """
+_DUE_SQL = f"""
 WITH enrolled AS (
-    SELECT person_id, 'child' AS program, MIN(substr(created_at, 1, 10)) AS since
+    SELECT person_id, 'child' AS program, MIN(substr(created_at, 1, 10)) AS since, MAX({_RISK_RANK}) AS risk
     FROM child_profile WHERE deleted = 0 AND status = 'active' GROUP BY person_id
     UNION ALL
-    SELECT person_id, 'elder', MIN(substr(created_at, 1, 10))
+    SELECT person_id, 'elder', MIN(substr(created_at, 1, 10)), MAX({_RISK_RANK})
     FROM elder_profile WHERE deleted = 0 AND status = 'active' GROUP BY person_id
 ),
 scheduled AS MATERIALIZED (
-    SELECT e.person_id, e.program, COALESCE(
+    SELECT e.person_id, e.program, e.risk, COALESCE(
         (SELECT COALESCE(v.next_due, '~') FROM visit v
          WHERE v.person_id = e.person_id AND v.program = e.program AND v.deleted = 0
          ORDER BY v.visit_date DESC LIMIT 1),
@@ -53,8 +56,8 @@ scheduled AS MATERIALIZED (
 )
 SELECT s.person_id, s.program, s.due
 FROM scheduled s JOIN person p ON p.id = s.person_id AND p.deleted = 0
-WHERE s.due <= ? {filters}
-ORDER BY s.due, p.sort_name, p.id
+WHERE s.due <= ? {{filters}}
+ORDER BY s.due, s.risk DESC, p.sort_name, p.id
 """
 
 
