@@ -13,7 +13,7 @@ import sqlite3  # noqa: E402
 import pytest  # noqa: E402
 import shiboken6  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings, Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QLineEdit, QMessageBox  # noqa: E402
 
 from station_app import paths  # noqa: E402
 from station_app.core.errors import KnownError  # noqa: E402
@@ -225,6 +225,23 @@ def test_ctrl_number_switches_pages_and_builds_each_on_first_visit(qtbot, window
     qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.current_key == "due"
     wait_for_jobs()
+
+
+def test_check_database_from_the_menu_reports_and_updates_the_status_bar(qtbot, window, said):
+    window.check_database()
+    qtbot.waitUntil(lambda: bool(said), timeout=20000)
+    assert said[0].startswith("检查通过") and "哈希链完整" in said[0]
+    assert window.database_label.text().startswith("数据库正常")
+
+
+def test_backup_from_the_menu_writes_a_copy_where_chosen(qtbot, window, said, monkeypatch, tmp_path):
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *_args: str(stick)))
+    window.backup()
+    qtbot.waitUntil(lambda: bool(said), timeout=20000)
+    copies = list(stick.glob("station-*.db"))
+    assert len(copies) == 1 and str(copies[0]) in said[0]
 
 
 def test_the_window_reopens_on_the_page_it_was_closed_on(qtbot, session):
