@@ -452,6 +452,12 @@ def test_a_database_from_a_newer_program_is_refused_with_a_message(tmp_path, sai
     assert len(said) == 1 and "更新版本" in said[0]
 
 
+def test_a_file_that_is_no_database_is_refused_with_a_message(tmp_path, said):
+    paths.database_path(tmp_path).write_bytes(b"this is a spreadsheet, not a database" * 200)
+    assert open_database(tmp_path) is None
+    assert len(said) == 1 and "不是有效的社工站数据库" in said[0]
+
+
 def test_the_bundled_font_backs_the_ui_font_up(qapp):
     font = ui_font(qapp.font())
     assert "Droid Sans Fallback" in font.families()
