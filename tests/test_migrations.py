@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from station_app.core.entities import ENTITIES
-from station_app.store import migrations
+from station_app.store import migrations, people
 from station_app.store.database import CorruptDatabaseError, NewerDatabaseError, StationDatabase
-from station_app.store.people import PersonFilter, person_ids
+from station_app.store.people import PersonFilter
+from station_app.store.search_index import rebuild_search_index
 
 LATEST = migrations.latest_version()
 
@@ -33,28 +34,29 @@ def test_every_declared_field_has_a_column(database):
         assert set(spec.columns) <= columns, spec.name
 
 
-def test_upgrade_from_the_previous_version_keeps_data_and_backs_up_first(tmp_path):
+@pytest.mark.parametrize("start", range(1, LATEST))
+def test_upgrade_from_an_older_version_keeps_data_and_backs_up_first(tmp_path, start):
     path = tmp_path / "station.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    previous = migrations.available()[: LATEST - 1]
-    for m in previous:
+    for m in migrations.available()[:start]:
         migrations.apply(conn, m, None)
-    # A person saved by the previous version (which had no search index).
     conn.execute(
         "INSERT INTO person (id, station_id, rev, created_at, updated_at, created_by, updated_by, name, gender,"
         " birth_date) VALUES ('p1', 's', 1, 't', 't', 'u', 'u', '张三丰', 'M', '1950-01-01')"
     )
+    if start >= 2:  # that version's store kept the search index itself
+        rebuild_search_index(conn)
     conn.close()
 
     db = StationDatabase.open(path, backup_dir=tmp_path / "backups")
 
     assert db.user_version == LATEST
     assert db.scalar("SELECT name FROM person WHERE id = 'p1'") == "张三丰"
-    assert len(person_ids(db, PersonFilter(text="zsf"))) == 1  # migration 2's data step ran
+    assert people.person_ids(db, PersonFilter(text="zsf")) == ["p1"]  # from 1: migration 2's data step
     backups = list((tmp_path / "backups").glob("before-v*.db"))
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
-    assert old.execute("PRAGMA user_version").fetchone()[0] == LATEST - 1
+    assert old.execute("PRAGMA user_version").fetchone()[0] == start
     assert old.execute("SELECT name FROM person").fetchone()[0] == "张三丰"
 
 

@@ -92,6 +92,11 @@ def test_visit_next_due_cannot_precede_the_visit():
 def test_leaving_the_roll_needs_a_reason():
     errors = errors_of("child_profile", {"person_id": "p", "category": "left_behind", "status": "exited"})
     assert errors == {"exit_reason": "退出在册名单时请写明原因"}
+    errors = errors_of("elder_profile", {"person_id": "p", "categories": ["alone"], "status": "exited"})
+    assert errors == {"exit_reason": "退出在册名单时请写明原因"}
+    values = validate("elder_profile", {"person_id": "p", "categories": ["alone"], "status": "exited",
+                                        "exit_reason": "随子女迁往大连"}, TODAY)
+    assert values["exit_reason"] == "随子女迁往大连"
 
 
 @pytest.mark.parametrize(("code", "message"), [("21041110", "应为9位数字"),

@@ -243,6 +243,7 @@ ELDER_PROFILE = _e(
     Field("risk_level", "风险等级", CHOICE, choices=RISK_LEVELS),
     Field("risk_reason", "风险原因", LONG_TEXT),
     Field("status", "状态", CHOICE, required=True, choices=RECORD_STATUS),
+    Field("exit_reason", "退出原因"),
     Field("notes", "备注", LONG_TEXT),
 )
 
