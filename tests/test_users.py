@@ -37,7 +37,7 @@ def test_repeated_failures_lock_the_account_even_against_the_right_password(data
     for _ in range(threshold - 1):
         with pytest.raises(AuthError, match="用户名或密码不正确"):
             users.authenticate(database, "head", "wrong-password")
-    with pytest.raises(AuthError, match=f"连续输错{threshold}次，账号已锁定"):
+    with pytest.raises(AuthError, match=f"连续输错{threshold}次，账号已锁定，请在 \\d\\d:\\d\\d 后再试"):
         users.authenticate(database, "head", "wrong-password")
     with pytest.raises(AuthError, match="账号已锁定，请在 .* 后再试"):
         users.authenticate(database, "head", PASSWORD)
@@ -81,6 +81,8 @@ def test_disabled_user_cannot_log_in(database, head):
     users.set_active(database, head, worker.user_id, False)
     with pytest.raises(AuthError, match="已停用"):
         users.authenticate(database, "liu", "worker-pass1")
+    with pytest.raises(AuthError, match="^用户名或密码不正确$"):  # a stranger learns nothing more
+        users.authenticate(database, "liu", "guessing")
     with pytest.raises(PermissionDenied, match="不能停用自己"):
         users.set_active(database, head, head.user_id, False)
 

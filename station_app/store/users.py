@@ -28,6 +28,11 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _clock(stamp: str) -> str:
+    """A stored UTC time as the local wall-clock time people read (HH:MM)."""
+    return dt.datetime.fromisoformat(stamp).astimezone().strftime("%H:%M")
+
+
 def check_password_rules(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError({field: f"密码至少{MIN_PASSWORD_LENGTH}位"})
@@ -96,16 +101,16 @@ def authenticate(database: StationDatabase, username: str, password: str) -> Act
     user = rows[0]
     actor = Actor(user["id"], user["username"], user["display_name"], user["role"])
     now = _utcnow()
-    if not user["active"]:
-        raise AuthError("该账号已停用，请联系站长")
     if user["locked_until"] and dt.datetime.fromisoformat(user["locked_until"]) > now:
-        until = dt.datetime.fromisoformat(user["locked_until"]).astimezone().strftime("%H:%M")
-        raise AuthError(f"密码错误次数过多，账号已锁定，请在 {until} 后再试，或请站长解锁")
+        raise AuthError(f"密码错误次数过多，账号已锁定，请在 {_clock(user['locked_until'])} 后再试，或请站长解锁")
     try:
         _hasher.verify(user["password_hash"], password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         _record_failure(database, actor, user["failed_attempts"] + 1, now)
         raise AuthError("用户名或密码不正确") from None
+    # Only after the password: otherwise anyone could learn which usernames exist.
+    if not user["active"]:
+        raise AuthError("该账号已停用，请联系站长")
     with database.transaction() as conn:
         new_hash = _hasher.hash(password) if _hasher.check_needs_rehash(user["password_hash"]) else user["password_hash"]
         conn.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL, password_hash = ? WHERE id = ?",
@@ -127,7 +132,7 @@ def _record_failure(database: StationDatabase, actor: Actor, attempts: int, now:
             events.append(audit_log.Event("user_locked", "users", actor.user_id, changes={"locked_until": locked_until}))
         audit_log.append(conn, actor, events)
     if locked_until:
-        raise AuthError(f"密码连续输错{threshold}次，账号已锁定{settings.get_int(database, settings.LOCKOUT_MINUTES)}分钟")
+        raise AuthError(f"密码连续输错{threshold}次，账号已锁定，请在 {_clock(locked_until)} 后再试，或请站长解锁")
 
 
 def verify_password(database: StationDatabase, actor: Actor, password: str) -> None:
