@@ -70,7 +70,7 @@ class CheckReport:
 def check_database(database: StationDatabase) -> CheckReport:
     """Everything `main.py check` verifies: SQLite's integrity, foreign keys, the audit chain."""
     report = CheckReport(problems=database.integrity_check())
-    report.audit_entries = int(database.scalar("SELECT COUNT(*) FROM audit_log"))
+    report.audit_entries = audit_log.count(database.conn)
     report.broken_audit_seq = audit_log.first_broken(database.conn)
     if report.broken_audit_seq is not None:
         report.problems.append(

@@ -51,6 +51,10 @@ def append(conn: sqlite3.Connection, actor: Actor, events: Iterable[Event]) -> N
     )
 
 
+def count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])
+
+
 def first_broken(conn: sqlite3.Connection) -> int | None:
     """The seq of the first row that does not fit the chain, or None if the log is intact."""
     cursor = conn.execute(
