@@ -5,7 +5,8 @@ import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "station_app"
-SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|BEGIN|COMMIT)\b", re.I)
+SQL = re.compile(r"^\s*(SELECT |INSERT INTO |UPDATE \w+ SET |DELETE FROM |CREATE (TABLE|INDEX|TRIGGER) |ALTER TABLE |"
+                 r"DROP |PRAGMA \w+|BEGIN\b|COMMIT\b)")
 
 
 def imports(path: Path) -> set[str]:
