@@ -50,10 +50,12 @@ def person_ids(database: StationDatabase, flt: PersonFilter) -> list[str]:
         where.append("p.village_id = ?")
         params.append(flt.village_id)
     direction = " DESC" if flt.descending else ""
-    order = SORTABLE.get(flt.sort, "p.sort_name")
+    # Ties broken by name, then id; no column twice, or SQLite sorts again instead of walking
+    # the (sort_name, id) index.
+    order = dict.fromkeys((SORTABLE.get(flt.sort, "p.sort_name"), "p.sort_name", "p.id"))
     join = "LEFT JOIN village v ON v.id = p.village_id" if flt.sort == "village" else ""
     sql = (f"SELECT p.id FROM person p {join} WHERE {' AND '.join(where)}"
-           f" ORDER BY {order}{direction}, p.sort_name{direction}, p.id{direction}")
+           f" ORDER BY {', '.join(column + direction for column in order)}")
     return [r[0] for r in database.conn.execute(sql, params)]
 
 
@@ -73,17 +75,19 @@ def _matching_ids_sql(query: search.Query) -> tuple[str, list[str]]:
 
 def _search_by_name_order(database: StationDatabase, query: search.Query, descending: bool) -> list[str]:
     """The common case, answered from the search index alone: it carries each person's sort name,
-    so thousands of hits (everyone surnamed 王) are sorted without visiting the person table."""
-    found: dict[str, str] = {}
-    conn = database.conn
+    so thousands of hits (everyone surnamed 王) are sorted by SQLite without visiting the person
+    table. A person matching through two keys appears once, at their first place."""
+    parts, params = [], []
     for low, high in query.key_ranges:
-        found.update(conn.execute("SELECT person_id, sort_name FROM person_search WHERE key >= ? AND key < ?",
-                                  (low, high)).fetchall())
+        parts.append("SELECT person_id AS pid, sort_name AS sname FROM person_search WHERE key >= ? AND key < ?")
+        params += [low, high]
     if query.id_number_range:
-        found.update(conn.execute(
-            "SELECT id, sort_name FROM person WHERE deleted = 0 AND id_number IS NOT NULL"
-            " AND id_number >= ? AND id_number < ?", query.id_number_range).fetchall())
-    return sorted(found, key=lambda pid: (found[pid], pid), reverse=descending)
+        parts.append("SELECT id AS pid, sort_name AS sname FROM person WHERE deleted = 0 AND id_number IS NOT NULL"
+                     " AND id_number >= ? AND id_number < ?")
+        params += list(query.id_number_range)
+    direction = " DESC" if descending else ""
+    sql = f"SELECT pid FROM ({' UNION ALL '.join(parts)}) ORDER BY sname{direction}, pid{direction}"
+    return list(dict.fromkeys(r[0] for r in database.conn.execute(sql, params)))
 
 
 def person_rows(database: StationDatabase, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
