@@ -156,20 +156,28 @@ def bench_list_model(db: StationDatabase, results: list[Result]) -> None:
 
 
 def bench_startup(path: Path, results: list[Result], runs: int = 8) -> None:
-    """A cold start of the real program, `main.py` in a new process, until the log-in window paints."""
+    """A cold start of the real program, `main.py` in a new process, until the log-in window paints.
+
+    Timed to the line the window prints, not to the process exit: at exit the program waits for
+    the start-up integrity check, which keeps running in the background while people log in."""
     env = {**os.environ, "STATION_STARTUP_PROBE": "1", "QT_QPA_PLATFORM": "offscreen"}
 
-    def start() -> None:
+    def start() -> float:
+        begin = time.perf_counter()
         proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--data-dir", str(path.parent)],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
         assert proc.stdout is not None
         line = proc.stdout.readline()
+        elapsed = (time.perf_counter() - begin) * 1000
         assert line.strip() == "login-window-painted", line
         proc.wait()
+        return elapsed
 
-    med, p95 = timed(start, runs, warmup=1)
+    start()
+    samples = sorted(start() for _ in range(runs))
+    med, p95 = statistics.median(samples), samples[-1]
     results.append(Result("cold start of main.py to the painted log-in window", "≤ 1,000 ms", med, p95,
-                          met=med <= 1000))
+                          value=f"{runs} runs", met=med <= 1000))
 
 
 def bench_save(db: StationDatabase, results: list[Result]) -> None:
