@@ -162,8 +162,8 @@ def test_station_figures_on_a_known_dataset(database, figures_data):
     figures = statistics.station_figures(database, today=STATS_DAY)
     assert figures.people_total == 11
     assert figures.people_by_village == [("前甸村", 8), ("关岭村", 1), ("未填村（社区）", 2)]
-    assert dict(figures.age_bands) == {"0–5岁": 1, "6–17岁": 6, "18–44岁": 0, "45–59岁": 0, "60–69岁": 0,
-                                       "70–79岁": 3, "80岁+": 1}
+    assert dict(figures.age_bands) == {"0–5": 1, "6–17": 6, "18–44": 0, "45–59": 0, "60–69": 0,
+                                       "70–79": 3, "80+": 1}
     assert figures.children_by_category == [("农村留守儿童", 3), ("困境儿童", 1)]
     assert dict(figures.elders_by_category) == {"独居": 1, "空巢": 1, "留守": 0, "失能/半失能": 1, "重残": 0,
                                                 "计划生育特殊家庭": 0}

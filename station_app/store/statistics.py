@@ -19,8 +19,8 @@ Series = list[tuple[str, int]]
 
 # Age bands as the field reads them: children, working age, and the elderly in ten-year steps
 # (80+ is 高龄, where allowances start). Each entry: (label, lowest age in the band).
-AGE_BANDS = (("0–5岁", 0), ("6–17岁", 6), ("18–44岁", 18), ("45–59岁", 45), ("60–69岁", 60),
-             ("70–79岁", 70), ("80岁+", 80))
+# Labels without 岁 (the chart's title says it): QtCharts elides labels wider than their bar.
+AGE_BANDS = (("0–5", 0), ("6–17", 6), ("18–44", 18), ("45–59", 45), ("60–69", 60), ("70–79", 70), ("80+", 80))
 NO_VILLAGE = "未填村（社区）"
 
 

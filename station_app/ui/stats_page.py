@@ -95,19 +95,17 @@ def bar_chart(title: str, categories: Sequence[str], sets: Mapping[str, Sequence
 
 
 def pie_chart(title: str, slices: Sequence[tuple[str, int]], font: QFont) -> QChart:
-    """Shares of a whole, each slice labelled with its count and percentage."""
+    """Shares of a whole; the legend names each slice with its count and percentage (labels
+    drawn beside the pie get elided by QtCharts once they are longer than a few characters)."""
     series = QPieSeries()
     total = sum(n for _, n in slices)
     for i, (label, n) in enumerate(slices):
         share = f"（{n / total:.0%}）" if total else ""
         piece = series.append(f"{label} {n:,}{share}", float(n))
         piece.setColor(QColor(PALETTE[i % len(PALETTE)]))
-        piece.setLabelFont(font)
-        piece.setLabelVisible(n > 0)
-    series.setPieSize(0.6)
+    series.setPieSize(0.75)
     chart = _styled(QChart(), title, font)
-    chart.addSeries(series)
-    chart.legend().setVisible(False)
+    chart.addSeries(series)  # legend below (as styled): the full width keeps its entries whole
     return chart
 
 
@@ -163,7 +161,7 @@ class StatsPage(QWidget):
             f"近12个月走访 {visits:,} 次")
         months = [f"{int(m[5:])}月" for m in figures.months]  # the title gives the years
         span = f"{_month_name(figures.months[0])}—{_month_name(figures.months[-1])}"
-        self._set("ages", bar_chart("各年龄段人数", *_split(figures.age_bands, "人数"), font))
+        self._set("ages", bar_chart("各年龄段人数（岁）", *_split(figures.age_bands, "人数"), font))
         self._set("children", pie_chart("在册儿童（按类别）", figures.children_by_category, font))
         self._set("elders", bar_chart("特殊困难老年人（按类别，一人可属多类）",
                                       *_split(figures.elders_by_category, "人数"), font, horizontal=True))
