@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Whatever a test makes Qt remember (QSettings) goes to a throw-away folder, never the real profile.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="station-tests-config-")
 
 import datetime as dt  # noqa: E402
 from pathlib import Path  # noqa: E402
