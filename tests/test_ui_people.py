@@ -6,7 +6,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from pathlib import Path  # noqa: E402
+
 import pytest  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QDialog, QMessageBox  # noqa: E402
 
@@ -143,6 +146,33 @@ def test_delete_asks_first_then_tombstones(qtbot, page, session, zhang_san, monk
     assert "张三" not in column_texts(page.model, "姓名")
     assert session.store.get("person", zhang_san["id"], include_deleted=True)["deleted"] == 1
     assert page.table.current_key() is not None  # the next person is selected, ready for the next step
+
+
+@on_offscreen_screen
+def test_a_person_with_program_records_is_not_offered_for_deletion(qtbot, page, session, zhang_san, monkeypatch):
+    session.store.create("elder_profile", {"person_id": zhang_san["id"], "categories": ["alone"], "status": "active"})
+    on_screen(qtbot, page)
+    select(page, "张三")
+    answers = Answers(monkeypatch, QMessageBox.StandardButton.Yes)
+    page.delete_button.click()
+    assert answers.texts("question") == []
+    assert "特殊困难老年人档案 1 条，不能删除" in answers.texts("information")[0]
+    assert session.store.get("person", zhang_san["id"])["deleted"] == 0
+
+
+@on_offscreen_screen
+def test_ctrl_p_prints_the_registration_card_with_the_id_masked(qtbot, page, session, zhang_san, monkeypatch):
+    opened = []
+    monkeypatch.setattr(people_page.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    on_screen(qtbot, page)
+    select(page, "张三")
+    qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    pdf = Path(opened[0])
+    assert pdf.parent == session.data_dir / "prints" and pdf.name.startswith("登记表-张三-")
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert "人员基本信息登记表" in text and "张三" in text
+    assert mask(ZHANG_SAN_ID) in text and ZHANG_SAN_ID not in text
 
 
 @on_offscreen_screen

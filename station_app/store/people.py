@@ -163,3 +163,21 @@ def count_people(database: StationDatabase) -> int:
 def pending_changes(database: StationDatabase) -> int:
     """Outbox rows the county server has not acknowledged yet."""
     return int(database.scalar("SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL"))
+
+
+def card_details(database: StationDatabase, person_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """What a registration card prints for each person, in the order asked: the person, their
+    village and household, and the programs they are on."""
+    labels = {name: ENTITIES[name].label for name in ("child_profile", "elder_profile")}
+    details = []
+    for pid in person_ids:
+        person = decode(ENTITIES["person"], database.query("SELECT * FROM person WHERE id = ?", [pid])[0])
+        village = database.scalar("SELECT name FROM village WHERE id = ?", [person["village_id"]])
+        household = database.query("SELECT head_name, address FROM household WHERE id = ?", [person["household_id"]])
+        programs = [labels[name] for name, record in person_records(database, pid)
+                    if name in labels and record.get("status") == "active"]
+        details.append({"person": person, "village_name": village,
+                        "household_head_name": household[0]["head_name"] if household else None,
+                        "household_address": household[0]["address"] if household else None,
+                        "programs": list(dict.fromkeys(programs))})
+    return details

@@ -1,25 +1,28 @@
 """The people list: find anyone in the township while typing, and open, add or remove them.
 
 Every action a worker needs is a button with its shortcut (Ctrl+N new, Enter edit, Del delete,
-Ctrl+F search). Buttons mirror the actor's role so a viewer is not invited to do what the store
+Ctrl+P print the registration card, Ctrl+F search). Buttons mirror the actor's role so a viewer is not invited to do what the store
 will refuse anyway; the store remains the one that actually says no.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton, QWidget
 
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError
+from station_app import printouts
 from station_app.store import people
 from station_app.ui.household_dialog import open_household
 from station_app.ui.models import PersonTableModel
-from station_app.ui.operations import show_error
+from station_app.ui.operations import run_job, show_error
 from station_app.ui.person_dialog import open_person
 from station_app.ui.record_list import ListPage
 from station_app.ui.session import Session
@@ -49,13 +52,15 @@ class PeoplePage(ListPage):
         self.delete_button = _button("fa6s.trash-can", "删除")
         self.delete_button.setToolTip("删除所选人员（Del）")
         self.household_button = _button("fa6s.people-roof", "查看家庭")
+        self.print_button = _button("fa6s.print", "打印登记表", QKeySequence(QKeySequence.StandardKey.Print))
         self.full_ids = QCheckBox("显示完整身份证号")
         self.full_ids.setVisible(session.actor.can_see_full_id)
         if not writer:
             for button in (self.add_button, self.edit_button, self.delete_button):
                 button.setToolTip(READ_ONLY_TIP)
         actions = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.delete_button, self.household_button):
+        for button in (self.add_button, self.edit_button, self.delete_button, self.household_button,
+                       self.print_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.full_ids)
@@ -68,6 +73,7 @@ class PeoplePage(ListPage):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.household_button.clicked.connect(self.show_household)
+        self.print_button.clicked.connect(self.print_card)
         self.full_ids.toggled.connect(self.model.set_show_full_ids)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_button.click,
                   Qt.ShortcutContext.WidgetShortcut)
@@ -80,6 +86,7 @@ class PeoplePage(ListPage):
         self.edit_button.setEnabled(writer and chosen)
         self.delete_button.setEnabled(writer and chosen)
         self.household_button.setEnabled(chosen)
+        self.print_button.setEnabled(chosen)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -106,11 +113,14 @@ class PeoplePage(ListPage):
             return
         keys = self.model.keys
         neighbour = keys[position + 1] if position + 1 < len(keys) else keys[position - 1] if position else None
-        question = f"确定要删除「{row['name']}」吗？"
         linked = Counter(entity(name).label for name, _ in people.person_records(self.session.database, row["id"]))
         if linked:
-            question += "\n\n此人还有：" + "、".join(f"{label} {n} 条" for label, n in linked.items()) + "。"
-        question += "\n\n删除后此人不再出现在名单中，删除记录会同步到县民政局。"
+            # The store would refuse anyway; say so before asking, and say what to do instead.
+            QMessageBox.information(self, "删除人员", f"「{row['name']}」还有"
+                                    + "、".join(f"{label} {n} 条" for label, n in linked.items())
+                                    + "，不能删除。如确属误登记，请先删除或办结这些记录。")
+            return
+        question = f"确定要删除「{row['name']}」吗？\n\n删除后此人不再出现在名单中，删除记录会同步到县民政局。"
         answer = QMessageBox.question(self, "删除人员", question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
@@ -122,6 +132,23 @@ class PeoplePage(ListPage):
             return
         self.refresh(select=neighbour)
         self.data_changed.emit()
+
+    def print_card(self) -> None:
+        """The selected person's registration card as a PDF in the data folder's prints/, opened
+        in the PC's PDF viewer (print preview in the app arrives with the printing work)."""
+        person_id = self.table.current_key()
+        if person_id is None:
+            return
+        name = self.model.row(self.table.currentIndex().row())["name"]
+        out = self.session.data_dir / "prints" / f"登记表-{name}-{dt.datetime.now():%Y%m%d-%H%M%S}.pdf"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.printed = None
+        run_job(self, "正在生成登记表", printouts.person_cards, self.session.actor, [person_id], out,
+                self.model.full_ids_shown, db_path=self.session.db_path, on_done=self._printed)
+
+    def _printed(self, path: Path) -> None:
+        self.printed = path
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def show_household(self) -> None:
         person_id = self.table.current_key()
