@@ -135,11 +135,6 @@ def _record_failure(database: StationDatabase, actor: Actor, attempts: int, now:
         raise AuthError(f"密码连续输错{threshold}次，账号已锁定，请在 {_clock(locked_until)} 后再试，或请站长解锁")
 
 
-def verify_password(database: StationDatabase, actor: Actor, password: str) -> None:
-    """Re-check the logged-in user's password (unlocking an idle session); counts failures too."""
-    authenticate(database, actor.username, password)
-
-
 def set_active(database: StationDatabase, actor: Actor, user_id: str, active: bool) -> None:
     _require_head(actor)
     if user_id == actor.user_id and not active:
