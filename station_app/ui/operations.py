@@ -124,7 +124,11 @@ def run_job(
     show_progress: bool = True,
 ) -> JobHandle:
     """Start `job` in the thread pool. With `db_path` it is called as job(database, state, *args),
-    otherwise as job(state, *args). A progress dialog with 取消 appears if the job takes a moment."""
+    otherwise as job(state, *args). A progress dialog with 取消 appears if the job takes a moment.
+
+    The job's handle is a Qt child of `parent`: if the parent widget is deleted before the job
+    ends, the handle goes with it and `on_done`/`on_error` are never called. With no parent the
+    callbacks always run, so they must not assume a widget still exists."""
     dialog = None
     if show_progress:
         dialog = QProgressDialog(title, "取消", 0, 0, parent)
