@@ -30,6 +30,7 @@ from station_app.ui.session import Session  # noqa: E402
 from station_app.ui.settings_page import AddUserDialog, SettingsPage  # noqa: E402
 from station_app.ui.wizard import SetupWizard  # noqa: E402
 from tests.conftest import HEAD_PASSWORD  # noqa: E402
+from tests.ui_helpers import column_texts, wait_for_list  # noqa: E402
 
 pytest_plugins = ["tests.ui_fixtures"]
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
@@ -490,3 +491,27 @@ def test_the_background_start_up_check_reaches_the_status_bar(qtbot, shell, said
     qtbot.waitUntil(lambda: shell.check_problems is not None, timeout=10000)
     assert shell.window.database_label.text().startswith("数据库检查发现问题")
     assert any("Page 7 is never used" in text for text in said)
+
+
+def test_after_logging_in_the_main_window_lists_the_demo_people(qtbot, data_dir, database, head, demo_people):
+    dialog = LoginDialog(database, "前甸镇社会工作服务站")
+    qtbot.addWidget(dialog)
+    log_in(qtbot, dialog, "head", HEAD_PASSWORD)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+    shell = Shell(QApplication.instance(), data_dir, database)
+    shell.open_session(dialog.actor)
+    try:
+        window = shell.window
+        assert window.isVisible() and window.current_key == "people"
+        people_page = window.page("people")
+        wait_for_list(qtbot, people_page.model)
+        assert people_page.model.rowCount() == demo_people["person"] == 300
+        names = column_texts(people_page.model, "姓名")
+        assert len(set(names)) > 200 and all(names)
+        assert "王站长（站长）" in window.user_label.text()
+    finally:
+        shell.idle.stop()
+        shell.window.close()
+        wait_for_jobs()
+        shell.deleteLater()
