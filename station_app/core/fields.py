@@ -51,7 +51,6 @@ class Field:
     max_length: int = 200
     past_only: bool = False
     code_length: int = 0
-    derived: bool = False  # filled in by the store, never typed
 
     def choice_label(self, code: str | None) -> str:
         return dict(self.choices).get(code or "", code or "")

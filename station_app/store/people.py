@@ -43,9 +43,9 @@ def person_ids(database: StationDatabase, flt: PersonFilter) -> list[str]:
         return _search_by_name_order(database, query, flt.descending)
     where, params = ["p.deleted = 0"], []
     if not query.empty:
-        subquery, sub_params = _matching_ids_sql(query)
-        where.append(f"p.id IN ({subquery})")
-        params += sub_params
+        hits, hit_params = _hits_sql(query)
+        where.append(f"p.id IN (SELECT pid FROM ({hits}))")
+        params += hit_params
     if flt.village_id:
         where.append("p.village_id = ?")
         params.append(flt.village_id)
@@ -59,34 +59,28 @@ def person_ids(database: StationDatabase, flt: PersonFilter) -> list[str]:
     return [r[0] for r in database.conn.execute(sql, params)]
 
 
-def _matching_ids_sql(query: search.Query) -> tuple[str, list[str]]:
-    parts, params = [], []
-    if query.key_ranges:
-        parts.append("SELECT person_id FROM person_search WHERE "
-                     + " OR ".join("(key >= ? AND key < ?)" for _ in query.key_ranges))
-        params += [bound for r in query.key_ranges for bound in r]
-    if query.id_number_range:
-        # The conditions of the partial unique index, so SQLite can use it for the range.
-        parts.append("SELECT id FROM person WHERE deleted = 0 AND id_number IS NOT NULL"
-                     " AND id_number >= ? AND id_number < ?")
-        params += list(query.id_number_range)
-    return " UNION ".join(parts), params
-
-
-def _search_by_name_order(database: StationDatabase, query: search.Query, descending: bool) -> list[str]:
-    """The common case, answered from the search index alone: it carries each person's sort name,
-    so thousands of hits (everyone surnamed 王) are sorted by SQLite without visiting the person
-    table. A person matching through two keys appears once, at their first place."""
+def _hits_sql(query: search.Query) -> tuple[str, list[str]]:
+    """SQL giving (pid, sname) for every hit: keys from the search index, which carries the sort
+    name, and ID-number heads from the person table's own index. A person may appear twice."""
     parts, params = [], []
     for low, high in query.key_ranges:
         parts.append("SELECT person_id AS pid, sort_name AS sname FROM person_search WHERE key >= ? AND key < ?")
         params += [low, high]
     if query.id_number_range:
+        # The conditions of the partial unique index, so SQLite can use it for the range.
         parts.append("SELECT id AS pid, sort_name AS sname FROM person WHERE deleted = 0 AND id_number IS NOT NULL"
                      " AND id_number >= ? AND id_number < ?")
         params += list(query.id_number_range)
+    return " UNION ALL ".join(parts), params
+
+
+def _search_by_name_order(database: StationDatabase, query: search.Query, descending: bool) -> list[str]:
+    """The common case, answered from the search index alone, so thousands of hits (everyone
+    surnamed 王) are sorted by SQLite without visiting the person table. A person matching through
+    two keys appears once, at their first place."""
+    hits, params = _hits_sql(query)
     direction = " DESC" if descending else ""
-    sql = f"SELECT pid FROM ({' UNION ALL '.join(parts)}) ORDER BY sname{direction}, pid{direction}"
+    sql = f"SELECT pid FROM ({hits}) ORDER BY sname{direction}, pid{direction}"
     return list(dict.fromkeys(r[0] for r in database.conn.execute(sql, params)))
 
 

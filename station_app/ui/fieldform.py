@@ -187,10 +187,6 @@ class FieldForm(QWidget):
             first.setFocus()
         return first is not None
 
-    def clear_errors(self) -> None:
-        for name in self._errors:
-            self._set_error(name, "")
-
     def error_text(self, name: str) -> str:
         label = self._errors[name]
         return label.text() if not label.isHidden() else ""
