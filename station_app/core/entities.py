@@ -292,6 +292,15 @@ RESERVE_FUND_ENTRY = _e(
     append_only=True,
 )
 
+REFERENCE_VALUE = _e(
+    "reference_value",
+    "参考数据",
+    Field("key", "项目", required=True, max_length=60),
+    Field("value", "内容", JSON, required=True),
+    Field("effective_from", "生效日期", DATE, required=True),
+    Field("notes", "说明", LONG_TEXT),
+)
+
 ENTITIES: dict[str, Entity] = {
     e.name: e
     for e in (
@@ -306,6 +315,7 @@ ENTITIES: dict[str, Entity] = {
         VISIT,
         RELIEF_CASE,
         RESERVE_FUND_ENTRY,
+        REFERENCE_VALUE,
     )
 }
 

@@ -11,6 +11,9 @@ VIEWER = "viewer"
 ROLES = ((HEAD, "站长"), (WORKER, "社工"), (VIEWER, "只读查看"))
 ROLE_LABELS = dict(ROLES)
 
+# Records only the head may change at the station (the county's rules arrive through sync).
+HEAD_ONLY = frozenset({"reference_value"})
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -24,6 +27,9 @@ class Actor:
     @property
     def can_write(self) -> bool:
         return self.role in (HEAD, WORKER)
+
+    def can_write_entity(self, entity_name: str) -> bool:
+        return self.can_write and (entity_name not in HEAD_ONLY or self.role == HEAD)
 
     @property
     def can_manage_users(self) -> bool:

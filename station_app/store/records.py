@@ -94,7 +94,7 @@ class RecordStore:
     def create_many(self, entity_name: str, items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Create records in one transaction: all of them, or (on any error) none."""
         spec = entity(entity_name)
-        self._require_write()
+        self._require_write(spec)
         now = now_iso()
         records = []
         for data in items:
@@ -122,7 +122,7 @@ class RecordStore:
     def update(self, entity_name: str, record_id: str, changes: Mapping[str, Any], base_rev: int) -> dict[str, Any]:
         """Apply `changes` to the record as it was at `base_rev`; a no-op if nothing differs."""
         spec = entity(entity_name)
-        self._require_write()
+        self._require_write(spec)
         self._refuse_if_append_only(spec)
         with self.database.transaction() as conn:
             before = self._current(spec, record_id, base_rev)
@@ -142,7 +142,7 @@ class RecordStore:
     def delete(self, entity_name: str, record_id: str, base_rev: int) -> dict[str, Any]:
         """Tombstone the record: it stays, marked deleted, so the deletion itself can sync."""
         spec = entity(entity_name)
-        self._require_write()
+        self._require_write(spec)
         self._refuse_if_append_only(spec)
         with self.database.transaction() as conn:
             before = self._current(spec, record_id, base_rev)
@@ -157,9 +157,11 @@ class RecordStore:
 
     # -- the pieces of a write -------------------------------------------------------------
 
-    def _require_write(self) -> None:
+    def _require_write(self, spec: Entity) -> None:
         if not self.actor.can_write:
             raise PermissionDenied("您的账号是只读权限，不能新增或修改数据。如需修改，请联系站长。")
+        if not self.actor.can_write_entity(spec.name):
+            raise PermissionDenied(f"只有站长可以修改{spec.label}。")
 
     @staticmethod
     def _refuse_if_append_only(spec: Entity) -> None:

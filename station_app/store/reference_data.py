@@ -1,0 +1,57 @@
+"""Reading and changing county reference data (see core.reference).
+
+Versions are `reference_value` records written through the single write path, so a change made
+at the station is audited and syncs, and a version pushed down by the county arrives the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from typing import Any
+
+from station_app.core import reference
+from station_app.paths import resource
+from station_app.store.database import StationDatabase
+from station_app.store.records import RecordStore
+
+ENTITY = "reference_value"
+
+
+@lru_cache(maxsize=None)
+def _default_text(key: str) -> str:
+    return resource("reference", f"{key}.json").read_text(encoding="utf-8")
+
+
+def default(key: str) -> Any:
+    """The shipped default for `key` (a fresh copy: callers may change it)."""
+    reference.label(key)  # unknown keys fail loudly, not with a missing-file error
+    return json.loads(_default_text(key))
+
+
+def value(database: StationDatabase, key: str, on: dt.date | None = None) -> Any:
+    """The value of `key` in force on `on` (today if not given): the newest version, else the default."""
+    rows = database.query(
+        f"SELECT effective_from, value FROM {ENTITY} WHERE key = ? AND deleted = 0 ORDER BY effective_from, id",
+        [key],
+    )
+    found = reference.in_force(((r["effective_from"], r["value"]) for r in rows), on or dt.date.today())
+    return json.loads(found) if found is not None else default(key)
+
+
+def versions(database: StationDatabase, key: str) -> list[dict[str, Any]]:
+    """Every version of `key`, oldest first, with who made it (for the head's rule view)."""
+    rows = database.query(
+        f"SELECT id, rev, effective_from, value, notes, updated_by, updated_at FROM {ENTITY} "
+        "WHERE key = ? AND deleted = 0 ORDER BY effective_from, id",
+        [key],
+    )
+    return [{**r, "value": json.loads(r["value"])} for r in rows]
+
+
+def set_value(store: RecordStore, key: str, new_value: Any, effective_from: dt.date, notes: str = "") -> dict[str, Any]:
+    """Record a new version of `key` from `effective_from` on; earlier versions stay for the past."""
+    reference.label(key)
+    return store.create(ENTITY, {"key": key, "value": new_value, "effective_from": effective_from.isoformat(),
+                                 "notes": notes})
