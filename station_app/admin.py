@@ -7,19 +7,21 @@ touches Qt, so they run the same in a terminal, a worker thread or a test.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from station_app.core import demo
-from station_app.core.errors import KnownError
+from station_app.core.errors import AuthError, KnownError, PermissionDenied
 from station_app.core.jobs import JobState
-from station_app.core.roles import Actor
+from station_app.core.roles import HEAD, Actor
 from station_app.core.validation import validate
 from station_app.paths import backups_dir
 from station_app.store import audit_log, users
 from station_app.store.database import StationDatabase
+from station_app.store.keyring import KeyRing, keys_path
 from station_app.store.records import RecordStore
 
 
@@ -28,13 +30,98 @@ def initialise_station(database: StationDatabase, station: Mapping[str, Any], he
     """First run: the station record and its head user, together or not at all."""
     if database.station_id is not None:
         raise KnownError("本数据库已完成社工站初始设置，不能重复初始化。")
-    validate("station", station)  # report the station's mistakes before asking about the password
+    values = validate("station", station)  # report the station's mistakes before asking about the password
     with database.transaction():
         head = users.create_user(database, Actor("setup", "setup", "初始设置", "head"),
                                  head_username, head_display_name, "head", head_password)
         actor = Actor(head["id"], head["username"], head["display_name"], head["role"])
         RecordStore(database, actor).create("station", station)
+        ring = KeyRing.load(keys_path(database.path))
+        ring.label = values["name"]
+        ring.save()
     return actor
+
+
+def discard_new_database(path: Path) -> None:
+    """Remove a database whose first-run set-up did not finish (it holds nothing but the schema)."""
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), keys_path(path)):
+        leftover.unlink(missing_ok=True)
+
+
+def adopt_new_database(scratch: Path, final: Path) -> Path:
+    """Move a finished first-run database and its key ring from `scratch` to `final` (key ring
+    first: a database never sits at `final` without the ring that opens it)."""
+    os.replace(keys_path(scratch), keys_path(final))
+    for suffix in ("-wal", "-shm"):
+        leftover = scratch.with_name(scratch.name + suffix)
+        if leftover.exists():
+            os.replace(leftover, final.with_name(final.name + suffix))
+    os.replace(scratch, final)
+    return final
+
+
+def log_in(path: Path, username: str, password: str, *, backup_dir: Path | None = None,
+           check: bool = False) -> tuple[StationDatabase, Actor]:
+    """Open the encrypted database at `path` with a user's password: (database, who logged in).
+
+    The password unwraps the user's copy of the key (AuthError if it does not); the user table
+    then has its say (disabled, locked out, audited log-in) as for any log-in.
+    """
+    ring = KeyRing.load(keys_path(path))
+    now = dt.datetime.now(dt.timezone.utc)
+    if (until := ring.locked_until(username, now)) is not None:
+        raise AuthError(f"密码错误次数过多，账号已锁定，请在 {until.astimezone():%H:%M} 后再试，或请站长解锁")
+    try:
+        key = ring.unlock(username, password)
+    except AuthError:
+        if username in ring.usernames():
+            locked = ring.record_failure(username, now)
+            ring.save()
+            if locked is not None:
+                raise AuthError(f"密码连续输错{ring.policy['threshold']}次，账号已锁定，请在 {locked.astimezone():%H:%M}"
+                                " 后再试，或请站长解锁") from None
+        raise
+    database = StationDatabase.open(path, key, backup_dir=backup_dir, check=check)
+    try:
+        actor = users.authenticate(database, username, password)
+        users.note_failed_attempts(database, actor, ring.take_failures(username))
+    except BaseException:
+        database.close()
+        raise
+    ring.policy = users.lockout_policy(database)
+    ring.save()
+    ring.confirm(username, password)  # finishes a password change a crash interrupted
+    return database, actor
+
+
+def issue_recovery_code(database: StationDatabase, actor: Actor) -> str:
+    """A new recovery code (the previous one stops working), for the head to print and lock away."""
+    if actor.role != HEAD:
+        raise PermissionDenied("只有站长可以生成恢复码。")
+    ring = KeyRing.load(keys_path(database.path))
+    with database.transaction() as conn:
+        code = ring.set_recovery(database.require_key())
+        audit_log.append(conn, actor, [audit_log.Event("recovery_code_issued")])
+        ring.save()
+    return code
+
+
+def recover(path: Path, code: str, new_password: str, *, backup_dir: Path | None = None) -> tuple[StationDatabase, Actor]:
+    """Open the database with the recovery code and give the station's head a new password.
+
+    For when the head's password is forgotten (or every head left): the earliest head account is
+    re-enabled, unlocked and given `new_password`; the event is audited.
+    """
+    users.check_password_rules(new_password, "new_password")
+    key = KeyRing.load(keys_path(path)).unlock_with_recovery(code)
+    database = StationDatabase.open(path, key, backup_dir=backup_dir, check=False)
+    try:
+        head = users.first_head(database, include_disabled=True)
+        users.set_password_by_recovery(database, head, new_password)
+    except BaseException:
+        database.close()
+        raise
+    return database, head
 
 
 def load_demo(database: StationDatabase, actor: Actor, people: int, *, seed: int = 1,
@@ -70,6 +157,8 @@ class CheckReport:
 def check_database(database: StationDatabase) -> CheckReport:
     """Everything `main.py check` verifies: SQLite's integrity, foreign keys, the audit chain."""
     report = CheckReport(problems=database.integrity_check())
+    if not keys_path(database.path).exists():
+        report.problems.append(f"找不到密钥文件 {keys_path(database.path).name}：请立即从备份中恢复它，否则下次无法打开数据库")
     report.audit_entries = audit_log.count(database.conn)
     report.broken_audit_seq = audit_log.first_broken(database.conn)
     if report.broken_audit_seq is not None:

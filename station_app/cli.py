@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from station_app import paths
+
+if TYPE_CHECKING:
+    from station_app.core.roles import Actor
+    from station_app.store.database import StationDatabase
+
+PASSWORD_ENV = "STATION_PASSWORD"
 
 _INIT_FIELDS = (("name", "社工站名称"), ("township", "乡镇（街道）"), ("county", "县（区）"), ("admin_code", "乡镇区划代码（9位）"))
 
@@ -15,6 +23,7 @@ _INIT_FIELDS = (("name", "社工站名称"), ("township", "乡镇（街道）"),
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="社工站 Station")
     parser.add_argument("--data-dir", help=f"数据目录（默认取环境变量 {paths.DATA_DIR_ENV}，再默认为用户应用数据目录）")
+    parser.add_argument("--user", help=f"登录用户名（数据库已加密；密码取环境变量 {PASSWORD_ENV}，否则在终端询问）")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("gui", help="启动图形界面（默认）")
 
@@ -30,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1)
 
     sub.add_parser("check", help="检查数据库完整性和审计日志哈希链")
+    sub.add_parser("encrypt", help="把旧版本留下的未加密数据库转换为加密数据库（站长账号）")
     backup = sub.add_parser("backup", help="备份数据库")
     backup.add_argument("--to", type=Path, help="备份文件或目录（默认：数据目录下的 backups）")
     return parser
@@ -54,30 +64,61 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _open(data_dir: Path):  # noqa: ANN202 - StationDatabase, imported lazily to keep start-up fast
-    from station_app.store.database import StationDatabase
+def _credentials(args: argparse.Namespace) -> tuple[str, str]:
+    from station_app.core.errors import KnownError
 
-    return StationDatabase.open(paths.database_path(data_dir), backup_dir=paths.backups_dir(data_dir))
+    try:
+        username = args.user or input("用户名：")
+        return username, os.environ.get(PASSWORD_ENV) or getpass.getpass(f"{username} 的密码：")
+    except EOFError:  # run from a script without a terminal
+        raise KnownError(f"数据库已加密：请用 --user 指定用户名，并用环境变量 {PASSWORD_ENV} 或终端输入密码。") from None
+
+
+def _open(args: argparse.Namespace, data_dir: Path) -> tuple[StationDatabase, Actor]:
+    from station_app import admin
+
+    return admin.log_in(paths.database_path(data_dir), *_credentials(args), backup_dir=paths.backups_dir(data_dir),
+                        check=True)
 
 
 def _cmd_init(args: argparse.Namespace, data_dir: Path) -> int:
     from station_app import admin
+    from station_app.core.errors import KnownError
+    from station_app.store.database import StationDatabase
+    from station_app.store.keyring import new_key
 
-    database = _open(data_dir)
-    password = args.head_password or getpass.getpass("站长密码：")
+    path = paths.database_path(data_dir)
+    if path.exists():
+        raise KnownError(f"{path} 已存在，不能重复初始化。")
+    password = args.head_password or os.environ.get(PASSWORD_ENV) or getpass.getpass("站长密码：")
     station = {name: getattr(args, name) for name, _ in _INIT_FIELDS}
-    admin.initialise_station(database, station, args.head_username, args.head_name, password)
-    print(f"已初始化：{station['name']}（{paths.database_path(data_dir)}）")
+    database = StationDatabase.open(path, new_key())
+    try:
+        head = admin.initialise_station(database, station, args.head_username, args.head_name, password)
+        code = admin.issue_recovery_code(database, head)
+    except BaseException:
+        database.close()
+        admin.discard_new_database(path)
+        raise
+    print(f"已初始化：{station['name']}（{path}）")
+    print(f"恢复码（请抄写或打印后锁入站内保险柜；忘记站长密码时凭它恢复）：{code}")
+    return 0
+
+
+def _cmd_encrypt(args: argparse.Namespace, data_dir: Path) -> int:
+    from station_app.store import encryption
+
+    _actor, code = encryption.convert(paths.database_path(data_dir), paths.backups_dir(data_dir), *_credentials(args))
+    print("数据库已加密。原未加密文件已覆盖删除；其他用户需要站长为其重设临时密码后才能登录。")
+    print(f"恢复码（请抄写或打印后锁入站内保险柜）：{code}")
     return 0
 
 
 def _cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
     from station_app import admin
     from station_app.core.jobs import JobState
-    from station_app.store import users
 
-    database = _open(data_dir)
-    actor = users.first_head(database)
+    database, actor = _open(args, data_dir)
 
     def show(done: int, total: int, message: str) -> None:
         print(f"\r{message}", end="", file=sys.stderr, flush=True)
@@ -91,7 +132,7 @@ def _cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
 def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
     from station_app import admin
 
-    report = admin.check_database(_open(data_dir))
+    report = admin.check_database(_open(args, data_dir)[0])
     if report.ok:
         print(f"检查通过：数据库完整，审计日志 {report.audit_entries} 条哈希链完整。")
         return 0
@@ -102,8 +143,9 @@ def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
 def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
     from station_app import admin
 
-    print(f"已备份到 {admin.backup(_open(data_dir), args.to)}")
+    print(f"已备份到 {admin.backup(_open(args, data_dir)[0], args.to)}")
     return 0
 
 
-_COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "check": _cmd_check, "backup": _cmd_backup}
+_COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "check": _cmd_check, "backup": _cmd_backup,
+             "encrypt": _cmd_encrypt}

@@ -17,10 +17,26 @@ import pytest  # noqa: E402
 from station_app import admin  # noqa: E402
 from station_app.core import demo  # noqa: E402
 from station_app.core.roles import Actor  # noqa: E402
-from station_app.store.database import StationDatabase  # noqa: E402
+from station_app.store import keyring  # noqa: E402
+from station_app.store.database import StationDatabase, forget_keys  # noqa: E402
 from station_app.store.records import RecordStore  # noqa: E402
 
 HEAD_PASSWORD = "secret123"
+# Every test station wraps its key at least once: the shipped 64 MiB argon2 cost would add
+# minutes to the suite. The cost is stored with each wrap, so unwrapping follows whatever made it.
+keyring.KDF = keyring.KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _forget_unlocked_keys():
+    """Each test starts with no database unlocked in this process, as a fresh program does."""
+    yield
+    forget_keys()
+
+
+@pytest.fixture
+def db_key() -> bytes:
+    return keyring.new_key()
 
 
 @pytest.fixture
@@ -29,8 +45,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def database(data_dir: Path):
-    db = StationDatabase.open(data_dir / "station.db")
+def database(data_dir: Path, db_key: bytes):
+    db = StationDatabase.open(data_dir / "station.db", db_key)
     yield db
     db.close()
 

@@ -1,6 +1,6 @@
 """The audit log is tamper-evident: the check names the first row that no longer fits."""
 
-import sqlite3
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from station_app import admin
+from station_app.store.driver import sqlite
 from station_app.store import audit_log
+from tests.conftest import HEAD_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +67,7 @@ def test_a_rewritten_hash_is_caught_by_the_following_entry(database, store):
 def test_guard_triggers_stop_ordinary_edits(database, store):
     make_history(store)
     for sql in ("UPDATE audit_log SET username = 'x'", "DELETE FROM audit_log"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(sqlite.IntegrityError, match="append-only"):
             database.conn.execute(sql)
 
 
@@ -73,8 +75,8 @@ def test_check_command_exits_non_zero_and_names_the_row(data_dir, database, stor
     make_history(store)
     target = database.scalar("SELECT MAX(seq) FROM audit_log") - 1
     tamper(database, f"UPDATE audit_log SET username = 'someone' WHERE seq = {target}")
-    result = subprocess.run([sys.executable, "main.py", "--data-dir", str(data_dir), "check"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "main.py", "--data-dir", str(data_dir), "--user", "head", "check"],
+                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "STATION_PASSWORD": HEAD_PASSWORD})
     assert result.returncode == 1
     assert f"审计日志第 {target} 条" in result.stdout
 

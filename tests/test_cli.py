@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from station_app import paths
+import pytest
+
+from station_app import admin, paths
 from station_app.core import demo, idnumber
 from station_app.core.validation import validate
 
@@ -18,24 +20,35 @@ INIT = ["init", "--name", "前甸镇社会工作服务站", "--township", "前�
 
 def run(*args, env=None):
     return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+                          env={**os.environ, "STATION_PASSWORD": "secret123", **(env or {})})
 
 
 def test_init_demo_check_backup(tmp_path):
     data = tmp_path / "station-data"
-    assert run("--data-dir", str(data), *INIT).returncode == 0
-    result = run("--data-dir", str(data), "demo", "--people", "120")
+    init = run("--data-dir", str(data), *INIT)
+    assert init.returncode == 0 and "恢复码" in init.stdout
+    result = run("--data-dir", str(data), "--user", "head", "demo", "--people", "120")
     assert result.returncode == 0, result.stderr
     assert "person 120" in result.stdout
-    check = run("--data-dir", str(data), "check")
+    check = run("--data-dir", str(data), "--user", "head", "check")
     assert check.returncode == 0 and "检查通过" in check.stdout
-    backup = run("--data-dir", str(data), "backup", "--to", str(tmp_path / "stick"))
+    backup = run("--data-dir", str(data), "--user", "head", "backup", "--to", str(tmp_path / "stick"))
     assert backup.returncode == 0
     copies = list((tmp_path / "stick").glob("station-*.db"))
     assert len(copies) == 1
-    conn = sqlite3.connect(copies[0])
-    assert conn.execute("SELECT COUNT(*) FROM person").fetchone()[0] == 120
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with pytest.raises(sqlite3.DatabaseError, match="not a database"):  # encrypted, as the stick may get lost
+        sqlite3.connect(copies[0]).execute("SELECT COUNT(*) FROM person")
+    database, _head = admin.log_in(copies[0], "head", "secret123")  # its key ring travelled with it
+    assert database.scalar("SELECT COUNT(*) FROM person") == 120
+    assert database.integrity_check() == []
+    database.close()
+
+
+def test_a_wrong_password_opens_nothing(tmp_path):
+    data = tmp_path / "station-data"
+    assert run("--data-dir", str(data), *INIT).returncode == 0
+    result = run("--data-dir", str(data), "--user", "head", "check", env={"STATION_PASSWORD": "wrong-password"})
+    assert result.returncode == 2 and "用户名或密码不正确" in result.stderr
 
 
 def test_data_dir_comes_from_the_environment_when_not_given(tmp_path):

@@ -71,7 +71,7 @@ def test_card_shows_title_person_and_entity_labels(tmp_path: Path):
     assert len(reader.pages) == 1
     text = page_texts(reader)[0]
     assert TITLE in text
-    for shown in ("王桂兰", "女", "满族", "13904101234", "慢性病", "户主", "1949年12月31日", "76", "特殊困难老年人档案"):
+    for shown in ("王桂兰", "女", "满族", "139****1234", "慢性病", "户主", "1949年12月31日", "76", "特殊困难老年人档案"):
         assert shown in text
     for field in ("name", "gender", "birth_date", "id_number", "health", "disability", "relation_to_head", "notes"):
         assert entity("person").field(field).label in text
@@ -93,11 +93,12 @@ def test_chinese_font_is_embedded_so_it_prints_without_installed_fonts():
     assert all(0 < len(data) < 200_000 for data in embedded)
 
 
-def test_id_number_is_masked_unless_asked_for_in_full():
+def test_id_and_phone_numbers_are_masked_unless_asked_for_in_full():
     masked = page_texts(pdf([card()]))[0]
-    assert "1101**********002X" in masked
-    assert ID_NUMBER not in masked
-    assert ID_NUMBER in page_texts(pdf([card()], show_full_id=True))[0]
+    assert "1101**********002X" in masked and "139****1234" in masked
+    assert ID_NUMBER not in masked and "13904101234" not in masked
+    full = page_texts(pdf([card()], show_full_id=True))[0]
+    assert ID_NUMBER in full and "13904101234" in full
 
 
 @pytest.mark.parametrize(("printed", "age"), [(dt.datetime(2026, 12, 30, 9), "76"), (dt.datetime(2026, 12, 31, 9), "77")])

@@ -12,7 +12,8 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
 
 from station_app import admin  # noqa: E402
-from station_app.core.idnumber import mask  # noqa: E402
+from station_app.core.idnumber import mask
+from station_app.core.privacy import mask_phone  # noqa: E402
 from station_app.store import people  # noqa: E402
 from station_app.ui.models import (  # noqa: E402
     PLACEHOLDER_TEXT,
@@ -178,16 +179,19 @@ def test_header_click_sorts_people_by_age_in_sql(qtbot, session, demo_people):
     assert [int(a) for a in column_texts(model, "年龄")] == sorted(ages, reverse=True)
 
 
-def test_ids_are_masked_unless_allowed_and_asked_for(qtbot, session, viewer_session, demo_people):
+def test_ids_and_phones_are_masked_unless_allowed_and_asked_for(qtbot, session, viewer_session, demo_people):
     for current, may_see in ((session, True), (viewer_session, False)):
         model = PersonTableModel(current.database, current.actor)
         model.search()
         wait_for_list(qtbot, model)
-        number = model.row(0)["id_number"]
-        shown = model.index(0, model.id_column)
-        assert shown.data() == mask(number) != number
+        row = next(i for i in range(model.rowCount()) if model.row(i)["phone"])
+        number, phone = model.row(row)["id_number"], model.row(row)["phone"]
+        id_cell, phone_cell = (model.index(row, c) for c in model.masked_columns)
+        assert id_cell.data() == mask(number) != number
+        assert phone_cell.data() == mask_phone(phone) != phone
         model.set_show_full_ids(True)
-        assert shown.data() == (number if may_see else mask(number))
+        assert id_cell.data() == (number if may_see else mask(number))
+        assert phone_cell.data() == (phone if may_see else mask_phone(phone))
 
 
 def test_only_the_newest_search_is_shown(qtbot, session, demo_people):

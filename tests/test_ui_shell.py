@@ -12,7 +12,7 @@ import sqlite3  # noqa: E402
 
 import pytest  # noqa: E402
 import shiboken6  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QLineEdit, QMessageBox  # noqa: E402
 
 from station_app import paths  # noqa: E402
@@ -21,7 +21,8 @@ from station_app.core.roles import Actor  # noqa: E402
 from station_app.store import settings, users  # noqa: E402
 from station_app.store.database import StationDatabase  # noqa: E402
 from station_app.ui import app as app_module  # noqa: E402
-from station_app.ui.app import ExceptHook, Shell, open_database, ui_font  # noqa: E402
+from station_app.store.keyring import keys_path  # noqa: E402
+from station_app.ui.app import ExceptHook, Shell, sign_in, ui_font  # noqa: E402
 from station_app.ui.idle import IdleWatcher  # noqa: E402
 from station_app.ui.login import CURTAIN_COLOR, ChangePasswordDialog, Curtain, LoginDialog  # noqa: E402
 from station_app.ui.main_window import MainWindow  # noqa: E402
@@ -134,7 +135,7 @@ def test_wizard_head_page_keeps_mistakes_at_their_fields(qtbot, database):
 
 
 def test_wrong_password_says_so_and_clears_the_field(qtbot, database, head):
-    dialog = LoginDialog(database, "前甸镇社会工作服务站")
+    dialog = LoginDialog(database.path, "前甸镇社会工作服务站")
     qtbot.addWidget(dialog)
     log_in(qtbot, dialog, "head", "not-my-password")
     assert dialog.message.text() == "用户名或密码不正确"
@@ -142,7 +143,7 @@ def test_wrong_password_says_so_and_clears_the_field(qtbot, database, head):
 
 
 def test_repeated_wrong_passwords_lock_the_account_and_the_dialog_says_until_when(qtbot, database, head):
-    dialog = LoginDialog(database)
+    dialog = LoginDialog(database.path)
     qtbot.addWidget(dialog)
     for _ in range(settings.get_int(database, settings.LOCKOUT_THRESHOLD)):
         log_in(qtbot, dialog, "head", "not-my-password")
@@ -153,20 +154,20 @@ def test_repeated_wrong_passwords_lock_the_account_and_the_dialog_says_until_whe
 
 
 def test_disabled_account_is_told_to_ask_the_head(qtbot, database, head, worker):
-    users.set_active(database, head, worker.user_id, False)
-    dialog = LoginDialog(database)
+    users.disable(database, head, worker.user_id)
+    dialog = LoginDialog(database.path)
     qtbot.addWidget(dialog)
     log_in(qtbot, dialog, "liu", WORKER_PASSWORD)
     assert "已停用" in dialog.message.text()
 
 
 def test_login_remembers_the_username_for_next_time(qtbot, database, head):
-    dialog = LoginDialog(database)
+    dialog = LoginDialog(database.path)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.accepted, timeout=10000):
         log_in(qtbot, dialog, "head", HEAD_PASSWORD)
     assert dialog.actor is not None and dialog.actor.username == "head"
-    again = LoginDialog(database)
+    again = LoginDialog(database.path)
     qtbot.addWidget(again)
     assert again.username.text() == "head"
 
@@ -185,7 +186,7 @@ def test_after_a_reset_the_user_must_choose_a_new_password_before_getting_in(qtb
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ChangePasswordDialog, "exec", choose_new_password)
-    dialog = LoginDialog(database)
+    dialog = LoginDialog(database.path)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.accepted, timeout=10000):
         log_in(qtbot, dialog, "liu", "temporary-1")
@@ -430,8 +431,19 @@ def test_head_disables_and_re_enables_a_user(qtbot, session, worker, said):
     admin.toggle_button.click()
     assert admin.model.row(1)["active"] == 0 and admin.toggle_button.text() == "启用"
     assert "已停用" in admin.model.index(1, 3).data()
+    assert not users.has_key(session.database, "liu")  # their copy of the database key is gone
+
+    def give_temporary_password():
+        dialog = QApplication.activeModalWidget()
+        dialog.form.editor("password").setText("temporary-9")
+        dialog.form.editor("confirm").setText("temporary-9")
+        dialog.ok_button.click()
+
+    QTimer.singleShot(0, give_temporary_password)  # re-enabling asks for a temporary password
     admin.toggle_button.click()
-    assert admin.model.row(1)["active"] == 1
+    qtbot.waitUntil(lambda: admin.model.row(1)["active"] == 1, timeout=10000)
+    assert "下次登录须改密码" in admin.model.index(1, 3).data()
+    assert users.has_key(session.database, "liu")
 
 
 def test_a_worker_sees_their_own_account_but_no_user_management(qtbot, data_dir, database, worker):
@@ -444,19 +456,21 @@ def test_a_worker_sees_their_own_account_but_no_user_management(qtbot, data_dir,
 # -- start-up --------------------------------------------------------------------------------
 
 
-def test_a_database_from_a_newer_program_is_refused_with_a_message(tmp_path, said):
-    path = paths.database_path(tmp_path)
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 999")
-    conn.close()
-    assert open_database(tmp_path) is None
-    assert len(said) == 1 and "更新版本" in said[0]
+def test_a_database_from_a_newer_program_is_refused_at_log_in_with_a_message(qtbot, database, head):
+    database.conn.execute("PRAGMA user_version = 999")
+    dialog = LoginDialog(database.path)
+    qtbot.addWidget(dialog)
+    log_in(qtbot, dialog, "head", HEAD_PASSWORD)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "更新版本" in dialog.message.text()
 
 
-def test_a_file_that_is_no_database_is_refused_with_a_message(tmp_path, said):
-    paths.database_path(tmp_path).write_bytes(b"this is a spreadsheet, not a database" * 200)
-    assert open_database(tmp_path) is None
-    assert len(said) == 1 and "不是有效的社工站数据库" in said[0]
+def test_a_missing_key_file_is_explained_not_taken_for_a_wrong_password(qtbot, database, head):
+    keys_path(database.path).unlink()
+    dialog = LoginDialog(database.path)
+    qtbot.addWidget(dialog)
+    log_in(qtbot, dialog, "head", HEAD_PASSWORD)
+    assert "找不到密钥文件" in dialog.message.text()
 
 
 def test_the_bundled_font_backs_the_ui_font_up(qapp):
@@ -494,7 +508,7 @@ def test_the_background_start_up_check_reaches_the_status_bar(qtbot, shell, said
 
 
 def test_after_logging_in_the_main_window_lists_the_demo_people(qtbot, data_dir, database, head, demo_people):
-    dialog = LoginDialog(database, "前甸镇社会工作服务站")
+    dialog = LoginDialog(database.path, "前甸镇社会工作服务站")
     qtbot.addWidget(dialog)
     log_in(qtbot, dialog, "head", HEAD_PASSWORD)
     assert dialog.result() == QDialog.DialogCode.Accepted

@@ -78,13 +78,13 @@ def test_only_the_head_manages_users(database, head):
 
 def test_disabled_user_cannot_log_in(database, head):
     worker = add_worker(database, head)
-    users.set_active(database, head, worker.user_id, False)
+    users.disable(database, head, worker.user_id)
     with pytest.raises(AuthError, match="已停用"):
         users.authenticate(database, "liu", "worker-pass1")
     with pytest.raises(AuthError, match="^用户名或密码不正确$"):  # a stranger learns nothing more
         users.authenticate(database, "liu", "guessing")
     with pytest.raises(PermissionDenied, match="不能停用自己"):
-        users.set_active(database, head, head.user_id, False)
+        users.disable(database, head, head.user_id)
 
 
 def test_new_user_input_is_checked_with_messages_per_field(database, head):

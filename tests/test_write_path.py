@@ -121,7 +121,7 @@ def test_a_process_killed_in_the_middle_of_a_save_leaves_nothing_half_written(da
         from station_app.store import audit_log
         from station_app.store.database import StationDatabase
         from station_app.store.records import RecordStore
-        db = StationDatabase.open({str(database.path)!r})
+        db = StationDatabase.open({str(database.path)!r}, bytes.fromhex({database.key.hex()!r}))
         def die(conn, actor, events):
             conn.execute("SELECT 1")  # the people and outbox rows are in the open transaction now
             os._exit(9)

@@ -15,8 +15,10 @@ from typing import Any
 from reportlab.lib.units import mm
 
 from station_app.core import idnumber
+from station_app.core.dates import age
 from station_app.core.entities import entity
 from station_app.core.jobs import JobState
+from station_app.core.privacy import mask_phone
 from station_app.forms.layout import (
     FILL,
     Cell,
@@ -126,9 +128,9 @@ def _values(card: PersonCard, today: dt.date, show_full_id: bool) -> dict[str, s
         "name": text("name"),
         "gender": choice("gender"),
         "birth_date": f"{birth.year}年{birth.month}月{birth.day}日" if birth else "",
-        "age": str(_age(birth, today)) if birth else "",
+        "age": str(age(birth, today)) if birth else "",
         "ethnicity": text("ethnicity"),
-        "phone": text("phone"),
+        "phone": text("phone") if show_full_id else mask_phone(text("phone")),
         "id_number": number if show_full_id else idnumber.mask(number),
         "health": choice("health"),
         "disability": text("disability"),
@@ -146,6 +148,3 @@ def _date(stored: str | None) -> dt.date | None:
     except ValueError:
         return None
 
-
-def _age(birth: dt.date, today: dt.date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from station_app.core import audit
 from station_app.core.ids import now_iso
 from station_app.core.roles import Actor
+from station_app.store.driver import Connection
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Event:
     changes: Mapping[str, Any] | None = None
 
 
-def append(conn: sqlite3.Connection, actor: Actor, events: Iterable[Event]) -> None:
+def append(conn: Connection, actor: Actor, events: Iterable[Event]) -> None:
     """Append events in order; call inside the transaction that makes the change they describe."""
     last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (last[0], last[1]) if last else (0, audit.GENESIS)
@@ -51,11 +51,11 @@ def append(conn: sqlite3.Connection, actor: Actor, events: Iterable[Event]) -> N
     )
 
 
-def count(conn: sqlite3.Connection) -> int:
+def count(conn: Connection) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])
 
 
-def first_broken(conn: sqlite3.Connection) -> int | None:
+def first_broken(conn: Connection) -> int | None:
     """The seq of the first row that does not fit the chain, or None if the log is intact."""
     cursor = conn.execute(
         "SELECT seq, at, user_id, username, action, entity, record_id, change_id, changes, prev_hash, hash"
@@ -65,10 +65,16 @@ def first_broken(conn: sqlite3.Connection) -> int | None:
     return audit.first_broken(dict(zip(names, row)) for row in cursor)
 
 
-def history(conn: sqlite3.Connection, entity: str, record_id: str) -> list[dict[str, Any]]:
+# Reading a record is logged in the same chain (store.access_log), but it is not part of the
+# record's history: that shows what changed.
+READ_ACTIONS = ("view", "export")
+
+
+def history(conn: Connection, entity: str, record_id: str) -> list[dict[str, Any]]:
     """What happened to one record, oldest first, with `changes` decoded."""
     cursor = conn.execute(
-        "SELECT seq, at, username, action, changes FROM audit_log WHERE entity = ? AND record_id = ? ORDER BY seq",
+        "SELECT seq, at, username, action, changes FROM audit_log WHERE entity = ? AND record_id = ?"
+        f" AND action NOT IN {READ_ACTIONS} ORDER BY seq",
         (entity, record_id),
     )
     return [

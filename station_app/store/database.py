@@ -1,8 +1,10 @@
-"""Opening the station database: pragmas, version check, migrations, integrity, backups.
+"""Opening the station database: encryption key, pragmas, version check, migrations, integrity, backups.
 
-One `StationDatabase` wraps one SQLite connection (sqlite3 connections belong to the thread
-that made them: a worker thread opens its own). Writes go through `transaction()`, which takes
-the write lock up front (BEGIN IMMEDIATE) so two writers queue instead of deadlocking.
+One `StationDatabase` wraps one SQLCipher connection (connections belong to the thread that made
+them: a worker thread opens its own, by path, with the key this process already unlocked). Writes
+go through `transaction()`, which takes the write lock up front (BEGIN IMMEDIATE) so two writers
+queue instead of deadlocking. The file is encrypted at rest with a random key (see store.keyring);
+a database left unencrypted by an older version is converted by `encrypt_in_place`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import contextlib
 import logging
 import os
 import secrets
-import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,8 @@ import sqlite_utils
 
 from station_app.core.errors import DatabaseError
 from station_app.store import migrations
+from station_app.store.driver import Connection, is_plaintext, keyed, sqlite
+from station_app.store.keyring import keys_path
 from station_app.store.search_index import rebuild_search_index
 
 log = logging.getLogger(__name__)
@@ -42,23 +45,58 @@ class CorruptDatabaseError(DatabaseError):
     pass
 
 
-def _read_version(path: Path) -> int:
+class PlaintextDatabaseError(DatabaseError):
+    """An unencrypted database from before encryption: it must be converted, not used as it is."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"数据库 {path.name} 尚未加密。请由站长登录，程序会先备份再把它转换为加密数据库。")
+
+
+class LockedDatabaseError(DatabaseError):
+    pass
+
+
+# Keys of the databases this process has opened, by path: a worker thread opens its own
+# connection by path alone, after a person unlocked the database on the UI thread.
+_unlocked: dict[Path, bytes] = {}
+
+
+def forget_keys() -> None:
+    _unlocked.clear()
+
+
+def _key_for(path: Path, key: bytes | None) -> bytes:
+    if key is not None:
+        return key
+    try:
+        return _unlocked[path.resolve()]
+    except KeyError:
+        raise LockedDatabaseError("数据库已加密，需要用户登录后才能打开。") from None
+
+
+def _read_version(path: Path, key: bytes) -> int:
     """user_version without writing anything: the file may belong to a newer program."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+        conn = sqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        keyed(conn, key)
+    except sqlite.Error as exc:
         raise CorruptDatabaseError(f"无法打开数据库文件 {path}：{exc}") from exc
     try:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    except sqlite3.DatabaseError as exc:
-        raise CorruptDatabaseError(f"文件 {path} 不是有效的社工站数据库（{exc}）。请从备份恢复。") from exc
+    except sqlite.DatabaseError as exc:
+        raise CorruptDatabaseError(
+            f"无法读取数据库文件 {path.name}：密钥不符，或文件已损坏（{exc}）。请确认密钥文件 {keys_path(path).name} "
+            "与数据库是同一份，或从备份恢复。") from exc
     finally:
         conn.close()
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, key: bytes | None) -> Connection:
+    """A connection with the station's pragmas; `key` None only for converting a plaintext file."""
     # isolation_level=None: we issue BEGIN ourselves, so nothing commits behind our back.
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = sqlite.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    if key is not None:
+        keyed(conn, key)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     # FULL: a commit that returned is on disk, even if the power goes a moment later.
@@ -68,32 +106,43 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 class StationDatabase:
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: Connection, key: bytes | None) -> None:
         self.path = path
         self.conn = conn
+        self.key = key  # None only for a plaintext database being converted
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self._station_id: str | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, backup_dir: Path | None = None, check: bool = True) -> StationDatabase:
-        """Open (creating if absent) and upgrade the database at `path`.
+    def open(cls, path: Path, key: bytes | None = None, *, backup_dir: Path | None = None,
+             check: bool = True, plaintext: bool = False) -> StationDatabase:
+        """Open (creating if absent, encrypted with `key`) and upgrade the database at `path`.
 
-        A database from a newer program is refused before anything is written to it. Before an
-        existing database is upgraded, a backup copy goes to `backup_dir` (default: beside it).
+        Without `key`, the key this process already unlocked for `path` is used. An unencrypted
+        file is refused (PlaintextDatabaseError) unless `plaintext` is set, which only the
+        conversion to encryption does. A database from a newer program is refused before anything
+        is written to it. Before an existing database is upgraded, a backup copy goes to
+        `backup_dir` (default: beside it).
         """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        exists = path.exists() and path.stat().st_size > 0
+        if exists and is_plaintext(path) != plaintext:
+            if plaintext:
+                raise DatabaseError(f"数据库 {path.name} 已经加密。")
+            raise PlaintextDatabaseError(path)
+        key = None if plaintext else _key_for(path, key)
         supported = migrations.latest_version()
-        found = _read_version(path) if path.exists() and path.stat().st_size > 0 else 0
+        found = _read_version_any(path, key) if exists else 0
         if found > supported:
             raise NewerDatabaseError(found, supported)
         try:
-            conn = connect(path)
-        except sqlite3.DatabaseError as exc:
+            conn = connect(path, key)
+        except sqlite.DatabaseError as exc:
             raise CorruptDatabaseError(f"无法打开数据库 {path}：{exc}") from exc
-        database = cls(path, conn)
+        database = cls(path, conn, key)
         try:
             if check:
                 problems = database.quick_check()
@@ -101,14 +150,16 @@ class StationDatabase:
                     raise CorruptDatabaseError(
                         "数据库完整性检查未通过：" + "；".join(problems[:3]) + "。请从备份恢复，或联系县民政局技术人员。"
                     )
-            if found < supported:
+            if found < supported and not plaintext:  # a plaintext file is converted first, then upgraded
                 if found > 0:
-                    copy = database.backup_to((backup_dir or path.parent / "backups") / f"before-v{supported}-{_stamp()}.db")
+                    copy = database.backup_to((backup_dir or path.parent / "backups") / f"before-v{supported}-{stamp()}.db")
                     log.info("backed up version %d database to %s before upgrading", found, copy)
                 database.migrate(found)
         except BaseException:
             conn.close()
             raise
+        if key is not None:
+            _unlocked[path.resolve()] = key
         return database
 
     def migrate(self, current: int) -> None:
@@ -139,7 +190,10 @@ class StationDatabase:
 
     def quick_check(self) -> list[str]:
         """Problems SQLite's quick check finds (fast enough for every start-up); [] when sound."""
-        rows = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
+        except sqlite.DatabaseError as exc:  # SQLCipher refuses a page whose checksum fails outright
+            return [f"数据页无法读取（{exc}）"]
         return [] if rows == ["ok"] else rows
 
     def integrity_check(self) -> list[str]:
@@ -160,7 +214,7 @@ class StationDatabase:
         return row[0] if row else None
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Connection]:
         """One atomic unit of work; nested use becomes a savepoint inside the outer one."""
         conn = self.conn
         if conn.in_transaction:
@@ -184,27 +238,56 @@ class StationDatabase:
 
     # -- backups ------------------------------------------------------------------------------
 
-    def backup_to(self, destination: Path) -> Path:
+    def backup_to(self, destination: Path, *, ring_of: Path | None = None) -> Path:
         """A consistent copy through SQLite's online backup, safe while the app is in use.
 
-        Written under a temporary name, flushed to disk, then renamed: a copy that exists is whole.
+        The copy is encrypted with the database's key (or `key`), and the key ring goes beside it
+        (`x.keys` for `x.db`; the ring of `ring_of`'s database if given): a backup is unreadable
+        without a user's password or the recovery code, and restorable with them. Written under a temporary name, flushed to disk, then
+        renamed: a copy that exists is whole.
         """
         destination = Path(destination)
         destination.parent.mkdir(parents=True, exist_ok=True)
         partial = destination.with_name(destination.name + ".partial")
         partial.unlink(missing_ok=True)
-        target = sqlite3.connect(str(partial))
+        target = sqlite.connect(str(partial))
         try:
+            keyed(target, self.require_key())
             self.conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
-        with open(partial, "rb+") as fh:
-            os.fsync(fh.fileno())
+        fsync_file(partial)
+        ring = keys_path(ring_of or self.path)
+        if ring.exists():
+            from station_app.store.keyring import KeyRing
+
+            KeyRing.load(ring).copy_to(keys_path(destination))
         os.replace(partial, destination)
         return destination
 
+    def require_key(self) -> bytes:
+        if self.key is None:
+            raise DatabaseError("未加密的数据库不能直接备份，请先完成加密转换。")
+        return self.key
 
-def _stamp() -> str:
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+def _read_version_any(path: Path, key: bytes | None) -> int:
+    if key is not None:
+        return _read_version(path, key)
+    conn = sqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
+
 

@@ -8,12 +8,12 @@ new `user_version`, so a power cut leaves the database at the old version or the
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from station_app.paths import migrations_dir
+from station_app.store.driver import Connection, sqlite
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -31,7 +31,7 @@ class Migration:
             if not pending and (not line.strip() or line.lstrip().startswith("--")):
                 continue
             pending += line
-            if sqlite3.complete_statement(pending):
+            if sqlite.complete_statement(pending):
                 statements.append(pending.strip())
                 pending = ""
         if pending.strip():
@@ -55,10 +55,10 @@ def latest_version() -> int:
     return len(available())
 
 
-PostStep = Callable[[sqlite3.Connection], None]
+PostStep = Callable[[Connection], None]
 
 
-def apply(conn: sqlite3.Connection, migration: Migration, post_step: PostStep | None) -> None:
+def apply(conn: Connection, migration: Migration, post_step: PostStep | None) -> None:
     """Run one migration atomically. `conn` must be in autocommit mode (isolation_level=None)."""
     conn.execute("BEGIN IMMEDIATE")
     try:

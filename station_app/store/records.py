@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,6 +30,7 @@ from station_app.core.search import sort_key
 from station_app.core.validation import validate
 from station_app.store import audit_log, search_index
 from station_app.store.database import StationDatabase
+from station_app.store.driver import Connection
 
 UPSERT = "upsert"
 DELETE = "delete"
@@ -71,7 +71,7 @@ class RecordStore:
         self._today = today
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Connection:
         return self.database.conn
 
     # -- reading ----------------------------------------------------------------------------
@@ -183,7 +183,7 @@ class RecordStore:
             )
         return before
 
-    def _write_over(self, conn: sqlite3.Connection, spec: Entity, after: dict[str, Any], base_rev: int) -> None:
+    def _write_over(self, conn: Connection, spec: Entity, after: dict[str, Any], base_rev: int) -> None:
         cols = stored_columns(spec)[1:]
         encoded = encode_row(spec, after)[1:]
         cursor = conn.execute(
@@ -193,7 +193,7 @@ class RecordStore:
         if cursor.rowcount != 1:  # someone else's write slipped in since we read: never overwrite it
             raise StaleRecordError(f"这条{spec.label}记录刚被修改，请重新打开后再改。")
 
-    def _check(self, conn: sqlite3.Connection, spec: Entity, records: list[dict[str, Any]], previous: dict[str, Any] | None) -> None:
+    def _check(self, conn: Connection, spec: Entity, records: list[dict[str, Any]], previous: dict[str, Any] | None) -> None:
         """Rules that need the database; raise before anything is written."""
         errors: dict[str, str] = {}
         for f in spec.fields:
@@ -210,7 +210,7 @@ class RecordStore:
         elif spec.name == "reserve_fund_entry":
             _check_fund_balance(conn, records)
 
-    def _log(self, conn: sqlite3.Connection, spec: Entity,
+    def _log(self, conn: Connection, spec: Entity,
              changes: list[tuple[dict[str, Any] | None, dict[str, Any], str, int]]) -> None:
         """Outbox rows (the change as the server will receive it) and matching audit entries."""
         now = now_iso()
@@ -231,7 +231,7 @@ class RecordStore:
         audit_log.append(conn, self.actor, events)
 
 
-def _refuse_if_referenced(conn: sqlite3.Connection, spec: Entity, record_id: str) -> None:
+def _refuse_if_referenced(conn: Connection, spec: Entity, record_id: str) -> None:
     """A record that living records still point at is not deleted: nothing is orphaned, nothing
     cascades away unseen. The message says what to deal with first."""
     found = []
@@ -246,7 +246,7 @@ def _refuse_if_referenced(conn: sqlite3.Connection, spec: Entity, record_id: str
         raise PermissionDenied(f"这条{spec.label}记录仍被其他记录引用：{'、'.join(found)}。请先处理这些记录，再删除。")
 
 
-def _check_unique_id_numbers(conn: sqlite3.Connection, records: list[dict[str, Any]]) -> None:
+def _check_unique_id_numbers(conn: Connection, records: list[dict[str, Any]]) -> None:
     """One living person per ID number, within the batch and against the database."""
     by_number: dict[str, dict[str, Any]] = {}
     for r in records:
@@ -267,7 +267,7 @@ def _check_unique_id_numbers(conn: sqlite3.Connection, records: list[dict[str, A
                 raise DuplicatePersonError(pid, name)
 
 
-def fund_balance(conn: sqlite3.Connection) -> int:
+def fund_balance(conn: Connection) -> int:
     """The reserve fund's balance in fen."""
     outflows = ", ".join(f"'{k}'" for k in sorted(FUND_OUTFLOWS))
     return int(conn.execute(
@@ -276,7 +276,7 @@ def fund_balance(conn: sqlite3.Connection) -> int:
     ).fetchone()[0])
 
 
-def _check_fund_balance(conn: sqlite3.Connection, records: list[dict[str, Any]]) -> None:
+def _check_fund_balance(conn: Connection, records: list[dict[str, Any]]) -> None:
     balance = fund_balance(conn)
     for r in records:
         delta = -r["amount"] if r["kind"] in FUND_OUTFLOWS else r["amount"]

@@ -7,11 +7,11 @@ removed by recomputing them from the record as it was, which keeps bulk inserts 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from station_app.core import search
+from station_app.store.driver import Connection
 
 Person = Mapping[str, Any]  # needs id, name, id_number
 
@@ -24,17 +24,17 @@ def _rows(people: Iterable[Person]) -> list[tuple[str, str, str]]:
     return rows
 
 
-def add_keys(conn: sqlite3.Connection, people: Iterable[Person]) -> None:
+def add_keys(conn: Connection, people: Iterable[Person]) -> None:
     conn.executemany("INSERT OR IGNORE INTO person_search (key, person_id, sort_name) VALUES (?, ?, ?)", _rows(people))
 
 
-def drop_keys(conn: sqlite3.Connection, people: Iterable[Person]) -> None:
+def drop_keys(conn: Connection, people: Iterable[Person]) -> None:
     """Remove the keys these records (as they were before a change) put in the index."""
     conn.executemany("DELETE FROM person_search WHERE key = ? AND person_id = ?",
                      [(key, pid) for key, pid, _ in _rows(people)])
 
 
-def rebuild_search_index(conn: sqlite3.Connection) -> None:
+def rebuild_search_index(conn: Connection) -> None:
     """Fill the index and sort names from scratch (migration 2, and repair)."""
     conn.execute("DELETE FROM person_search")
     people = [

@@ -2,11 +2,19 @@
 
 Users are local to the station PC (hashes never sync). Every change to a user and every login,
 failed or not, is an audit entry. Role checks happen here, not only in the UI.
+
+Each active user also has a copy of the database key wrapped under their password in the key ring
+(store.keyring): adding a user or setting a password wraps it, a password change re-wraps only that
+user's copy, and disabling a user deletes it. The ring is saved inside the database transaction,
+just before it commits, so the two disagree only if the PC dies in between; for a user's own
+password change the old copy is kept until the new password is confirmed in the database.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -18,6 +26,7 @@ from station_app.core.roles import ROLE_LABELS, Actor
 from station_app.core.text import clean
 from station_app.store import audit_log, settings
 from station_app.store.database import StationDatabase
+from station_app.store.keyring import KeyRing, keys_path
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended cost
 MIN_PASSWORD_LENGTH = 8
@@ -45,7 +54,14 @@ def has_users(database: StationDatabase) -> bool:
 
 
 def list_users(database: StationDatabase) -> list[dict[str, Any]]:
-    return database.query(f"SELECT {_USER_COLUMNS} FROM users ORDER BY created_at")
+    """The station's users; `locked_until` also counts a lock-out from the log-in window (key ring)."""
+    rows = database.query(f"SELECT {_USER_COLUMNS} FROM users ORDER BY created_at")
+    ring, now = _ring(database), _utcnow()
+    for row in rows:
+        until = ring.locked_until(row["username"], now)
+        if until is not None and (not row["locked_until"] or until.isoformat() > row["locked_until"]):
+            row["locked_until"] = until.isoformat()
+    return rows
 
 
 def _get(database: StationDatabase, user_id: str) -> dict[str, Any]:
@@ -88,7 +104,24 @@ def create_user(database: StationDatabase, actor: Actor, username: str, display_
         )
         audit_log.append(conn, actor, [audit_log.Event(
             "user_create", "users", user_id, changes={"username": username, "display_name": display_name, "role": role})])
+        _wrap_key(database, username, password)
     return _get(database, user_id)
+
+
+def _ring(database: StationDatabase) -> KeyRing:
+    return KeyRing.load(keys_path(database.path))
+
+
+def _wrap_key(database: StationDatabase, username: str, password: str, *, keep_previous: bool = False) -> None:
+    ring = _ring(database)
+    ring.set_user(username, password, database.require_key(), keep_previous=keep_previous)
+    ring.save()
+
+
+def has_key(database: StationDatabase, username: str) -> bool:
+    """Whether `username` can open the database (disabled users and users from before the
+    database was encrypted cannot until the head sets them a password)."""
+    return username in _ring(database).usernames()
 
 
 def authenticate(database: StationDatabase, username: str, password: str) -> Actor:
@@ -119,6 +152,20 @@ def authenticate(database: StationDatabase, username: str, password: str) -> Act
     return actor
 
 
+def note_failed_attempts(database: StationDatabase, actor: Actor, attempts: int) -> None:
+    """Audit the wrong passwords typed for `actor` while the database was shut (counted in the key ring)."""
+    if attempts:
+        with database.transaction() as conn:
+            audit_log.append(conn, actor, [audit_log.Event("login_failed", "users", actor.user_id,
+                                                           changes={"attempts": attempts})])
+
+
+def lockout_policy(database: StationDatabase) -> dict[str, int]:
+    """The lock-out rule, for the key ring to apply while the database is shut."""
+    return {"threshold": settings.get_int(database, settings.LOCKOUT_THRESHOLD),
+            "minutes": settings.get_int(database, settings.LOCKOUT_MINUTES)}
+
+
 def _record_failure(database: StationDatabase, actor: Actor, attempts: int, now: dt.datetime) -> None:
     threshold = settings.get_int(database, settings.LOCKOUT_THRESHOLD)
     locked_until = None
@@ -135,21 +182,41 @@ def _record_failure(database: StationDatabase, actor: Actor, attempts: int, now:
         raise AuthError(f"密码连续输错{threshold}次，账号已锁定，请在 {_clock(locked_until)} 后再试，或请站长解锁")
 
 
-def set_active(database: StationDatabase, actor: Actor, user_id: str, active: bool) -> None:
+def disable(database: StationDatabase, actor: Actor, user_id: str) -> None:
+    """The user can no longer log in: their copy of the database key is deleted."""
     _require_head(actor)
-    if user_id == actor.user_id and not active:
+    if user_id == actor.user_id:
         raise PermissionDenied("不能停用自己的账号")
-    _update_user(database, actor, user_id, "user_enable" if active else "user_disable",
-                 "active = ?, failed_attempts = 0, locked_until = NULL", (int(active),))
+    user = _get(database, user_id)
+    with _update_user(database, actor, user_id, "user_disable", "active = 0, failed_attempts = 0, locked_until = NULL", ()):
+        ring = _ring(database)
+        ring.remove_user(user["username"])
+        ring.save()
+
+
+def enable(database: StationDatabase, actor: Actor, user_id: str, temporary_password: str) -> None:
+    """Re-enable a user with a temporary password (their old key copy was deleted on disabling)."""
+    _require_head(actor)
+    check_password_rules(temporary_password)
+    with _update_user(database, actor, user_id, "user_enable", "active = 1", ()):
+        _set_temporary_password(database, user_id, temporary_password)
 
 
 def reset_password(database: StationDatabase, actor: Actor, user_id: str, new_password: str) -> None:
-    """The head sets a temporary password; the user must change it at next login. Also unlocks."""
+    """The head sets a temporary password; the user must change it at next login. Also unlocks.
+
+    The old password stops opening the database at once (its key copy is replaced, not kept).
+    """
     _require_head(actor)
     check_password_rules(new_password)
-    _update_user(database, actor, user_id, "password_reset",
-                 "password_hash = ?, must_change_password = 1, failed_attempts = 0, locked_until = NULL",
-                 (_hasher.hash(new_password),))
+    with _update_user(database, actor, user_id, "password_reset", "", ()):
+        _set_temporary_password(database, user_id, new_password)
+
+
+def _set_temporary_password(database: StationDatabase, user_id: str, password: str) -> None:
+    database.conn.execute("UPDATE users SET password_hash = ?, must_change_password = 1, failed_attempts = 0,"
+                          " locked_until = NULL WHERE id = ?", (_hasher.hash(password), user_id))
+    _wrap_key(database, _get(database, user_id)["username"], password)
 
 
 def change_own_password(database: StationDatabase, actor: Actor, old_password: str, new_password: str) -> None:
@@ -160,26 +227,40 @@ def change_own_password(database: StationDatabase, actor: Actor, old_password: s
     check_password_rules(new_password, "new_password")
     if old_password == new_password:
         raise ValidationError({"new_password": "新密码不能与原密码相同"})
-    _update_user(database, actor, actor.user_id, "password_change", "password_hash = ?, must_change_password = 0",
-                 (_hasher.hash(new_password),))
+    with _update_user(database, actor, actor.user_id, "password_change", "password_hash = ?, must_change_password = 0",
+                      (_hasher.hash(new_password),)):
+        _wrap_key(database, actor.username, new_password, keep_previous=True)
+    _ring(database).confirm(actor.username, new_password)
 
 
 def must_change_password(database: StationDatabase, actor: Actor) -> bool:
     return bool(_get(database, actor.user_id)["must_change_password"])
 
 
+@contextlib.contextmanager
 def _update_user(database: StationDatabase, actor: Actor, user_id: str, action: str, assignments: str,
-                 params: tuple[Any, ...]) -> None:
+                 params: tuple[Any, ...]) -> Iterator[None]:
+    """One transaction changing a user and auditing it; the body (key ring work) runs last in it."""
     _get(database, user_id)
     with database.transaction() as conn:
-        conn.execute(f"UPDATE users SET {assignments}, updated_at = ? WHERE id = ?", (*params, now_iso(), user_id))
+        conn.execute(f"UPDATE users SET {assignments + ', ' if assignments else ''}updated_at = ? WHERE id = ?",
+                     (*params, now_iso(), user_id))
         audit_log.append(conn, actor, [audit_log.Event(action, "users", user_id)])
+        yield
 
 
-def first_head(database: StationDatabase) -> Actor:
-    """The earliest active head, for scripted administration run on the station PC itself."""
-    rows = database.query("SELECT id, username, display_name, role FROM users WHERE role = 'head' AND active = 1"
-                          " ORDER BY created_at LIMIT 1")
+def set_password_by_recovery(database: StationDatabase, head: Actor, new_password: str) -> None:
+    """The recovery code was given: `head` gets `new_password`, enabled and unlocked."""
+    with _update_user(database, head, head.user_id, "recovery_used",
+                      "password_hash = ?, active = 1, must_change_password = 0, failed_attempts = 0, locked_until = NULL",
+                      (_hasher.hash(new_password),)):
+        _wrap_key(database, head.username, new_password)
+
+
+def first_head(database: StationDatabase, *, include_disabled: bool = False) -> Actor:
+    """The earliest active head (or any head, for recovery)."""
+    rows = database.query("SELECT id, username, display_name, role FROM users WHERE role = 'head'"
+                          f"{'' if include_disabled else ' AND active = 1'} ORDER BY created_at LIMIT 1")
     if not rows:
         raise AuthError("还没有站长账号，请先初始化社工站（main.py init）")
     return Actor(rows[0]["id"], rows[0]["username"], rows[0]["display_name"], rows[0]["role"])

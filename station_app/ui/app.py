@@ -1,9 +1,11 @@
 """Starting the desktop application: fonts, the database, first-run set-up or log-in, the window.
 
-Start-up is kept short (target: the log-in window within 1 s of launching): the database opens
-without its integrity check, which then runs in a worker while the person types the password
-(on a large database it takes longer than everything else together); the set-up wizard, the
-main window and qtawesome are imported only when they are needed.
+Start-up is kept short (target: the log-in window within 1 s of launching): the database is
+encrypted, so nothing of it is opened before the log-in (the station's name on the log-in window
+comes from the key ring file); the password opens it in a worker, and SQLite's integrity check
+then runs in another while the main window appears (on a large database it takes longer than
+everything else together); the set-up wizard, the main window and qtawesome are imported only
+when they are needed.
 
 `Shell` owns what outlives one main window: the database, the idle lock, and the switch to
 another user from the lock screen.
@@ -24,13 +26,13 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from station_app import paths
+from station_app import admin, paths
 from station_app.core.errors import KnownError
 from station_app.core.jobs import JobState
-from station_app.core.roles import SYSTEM, Actor
+from station_app.core.roles import Actor
 from station_app.store import settings
 from station_app.store.database import StationDatabase
-from station_app.store.records import RecordStore
+from station_app.store.keyring import KeyRing, keys_path, new_key
 from station_app.ui.idle import IdleWatcher
 from station_app.ui.login import Curtain, LockDialog, LoginDialog, cover_windows
 from station_app.ui.operations import run_job, show_error, wait_for_jobs
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FONT_FILE = "DroidSansFallbackFull.ttf"
+SETUP_DB_FILENAME = "station-setup.db"
 # Chinese UI fonts used where installed (Windows; Debian with fonts-noto-cjk); the bundled font
 # is the last resort, so Chinese renders even on a PC without any CJK font.
 CJK_FAMILIES = ("Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei")
@@ -96,18 +99,46 @@ class ExceptHook:
             self.showing = False
 
 
-def open_database(data_dir: Path) -> StationDatabase | None:
-    """The station database, or None after telling the person why it cannot be used."""
+def sign_in(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
+    """First-run set-up or a log-in: the opened database and who is working, or None if they gave up."""
+    path = paths.database_path(data_dir)
+    if not path.exists():
+        return _first_run(data_dir)
     try:
-        # The integrity check runs in the background instead (see Shell.start).
-        return StationDatabase.open(paths.database_path(data_dir), backup_dir=paths.backups_dir(data_dir),
-                                    check=False)
+        station_name = KeyRing.load(keys_path(path)).label
     except KnownError as exc:
-        log.error("cannot open the database: %s", exc.message)
         QMessageBox.critical(None, "无法打开数据库", exc.message)
-    except Exception as exc:  # e.g. a folder without write permission: still a message, not a traceback
-        show_error(None, exc)
-    return None
+        return None
+    login = LoginDialog(path, station_name)
+    if os.environ.get(STARTUP_PROBE):
+        login.installEventFilter(_StartupProbe(login))
+    if login.exec() != QDialog.DialogCode.Accepted or login.actor is None or login.database is None:
+        if login.database is not None:
+            login.database.close()
+        return None
+    return login.database, login.actor
+
+
+def _first_run(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
+    """The set-up wizard on a scratch database that becomes the station's only once complete,
+    so a set-up abandoned half-way (or a PC switched off) leaves nothing that needs a password."""
+    from station_app.ui.recovery import RecoveryCodeDialog
+    from station_app.ui.wizard import SetupWizard  # first run only
+
+    scratch = data_dir / SETUP_DB_FILENAME
+    admin.discard_new_database(scratch)
+    database = StationDatabase.open(scratch, new_key(), backup_dir=paths.backups_dir(data_dir))
+    wizard = SetupWizard(database)
+    if wizard.exec() != QDialog.DialogCode.Accepted or wizard.actor is None or wizard.recovery_code is None:
+        database.close()
+        admin.discard_new_database(scratch)
+        return None
+    station_name = KeyRing.load(keys_path(scratch)).label
+    RecoveryCodeDialog(wizard.recovery_code, station_name, data_dir).exec()
+    key = database.require_key()
+    database.close()
+    final = admin.adopt_new_database(scratch, paths.database_path(data_dir))
+    return StationDatabase.open(final, key, check=False), wizard.actor
 
 
 def _quick_check(database: StationDatabase, state: JobState) -> list[str]:
@@ -141,31 +172,15 @@ class Shell(QObject):
         self.idle = IdleWatcher(app, settings.get_int(database, settings.IDLE_LOCK_MINUTES), self)
         self.idle.idle.connect(self.lock)
 
-    def start(self) -> bool:
-        """Set up or log in, then open the main window; False if the person gave up."""
+    def start(self, actor: Actor) -> None:
+        """The main window for whoever signed in, with the database check running behind it."""
         self.start_check()
-        actor = self._first_actor()
-        if actor is None:
-            return False
         self.open_session(actor)
-        return True
 
     def start_check(self) -> None:
         """SQLite's quick check in a worker; its verdict goes to the status bar (and a warning)."""
         run_job(None, "检查数据库", _quick_check, db_path=self.database.path, show_progress=False,
                 on_done=self._checked, on_error=lambda exc: self._checked([f"检查未能完成：{exc}"]))
-
-    def _first_actor(self) -> Actor | None:
-        if self.database.station_id is None:
-            from station_app.ui.wizard import SetupWizard  # first run only
-
-            wizard = SetupWizard(self.database)
-            return wizard.actor if wizard.exec() == QDialog.DialogCode.Accepted else None
-        station = RecordStore(self.database, SYSTEM).get("station", self.database.station_id)
-        login = LoginDialog(self.database, station["name"])
-        if os.environ.get(STARTUP_PROBE):
-            login.installEventFilter(_StartupProbe(login))
-        return login.actor if login.exec() == QDialog.DialogCode.Accepted else None
 
     def _checked(self, problems: list[str]) -> None:
         self.check_problems = problems
@@ -237,12 +252,16 @@ def run_gui(data_dir: Path) -> int:
     """The desktop application, from start to exit; the exit code for the process."""
     app = make_application()
     sys.excepthook = ExceptHook()
-    database = open_database(data_dir)
-    if database is None:
-        return 1
+    data_dir.mkdir(parents=True, exist_ok=True)
+    signed_in = sign_in(data_dir)
+    if signed_in is None:
+        wait_for_jobs()
+        return 0
+    database, actor = signed_in
     try:
         shell = Shell(app, data_dir, database)
-        return app.exec() if shell.start() else 0
+        shell.start(actor)
+        return app.exec()
     finally:
         wait_for_jobs()
         database.close()

@@ -1,22 +1,30 @@
 """Logging in, the idle-lock screen, and changing one's password.
 
-Checking a password costs an argon2 hash (~0.1 s here, more on an old PC), so it runs off the UI
-thread; the dialog stays responsive and says what is happening. Messages come from the store
-(wrong password, locked with the unlock time, disabled account) and are shown as they are.
-A user whose password the head reset must choose a new one before getting in.
+Logging in opens the encrypted database: the password unwraps the user's copy of the key, then
+the user table checks the account. That costs two argon2 hashes (~0.3 s here, more on an old PC)
+and, after a program upgrade, the schema migration, so it runs off the UI thread; the dialog stays
+responsive and says what is happening. Messages come from the store (wrong password, locked with
+the unlock time, disabled account, missing key file) and are shown as they are. A user whose
+password the head reset must choose a new one before getting in. A database left unencrypted by
+an older version is converted at the head's log-in, who then receives the recovery code; a head
+who forgot the password gets in with the recovery code (忘记密码).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from station_app import admin, paths
 from station_app.core.errors import KnownError
 from station_app.core.jobs import JobState
 from station_app.core.roles import ROLE_LABELS, Actor
-from station_app.store import users
+from station_app.store import encryption, users
 from station_app.store.database import StationDatabase
+from station_app.store.driver import is_plaintext
 from station_app.ui.fieldform import ERROR_STYLE
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.plain_form import FormDialog, PlainForm
@@ -27,8 +35,15 @@ USERNAME_KEY = "login/username"
 CURTAIN_COLOR = QColor("#eceff1")
 
 
-def _authenticate(database: StationDatabase, state: JobState, username: str, password: str) -> Actor:
-    return users.authenticate(database, username, password)
+def _log_in(state: JobState, path: Path, username: str, password: str) -> tuple[Actor, str | None]:
+    """(who logged in, the new recovery code if this log-in converted a plaintext database)."""
+    backup_dir = paths.backups_dir(path.parent)
+    if is_plaintext(path):
+        state.report(0, 0, "正在加密数据库…")
+        return encryption.convert(path, backup_dir, username, password)
+    database, actor = admin.log_in(path, username, password, backup_dir=backup_dir)
+    database.close()  # this thread's connection; the UI thread opens its own with the key now known
+    return actor, None
 
 
 def _change_password(database: StationDatabase, state: JobState, actor: Actor, old: str, new: str) -> None:
@@ -47,11 +62,15 @@ def _title(text: str, size: float = 1.6) -> QLabel:
 class LoginDialog(QDialog):
     """Asks for username and password; `actor` holds who logged in once the dialog is accepted."""
 
-    def __init__(self, database: StationDatabase, station_name: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, path: Path, station_name: str = "", parent: QWidget | None = None, *,
+                 database: StationDatabase | None = None) -> None:
         super().__init__(parent)
-        self._database = database
+        self._path = Path(path)
+        # Opened (on this thread) once someone logged in, unless the caller already holds it.
+        self.database = database
         self._busy = False
         self.actor: Actor | None = None
+        self.recovery_code: str | None = None
         self.setWindowTitle("登录 — 社工站")
         self.setMinimumWidth(440)
 
@@ -68,8 +87,13 @@ class LoginDialog(QDialog):
         self.login_button.clicked.connect(self._submit)
         self.quit_button = QPushButton("退出")
         self.quit_button.clicked.connect(self.reject)
+        self.forgot_button = QPushButton("忘记密码…")
+        self.forgot_button.setFlat(True)
+        self.forgot_button.setToolTip("站长忘记密码时，用保管在站内的恢复码重设密码")
+        self.forgot_button.clicked.connect(self._recover)
 
         self.buttons = QHBoxLayout()
+        self.buttons.addWidget(self.forgot_button)
         self.buttons.addStretch(1)
         self.buttons.addWidget(self.login_button)
         self.buttons.addWidget(self.quit_button)
@@ -106,17 +130,24 @@ class LoginDialog(QDialog):
             return
         self._set_busy(True)
         self.say("")
-        run_job(self, "登录", _authenticate, username, password, db_path=self._database.path, show_progress=False,
-                on_done=lambda actor: self._authenticated(actor, password), on_error=self._failed)
+        run_job(self, "登录", _log_in, self._path, username, password, show_progress=is_plaintext(self._path),
+                on_done=lambda result: self._authenticated(*result, password), on_error=self._failed)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.login_button.setEnabled(not busy)
         self.login_button.setText("正在登录…" if busy else "登录")
 
-    def _authenticated(self, actor: Actor, password: str) -> None:
-        if users.must_change_password(self._database, actor):
-            change = ChangePasswordDialog(self._database, actor, self, current_password=password, forced=True)
+    def _authenticated(self, actor: Actor, recovery_code: str | None, password: str) -> None:
+        if self.database is None:
+            self.database = StationDatabase.open(self._path, check=False)
+        if recovery_code is not None:
+            from station_app.ui.recovery import RecoveryCodeDialog
+
+            self.recovery_code = recovery_code
+            RecoveryCodeDialog(recovery_code, self.subheading.text(), self._path.parent, self, converted=True).exec()
+        if users.must_change_password(self.database, actor):
+            change = ChangePasswordDialog(self.database, actor, self, current_password=password, forced=True)
             if change.exec() != QDialog.DialogCode.Accepted:
                 self._set_busy(False)
                 self.password.clear()
@@ -125,6 +156,15 @@ class LoginDialog(QDialog):
         QSettings().setValue(USERNAME_KEY, actor.username)
         self.actor = actor
         self.accept()
+
+    def _recover(self) -> None:
+        from station_app.ui.recovery import RecoverDialog
+
+        dialog = RecoverDialog(self._path, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.actor is not None:
+            self.username.setText(dialog.actor.username)
+            self.say(f"已用恢复码为站长 {dialog.actor.display_name} 设置新密码，请用新密码登录。")
+            self.password.setFocus()
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
@@ -144,7 +184,8 @@ class LockDialog(LoginDialog):
     """
 
     def __init__(self, database: StationDatabase, locked: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(database, parent=parent)
+        super().__init__(database.path, parent=parent, database=database)
+        self.forgot_button.hide()
         self.quit_requested = False
         self.setWindowTitle("已锁定 — 社工站")
         self.heading.setText("已锁定")

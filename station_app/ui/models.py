@@ -24,9 +24,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from station_app.core import fields as fk
+from station_app.core.dates import age
 from station_app.core.entities import PROGRAMS, entity
 from station_app.core.fields import Field, format_money
 from station_app.core.idnumber import mask
+from station_app.core.privacy import mask_phone
 from station_app.core.roles import Actor
 from station_app.store import people
 from station_app.store.database import StationDatabase
@@ -60,9 +62,12 @@ class Column:
     sample: str = ""  # typical widest text: views size columns from it without reading rows
     align_right: bool = False
     warn: Callable[[Row], bool] | None = None  # show this cell in red (high risk, overdue)
+    # For a masked column (ID or phone number): the full value, for an export whose purpose needs it.
+    full: str | Callable[[Row], Any] | None = None
 
-    def text(self, row: Row) -> str:
-        value = row.get(self.value) if isinstance(self.value, str) else self.value(row)
+    def text(self, row: Row, *, full: bool = False) -> str:
+        source = self.full if full and self.full is not None else self.value
+        value = row.get(source) if isinstance(source, str) else source(row)
         return "" if value is None else str(value)
 
 
@@ -339,15 +344,6 @@ class ListTableModel(ColumnTableModel):
 # -- formatters shared by the lists ----------------------------------------------------------
 
 
-def age(birth_date: str | None, today: dt.date | None = None) -> int | None:
-    """Whole years lived on `today`, from a stored "YYYY-MM-DD" birth date."""
-    if not birth_date:
-        return None
-    born = dt.date.fromisoformat(birth_date)
-    today = today or dt.date.today()
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
 def choice_text(entity_name: str, field_name: str) -> Callable[[Row], str]:
     """A formatter that shows a choice field's Chinese label instead of its stored code."""
     spec = entity(entity_name).field(field_name)
@@ -355,7 +351,7 @@ def choice_text(entity_name: str, field_name: str) -> Callable[[Row], str]:
 
 
 def field_text(f: Field, value: Any, *, full_id: bool = False) -> str:
-    """A stored value as a person reads it: labels for codes, 是/否, yuan, masked ID numbers.
+    """A stored value as a person reads it: labels for codes, 是/否, yuan, masked ID and phone numbers.
     References are ids and need a look-up; callers that can name them do so first."""
     if value is None or value == "" or value == []:
         return ""
@@ -369,6 +365,8 @@ def field_text(f: Field, value: Any, *, full_id: bool = False) -> str:
         return f"{format_money(value)} 元"
     if f.kind == fk.ID_NUMBER and not full_id:
         return mask(value)
+    if f.kind == fk.PHONE and not full_id:
+        return mask_phone(value)
     if f.kind == fk.JSON and isinstance(value, list):  # e.g. contacts: one "name relation phone" each
         return "；".join(" ".join(str(v) for v in item.values() if isinstance(v, str)) if isinstance(item, dict)
                         else str(item) for item in value)
@@ -398,27 +396,33 @@ class PersonTableModel(QueryTableModel):
             Column("姓名", "name", sort="name", sample="欧阳晓明明"),
             Column("性别", choice_text("person", "gender"), sort="gender", sample="男"),
             age_column(today),
-            Column("身份证号", self._id_text, sample="21041119501231123X"),
+            Column("身份证号", self._id_text, sample="21041119501231123X", full="id_number"),
             Column("村（社区）", "village_name", sort="village", sample="南口前村村村"),
             Column("户主", "household_head", sample="欧阳晓明明"),
-            Column("联系电话", "phone", sample="024-57612345"),
+            Column("联系电话", self._phone_text, sample="024-57612345", full="phone"),
             Column("项目", self._programs, sample="留守儿童 / 老年人探访"),
         )
         super().__init__(columns, lambda keys: people.person_rows(database, keys), _find_people, database.path,
                          page_size=page_size, parent=parent)
-        self.id_column = [c.value for c in columns].index(self._id_text)
+        self.masked_columns = [i for i, c in enumerate(columns) if c.full is not None]
 
     @property
     def full_ids_shown(self) -> bool:
         return self._full_ids and self._actor.can_see_full_id
 
     def set_show_full_ids(self, on: bool) -> None:
+        """Show full ID and phone numbers (for an actor who may see them) instead of masked ones."""
         self._full_ids = on
-        self.column_changed(self.id_column)
+        for column in self.masked_columns:
+            self.column_changed(column)
 
     def _id_text(self, row: Row) -> str:
         number = row.get("id_number")
         return (number or "") if self.full_ids_shown else mask(number)
+
+    def _phone_text(self, row: Row) -> str:
+        phone = row.get("phone")
+        return (phone or "") if self.full_ids_shown else mask_phone(phone)
 
     @staticmethod
     def _programs(row: Row) -> str:

@@ -42,6 +42,7 @@ class PeoplePage(ListPage):
     """Search, filter and manage the station's people."""
 
     data_changed = Signal()  # a person was added, changed or removed here
+    export_name = "人员名单"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, PersonTableModel(session.database, session.actor), "共 {n} 人", parent)
@@ -53,7 +54,7 @@ class PeoplePage(ListPage):
         self.delete_button.setToolTip("删除所选人员（Del）")
         self.household_button = _button("fa6s.people-roof", "查看家庭")
         self.print_button = _button("fa6s.print", "打印登记表", QKeySequence(QKeySequence.StandardKey.Print))
-        self.full_ids = QCheckBox("显示完整身份证号")
+        self.full_ids = QCheckBox("显示完整身份证号和电话")
         self.full_ids.setVisible(session.actor.can_see_full_id)
         if not writer:
             for button in (self.add_button, self.edit_button, self.delete_button):

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from station_app.core import idnumber
 from station_app.core.errors import DuplicatePersonError, KnownError, StaleRecordError, ValidationError
-from station_app.store import people
+from station_app.store import access_log, people
 from station_app.ui.fieldform import FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.operations import show_error
@@ -60,6 +60,8 @@ class PersonDialog(QDialog):
         self.saved_id: str | None = None
         self.existing_id: str | None = None
         self._record: dict[str, Any] | None = session.store.get("person", person_id) if person_id else None
+        if self._record is not None:
+            access_log.viewed(session.database, session.actor, "person", self._record)  # a child's details
         self._villages = {v["id"]: v["name"] for v in people.villages(session.database)}
         writer = session.actor.can_write
 

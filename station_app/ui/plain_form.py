@@ -116,9 +116,10 @@ class FormDialog(QDialog):
     """A PlainForm with 确定/取消 whose 确定 runs a store call off the UI thread (password hashing
     takes ~0.1 s). Its ValidationError comes back to the fields; the dialog closes on success only."""
 
-    def __init__(self, title: str, db_path: Path, parent: QWidget | None = None, intro: str = "") -> None:
+    def __init__(self, title: str, db_path: Path | None, parent: QWidget | None = None, intro: str = "") -> None:
         super().__init__(parent)
         self._db_path = db_path
+        self.answer: Any = None  # what the job returned, once accepted
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # callers only need exec()'s answer
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
@@ -152,10 +153,15 @@ class FormDialog(QDialog):
         return True
 
     def run(self, title: str, job: Job, *args: Any) -> None:
-        """Run `job(database, state, *args)` in a worker; accept when it succeeds."""
+        """Run `job(database, state, *args)` in a worker (`job(state, *args)` without a db_path);
+        keep its answer and accept when it succeeds."""
         self.ok_button.setEnabled(False)
         run_job(self, title, job, *args, db_path=self._db_path, show_progress=False,
-                on_done=lambda _result: self.accept(), on_error=self._failed)
+                on_done=self._succeeded, on_error=self._failed)
+
+    def _succeeded(self, answer: Any) -> None:
+        self.answer = answer
+        self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self.ok_button.setEnabled(True)

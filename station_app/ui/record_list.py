@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -188,8 +189,11 @@ class ListPage(QWidget):
     """A filter bar over a table: typing or choosing a village re-runs the model's query.
 
     `count_text` formats the count shown beside the filter ("共 {n} 人"). Subclasses add their
-    buttons to `body` and act on `table.opened`.
+    buttons to `body` and act on `table.opened`. Every list exports to Excel as shown (Ctrl+E),
+    under `export_name`.
     """
+
+    export_name = "名单"
 
     def __init__(self, session: Session, model: QueryTableModel, count_text: str,
                  parent: QWidget | None = None) -> None:
@@ -210,6 +214,16 @@ class ListPage(QWidget):
         self.filter_bar.changed.connect(self._search)
         self.filter_bar.submitted.connect(self._go_to_results)
         self.model.loaded.connect(self._loaded)
+        self.export_button = QPushButton("导出 Excel")
+        self.export_button.setToolTip("把当前列表（按当前筛选和排序）导出为 Excel 文件（Ctrl+E）")
+        self.export_button.clicked.connect(self.export)
+        self.filter_bar.layout().addWidget(self.export_button)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.export, Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def export(self) -> None:
+        from station_app.ui.export_dialog import export_list  # openpyxl: only when someone exports
+
+        export_list(self, self.session, self.model, self.export_name)
 
     def refresh(self, select: Key | None = None) -> None:
         """Re-read villages and the list (after changes elsewhere), keeping the selected record

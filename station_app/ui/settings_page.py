@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station_app import admin
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError
 from station_app.core.jobs import JobState
@@ -33,7 +34,7 @@ from station_app.store.database import StationDatabase
 from station_app.ui.history import local_time
 from station_app.ui.login import PASSWORD_RULES, ChangePasswordDialog
 from station_app.ui.models import Column, ListTableModel, Row
-from station_app.ui.operations import show_error
+from station_app.ui.operations import run_job, show_error
 from station_app.ui.plain_form import FormDialog
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
@@ -43,8 +44,13 @@ def _create_user(database: StationDatabase, state: JobState, actor: Actor, value
     users.create_user(database, actor, values["username"], values["display_name"], values["role"], values["password"])
 
 
-def _reset_password(database: StationDatabase, state: JobState, actor: Actor, user_id: str, password: str) -> None:
-    users.reset_password(database, actor, user_id, password)
+def _reset_password(database: StationDatabase, state: JobState, actor: Actor, user_id: str, password: str,
+                    enable: bool) -> None:
+    (users.enable if enable else users.reset_password)(database, actor, user_id, password)
+
+
+def _new_recovery_code(database: StationDatabase, state: JobState, actor: Actor) -> str:
+    return admin.issue_recovery_code(database, actor)
 
 
 def user_status(row: Row, now: dt.datetime | None = None) -> str:
@@ -76,17 +82,23 @@ class AddUserDialog(FormDialog):
 
 
 class ResetPasswordDialog(FormDialog):
-    def __init__(self, session: Session, user: Row, parent: QWidget | None = None) -> None:
-        super().__init__(f"重置 {user['display_name']} 的密码", session.db_path, parent,
-                         "设置一个临时密码。该用户下次登录时必须改成自己的新密码；账号如被锁定也会同时解锁。")
-        self._actor, self._user_id = session.actor, user["id"]
+    """A temporary password for a user: after a forgotten password, or to re-enable an account
+    (disabling deleted its copy of the database key, so it needs a new password to open it)."""
+
+    def __init__(self, session: Session, user: Row, parent: QWidget | None = None, *, enable: bool = False) -> None:
+        super().__init__(f"{'启用' if enable else '重置'} {user['display_name']} 的{'账号' if enable else '密码'}",
+                         session.db_path, parent,
+                         ("启用账号需要设置一个临时密码。" if enable else "设置一个临时密码。")
+                         + "该用户下次登录时必须改成自己的新密码；账号如被锁定也会同时解锁。")
+        self._actor, self._user_id, self._enable = session.actor, user["id"], enable
         self.form.add_line("password", "临时密码", password=True, max_length=128)
         self.form.add_line("confirm", "再输入一次", password=True, max_length=128)
         self.form.add_note(PASSWORD_RULES)
 
     def submit(self) -> None:
         if self.passwords_match("password", "confirm"):
-            self.run("重置密码", _reset_password, self._actor, self._user_id, self.form.values()["password"])
+            self.run("重置密码", _reset_password, self._actor, self._user_id, self.form.values()["password"],
+                     self._enable)
 
 
 class UserAdmin(QGroupBox):
@@ -153,13 +165,16 @@ class UserAdmin(QGroupBox):
         user = self._selected()
         if user is None:
             return
-        enable = not user["active"]
-        if not enable and QMessageBox.question(
+        if not user["active"]:
+            if ResetPasswordDialog(self.session, user, self, enable=True).exec():
+                self.refresh()
+            return
+        if QMessageBox.question(
                 self, "停用账号", f"停用后「{user['display_name']}」将不能登录，已登记的数据不受影响。确定停用吗？"
         ) != QMessageBox.StandardButton.Yes:
             return
         try:
-            users.set_active(self.session.database, self.session.actor, user["id"], enable)
+            users.disable(self.session.database, self.session.actor, user["id"])
         except KnownError as exc:
             show_error(self, exc)
         self.refresh()
@@ -186,6 +201,34 @@ class SecuritySettings(QGroupBox):
         save = QPushButton("保存设置")
         save.clicked.connect(self.save)
         form.addRow("", save)
+        self.recovery_button = QPushButton("生成新的恢复码…")
+        self.recovery_button.setToolTip("旧恢复码丢失或可能泄露时使用；生成后旧恢复码立即作废")
+        self.recovery_button.clicked.connect(self.new_recovery_code)
+        self.access_button = QPushButton("查看访问日志…")
+        self.access_button.setToolTip("谁在何时查看了儿童档案、保护个案、救助案件，或导出了个人信息")
+        self.access_button.clicked.connect(self.show_access_log)
+        tools = QHBoxLayout()
+        tools.addWidget(self.recovery_button)
+        tools.addWidget(self.access_button)
+        tools.addStretch(1)
+        form.addRow("数据保护", tools)
+
+    def new_recovery_code(self) -> None:
+        if QMessageBox.question(self, "生成新的恢复码", "生成新的恢复码后，原来保管的恢复码立即作废。确定生成吗？"
+                                ) != QMessageBox.StandardButton.Yes:
+            return
+        run_job(self, "正在生成恢复码", _new_recovery_code, self.session.actor, db_path=self.session.db_path,
+                on_done=self._show_code)
+
+    def _show_code(self, code: str) -> None:
+        from station_app.ui.recovery import RecoveryCodeDialog
+
+        RecoveryCodeDialog(code, self.session.station["name"], self.session.data_dir, self).exec()
+
+    def show_access_log(self) -> None:
+        from station_app.ui.access_log_dialog import AccessLogDialog
+
+        AccessLogDialog(self.session, self).exec()
 
     def save(self) -> None:
         try:

@@ -26,8 +26,11 @@ STATION_FIELDS = ("name", "township", "county", "admin_code", "phone", "address"
 
 
 def _initialise(database: StationDatabase, state: JobState, station: dict[str, str], username: str,
-                display_name: str, password: str) -> Actor:
-    return admin.initialise_station(database, station, username, display_name, password)
+                display_name: str, password: str) -> tuple[Actor, str]:
+    """(the head, the recovery code to show once)."""
+    with database.transaction():
+        head = admin.initialise_station(database, station, username, display_name, password)
+        return head, admin.issue_recovery_code(database, head)
 
 
 class StationPage(QWizardPage):
@@ -57,6 +60,7 @@ class HeadPage(QWizardPage):
         self._station_page = station_page
         self._busy = False
         self.actor: Actor | None = None
+        self.recovery_code: str | None = None
         self.setTitle("第二步：站长账号")
         self.setSubTitle("站长可以管理用户账号、修改系统设置和备份数据。设置完成后即以站长身份进入。")
         self.form = PlainForm()
@@ -93,9 +97,9 @@ class HeadPage(QWizardPage):
                        QWizard.WizardButton.CancelButton):
             self.wizard().button(button).setEnabled(not busy)
 
-    def _created(self, actor: Actor) -> None:
+    def _created(self, result: tuple[Actor, str]) -> None:
         self._set_busy(False)
-        self.actor = actor
+        self.actor, self.recovery_code = result
         self._database.forget_station_id()
         self.wizard().accept()
 
@@ -130,3 +134,7 @@ class SetupWizard(QWizard):
     @property
     def actor(self) -> Actor | None:
         return self.head_page.actor
+
+    @property
+    def recovery_code(self) -> str | None:
+        return self.head_page.recovery_code

@@ -1,0 +1,46 @@
+"""Personal data: which records are sensitive to look at, and how numbers are masked.
+
+Under the Personal Information Protection Law a minor's data is sensitive personal information;
+so are protection cases and a family's hardship and money. Opening such a record is logged
+(store.access_log). ID and phone numbers show masked in lists, prints and exports unless the
+role and the purpose need the full value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from station_app.core.dates import age
+from station_app.core.idnumber import mask as mask_id
+
+ADULT_AGE = 18
+# Every record of these kinds is sensitive; a person record is when the person is a minor.
+SENSITIVE_ENTITIES = frozenset({"child_profile", "agreement", "child_report", "relief_case"})
+
+
+def is_minor(birth_date: str | None, today: dt.date | None = None) -> bool:
+    years = age(birth_date, today)
+    return years is not None and years < ADULT_AGE
+
+
+def is_sensitive(entity_name: str, record: Mapping[str, Any], today: dt.date | None = None) -> bool:
+    if entity_name == "person":
+        return is_minor(record.get("birth_date"), today)
+    return entity_name in SENSITIVE_ENTITIES
+
+
+def mask_phone(phone: str | None) -> str:
+    """139****5678, 024-****2345: the last four digits tell contacts apart, the rest stays hidden."""
+    if not phone:
+        return ""
+    digits = [i for i, c in enumerate(phone) if c.isdigit()]
+    if len(digits) <= 4:
+        return "*" * len(phone)
+    keep_head = 0 if len(digits) < 8 else 3 if len(digits) >= 11 and not phone.startswith("0") else (phone.find("-") + 1 if "-" in phone else 3)
+    hidden = {i for i in digits[:-4] if i >= keep_head}
+    return "".join("*" if i in hidden else c for i, c in enumerate(phone))
+
+
+__all__ = ["ADULT_AGE", "SENSITIVE_ENTITIES", "is_minor", "is_sensitive", "mask_id", "mask_phone"]
