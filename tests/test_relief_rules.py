@@ -178,3 +178,11 @@ def test_the_head_alone_moves_money_in_or_corrects_the_books():
     assert relief.fund_entry_refusal(WORKER, "adjust_out")
     assert relief.fund_entry_refusal(WORKER, "advance") == ""
     assert relief.fund_entry_refusal(HEAD, "repayment") == ""
+
+
+def test_what_a_case_allows_now_also_follows_its_amounts():
+    case = {"status": "review", "advance_amount": None}
+    assert {a.code for a in relief.possible(case, WORKER, AUTHORITY)} == {"advance", "withdraw"}
+    assert {a.code for a in relief.possible(case, HEAD, AUTHORITY)} == {
+        "send_back", "approve", "refer", "advance", "reject", "withdraw"}
+    assert "advance" not in {a.code for a in relief.possible({**case, "advance_amount": 1}, HEAD, AUTHORITY)}

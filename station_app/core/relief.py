@@ -117,6 +117,14 @@ def available(status: str, role: str) -> list[Action]:
     return [a for a in ACTIONS.values() if status in a.sources and role in a.roles]
 
 
+def possible(case: Mapping[str, Any], role: str, authority: Mapping[str, Any]) -> list[Action]:
+    """What `role` may do to this case now: the workflow's actions for its state, less those its
+    amounts rule out (a second advance; approving for a role without an approval limit)."""
+    return [a for a in available(case["status"], role)
+            if not (a.code == "advance" and case.get("advance_amount"))
+            and not (a.code == "approve" and not approval_limit(role, authority))]
+
+
 def target_status(act: Action, status: str) -> str:
     return act.target or status
 
@@ -172,6 +180,11 @@ def level_for(amount: int, authority: Mapping[str, Any]) -> str:
     return "township" if amount <= township_limit(authority) else "county"
 
 
+def approval_limit(role: str, authority: Mapping[str, Any]) -> int:
+    """The most `role` may approve at the station (0: the role approves nothing)."""
+    return int(authority["approval_limit_fen"].get(role, 0))
+
+
 def approval_problem(amount: int | None, role: str, authority: Mapping[str, Any],
                      advance_paid: int | None) -> dict[str, str]:
     """Why `role` may not approve `amount` at the station, by field; {} when it may."""
@@ -180,7 +193,7 @@ def approval_problem(amount: int | None, role: str, authority: Mapping[str, Any]
     if amount > township_limit(authority):
         return {"amount": f"批准金额超出乡镇审批权限（{format_money(township_limit(authority))} 元），"
                           "请选择“报县审批”"}
-    own = int(authority["approval_limit_fen"].get(role, 0))
+    own = approval_limit(role, authority)
     if amount > own:
         return {"amount": f"{ROLE_NAMES.get(role, role)}的审批权限为 {format_money(own)} 元，"
                           "请由站长审批或报县审批"}

@@ -20,8 +20,9 @@ from station_app.core import relief
 from station_app.core.entities import FUND_OUTFLOWS, entity
 from station_app.core.errors import NotFound, ValidationError
 from station_app.core.fields import FieldError, ParseContext, parse_value
-from station_app.store import reference_data
+from station_app.store import program_queries, reference_data
 from station_app.store.database import StationDatabase
+from station_app.store.people import PersonFilter
 from station_app.store.records import RecordStore, fund_balance
 
 _STEP = entity("relief_step")
@@ -98,8 +99,7 @@ def register(store: RecordStore, data: Mapping[str, Any], today: dt.date | None 
             errors["household_id"] = "所选家庭与人员档案中登记的家庭不一致，请核对"
         values["household_id"] = values.get("household_id") or person["household_id"]
         if not values.get("household_size") and values["household_id"]:
-            values["household_size"] = database.scalar(
-                "SELECT COUNT(*) FROM person WHERE household_id = ? AND deleted = 0", [values["household_id"]])
+            values["household_size"] = household_size(database, values["household_id"])
     if not values.get("tier"):
         errors["tier"] = "请选择困难程度档次"
     if not values.get("household_size"):
@@ -118,6 +118,11 @@ def register(store: RecordStore, data: Mapping[str, Any], today: dt.date | None 
         case = store.create("relief_case", values)
         _step(store, case, "register", None, "applied", reason=case["reason"], today=today)
     return case
+
+
+def household_size(database: StationDatabase, household_id: str) -> int:
+    """Members of the household in the archive."""
+    return int(database.scalar("SELECT COUNT(*) FROM person WHERE household_id = ? AND deleted = 0", [household_id]))
 
 
 def _applicant(store: RecordStore, person_id: Any, errors: dict[str, str]) -> dict[str, Any] | None:
@@ -306,3 +311,118 @@ def ledger(database: StationDatabase, start: dt.date, end: dt.date) -> Ledger:
         total_in += 0 if out else r["amount"]
         r["balance"] = running
     return Ledger(start, end, opening, rows, total_in, total_out)
+
+
+# -- reading: the list, a case with everything its dialog and form show, the roster, figures -------
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: str | None = None
+    case_type: str | None = None
+    overdue_only: bool = False  # advances whose paperwork is past its deadline
+
+
+def case_ids(database: StationDatabase, flt: PersonFilter, case_filter: CaseFilter, today: dt.date) -> list[str]:
+    """The relief list: cases of people matching the people search, filtered by status, type and
+    overdue advances, in the order asked for."""
+    conditions: list[tuple[str, list[Any]]] = []
+    if case_filter.status:
+        conditions.append(("r.status = ?", [case_filter.status]))
+    if case_filter.case_type:
+        conditions.append(("r.case_type = ?", [case_filter.case_type]))
+    if case_filter.overdue_only:
+        conditions.append((_OVERDUE_SQL, [*sorted(relief.OPEN_AT_STATION), today.isoformat()]))
+    return program_queries.program_ids(database, "relief", flt, conditions)
+
+
+_OVERDUE_SQL = (f"r.advance_amount > 0 AND r.status IN ({', '.join('?' * len(relief.OPEN_AT_STATION))})"
+                " AND r.paperwork_due < ?")
+
+
+def overdue_advances(database: StationDatabase, today: dt.date) -> list[dict[str, Any]]:
+    """Cases whose advance paperwork is overdue, longest overdue first, with the applicant's name."""
+    return database.query(
+        f"""SELECT r.*, p.name FROM relief_case r JOIN person p ON p.id = r.person_id
+            WHERE r.deleted = 0 AND {_OVERDUE_SQL} ORDER BY r.paperwork_due""",
+        [*sorted(relief.OPEN_AT_STATION), today.isoformat()])
+
+
+@dataclass(frozen=True)
+class CaseDetails:
+    """A case with what its dialog and its printed form show beside it."""
+
+    case: dict[str, Any]
+    person: dict[str, Any]
+    village_name: str | None
+    household: dict[str, Any] | None
+    steps: list[dict[str, Any]]
+    earlier: list[dict[str, Any]]  # earlier relief to the person or household, newest first
+
+    @property
+    def earlier_total(self) -> int:
+        return sum(c["amount"] or 0 for c in self.earlier)
+
+
+def case_details(store: RecordStore, case_id: str) -> CaseDetails:
+    database = store.database
+    case = store.get("relief_case", case_id)
+    person = store.get("person", case["person_id"], include_deleted=True)
+    household = store.get("household", case["household_id"], include_deleted=True) if case["household_id"] else None
+    village = database.scalar("SELECT name FROM village WHERE id = ?", [person["village_id"]])
+    earlier = [c for c in earlier_relief(database, case["person_id"], case["household_id"],
+                                         dt.date.fromisoformat(case["applied_on"]), 100 * 365, case["id"])
+               if c["applied_on"] <= case["applied_on"]]
+    return CaseDetails(case, person, village, household, steps(database, case_id), earlier)
+
+
+def roster(database: StationDatabase, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """发放花名册: cases paid from `start` to `end`, in the order paid, with the applicant."""
+    return database.query(
+        """SELECT r.*, p.name, p.id_number, v.name AS village_name FROM relief_case r
+           JOIN person p ON p.id = r.person_id LEFT JOIN village v ON v.id = p.village_id
+           WHERE r.deleted = 0 AND r.paid_on >= ? AND r.paid_on <= ? ORDER BY r.paid_on, p.sort_name, r.id""",
+        [start.isoformat(), end.isoformat()])
+
+
+@dataclass(frozen=True)
+class ReliefFigures:
+    months: list[str]  # "YYYY-MM", oldest first
+    cases_by_month: dict[str, list[int]]  # per case-type label, one count per month (by date applied)
+    yuan_by_month: dict[str, list[int]]  # per case-type label, whole yuan approved per month
+    by_status: list[tuple[str, int]]
+    fund_by_month: dict[str, list[int]]  # 拨入/归还 vs 支出, whole yuan per month
+    advances_outstanding: int  # cases with an advance still open at the station
+    advances_outstanding_fen: int
+    balance_fen: int
+
+
+def figures(database: StationDatabase, months: list[str]) -> ReliefFigures:
+    start, end = months[0] + "-01", months[-1] + "-32"  # "-32" sorts after every day of the month
+    cases = database.query(
+        """SELECT case_type, substr(applied_on, 1, 7) AS month, COUNT(*) AS n, COALESCE(SUM(amount_approved), 0) AS fen
+           FROM relief_case WHERE deleted = 0 AND applied_on >= ? AND applied_on <= ? GROUP BY case_type, month""",
+        [start, end])
+    by_type = {(r["case_type"], r["month"]): r for r in cases}
+    statuses = dict(database.conn.execute(
+        "SELECT status, COUNT(*) FROM relief_case WHERE deleted = 0 GROUP BY status").fetchall())
+    fund = dict(((r["direction"], r["month"]), r["fen"]) for r in database.query(
+        f"""SELECT CASE WHEN kind IN ({', '.join(f"'{k}'" for k in sorted(FUND_OUTFLOWS))}) THEN 'out' ELSE 'in' END
+                   AS direction, substr(entry_date, 1, 7) AS month, SUM(amount) AS fen
+            FROM reserve_fund_entry WHERE deleted = 0 AND entry_date >= ? AND entry_date <= ?
+            GROUP BY direction, month""", [start, end]))
+    outstanding = database.query(
+        f"""SELECT COUNT(*) AS n, COALESCE(SUM(advance_amount), 0) AS fen FROM relief_case
+            WHERE deleted = 0 AND advance_amount > 0 AND status IN ({', '.join('?' * len(relief.OPEN_AT_STATION))})""",
+        sorted(relief.OPEN_AT_STATION))[0]
+    types = _CASE.field("case_type").choices
+    return ReliefFigures(
+        months,
+        {label: [by_type[(code, m)]["n"] if (code, m) in by_type else 0 for m in months] for code, label in types},
+        {label: [by_type[(code, m)]["fen"] // 100 if (code, m) in by_type else 0 for m in months]
+         for code, label in types},
+        [(label, statuses.get(code, 0)) for code, label in _CASE.field("status").choices],
+        {"拨入与归还": [fund.get(("in", m), 0) // 100 for m in months],
+         "支出": [fund.get(("out", m), 0) // 100 for m in months]},
+        outstanding["n"], outstanding["fen"], balance(database),
+    )
