@@ -20,9 +20,9 @@ TITLE = "临时救助备用金台账"
 ROWS_PER_PAGE = 24
 COLUMNS = (
     ListColumn("日期", "date", 20, centered=True),
-    ListColumn("类型", "kind", 18, centered=True),
-    ListColumn("摘要", "reason", 50),
-    ListColumn("申请人", "person", 16, centered=True),
+    ListColumn("类型", "kind", 16, centered=True),
+    ListColumn("摘要", "reason", 56),
+    ListColumn("申请人", "person", 15, centered=True),
     ListColumn("收入（元）", "income", 20, centered=True),
     ListColumn("支出（元）", "outgo", 20, centered=True),
     ListColumn("余额（元）", "balance", 22, centered=True),

@@ -21,13 +21,13 @@ ROWS_PER_PAGE = 22
 COLUMNS = (
     ListColumn("序号", "no", 9, centered=True),
     ListColumn("姓名", "name", 16, centered=True),
-    ListColumn("身份证号", "id_number", 36, centered=True),
-    ListColumn("村（社区）", "village", 18, centered=True),
+    ListColumn("身份证号", "id_number", 34, centered=True),
+    ListColumn("村（社区）", "village", 17, centered=True),
     ListColumn("类型", "type", 13, centered=True),
-    ListColumn("批准金额", "approved", 18, centered=True),
-    ListColumn("先行救助", "advance", 17, centered=True),
-    ListColumn("本次发放", "paid", 18, centered=True),
-    ListColumn("领款人签字", "sign", 20),
+    ListColumn("批准金额", "approved", 21, centered=True),
+    ListColumn("先行救助", "advance", 19, centered=True),
+    ListColumn("本次发放", "paid", 21, centered=True),
+    ListColumn("领款人签字", "sign", 18),
 )
 SHEET = register_sheet(TITLE, COLUMNS, ROWS_PER_PAGE, header=(("发放期间", "period"), ("金额单位", "unit")),
                        signatures=((Signature("经办人"), Signature("审核人"), Signature("站长")),))
