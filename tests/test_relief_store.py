@@ -7,7 +7,6 @@ import sqlite3
 import threading
 
 import pytest
-from stdnum.cn import ric
 
 from station_app.core import relief as rules
 from station_app.core.errors import PermissionDenied, StaleRecordError, ValidationError
@@ -15,14 +14,9 @@ from station_app.core.roles import WORKER, Actor
 from station_app.store import reference_data, relief
 from station_app.store.database import StationDatabase
 from station_app.store.records import RecordStore
-from tests.helpers import count
+from tests.helpers import count, id_number
 
 TODAY = dt.date(2026, 11, 23)  # a Monday
-
-
-def id_number(birth: str, order: int) -> str:
-    body = f"210411{birth}{order:03d}"
-    return body + ric.calc_check_digit(body + "0")
 
 
 @pytest.fixture
