@@ -68,8 +68,9 @@ def test_register_checks_the_archive_and_suggests_by_tier(store, applicant, hous
 def test_an_applicant_without_an_id_number_or_in_another_household_is_refused(store, village, applicant):
     nobody = store.create("person", {"name": "无证人", "gender": "M", "birth_date": "1980-01-01"})
     with pytest.raises(ValidationError) as caught:
-        new_case(store, nobody)
+        new_case(store, nobody, reason="")
     assert "没有身份证号" in caught.value.errors["person_id"]
+    assert caught.value.errors["reason"] == "请填写申请事由"  # all problems at once, not one per try
     other = store.create("household", {"village_id": village["id"], "head_name": "赵四"})
     with pytest.raises(ValidationError) as caught:
         new_case(store, applicant, household_id=other["id"])

@@ -20,6 +20,7 @@ from station_app.core import relief
 from station_app.core.entities import FUND_OUTFLOWS, entity
 from station_app.core.errors import NotFound, ValidationError
 from station_app.core.fields import FieldError, ParseContext, parse_value
+from station_app.core.validation import validate
 from station_app.store import program_queries, reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
@@ -106,7 +107,11 @@ def register(store: RecordStore, data: Mapping[str, Any], today: dt.date | None 
         errors["household_size"] = "请填写家庭人口"
     applied_on = _date(values.get("applied_on"), today)
     values.update(status="applied", applied_on=values.get("applied_on") or today.isoformat())
-    if errors:
+    if errors:  # with the case's own problems too, so the form is fixed in one pass
+        try:
+            validate("relief_case", values, today)
+        except ValidationError as exc:
+            errors = {**exc.errors, **errors}
         raise ValidationError(errors)
     with database.transaction():
         found = rules(database, applied_on)

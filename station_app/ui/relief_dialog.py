@@ -9,7 +9,8 @@ An open case shows its amounts (suggested, proposed with the worker's reason, ap
 paid), its steps, and one button per action of the workflow. A button is enabled only when the
 case's state and the worker's role allow it (core.relief decides; the store checks again). Each
 action asks for what it needs — an amount, a reason — in a small dialog that shows every problem
-at its field in Chinese. Alt+letter presses a button; Enter confirms; Esc goes back.
+at its field in Chinese. Alt+letter presses a button; Enter confirms; Esc goes back. When
+registering, Enter in the search box finds the applicant and Ctrl+S registers.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import qtawesome as qta
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from station_app.core import relief as rules
 from station_app.core.entities import entity
-from station_app.core.errors import KnownError, StaleRecordError, ValidationError
+from station_app.core.errors import KnownError, ValidationError
 from station_app.core.fields import format_money
 from station_app.core.idnumber import mask
 from station_app.store import people, relief
@@ -148,11 +150,15 @@ class ReliefCaseDialog(QDialog):
         self.suggestion = QLabel()
         self.repeat = _warning_label()
         self.save_button = QPushButton(qta.icon("fa6s.floppy-disk"), "登记受理")
-        self.save_button.setDefault(True)
+        # Enter in the search box finds the applicant; saving is Ctrl+S (or Alt+S), never a stray Enter.
+        self.save_button.setAutoDefault(False)
+        self.save_button.setShortcut(QKeySequence("Ctrl+S"))
+        self.save_button.setToolTip("登记受理（Ctrl+S）")
         self.save_button.clicked.connect(self.register)
         cancel = QPushButton("取消")
+        cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
-        layout.addWidget(QLabel("申请人（须已在人员档案中登记）"))
+        layout.addWidget(QLabel("申请人（须已在人员档案中登记；输入后按 Enter 查找）"))
         layout.addWidget(self.picker)
         layout.addWidget(self.repeat)
         layout.addWidget(self.form)
@@ -319,31 +325,26 @@ STEP_COLUMNS = (
 )
 
 
-class ActionDialog(QDialog):
-    """One action on a case: the amount and/or reason it needs, written through the store."""
+class EntryDialog(QDialog):
+    """A short form written through the store in one go: a hint, the fields, confirm and back.
+    Every refusal is shown at its field (or, if it is about no field here, in a message)."""
 
-    def __init__(self, session: Session, case: dict[str, Any], code: str, parent: QWidget | None = None,
-                 today: dt.date | None = None) -> None:
+    def __init__(self, entity_name: str, names: tuple[str, ...], title: str, hint: str, ok_text: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session = session
-        self.case = case
-        self.act = rules.action(code)
-        self.today = today or dt.date.today()
-        self.result_case: dict[str, Any] | None = None
-        names = (("amount",) if self.act.amount else ()) + ("reason",)
-        self.form = FieldForm("relief_step", names)
-        self.form.set_values({"amount": self._preset()})
-        self.setWindowTitle(f"{self.act.label} — 临时救助")
-        context = QLabel(self._context())
-        context.setWordWrap(True)
+        self.setWindowTitle(title)
+        self.names = names
+        self.form = FieldForm(entity_name, names)
+        label = QLabel(hint)
+        label.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(f"确定{self.act.label}")
+        self.ok_button.setText(ok_text)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("返回")
         buttons.accepted.connect(self.confirm)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(context)
+        layout.addWidget(label)
         layout.addWidget(self.form)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -351,6 +352,37 @@ class ActionDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(max(self.sizeHint().width(), 520), self.sizeHint().height())
         self.form.editor(names[0]).setFocus()
+
+    def write(self, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def confirm(self) -> None:
+        try:
+            self.write(self.form.values())
+        except ValidationError as exc:
+            if not self.form.show_errors(exc.errors) or set(exc.errors) - set(self.names):
+                QMessageBox.warning(self, "请检查填写的内容", exc.message)
+            return
+        except KnownError as exc:  # e.g. someone else worked the case meanwhile
+            show_error(self, exc)
+            return
+        self.accept()
+
+
+class ActionDialog(EntryDialog):
+    """One action on a case: the amount and/or reason it needs, written through the store."""
+
+    def __init__(self, session: Session, case: dict[str, Any], code: str, parent: QWidget | None = None,
+                 today: dt.date | None = None) -> None:
+        self.session = session
+        self.case = case
+        self.act = rules.action(code)
+        self.today = today or dt.date.today()
+        self.result_case: dict[str, Any] | None = None
+        names = (("amount",) if self.act.amount else ()) + ("reason",)
+        super().__init__("relief_step", names, f"{self.act.label} — 临时救助", self._context(),
+                         f"确定{self.act.label}", parent)
+        self.form.set_values({"amount": self._preset()})
 
     def _preset(self) -> int | None:
         """The amount a worker most likely confirms: the proposal for the approver, the suggestion
@@ -374,22 +406,9 @@ class ActionDialog(QDialog):
                     f"须在 {found.advance['working_days']} 个工作日内补齐审批手续。")
         return f"案件当前状态：{_CASE.field('status').choice_label(case['status'])}。"
 
-    def confirm(self) -> None:
-        values = self.form.values()
-        try:
-            self.result_case = relief.act(self.session.store, self.case["id"], self.act.code, self.case["rev"],
-                                          reason=values.get("reason"), amount=values.get("amount"), today=self.today)
-        except ValidationError as exc:
-            if not self.form.show_errors(exc.errors) or set(exc.errors) - {"amount", "reason"}:
-                QMessageBox.warning(self, "请检查填写的内容", exc.message)
-            return
-        except StaleRecordError as exc:
-            QMessageBox.warning(self, "案件已被别人办理", exc.message)
-            return
-        except KnownError as exc:
-            show_error(self, exc)
-            return
-        self.accept()
+    def write(self, values: dict[str, Any]) -> None:
+        self.result_case = relief.act(self.session.store, self.case["id"], self.act.code, self.case["rev"],
+                                      reason=values.get("reason"), amount=values.get("amount"), today=self.today)
 
 
 def open_case(session: Session, case_id: str | None, parent: QWidget | None = None) -> str | None:

@@ -36,17 +36,15 @@ from PySide6.QtWidgets import (
 from station_app import printouts
 from station_app.core import relief as rules
 from station_app.core.entities import FUND_ENTRY_KINDS, FUND_OUTFLOWS, RELIEF_STATUS, RELIEF_TYPES
-from station_app.core.errors import KnownError, ValidationError
 from station_app.core.fields import format_money
 from station_app.core.roles import HEAD
 from station_app.store import program_queries, relief
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
-from station_app.ui.fieldform import FieldForm
 from station_app.ui.models import Column, ListTableModel, QueryTableModel, Row, age_column, choice_text
-from station_app.ui.operations import run_job, show_error
+from station_app.ui.operations import run_job
 from station_app.ui.record_list import ListPage, RecordTable
-from station_app.ui.relief_dialog import open_case, yuan
+from station_app.ui.relief_dialog import EntryDialog, open_case, yuan
 from station_app.ui.session import Session
 
 _KINDS = dict(FUND_ENTRY_KINDS)
@@ -294,45 +292,21 @@ class FundPanel(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-class FundEntryDialog(QDialog):
+class FundEntryDialog(EntryDialog):
     """One ledger entry of the head's: amount, date, and the documented reason."""
 
     def __init__(self, session: Session, kind: str, parent: QWidget | None = None, today: dt.date | None = None) -> None:
-        super().__init__(parent)
         self.session = session
         self.kind = kind
-        self.setWindowTitle(f"登记备用金{_KINDS[kind]}")
-        self.form = FieldForm("reserve_fund_entry", ("amount", "entry_date", "reason"))
-        self.form.set_values({"entry_date": (today or dt.date.today()).isoformat()})
         direction = "减少" if kind in FUND_OUTFLOWS else "增加"
-        hint = QLabel(f"本笔{_KINDS[kind]}将{direction}备用金余额（当前 {yuan(relief.balance(session.database))}）。"
-                      "事由请写明依据（如拨款文件号、冲正的是哪一笔）。")
-        hint.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("登记")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint)
-        layout.addWidget(self.form)
-        layout.addWidget(buttons)
-        self.resize(max(self.sizeHint().width(), 480), self.sizeHint().height())
-        self.form.editor("amount").setFocus()
+        hint = (f"本笔{_KINDS[kind]}将{direction}备用金余额（当前 {yuan(relief.balance(session.database))}）。"
+                "事由请写明依据（如拨款文件号、冲正的是哪一笔）。")
+        super().__init__("reserve_fund_entry", ("amount", "entry_date", "reason"), f"登记备用金{_KINDS[kind]}", hint,
+                         "登记", parent)
+        self.form.set_values({"entry_date": (today or dt.date.today()).isoformat()})
 
-    def save(self) -> None:
-        values = self.form.values()
-        try:
-            relief.add_fund_entry(self.session.store, self.kind, values["amount"], values["reason"], values["entry_date"])
-        except ValidationError as exc:
-            if not self.form.show_errors(exc.errors):
-                show_error(self, exc)
-            return
-        except KnownError as exc:
-            show_error(self, exc)
-            return
-        self.accept()
+    def write(self, values: dict[str, Any]) -> None:
+        relief.add_fund_entry(self.session.store, self.kind, values["amount"], values["reason"], values["entry_date"])
 
 
 class ReliefPage(QWidget):
