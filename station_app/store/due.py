@@ -115,9 +115,9 @@ def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, 
             UNION ALL
             SELECT person_id, 'elder', risk_level FROM elder_profile
             WHERE deleted = 0 AND status = 'active' AND person_id IN ({marks})""", person_ids * 2)}
+    case_ids = [k.record_id for k in keys if k.record_id]
     advances = {r["id"]: r for r in database.query(
-        f"SELECT id, advance_on, advance_amount FROM relief_case WHERE id IN ({', '.join('?' * len(keys))})",
-        [k.record_id for k in keys])} if any(k.record_id for k in keys) else {}
+        f"SELECT id, advance_on FROM relief_case WHERE id IN ({', '.join('?' * len(case_ids))})", case_ids)}
     rows = {}
     for key in keys:
         person = people.get(key.person_id)
@@ -126,7 +126,7 @@ def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, 
         if key.record_id is not None:
             advance = advances.get(key.record_id, {})
             rows[key] = {**person, "program": key.program, "due": key.due.isoformat(), "risk_level": None,
-                         "last_visit": f"先行救助 {advance.get('advance_on', '')}", "last_visitor": None}
+                         "last_visit": advance.get("advance_on"), "last_visitor": None}  # the day it was paid
             continue
         visit = visits.get((key.person_id, key.program), {})
         rows[key] = {
