@@ -186,3 +186,5 @@ def test_what_a_case_allows_now_also_follows_its_amounts():
     assert {a.code for a in relief.possible(case, HEAD, AUTHORITY)} == {
         "send_back", "approve", "refer", "advance", "reject", "withdraw"}
     assert "advance" not in {a.code for a in relief.possible({**case, "advance_amount": 1}, HEAD, AUTHORITY)}
+    above = {a.code for a in relief.possible({**case, "amount_proposed": 500001}, HEAD, AUTHORITY)}
+    assert "approve" not in above and "refer" in above

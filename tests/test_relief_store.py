@@ -281,3 +281,16 @@ def test_a_correction_is_a_new_entry_and_the_ledger_adds_up_to_the_fen(store, ap
     november = relief.ledger(store.database, dt.date(2026, 11, 1), TODAY)
     assert november.opening == 3000000 and november.closing == relief.balance(store.database)
     assert november.entries[2]["person_name"] == "李大山"
+
+
+def test_verification_may_correct_the_tier_until_an_amount_is_proposed(store, applicant):
+    case = step(store, new_case(store, applicant, tier=1), "verify")
+    case = relief.amend(store, case["id"], case["rev"], {"tier": "3", "case_type": "expenditure",
+                                                         "reason": "烧伤住院，自付医疗费用高"})
+    assert case["amount_suggested"] == 1107600  # 710 × 1.3 × 2 people × 6 months = 11,076 yuan
+    with pytest.raises(ValidationError, match="档次"):
+        relief.amend(store, case["id"], case["rev"], {"tier": ""})
+    case = step(store, case, "submit", amount=str(case["amount_suggested"] / 100))
+    with pytest.raises(rules.TransitionRefused, match="退回补充"):
+        relief.amend(store, case["id"], case["rev"], {"tier": "1"})
+    assert [c["changes"].get("tier") for c in store.history("relief_case", case["id"]) if "tier" in c["changes"]][-1] == [1, 3]

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QPlainTextEdit  # noqa: E402
 
 from station_app.core.roles import WORKER, Actor  # noqa: E402
 from station_app.store import relief  # noqa: E402
-from station_app.ui import relief_page  # noqa: E402
+from station_app.ui import relief_dialog, relief_page  # noqa: E402
 from station_app.ui.due_page import DuePage  # noqa: E402
 from station_app.ui.operations import wait_for_jobs  # noqa: E402
 from station_app.ui.relief_dialog import ActionDialog, ReliefCaseDialog  # noqa: E402
@@ -43,7 +43,7 @@ def applicant(session) -> dict:
 
 @pytest.fixture
 def page(qtbot, session, applicant, monkeypatch) -> ReliefPage:
-    monkeypatch.setattr(relief_page.QDesktopServices, "openUrl", lambda _url: True)
+    monkeypatch.setattr(relief_dialog.QDesktopServices, "openUrl", lambda _url: True)
     widget = ReliefPage(session)
     qtbot.addWidget(widget)
     wait_for_list(qtbot, widget.cases.model)
@@ -214,3 +214,27 @@ def test_an_overdue_advance_is_flagged_on_the_list_and_the_due_page(qtbot, sessi
     due.table.opened.emit(due.table.current_key())
     assert opened == [case["id"]]
     assert wait_for_jobs(5000)
+
+
+def test_verification_corrects_the_tier_and_the_form_prints_from_the_case(qtbot, session, applicant, monkeypatch):
+    case = relief.register(session.store, {"person_id": applicant["id"], "case_type": "emergency", "tier": 1,
+                                           "reason": "火灾"}, TODAY)
+    dialog = ReliefCaseDialog(session, case["id"])
+    qtbot.addWidget(dialog)
+    assert "1,420.00 元" in dialog.summary.text()
+
+    def correct(amend: relief_dialog.AmendDialog) -> int:
+        type_into(amend.form, "tier", "2")
+        amend.ok_button.click()
+        return amend.result()
+
+    monkeypatch.setattr(relief_dialog.AmendDialog, "exec", correct)
+    dialog.amend_button.click()
+    assert "4,260.00 元" in dialog.summary.text()  # 710 × 2 people × 3 months
+    assert dialog.changed
+
+    opened: list[str] = []
+    monkeypatch.setattr(relief_dialog.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    dialog.print_button.click()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    assert opened[0].endswith(".pdf") and "临时救助申请审批表-李大山" in opened[0]

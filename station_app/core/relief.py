@@ -49,6 +49,10 @@ ROLE_NAMES = {**ROLE_LABELS, COUNTY: "县民政局"}
 # A case still being handled at the station: its advance paperwork is not complete yet.
 OPEN_AT_STATION = frozenset({"applied", "verifying", "conference", "review"})
 FINAL = frozenset({"closed", "rejected", "withdrawn"})
+# Until the worker proposes an amount, what verification finds (the tier, the household) may be
+# corrected on the application itself; after that the head sends the case back first.
+AMENDABLE = frozenset({"applied", "verifying", "conference"})
+AMENDABLE_FIELDS = ("case_type", "tier", "household_size", "incident_place", "reason", "notes")
 STATION_STAFF = frozenset({HEAD, WORKER})
 
 
@@ -119,10 +123,12 @@ def available(status: str, role: str) -> list[Action]:
 
 def possible(case: Mapping[str, Any], role: str, authority: Mapping[str, Any]) -> list[Action]:
     """What `role` may do to this case now: the workflow's actions for its state, less those its
-    amounts rule out (a second advance; approving for a role without an approval limit)."""
+    amounts rule out (a second advance; approving for a role without an approval limit, or a
+    proposal above the township's authority, which only the county may approve)."""
+    above = (case.get("amount_proposed") or 0) > township_limit(authority)
     return [a for a in available(case["status"], role)
             if not (a.code == "advance" and case.get("advance_amount"))
-            and not (a.code == "approve" and not approval_limit(role, authority))]
+            and not (a.code == "approve" and (above or not approval_limit(role, authority)))]
 
 
 def target_status(act: Action, status: str) -> str:

@@ -159,6 +159,22 @@ def _case_type(raw: str) -> str:
     return parse_value(_CASE.field("case_type"), raw, ParseContext())
 
 
+def amend(store: RecordStore, case_id: str, base_rev: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Correct the application (type, tier, household size, place, reason, notes) while the case is
+    still being verified; the suggested amount follows the corrected tier and household."""
+    database = store.database
+    with database.transaction():
+        case = store.get("relief_case", case_id)
+        if case["status"] not in relief.AMENDABLE:
+            raise relief.TransitionRefused("案件已提交审核，申请信息不能再修改；如需更正，请由站长“退回补充”后再改。")
+        values = {k: changes[k] for k in relief.AMENDABLE_FIELDS if k in changes}
+        merged = {**case, **values}
+        if not merged.get("tier"):
+            raise ValidationError({"tier": "请选择困难程度档次"})
+        values["amount_suggested"] = _suggestion(rules(database, dt.date.fromisoformat(case["applied_on"])), merged)
+        return store.update("relief_case", case_id, values, base_rev)
+
+
 def act(store: RecordStore, case_id: str, code: str, base_rev: int, *, reason: str | None = None,
         amount: Any = None, today: dt.date | None = None) -> dict[str, Any]:
     """Do `code` to the case as the store's actor: check the workflow and the money rules, then

@@ -16,11 +16,12 @@ registering, Enter in the search box finds the applicant and Ctrl+S registers.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,17 +38,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station_app import printouts
 from station_app.core import relief as rules
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.fields import format_money
 from station_app.core.idnumber import mask
+from station_app.core.roles import HEAD
 from station_app.store import people, relief
 from station_app.store.people import PersonFilter
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, choice_text
-from station_app.ui.operations import show_error
+from station_app.ui.operations import run_job, show_error
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
@@ -236,6 +239,13 @@ class ReliefCaseDialog(QDialog):
             button.clicked.connect(lambda _c=False, code=act.code: self.do(code))
             actions.addWidget(button, i // 6, i % 6)
             self.action_buttons[act.code] = button
+        self.amend_button = QPushButton(qta.icon("fa6s.pen-to-square"), "修改申请信息(&E)")
+        self.amend_button.setAutoDefault(False)
+        self.amend_button.setToolTip("调查核实后更正救助类型、档次、家庭人口等（提交审核前）")
+        self.amend_button.clicked.connect(self.amend)
+        self.print_button = QPushButton(qta.icon("fa6s.print"), "打印审批表(&P)")
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(self.print_form)
         close = QPushButton("关闭")
         close.clicked.connect(self.accept)
         layout.addWidget(self.summary)
@@ -245,6 +255,8 @@ class ReliefCaseDialog(QDialog):
         bottom = QHBoxLayout()
         self.note = QLabel()
         bottom.addWidget(self.note, 1)
+        bottom.addWidget(self.amend_button)
+        bottom.addWidget(self.print_button)
         bottom.addWidget(close)
         layout.addLayout(bottom)
         self.load()
@@ -268,6 +280,7 @@ class ReliefCaseDialog(QDialog):
         for code, button in self.action_buttons.items():
             button.setEnabled(code in possible)
             button.setToolTip("" if code in possible else _why_not(code, case, role))
+        self.amend_button.setEnabled(self.session.actor.can_write and case["status"] in rules.AMENDABLE)
         self.note.setText("" if self.session.actor.can_write else "您的账号是只读权限，只能查看。")
 
     def do(self, code: str) -> None:
@@ -279,12 +292,28 @@ class ReliefCaseDialog(QDialog):
         dialog.deleteLater()
 
 
+    def amend(self) -> None:
+        dialog = AmendDialog(self.session, self.details.case, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.changed = True
+            self.load()
+        dialog.deleteLater()
+
+    def print_form(self) -> None:
+        """The application-and-approval form as it stands, into prints/ and the PC's PDF viewer."""
+        out = print_path(self.session, f"临时救助申请审批表-{self.details.person['name']}")
+        run_job(self, "正在生成临时救助申请审批表", printouts.relief_form, self.session.actor, self.case_id, out,
+                db_path=self.session.db_path, on_done=show_printed)
+
+
 def _why_not(code: str, case: dict[str, Any], role: str) -> str:
     try:
         rules.check(code, case["status"], role)
     except KnownError as exc:
         return exc.message
-    return "本案已先行救助过" if code == "advance" else "您没有审批权限：请由站长审批，或报县审批"
+    if code == "advance":
+        return "本案已先行救助过"
+    return "拟救助金额超出乡镇审批权限，请报县审批" if role == HEAD else "您没有审批权限：请由站长审批，或报县审批"
 
 
 def _summary_html(details: relief.CaseDetails, full_id: bool, today: dt.date) -> str:
@@ -409,6 +438,32 @@ class ActionDialog(EntryDialog):
     def write(self, values: dict[str, Any]) -> None:
         self.result_case = relief.act(self.session.store, self.case["id"], self.act.code, self.case["rev"],
                                       reason=values.get("reason"), amount=values.get("amount"), today=self.today)
+
+
+class AmendDialog(EntryDialog):
+    """Correct the application after verification; the suggested amount is worked out again."""
+
+    def __init__(self, session: Session, case: dict[str, Any], parent: QWidget | None = None) -> None:
+        self.session = session
+        self.case = case
+        super().__init__("relief_case", rules.AMENDABLE_FIELDS, "修改申请信息 — 临时救助",
+                         "调查核实后如困难程度、家庭人口等与申请时不同，请在此更正；建议金额将按更正后的信息重新计算。"
+                         "修改会记入修改记录。", "保存修改", parent)
+        self.form.set_values(case)
+
+    def write(self, values: dict[str, Any]) -> None:
+        relief.amend(self.session.store, self.case["id"], self.case["rev"], values)
+
+
+def print_path(session: Session, stem: str) -> Path:
+    """Where a printout goes: the data folder's prints/, named by what it is and when."""
+    out = session.data_dir / "prints" / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def show_printed(path: Path) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def open_case(session: Session, case_id: str | None, parent: QWidget | None = None) -> str | None:

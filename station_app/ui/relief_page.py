@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,7 +44,7 @@ from station_app.store.people import PersonFilter
 from station_app.ui.models import Column, ListTableModel, QueryTableModel, Row, age_column, choice_text
 from station_app.ui.operations import run_job
 from station_app.ui.record_list import ListPage, RecordTable
-from station_app.ui.relief_dialog import EntryDialog, open_case, yuan
+from station_app.ui.relief_dialog import EntryDialog, open_case, print_path, show_printed, yuan
 from station_app.ui.session import Session
 
 _KINDS = dict(FUND_ENTRY_KINDS)
@@ -178,20 +178,20 @@ class CaseList(ListPage):
         row = self._current_row()
         if row is None:
             return
-        out = _print_path(self.session, f"{title}-{row['name']}")
+        out = print_path(self.session, f"{title}-{row['name']}")
         run_job(self, f"正在生成{title}", job, self.session.actor, row["id"], out, db_path=self.session.db_path,
                 on_done=self._printed)
 
     def print_roster(self) -> None:
         period = ask_period(self, "打印发放花名册", self.today)
         if period is not None:
-            out = _print_path(self.session, f"发放花名册-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
+            out = print_path(self.session, f"发放花名册-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
             run_job(self, "正在生成发放花名册", printouts.relief_roster, self.session.actor, *period, out,
                     db_path=self.session.db_path, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
         self.printed = path
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        show_printed(path)
 
 
 LEDGER_COLUMNS = (
@@ -283,13 +283,13 @@ class FundPanel(QWidget):
 
     def print_ledger(self) -> None:
         start, end = self.period()
-        out = _print_path(self.session, f"备用金台账-{start:%Y%m%d}-{end:%Y%m%d}")
+        out = print_path(self.session, f"备用金台账-{start:%Y%m%d}-{end:%Y%m%d}")
         run_job(self, "正在生成备用金台账", printouts.fund_ledger, self.session.actor, start, end, out,
                 db_path=self.session.db_path, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
         self.printed = path
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        show_printed(path)
 
 
 class FundEntryDialog(EntryDialog):
@@ -355,12 +355,6 @@ def _date_edit(day: dt.date) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     return edit
-
-
-def _print_path(session: Session, stem: str) -> Path:
-    out = session.data_dir / "prints" / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.pdf"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return out
 
 
 def ask_period(parent: QWidget, title: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
