@@ -177,9 +177,9 @@ def test_references_must_exist(store):
 def test_reserve_fund_never_goes_below_zero_and_entries_are_never_edited(database, store):
     entry = {"kind": "topup", "amount": "2000", "reason": "年初拨付备用金", "entry_date": "2026-01-05"}
     topup = store.create("reserve_fund_entry", entry)
-    store.create("reserve_fund_entry", {**entry, "kind": "advance", "amount": "1500", "reason": "火灾先行救助"})
+    store.create("reserve_fund_entry", {**entry, "kind": "adjust_out", "amount": "1500", "reason": "冲正多记的拨入"})
     with pytest.raises(ValidationError, match="备用金余额不足：当前余额 500.00 元，本笔支出 600.00 元"):
-        store.create("reserve_fund_entry", {**entry, "kind": "advance", "amount": "600", "reason": "就医"})
+        store.create("reserve_fund_entry", {**entry, "kind": "adjust_out", "amount": "600", "reason": "冲正"})
     assert fund_balance(database.conn) == 50000
     with pytest.raises(PermissionDenied, match="只能新增"):
         store.update("reserve_fund_entry", topup["id"], {"amount": "9000"}, 1)

@@ -8,6 +8,7 @@ so the same data serves the demo command, the tests and the benchmarks.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +16,9 @@ from typing import Any
 
 from stdnum.cn import ric
 
+from station_app.core import relief
 from station_app.core.ids import new_id
+from station_app.paths import resource
 
 STATION = {
     "name": "前甸镇社会工作服务站",
@@ -103,6 +106,8 @@ def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
 
     used: set[str] = set()
     remaining = plan.people
+    applicants: list[tuple[dict[str, Any], int]] = []  # (household head, household size)
+    relief_rng = random.Random(plan.seed + 5)  # apart, so the rest of the demo stays as it was
     while remaining > 0:
         households, people, children, elders = [], [], [], []
         for _ in range(min(remaining, 2000)):
@@ -112,6 +117,8 @@ def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
             hh = _household(rng, village, today, used, min(remaining, rng.choice((1, 2, 2, 3, 3, 4, 5))))
             remaining -= len(hh["members"])
             households.append(hh["household"])
+            if relief_rng.random() < 0.06:
+                applicants.append((hh["members"][0], len(hh["members"])))
             people += hh["members"]
             children += hh["children"]
             elders += hh["elders"]
@@ -121,6 +128,7 @@ def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         yield "agreement", [c["agreement"] for c in children if c["agreement"]]
         yield "elder_profile", [e["profile"] for e in elders]
         yield "visit", _visits(rng, today, children, elders)
+    yield from _relief(relief_rng, today, plan.people, applicants)
 
 
 def _household(rng: random.Random, village: dict[str, Any], today: dt.date, used: set[str], size: int) -> dict[str, Any]:
@@ -218,3 +226,126 @@ def _visits(rng: random.Random, today: dt.date, children: list[dict[str, Any]], 
                 })
                 day += dt.timedelta(days=interval + rng.randrange(-2, 5))
     return visits
+
+
+# -- temporary relief ----------------------------------------------------------------------------
+
+_HARDSHIPS = {
+    "emergency": (
+        ("夜间房屋失火，衣物被褥和存粮烧毁，一家人暂住亲属家", "本村"),
+        ("暴雪压塌仓房和院墙，取暖用煤被埋，家中断炊", "本村"),
+        ("家中主要劳动力外出务工途中遭遇车祸，住院抢救", "抚顺市中心医院"),
+        ("汛期房屋进水，家具和口粮受损", "本村"),
+        ("独居老人煤气中毒入院，无人照料，急需生活费", "抚顺市第二医院"),
+    ),
+    "expenditure": (
+        ("患尿毒症需长期透析，医保报销后自付部分超出家庭承受能力", "抚顺市中心医院"),
+        ("子女考入大学，一次性缴纳学费住宿费困难", "本村"),
+        ("罹患癌症住院化疗，自付医疗费用较高，家庭收入微薄", "中国医科大学附属第一医院"),
+        ("儿童罹患白血病，异地就医费用支出大", "沈阳市儿童医院"),
+    ),
+}
+_HEAD_NAME = "王站长"
+_COUNTY_NAME = "顺城区民政局"
+
+
+def _relief(rng: random.Random, today: dt.date, people: int,
+            applicants: list[tuple[dict[str, Any], int]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Relief cases worked through the workflow (register → verify → submit → approve or refer →
+    pay → close, some with an advance, some refused or withdrawn, a few still open), their steps,
+    and the reserve fund: a top-up at the start (about 2 yuan per resident, Fushun's plan),
+    each advance, and its repayment once the case was approved."""
+    rules = {key: json.loads(resource("reference", f"{key}.json").read_text(encoding="utf-8"))
+             for key in (relief.STANDARD, relief.TIERS, relief.AUTHORITY, relief.ADVANCE)}
+    start = today - dt.timedelta(days=365)
+    topup = max(2000000, people * 10 * 200 // 100000 * 100000)  # residents ≈ 10 × those registered
+    fund = [{"id": new_id(), "kind": "topup", "amount": topup, "reason": "镇财政按常住人口每人2元拨入临时救助备用金",
+             "entry_date": start.isoformat()}]
+    cases, steps = [], []
+    for person, size in applicants:
+        case, history, entries = _relief_case(rng, today, person, size, rules)
+        status = None
+        for action, note, amount, by, day in history:
+            target = "applied" if status is None else relief.target_status(relief.action(action), status)
+            steps.append({"id": new_id(), "relief_case_id": case["id"], "action": action, "from_status": status,
+                          "to_status": target, "reason": note, "amount": amount, "actor_name": by,
+                          "decided_on": day.isoformat(), "level": "county" if by == _COUNTY_NAME else None})
+            status = target
+        cases.append({**case, "status": status})
+        fund += entries
+    if cases:
+        yield "reserve_fund_entry", fund[:1]
+        yield "relief_case", cases
+        yield "relief_step", steps
+        yield "reserve_fund_entry", sorted(fund[1:], key=lambda e: e["entry_date"])
+
+
+Step = tuple[str, str | None, int | None, str, dt.date]  # action, reason, amount, by whom, when
+
+
+def _relief_case(rng: random.Random, today: dt.date, person: dict[str, Any], size: int,
+                 rules: dict[str, Any]) -> tuple[dict[str, Any], list[Step], list[dict[str, Any]]]:
+    """One case with its steps and fund entries, as the workflow would have written them."""
+    case_type = rng.choices(("emergency", "expenditure"), (60, 40))[0]
+    tier = rng.choices((1, 2, 3), (45, 40, 15))[0]
+    reason, place = rng.choice(_HARDSHIPS[case_type])
+    outcome = rng.choices(("closed", "paid", "rejected", "withdrawn", "open", "overdue"), (62, 10, 8, 4, 12, 4))[0]
+    age = {"open": rng.randrange(1, 5), "overdue": rng.randrange(12, 20)}.get(outcome, rng.randrange(20, 360))
+    day = today - dt.timedelta(days=age)
+    suggested = relief.suggested_amount(rules[relief.STANDARD], rules[relief.TIERS], case_type, tier, size)
+    case: dict[str, Any] = {
+        "id": new_id(), "person_id": person["id"], "household_id": person["household_id"], "case_type": case_type,
+        "tier": tier, "household_size": size, "reason": reason, "incident_place": place,
+        "applied_on": day.isoformat(), "amount_suggested": suggested, "is_advance": 0}
+    worker = rng.choice(_VISITORS)
+    history: list[Step] = [("register", reason, None, worker, day)]
+    entries: list[dict[str, Any]] = []
+
+    def later() -> dt.date:
+        return min(today, day + dt.timedelta(days=rng.randrange(1, 3)))
+
+    if case_type == "emergency" and (outcome == "overdue" or rng.random() < 0.3):
+        advance = rng.choice((50000, 80000, 100000, 150000, 200000))
+        history.append(("advance", "情况紧急，先行救助解决基本生活", advance, worker, day))
+        case.update(is_advance=1, advance_amount=advance, advance_on=day.isoformat(),
+                    paperwork_due=relief.paperwork_due(day, rules[relief.ADVANCE]).isoformat())
+        entries.append({"id": new_id(), "kind": "advance", "amount": advance, "relief_case_id": case["id"],
+                        "reason": f"{person['name']}：先行救助", "entry_date": day.isoformat()})
+    for action in _relief_path(rng, outcome):
+        day = later()
+        amount, by, note = None, worker, None
+        if action == "submit":
+            amount = max(suggested, case.get("advance_amount", 0))
+            case.update(amount_proposed=amount, authority=relief.level_for(amount, rules[relief.AUTHORITY]))
+        elif action == "approve" and case["authority"] == "county":
+            history.append(("refer", "超出乡镇审批权限，报县审批", None, _HEAD_NAME, day))
+            action, by, note, day = "county_approve", _COUNTY_NAME, "同意救助", later()
+        elif action == "approve":
+            by, note = _HEAD_NAME, "经调查核实情况属实，同意救助"
+        if action in ("approve", "county_approve"):
+            amount = case["amount_proposed"]
+            case["amount_approved"] = amount
+        elif action == "reject":
+            by, note = _HEAD_NAME, "家庭人均收入高于当地救助标准，不予救助"
+        elif action == "withdraw":
+            note = "申请人已获亲属资助，主动撤回申请"
+        elif action == "pay":
+            case.update(amount_paid=case["amount_approved"] - case.get("advance_amount", 0), paid_on=day.isoformat())
+            if case.get("advance_amount"):
+                entries.append({"id": new_id(), "kind": "repayment", "amount": case["advance_amount"],
+                                "relief_case_id": case["id"], "reason": f"{person['name']}案审批后以救助资金归还先行救助",
+                                "entry_date": day.isoformat()})
+        history.append((action, note, amount, by, day))
+    return case, history, entries
+
+
+def _relief_path(rng: random.Random, outcome: str) -> list[str]:
+    if outcome == "open":
+        return rng.choice(([], ["verify"], ["verify", "submit"]))
+    if outcome == "overdue":
+        return ["verify"]
+    if outcome == "rejected":
+        return ["verify", "reject"]
+    if outcome == "withdrawn":
+        return ["withdraw"]
+    return ["verify", "submit", "approve", "pay"] + (["close"] if outcome == "closed" else [])

@@ -94,6 +94,23 @@ RELIEF_STATUS = (
     ("withdrawn", "已撤回"),
 )
 AUTHORITY = (("township", "乡镇"), ("county", "县级"))
+# What can happen to a relief case; which state each leads to and who may do it is core.relief's.
+RELIEF_ACTIONS = (
+    ("register", "登记受理"),
+    ("verify", "调查核实"),
+    ("conference", "提请个案会商"),
+    ("submit", "提交乡镇审核"),
+    ("send_back", "退回补充"),
+    ("approve", "乡镇审批同意"),
+    ("refer", "报县审批"),
+    ("county_approve", "县级审批同意"),
+    ("county_reject", "县级不予救助"),
+    ("advance", "先行救助"),
+    ("pay", "发放"),
+    ("close", "结案"),
+    ("reject", "不予救助"),
+    ("withdraw", "撤回申请"),
+)
 FUND_ENTRY_KINDS = (
     ("topup", "拨入"),
     ("advance", "先行救助支出"),
@@ -279,6 +296,29 @@ RELIEF_CASE = _e(
     Field("is_advance", "先行救助", BOOL),
     Field("applied_on", "申请日期", DATE, required=True, past_only=True),
     Field("notes", "备注", LONG_TEXT),
+    Field("incident_place", "急难发生地"),
+    Field("amount_reason", "调整金额理由", LONG_TEXT),
+    Field("advance_amount", "先行救助金额（元）", MONEY),
+    Field("advance_on", "先行救助日期", DATE),
+    Field("paperwork_due", "补办手续期限", DATE),
+    Field("amount_paid", "发放金额（元）", MONEY),
+    Field("paid_on", "发放日期", DATE),
+    Field("repeat_warning", "重复救助提示", LONG_TEXT),
+)
+
+RELIEF_STEP = _e(
+    "relief_step",
+    "救助办理记录",
+    Field("relief_case_id", "案件", REF, required=True, ref="relief_case"),
+    Field("action", "办理事项", CHOICE, required=True, choices=RELIEF_ACTIONS),
+    Field("from_status", "办理前状态", CHOICE, choices=RELIEF_STATUS),
+    Field("to_status", "办理后状态", CHOICE, required=True, choices=RELIEF_STATUS),
+    Field("reason", "意见或理由", LONG_TEXT),
+    Field("amount", "金额（元）", MONEY),
+    Field("actor_name", "办理人", required=True, max_length=30),
+    Field("level", "审批层级", CHOICE, choices=AUTHORITY),
+    Field("decided_on", "办理日期", DATE, required=True),
+    append_only=True,
 )
 
 RESERVE_FUND_ENTRY = _e(
@@ -314,6 +354,7 @@ ENTITIES: dict[str, Entity] = {
         ELDER_PROFILE,
         VISIT,
         RELIEF_CASE,
+        RELIEF_STEP,
         RESERVE_FUND_ENTRY,
         REFERENCE_VALUE,
     )

@@ -92,6 +92,11 @@ def _household_size(values: dict[str, Any], errors: dict[str, str], ctx: ParseCo
         errors["household_size"] = "家庭人口应在1到30之间"
 
 
+def _advance_has_case(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+    if values.get("kind") == "advance" and not values.get("relief_case_id"):
+        errors["relief_case_id"] = "先行救助支出必须关联救助案件"
+
+
 _RULES: dict[str, tuple[Rule, ...]] = {
     "person": (_person_id_number,),
     "child_profile": (_exit_reason,),
@@ -99,5 +104,5 @@ _RULES: dict[str, tuple[Rule, ...]] = {
     "agreement": (_date_order("signed_date", "expiry_date", "到期日期不能早于签订日期"),),
     "visit": (_date_order("visit_date", "next_due", "下次走访日期不能早于本次走访日期"),),
     "relief_case": (_household_size,),
-    "reserve_fund_entry": (_positive("amount", "金额应大于0；冲正请选择相应类型"),),
+    "reserve_fund_entry": (_positive("amount", "金额应大于0；冲正请选择相应类型"), _advance_has_case),
 }

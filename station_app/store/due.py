@@ -1,8 +1,9 @@
-"""Who is due a visit: the 待办提醒 list, read-only.
+"""Who is due a visit, and which relief advances are due their paperwork: the 待办提醒 list.
 
 A person on a program (an active child or elder profile) is due when the latest visit of that
 program set a next-due date within the horizon, or when they have never been visited at all
-(due since they were registered). The list query returns only keys in display order, so it stays
+(due since they were registered). An advance paid from the reserve fund is due when its case is
+still open at the station as its paperwork deadline nears or passes. The list query returns only keys in display order, so it stays
 cheap at 100,000 people; the page of rows a list shows is fetched by `due_rows`.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from station_app.core.relief import OPEN_AT_STATION
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter, person_ids
 
@@ -23,8 +25,9 @@ HORIZON_DAYS = 7  # "due soon" means within a week: time to plan the rounds
 @dataclass(frozen=True)
 class DueKey:
     person_id: str
-    program: str  # 'child' | 'elder'
+    program: str  # 'child' | 'elder' | 'relief' (an advance whose paperwork is due)
     due: dt.date
+    record_id: str | None = None  # the relief case, for 'relief'
 
     def days_overdue(self, today: dt.date) -> int:
         """Positive when overdue, 0 when due today, negative when still ahead."""
@@ -61,6 +64,15 @@ ORDER BY s.due, s.risk DESC, p.sort_name, p.id
 """
 
 
+# Advances from the reserve fund whose case is still open at the station: their paperwork is due.
+_ADVANCE_SQL = f"""
+SELECT r.id, r.person_id, r.paperwork_due FROM relief_case r JOIN person p ON p.id = r.person_id AND p.deleted = 0
+WHERE r.deleted = 0 AND r.advance_amount > 0 AND r.status IN ({', '.join('?' * len(OPEN_AT_STATION))})
+  AND r.paperwork_due <= ? {{filters}}
+ORDER BY r.paperwork_due
+"""
+
+
 def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", village_id: str | None = None,
              horizon_days: int = HORIZON_DAYS) -> list[DueKey]:
     """Everyone due by today + horizon, most overdue first; `text` is the people search (name,
@@ -75,8 +87,13 @@ def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", villa
     if village_id:
         filters += " AND p.village_id = ?"
         params.append(village_id)
-    return [DueKey(pid, program, dt.date.fromisoformat(due))
-            for pid, program, due in database.conn.execute(_DUE_SQL.format(filters=filters), params)]
+    visits = [DueKey(pid, program, dt.date.fromisoformat(due))
+              for pid, program, due in database.conn.execute(_DUE_SQL.format(filters=filters), params)]
+    advances = [DueKey(pid, "relief", dt.date.fromisoformat(due), case_id) for case_id, pid, due in
+                database.conn.execute(_ADVANCE_SQL.format(filters=filters.replace("s.person_id", "r.person_id")),
+                                      [*sorted(OPEN_AT_STATION), *params])]
+    # Paperwork for money already paid out comes before the visits due the same day.
+    return sorted(visits + advances, key=lambda k: (k.due, k.program != "relief"))
 
 
 def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, dict[str, Any]]:
@@ -98,10 +115,18 @@ def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, 
             UNION ALL
             SELECT person_id, 'elder', risk_level FROM elder_profile
             WHERE deleted = 0 AND status = 'active' AND person_id IN ({marks})""", person_ids * 2)}
+    case_ids = [k.record_id for k in keys if k.record_id]
+    advances = {r["id"]: r for r in database.query(
+        f"SELECT id, advance_on FROM relief_case WHERE id IN ({', '.join('?' * len(case_ids))})", case_ids)}
     rows = {}
     for key in keys:
         person = people.get(key.person_id)
         if person is None:
+            continue
+        if key.record_id is not None:
+            advance = advances.get(key.record_id, {})
+            rows[key] = {**person, "program": key.program, "due": key.due.isoformat(), "risk_level": None,
+                         "last_visit": advance.get("advance_on"), "last_visitor": None}  # the day it was paid
             continue
         visit = visits.get((key.person_id, key.program), {})
         rows[key] = {

@@ -35,7 +35,8 @@ PROGRAMS = {
     "child": Program("child_profile", True, {"category": "r.category", "risk_level": _RISK_ORDER}),
     "elder": Program("elder_profile", True, {"ability_level": "r.ability_level", "risk_level": _RISK_ORDER}),
     "relief": Program("relief_case", False, {"case_type": "r.case_type", "applied_on": "r.applied_on",
-                                             "amount_approved": "r.amount_approved"}),
+                                             "amount_approved": "r.amount_approved",
+                                             "paperwork_due": "r.paperwork_due"}),
 }
 _COMMON_SORTS = {"name": "p.sort_name", "birth_date": "p.birth_date", "village": "v.name", "status": "r.status"}
 
@@ -53,22 +54,31 @@ def _sorts(program: str) -> dict[str, str]:
     return {**_COMMON_SORTS, **spec.sortable, **(_visit_columns(program) if spec.visits else {})}
 
 
-def program_ids(database: StationDatabase, program: str, flt: PersonFilter) -> list[str]:
-    """Ids of the program's living records about living people matching `flt`, in display order."""
+# Extra conditions on the program's record (alias r): SQL with its parameters, e.g. a status filter.
+Conditions = Sequence[tuple[str, Sequence[Any]]]
+
+
+def program_ids(database: StationDatabase, program: str, flt: PersonFilter, conditions: Conditions = ()) -> list[str]:
+    """Ids of the program's living records about living people matching `flt` (and `conditions`),
+    in display order."""
     matching = None
     if flt.text.strip():
         matching = person_ids(database, PersonFilter(text=flt.text))
         if not matching:
             return []
-    sql, params = _ids_sql(program, flt, matching)
+    sql, params = _ids_sql(program, flt, matching, conditions)
     return [r[0] for r in database.conn.execute(sql, params)]
 
 
-def _ids_sql(program: str, flt: PersonFilter, matching: list[str] | None) -> tuple[str, list[Any]]:
+def _ids_sql(program: str, flt: PersonFilter, matching: list[str] | None,
+             conditions: Conditions = ()) -> tuple[str, list[Any]]:
     """The list query. The records drive it (CROSS JOIN keeps SQLite from walking all 100,000
     people in name order to find the few thousand children); a typed search arrives as the
     matching person ids, looked up through the record table's person index."""
     where, params = ["r.deleted = 0"], []
+    for condition, values in conditions:
+        where.append(condition)
+        params.extend(values)
     if matching is not None:
         where.append("r.person_id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(matching))

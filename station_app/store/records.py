@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from station_app.core import audit
+from station_app.core import audit, relief
 from station_app.core.entities import ENTITIES, FUND_OUTFLOWS, Entity, entity
 from station_app.core.errors import (
     DuplicatePersonError,
@@ -208,6 +208,10 @@ class RecordStore:
         if spec.name == "person":
             _check_unique_id_numbers(conn, records)
         elif spec.name == "reserve_fund_entry":
+            for r in records:
+                refusal = relief.fund_entry_refusal(self.actor.role, r["kind"])
+                if refusal:
+                    raise PermissionDenied(refusal)
             _check_fund_balance(conn, records)
 
     def _log(self, conn: Connection, spec: Entity,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from station_app.core.entities import CHILD_CATEGORIES, ELDER_CATEGORIES, PROGRAMS
 from station_app.core.jobs import JobState
+from station_app.store import relief
 from station_app.store.database import StationDatabase
 
 Series = list[tuple[str, int]]
@@ -35,6 +36,7 @@ class StationFigures:
     # Month labels ("2026-01") and, per program label, one count per month.
     months: list[str]
     visits_by_month: dict[str, list[int]]
+    relief: relief.ReliefFigures
 
 
 def _birthday_cutoff(today: dt.date, age: int) -> str:
@@ -108,12 +110,15 @@ def station_figures(database: StationDatabase, state: JobState | None = None,
     """All figures of the 统计 page; `state` lets the UI's job runner report and cancel between them."""
     state = state or JobState()
     today = today or dt.date.today()
-    state.report(0, 4, "正在统计人员…")
+    state.report(0, 5, "正在统计人员…")
     by_village, bands = people_counts(database, today)
-    state.report(1, 4, "正在统计项目人数…")
+    state.report(1, 5, "正在统计项目人数…")
     children, elders = children_by_category(database), elders_by_category(database)
-    state.report(2, 4, "正在统计走访…")
+    state.report(2, 5, "正在统计走访…")
     months = last_months(today)
     visits = visits_by_month(database, months)
-    state.report(4, 4)
-    return StationFigures(today, sum(n for _, n in by_village), by_village, bands, children, elders, months, visits)
+    state.report(4, 5, "正在统计临时救助…")
+    relief_figures = relief.figures(database, months)
+    state.report(5, 5)
+    return StationFigures(today, sum(n for _, n in by_village), by_village, bands, children, elders, months, visits,
+                          relief_figures)

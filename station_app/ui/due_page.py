@@ -1,4 +1,5 @@
-"""待办提醒: who is due a visit, most overdue first, so a worker can plan the day's rounds.
+"""待办提醒: who is due a visit, most overdue first, so a worker can plan the day's rounds; and
+advances from the reserve fund whose paperwork is due (Enter opens the case).
 
 The list comes from the visits themselves (the latest visit's next-due date per person and
 program) plus everyone on a program never visited yet. Like every list it is found off the UI
@@ -19,9 +20,10 @@ from station_app.store.database import StationDatabase
 from station_app.ui.models import Column, QueryTableModel, Row
 from station_app.ui.person_dialog import open_person
 from station_app.ui.record_list import ListPage
+from station_app.ui.relief_dialog import open_case
 from station_app.ui.session import Session
 
-_PROGRAM_LABELS = dict(PROGRAMS)
+_PROGRAM_LABELS = {**dict(PROGRAMS), "relief": "先行救助补办手续"}
 _RISK_LABELS = dict(RISK_LEVELS)
 
 
@@ -44,7 +46,7 @@ def status_text(days: int) -> str:
 COLUMNS: Sequence[Column] = (
     Column("状态", lambda r: status_text(days_overdue(r)), sample="逾期 365 天", warn=lambda r: days_overdue(r) > 0),
     Column("姓名", "name", sample="欧阳晓明明"),
-    Column("项目", lambda r: _PROGRAM_LABELS.get(r["program"], r["program"]), sample="老年人探访"),
+    Column("项目", lambda r: _PROGRAM_LABELS.get(r["program"], r["program"]), sample="先行救助补办手续"),
     Column("村（社区）", "village_name", sample="南口前村村"),
     Column("应访日期", "due", sample="2026-11-30"),
     Column("上次走访", lambda r: r["last_visit"] or "尚未走访", sample="2026-11-30"),
@@ -71,10 +73,15 @@ class DuePage(ListPage):
         keys: Sequence[due.DueKey] = self.model.keys  # type: ignore[assignment]
         overdue = sum(1 for k in keys if k.days_overdue(today) > 0)
         due_today = sum(1 for k in keys if k.days_overdue(today) == 0)
+        advances = sum(1 for k in keys if k.program == "relief" and k.days_overdue(today) > 0)
+        flagged = f" · <span style='color:#c62828'>先行救助逾期未补办 {advances} 件</span>" if advances else ""
         self.summary.setText(f"逾期 {overdue} 人次 · 今天到期 {due_today} 人次 · "
-                             f"{due.HORIZON_DAYS}天内到期 {len(keys) - overdue - due_today} 人次"
-                             "（逾期最久的在最前，双击打开人员档案）")
+                             f"{due.HORIZON_DAYS}天内到期 {len(keys) - overdue - due_today} 人次{flagged}"
+                             "（逾期最久的在最前，双击打开人员档案或救助案件）")
 
     def _open(self, key: due.DueKey) -> None:
-        if open_person(self.session, key.person_id, self) is not None:
+        """The relief case for an advance, else the person to visit."""
+        opened = open_case(self.session, key.record_id, self) if key.record_id else \
+            open_person(self.session, key.person_id, self)
+        if opened is not None:
             self.refresh()

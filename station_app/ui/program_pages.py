@@ -1,4 +1,4 @@
-"""Read-only lists of the three programs: children, elderly people on the rounds, relief cases.
+"""Read-only lists of the visiting programs: children and elderly people on the rounds.
 
 Each list shows a program record with the person it is about, found by the same search as the
 people list; for the visiting programs the latest visit and the next-due date stand beside it,
@@ -82,16 +82,6 @@ def elder_columns(today: dt.date | None = None) -> tuple[Column, ...]:
             *_visit_columns(today))
 
 
-def relief_columns(today: dt.date | None = None) -> tuple[Column, ...]:
-    return (*_person_columns(today),
-            Column("救助类型", choice_text("relief_case", "case_type"), sort="case_type", sample="支出型"),
-            _status("relief_case", "办理状态"),
-            Column("申请日期", "applied_on", sort="applied_on", sample="2026-11-23"),
-            Column("批准金额", _field("relief_case", "amount_approved"), sort="amount_approved",
-                   sample="12,345.00 元", align_right=True),
-            Column("先行救助", _field("relief_case", "is_advance"), sample="是"))
-
-
 @dataclass(frozen=True)
 class ProgramView:
     columns: Callable[[dt.date | None], tuple[Column, ...]]
@@ -101,7 +91,6 @@ class ProgramView:
 VIEWS = {
     "child": ProgramView(child_columns, "共 {n} 名儿童"),
     "elder": ProgramView(elder_columns, "共 {n} 名老年人"),
-    "relief": ProgramView(relief_columns, "共 {n} 件救助案件"),
 }
 
 
@@ -122,7 +111,8 @@ class ProgramTableModel(QueryTableModel):
 
 
 class ProgramListPage(ListPage):
-    """The list of one program ('child', 'elder' or 'relief'); double click opens the person."""
+    """The list of one program ('child' or 'elder'); double click opens the person.
+    (Relief cases have their own page, ui.relief_page.)"""
 
     def __init__(self, session: Session, program: str, parent: QWidget | None = None) -> None:
         super().__init__(session, ProgramTableModel(session.database, program), VIEWS[program].count_text, parent)

@@ -1,4 +1,5 @@
-"""统计: the station's figures as charts — people by village and age, program counts, visits.
+"""统计: the station's figures as charts — people by village and age, program counts, visits,
+temporary relief (cases and amounts by type and month, by state; reserve-fund movements).
 
 The figures are counted off the UI thread (they scan the person and visit tables); the charts
 are rebuilt from them each time the page is shown. Every bar carries its number, because the
@@ -24,7 +25,9 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from station_app.core.fields import format_money
 from station_app.store import statistics
+from station_app.store.relief import ReliefFigures
 from station_app.store.statistics import StationFigures
 from station_app.ui.operations import run_job
 from station_app.ui.session import Session
@@ -121,13 +124,20 @@ class StatsPage(QWidget):
         bar.addWidget(self.summary, 1)
         bar.addWidget(refresh)
 
-        self.views = {name: self._view() for name in ("ages", "children", "elders", "visits", "villages")}
+        self.views = {name: self._view() for name in ("ages", "children", "elders", "visits", "villages",
+                                                      "relief_cases", "relief_yuan", "relief_status", "fund")}
         grid = QGridLayout()
         grid.addWidget(self.views["ages"], 0, 0)
         grid.addWidget(self.views["children"], 0, 1)
         grid.addWidget(self.views["visits"], 1, 0, 1, 2)  # 24 bars with numbers need the full width
         grid.addWidget(self.views["elders"], 2, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.views["villages"], 2, 1)
+        self.relief_summary = QLabel()
+        grid.addWidget(self.relief_summary, 3, 0, 1, 2)
+        grid.addWidget(self.views["relief_cases"], 4, 0, 1, 2)
+        grid.addWidget(self.views["relief_yuan"], 5, 0, 1, 2)
+        grid.addWidget(self.views["fund"], 6, 0, 1, 2)
+        grid.addWidget(self.views["relief_status"], 7, 0, 1, 2)
         body = QWidget()
         body.setLayout(grid)
         scroll = QScrollArea()
@@ -169,6 +179,17 @@ class StatsPage(QWidget):
         villages = figures.people_by_village
         self.views["villages"].setMinimumHeight(max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(villages)))
         self._set("villages", bar_chart("各村（社区）人数", *_split(villages, "人数"), font, horizontal=True))
+        self._show_relief(figures.relief, months, span, font)
+
+    def _show_relief(self, figures: ReliefFigures, months: list[str], span: str, font: QFont) -> None:
+        self.relief_summary.setText(
+            f"<b>临时救助</b>　备用金余额 {format_money(figures.balance_fen)} 元 · 先行救助未补办手续 "
+            f"{figures.advances_outstanding} 件，{format_money(figures.advances_outstanding_fen)} 元")
+        self._set("relief_cases", bar_chart(f"临时救助申请件数（按类型，{span}）", months, figures.cases_by_month, font))
+        self._set("relief_yuan", bar_chart(f"临时救助批准金额（元，按申请月份，{span}）", months, figures.yuan_by_month,
+                                           font))
+        self._set("fund", bar_chart(f"备用金收支（元，{span}）", months, figures.fund_by_month, font))
+        self._set("relief_status", bar_chart("临时救助案件（按办理状态）", *_split(figures.by_status, "件数"), font))
 
     def _set(self, name: str, chart: QChart) -> None:
         view = self.views[name]

@@ -1,0 +1,319 @@
+"""Temporary relief (临时救助): the case workflow and the money rules, without Qt or SQL.
+
+The workflow is one table, `ACTIONS`: for each thing that can happen to a case, the states it may
+happen in, the state it leads to, the roles that may do it, and what it must carry (a reason, an
+amount). The store asks `check` before it writes anything, the UI asks `available` to enable its
+buttons; neither keeps rules of its own. County decisions are actions of the role `COUNTY`, which
+no station account has: they arrive through sync.
+
+The amounts follow the county's rules (reference data, versioned by date, judged by the rule in
+force on the day the case was applied for): a suggested amount from the minimum-living standard by
+tier, household size and months with a cap per case type; approval limits per role above which
+the case goes to the county; a cap for an advance from the reserve fund and the working days
+within which its paperwork must be completed. Every amount is integer fen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from station_app.core import reference
+from station_app.core.entities import RELIEF_ACTIONS, RELIEF_STATUS
+from station_app.core.errors import KnownError, PermissionDenied, ValidationError
+from station_app.core.fields import format_money
+from station_app.core.roles import HEAD, ROLE_LABELS, VIEWER, WORKER
+
+COUNTY = "county"  # the county civil-affairs office: decides cases above township authority
+
+STANDARD = "relief_standard"
+TIERS = "relief_tiers"
+AUTHORITY = "relief_authority"
+ADVANCE = "relief_advance"
+REPEAT = "relief_repeat"
+reference.KEYS.update({
+    STANDARD: "临时救助计算基数（低保标准）",
+    TIERS: "临时救助分档标准与封顶金额",
+    AUTHORITY: "临时救助审批权限",
+    ADVANCE: "先行救助限额与补办手续期限",
+    REPEAT: "重复救助提醒期限",
+})
+
+STATUS_LABELS = dict(RELIEF_STATUS)
+ACTION_LABELS = dict(RELIEF_ACTIONS)
+ROLE_NAMES = {**ROLE_LABELS, COUNTY: "县民政局"}
+
+# A case still being handled at the station: its advance paperwork is not complete yet.
+OPEN_AT_STATION = frozenset({"applied", "verifying", "conference", "review"})
+FINAL = frozenset({"closed", "rejected", "withdrawn"})
+# Until the worker proposes an amount, what verification finds (the tier, the household) may be
+# corrected on the application itself; after that the head sends the case back first.
+AMENDABLE = frozenset({"applied", "verifying", "conference"})
+AMENDABLE_FIELDS = ("case_type", "tier", "household_size", "incident_place", "reason", "notes")
+STATION_STAFF = frozenset({HEAD, WORKER})
+
+
+class TransitionRefused(KnownError):
+    """The action does not fit the case's state (or the case's amounts)."""
+
+
+@dataclass(frozen=True)
+class Action:
+    code: str
+    sources: frozenset[str]
+    target: str | None  # None: the case keeps its state (an advance)
+    roles: frozenset[str]
+    reason_required: bool = False
+    amount: str | None = None  # which amount the action records: 'proposed', 'approved', 'advance'
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self.code]
+
+
+def _a(code: str, sources: Iterable[str], target: str | None, roles: Iterable[str], *, reason: bool = False,
+       amount: str | None = None) -> Action:
+    return Action(code, frozenset(sources), target, frozenset(roles), reason, amount)
+
+
+_BEFORE_DECISION = ("applied", "verifying", "conference", "review")
+ACTIONS: dict[str, Action] = {a.code: a for a in (
+    _a("verify", ("applied",), "verifying", STATION_STAFF),
+    _a("conference", ("verifying",), "conference", STATION_STAFF, reason=True),
+    _a("submit", ("verifying", "conference"), "review", STATION_STAFF, amount="proposed"),
+    _a("send_back", ("review",), "verifying", {HEAD}, reason=True),
+    _a("approve", ("review",), "approved", {HEAD, WORKER}, amount="approved"),
+    _a("refer", ("review",), "county", {HEAD}),
+    _a("county_approve", ("county",), "approved", {COUNTY}, amount="approved"),
+    _a("county_reject", ("county",), "rejected", {COUNTY}, reason=True),
+    _a("advance", _BEFORE_DECISION, None, STATION_STAFF, reason=True, amount="advance"),
+    _a("pay", ("approved",), "paid", STATION_STAFF),
+    _a("close", ("paid",), "closed", STATION_STAFF),
+    _a("reject", _BEFORE_DECISION, "rejected", {HEAD}, reason=True),
+    _a("withdraw", (*_BEFORE_DECISION, "county"), "withdrawn", STATION_STAFF, reason=True),
+)}
+ALL_ROLES = (HEAD, WORKER, VIEWER, COUNTY)
+
+
+def action(code: str) -> Action:
+    try:
+        return ACTIONS[code]
+    except KeyError:
+        raise KeyError(f"unknown relief action {code!r}") from None
+
+
+def check(code: str, status: str, role: str) -> Action:
+    """The action if `role` may do it to a case in `status`; PermissionDenied or TransitionRefused."""
+    act = action(code)
+    if role not in act.roles:
+        allowed = "、".join(ROLE_NAMES[r] for r in ALL_ROLES if r in act.roles)
+        raise PermissionDenied(f"“{act.label}”只能由{allowed}办理。")
+    if status not in act.sources:
+        raise TransitionRefused(f"案件当前为“{STATUS_LABELS.get(status, status)}”，不能办理“{act.label}”。")
+    return act
+
+
+def available(status: str, role: str) -> list[Action]:
+    """What `role` may do to a case in `status`, in the table's order (for the buttons)."""
+    return [a for a in ACTIONS.values() if status in a.sources and role in a.roles]
+
+
+def possible(case: Mapping[str, Any], role: str, authority: Mapping[str, Any]) -> list[Action]:
+    """What `role` may do to this case now: the workflow's actions for its state, less those its
+    amounts rule out (a second advance; approving for a role without an approval limit, or a
+    proposal above the township's authority, which only the county may approve)."""
+    above = (case.get("amount_proposed") or 0) > township_limit(authority)
+    return [a for a in available(case["status"], role)
+            if not (a.code == "advance" and case.get("advance_amount"))
+            and not (a.code == "approve" and (above or not approval_limit(role, authority)))]
+
+
+def target_status(act: Action, status: str) -> str:
+    return act.target or status
+
+
+# -- amounts --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tier:
+    tier: int
+    label: str
+    multiple: Decimal
+    months: int
+
+
+def tiers(rules: Mapping[str, Any]) -> list[Tier]:
+    return [Tier(int(t["tier"]), t["label"], Decimal(str(t["multiple"])), int(t["months"])) for t in rules["tiers"]]
+
+
+def suggested_amount(standard: Mapping[str, Any], rules: Mapping[str, Any], case_type: str, tier: int,
+                     household_size: int) -> int:
+    """Monthly standard × the tier's multiple × members counted × the tier's months, to the fen,
+    no more than the cap for the case type. Members beyond the counted maximum add nothing."""
+    chosen = next((t for t in tiers(rules) if t.tier == tier), None)
+    if chosen is None:
+        raise ValidationError({"tier": "请选择困难程度档次：" + "、".join(t.label for t in tiers(rules))})
+    if household_size < 1:
+        raise ValidationError({"household_size": "家庭人口应在1到30之间"})
+    members = min(household_size, int(rules["counted_members_max"]))
+    exact = Decimal(int(standard["monthly_fen"])) * chosen.multiple * members * chosen.months
+    fen = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return min(fen, int(rules["cap_fen"][case_type]))
+
+
+def proposal_problem(suggested: int | None, proposed: int | None, reason: str | None) -> dict[str, str]:
+    """A worker may propose another amount than the suggested one only with a written reason."""
+    if proposed is None:
+        return {"amount": "请填写拟救助金额"}
+    if proposed <= 0:
+        return {"amount": "拟救助金额应大于0"}
+    if suggested is not None and proposed != suggested and not (reason or "").strip():
+        return {"reason": f"拟救助金额与按标准计算的建议金额（{format_money(suggested)} 元）不同，请写明理由"}
+    return {}
+
+
+def township_limit(authority: Mapping[str, Any]) -> int:
+    """The most anyone at the station may approve; above it the county decides."""
+    return max(int(v) for v in authority["approval_limit_fen"].values())
+
+
+def level_for(amount: int, authority: Mapping[str, Any]) -> str:
+    """'township' if the station may approve `amount`, else 'county'."""
+    return "township" if amount <= township_limit(authority) else "county"
+
+
+def approval_limit(role: str, authority: Mapping[str, Any]) -> int:
+    """The most `role` may approve at the station (0: the role approves nothing)."""
+    return int(authority["approval_limit_fen"].get(role, 0))
+
+
+def approval_problem(amount: int | None, role: str, authority: Mapping[str, Any],
+                     advance_paid: int | None) -> dict[str, str]:
+    """Why `role` may not approve `amount` at the station, by field; {} when it may."""
+    if amount is None or amount <= 0:
+        return {"amount": "请填写批准金额（大于0）"}
+    if amount > township_limit(authority):
+        return {"amount": f"批准金额超出乡镇审批权限（{format_money(township_limit(authority))} 元），"
+                          "请选择“报县审批”"}
+    own = approval_limit(role, authority)
+    if amount > own:
+        return {"amount": f"{ROLE_NAMES.get(role, role)}的审批权限为 {format_money(own)} 元，"
+                          "请由站长审批或报县审批"}
+    if advance_paid and amount < advance_paid:
+        return {"amount": f"批准金额不能少于已先行救助的 {format_money(advance_paid)} 元"}
+    return {}
+
+
+def advance_problem(amount: int | None, advance_rules: Mapping[str, Any], already: int | None) -> dict[str, str]:
+    if already:
+        return {"amount": f"本案已先行救助 {format_money(already)} 元，每案只能先行救助一次"}
+    if amount is None or amount <= 0:
+        return {"amount": "请填写先行救助金额（大于0）"}
+    cap = int(advance_rules["cap_fen"])
+    if amount > cap:
+        return {"amount": f"先行救助每案不超过 {format_money(cap)} 元"}
+    return {}
+
+
+def add_working_days(start: dt.date, days: int, holidays: Iterable[str] = ()) -> dt.date:
+    """The date `days` working days after `start` (Saturdays, Sundays and listed holidays skipped)."""
+    off = set(holidays)
+    day = start
+    while days > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day.isoformat() not in off:
+            days -= 1
+    return day
+
+
+def paperwork_due(paid_on: dt.date, advance_rules: Mapping[str, Any]) -> dt.date:
+    return add_working_days(paid_on, int(advance_rules["working_days"]), advance_rules.get("holidays", ()))
+
+
+def advance_overdue(case: Mapping[str, Any], today: dt.date) -> bool:
+    """An advance whose case is still open at the station after its paperwork deadline."""
+    due = case.get("paperwork_due")
+    return bool(case.get("advance_amount")) and case.get("status") in OPEN_AT_STATION and bool(due) \
+        and due < today.isoformat()
+
+
+def repeat_warning(earlier: Sequence[Mapping[str, Any]], days: int) -> str:
+    """The warning for relief given to the same person or household within `days`, '' if none."""
+    if not earlier:
+        return ""
+    parts = [f"{c['applied_on']} {c['name']}（{STATUS_LABELS.get(c['status'], c['status'])}"
+             + (f"，{format_money(c['amount'])} 元" if c.get("amount") else "") + "）" for c in earlier]
+    return f"此人或其家庭在{days}天内已申请过临时救助：" + "；".join(parts) + "。请核实是否重复救助。"
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SMALL_UNITS = ("", "拾", "佰", "仟")
+_BIG_UNITS = ("", "万", "亿")
+
+
+def capital_amount(fen: int) -> str:
+    """The amount in Chinese capitals, as written on a receipt: 86450 → 捌佰陆拾肆元伍角整."""
+    if fen < 0:
+        raise ValueError("amounts in words are never negative")
+    yuan, cents = divmod(fen, 100)
+    jiao, fen_part = divmod(cents, 10)
+    text = _yuan_words(yuan) + "元" if yuan else ""
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif yuan and fen_part:
+        text += "零"
+    if fen_part:
+        return text + _DIGITS[fen_part] + "分"
+    return (text or "零元") + "整"
+
+
+def _yuan_words(yuan: int) -> str:
+    groups: list[int] = []
+    while yuan:
+        yuan, group = divmod(yuan, 10000)
+        groups.append(group)
+    words = ""
+    zero_pending = False
+    for index in reversed(range(len(groups))):
+        group = groups[index]
+        if group == 0:
+            zero_pending = bool(words)
+            continue
+        if words and (zero_pending or group < 1000):
+            words += "零"
+        words += _group_words(group) + _BIG_UNITS[index]
+        zero_pending = False
+    return words
+
+
+def _group_words(group: int) -> str:
+    digits = f"{group:04d}".lstrip("0")
+    out, zero = "", False
+    for i, ch in enumerate(digits):
+        unit = _SMALL_UNITS[len(digits) - 1 - i]
+        if ch == "0":
+            zero = True
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        out += _DIGITS[int(ch)] + unit
+    return out
+
+
+# -- the reserve fund -------------------------------------------------------------------------
+
+# Money paid out for a case goes through the case's advance; the head alone moves money in,
+# back, or corrects the books (a correction is a new entry, never an edit).
+HEAD_FUND_KINDS = frozenset({"topup", "repayment", "adjust_in", "adjust_out"})
+
+
+def fund_entry_refusal(role: str, kind: str) -> str:
+    """Why `role` may not record a reserve-fund entry of `kind`, '' when it may."""
+    if kind in HEAD_FUND_KINDS and role != HEAD:
+        return "备用金的拨入、归还和调整只能由站长登记。"
+    return ""

@@ -1,0 +1,449 @@
+"""Temporary relief cases and the reserve fund, written through the single write path.
+
+Each function is one transaction: a step of a case (an append-only `relief_step`), the case's new
+state and amounts, and for an advance the reserve-fund entry that pays it, are written together or
+not at all. The workflow itself (who may do what in which state) is `core.relief`; the rules of
+money come from the county's reference data in force on the day the case was applied for.
+
+`apply_county_decision` is how a decision of the county arrives (sync calls it): one more step
+and an update of the case, like any other change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from station_app.core import relief
+from station_app.core.entities import FUND_OUTFLOWS, entity
+from station_app.core.errors import NotFound, ValidationError
+from station_app.core.fields import FieldError, ParseContext, parse_value
+from station_app.core.validation import validate
+from station_app.store import program_queries, reference_data
+from station_app.store.database import StationDatabase
+from station_app.store.people import PersonFilter
+from station_app.store.records import RecordStore, fund_balance
+
+_STEP = entity("relief_step")
+_CASE = entity("relief_case")
+# Cases that count as relief received (or on its way) for the repeat warning and the form's totals.
+_COUNTED = ("applied", "verifying", "conference", "review", "county", "approved", "paid", "closed")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The county's relief rules in force on one day."""
+
+    standard: Mapping[str, Any]
+    tiers: Mapping[str, Any]
+    authority: Mapping[str, Any]
+    advance: Mapping[str, Any]
+    repeat: Mapping[str, Any]
+
+
+def rules(database: StationDatabase, on: dt.date) -> Rules:
+    return Rules(*(reference_data.value(database, key, on) for key in
+                   (relief.STANDARD, relief.TIERS, relief.AUTHORITY, relief.ADVANCE, relief.REPEAT)))
+
+
+def suggested_amount(database: StationDatabase, case_type: str, tier: int, household_size: int,
+                     on: dt.date) -> int:
+    found = rules(database, on)
+    return relief.suggested_amount(found.standard, found.tiers, case_type, tier, household_size)
+
+
+def earlier_relief(database: StationDatabase, person_id: str, household_id: str | None, on: dt.date, days: int,
+                   exclude_id: str | None = None) -> list[dict[str, Any]]:
+    """Cases of the same person or household applied for within `days` before `on` (not refused
+    or withdrawn), newest first, with the applicant's name and the largest amount so far."""
+    since = (on - dt.timedelta(days=days)).isoformat()
+    marks = ", ".join("?" * len(_COUNTED))
+    return database.query(
+        f"""SELECT c.id, c.applied_on, c.status, p.name,
+                   COALESCE(c.amount_paid + COALESCE(c.advance_amount, 0), c.amount_approved, c.advance_amount,
+                            c.amount_proposed) AS amount
+            FROM relief_case c JOIN person p ON p.id = c.person_id
+            WHERE c.deleted = 0 AND c.status IN ({marks}) AND c.applied_on >= ? AND c.applied_on <= ?
+              AND (c.person_id = ? OR (? IS NOT NULL AND c.household_id = ?)) AND c.id IS NOT ?
+            ORDER BY c.applied_on DESC""",
+        [*_COUNTED, since, on.isoformat(), person_id, household_id, household_id, exclude_id],
+    )
+
+
+def repeat_check(database: StationDatabase, person_id: str, household_id: str | None, on: dt.date,
+                 exclude_id: str | None = None) -> str:
+    """The repeat-relief warning for this applicant on `on` ('' if none)."""
+    days = int(rules(database, on).repeat["warn_within_days"])
+    return relief.repeat_warning(earlier_relief(database, person_id, household_id, on, days, exclude_id), days)
+
+
+# -- registering and working a case ---------------------------------------------------------------
+
+
+def register(store: RecordStore, data: Mapping[str, Any], today: dt.date | None = None) -> dict[str, Any]:
+    """Register an application (状态：已受理) after checking the applicant against the archive.
+
+    The applicant must be a registered person with an ID number; the household is the person's
+    own (filled in if not given, refused if another). The suggested amount follows the tier
+    rules; an earlier relief within the county's period is written on the case as a warning
+    (or refused, if the county's rule says so).
+    """
+    today = today or dt.date.today()
+    database = store.database
+    values = dict(data)
+    errors: dict[str, str] = {}
+    person = _applicant(store, values.get("person_id"), errors)
+    if person is not None:
+        if values.get("household_id") and person["household_id"] and values["household_id"] != person["household_id"]:
+            errors["household_id"] = "所选家庭与人员档案中登记的家庭不一致，请核对"
+        values["household_id"] = values.get("household_id") or person["household_id"]
+        if not values.get("household_size") and values["household_id"]:
+            values["household_size"] = household_size(database, values["household_id"])
+    if not values.get("tier"):
+        errors["tier"] = "请选择困难程度档次"
+    if not values.get("household_size"):
+        errors["household_size"] = "请填写家庭人口"
+    applied_on = _date(values.get("applied_on"), today)
+    values.update(status="applied", applied_on=values.get("applied_on") or today.isoformat())
+    if errors:  # with the case's own problems too, so the form is fixed in one pass
+        try:
+            validate("relief_case", values, today)
+        except ValidationError as exc:
+            errors = {**exc.errors, **errors}
+        raise ValidationError(errors)
+    with database.transaction():
+        found = rules(database, applied_on)
+        values["amount_suggested"] = _suggestion(found, values)
+        warning = repeat_check(database, person["id"], values["household_id"], applied_on)
+        if warning and found.repeat.get("block"):
+            raise ValidationError({"person_id": warning})
+        values["repeat_warning"] = warning or None
+        case = store.create("relief_case", values)
+        _step(store, case, "register", None, "applied", reason=case["reason"], today=today)
+    return case
+
+
+def household_size(database: StationDatabase, household_id: str) -> int:
+    """Members of the household in the archive."""
+    return int(database.scalar("SELECT COUNT(*) FROM person WHERE household_id = ? AND deleted = 0", [household_id]))
+
+
+def _applicant(store: RecordStore, person_id: Any, errors: dict[str, str]) -> dict[str, Any] | None:
+    if not person_id:
+        errors["person_id"] = "请选择申请人（先在人员档案中登记）"
+        return None
+    try:
+        person = store.get("person", str(person_id))
+    except NotFound:
+        errors["person_id"] = "申请人不在人员档案中（可能已被删除），请重新选择"
+        return None
+    if not person["id_number"]:
+        errors["person_id"] = f"「{person['name']}」的人员档案没有身份证号，请先补全档案再申请救助"
+    return person
+
+
+def _suggestion(found: Rules, values: Mapping[str, Any]) -> int | None:
+    """The suggested amount, once type, tier and household size are known; errors at those fields."""
+    try:
+        tier, size = values.get("tier"), values.get("household_size")
+        if not (values.get("case_type") and tier and size):
+            return None
+        return relief.suggested_amount(found.standard, found.tiers, _case_type(values["case_type"]), int(tier), int(size))
+    except ValueError:  # a tier or size that is no number: the case's validation says so at the field
+        return None
+
+
+def _case_type(raw: str) -> str:
+    return parse_value(_CASE.field("case_type"), raw, ParseContext())
+
+
+def amend(store: RecordStore, case_id: str, base_rev: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Correct the application (type, tier, household size, place, reason, notes) while the case is
+    still being verified; the suggested amount follows the corrected tier and household."""
+    database = store.database
+    with database.transaction():
+        case = store.get("relief_case", case_id)
+        if case["status"] not in relief.AMENDABLE:
+            raise relief.TransitionRefused("案件已提交审核，申请信息不能再修改；如需更正，请由站长“退回补充”后再改。")
+        values = {k: changes[k] for k in relief.AMENDABLE_FIELDS if k in changes}
+        merged = {**case, **values}
+        if not merged.get("tier"):
+            raise ValidationError({"tier": "请选择困难程度档次"})
+        values["amount_suggested"] = _suggestion(rules(database, dt.date.fromisoformat(case["applied_on"])), merged)
+        return store.update("relief_case", case_id, values, base_rev)
+
+
+def act(store: RecordStore, case_id: str, code: str, base_rev: int, *, reason: str | None = None,
+        amount: Any = None, today: dt.date | None = None) -> dict[str, Any]:
+    """Do `code` to the case as the store's actor: check the workflow and the money rules, then
+    write the step, the case and (for an advance) the reserve-fund entry in one transaction."""
+    today = today or dt.date.today()
+    database = store.database
+    with database.transaction():
+        case = store.get("relief_case", case_id)
+        step = relief.check(code, case["status"], store.actor.role)
+        reason, fen = _reason(step, reason), _amount(amount)
+        found = rules(database, dt.date.fromisoformat(case["applied_on"]))
+        changes = _changes(store, case, step, fen, reason, found, today)
+        _step(store, case, code, case["status"], relief.target_status(step, case["status"]), reason=reason,
+              amount=fen if step.amount else None, level=changes.get("authority"), today=today)
+        return store.update("relief_case", case_id, {**changes, "status": relief.target_status(step, case["status"])},
+                            base_rev)
+
+
+def _reason(step: relief.Action, reason: str | None) -> str | None:
+    text = (reason or "").strip() or None
+    if step.reason_required and not text:
+        raise ValidationError({"reason": f"请写明“{step.label}”的理由或意见"})
+    return text
+
+
+def _amount(raw: Any) -> int | None:
+    try:
+        return parse_value(_STEP.field("amount"), raw, ParseContext())
+    except FieldError as exc:
+        raise ValidationError({"amount": str(exc)}) from None
+
+
+def _changes(store: RecordStore, case: dict[str, Any], step: relief.Action, fen: int | None, reason: str | None,
+             found: Rules, today: dt.date) -> dict[str, Any]:
+    """The case's new fields for `step`; raises at the field when an amount breaks a rule."""
+    problem: dict[str, str] = {}
+    changes: dict[str, Any] = {}
+    if step.amount == "proposed":
+        problem = relief.proposal_problem(case["amount_suggested"], fen, reason)
+        changes = {"amount_proposed": fen, "amount_reason": reason if fen != case["amount_suggested"] else None,
+                   "authority": relief.level_for(fen, found.authority) if fen else None}
+    elif step.code == "approve":
+        problem = relief.approval_problem(fen, store.actor.role, found.authority, case["advance_amount"])
+        changes = {"amount_approved": fen, "authority": "township"}
+    elif step.code == "county_approve":
+        if not fen or fen < (case["advance_amount"] or 0):
+            problem = {"amount": "县级批准金额应大于0，且不少于已先行救助的金额"}
+        changes = {"amount_approved": fen, "authority": "county"}
+    elif step.code == "refer":
+        changes = {"authority": "county"}
+    elif step.code == "advance":
+        problem = relief.advance_problem(fen, found.advance, case["advance_amount"])
+        if not problem:
+            store.create("reserve_fund_entry", {"kind": "advance", "amount": fen, "relief_case_id": case["id"],
+                                                "reason": reason, "entry_date": today.isoformat()})
+            changes = {"is_advance": 1, "advance_amount": fen, "advance_on": today.isoformat(),
+                       "paperwork_due": relief.paperwork_due(today, found.advance).isoformat()}
+    elif step.code == "pay":
+        changes = {"amount_paid": case["amount_approved"] - (case["advance_amount"] or 0), "paid_on": today.isoformat()}
+    if problem:
+        raise ValidationError(problem)
+    return changes
+
+
+def _step(store: RecordStore, case: Mapping[str, Any], code: str, from_status: str | None, to_status: str, *,
+          reason: str | None = None, amount: int | None = None, level: str | None = None, actor_name: str | None = None,
+          today: dt.date) -> dict[str, Any]:
+    return store.create("relief_step", {
+        "relief_case_id": case["id"], "action": code, "from_status": from_status, "to_status": to_status,
+        "reason": reason, "amount": amount, "actor_name": actor_name or store.actor.display_name,
+        "level": level, "decided_on": today.isoformat(),
+    })
+
+
+def apply_county_decision(store: RecordStore, case_id: str, base_rev: int, *, approved: bool, amount: Any = None,
+                          reason: str | None = None, decided_by: str, decided_on: dt.date) -> dict[str, Any]:
+    """The county's decision on a case sent up for approval, as sync delivers it: a step in the
+    county's name and the case moved on (approved with the county's amount, or refused)."""
+    code = "county_approve" if approved else "county_reject"
+    database = store.database
+    with database.transaction():
+        case = store.get("relief_case", case_id)
+        step = relief.check(code, case["status"], relief.COUNTY)
+        reason, fen = _reason(step, reason), _amount(amount)
+        changes = _changes(store, case, step, fen, reason, rules(database, decided_on), decided_on)
+        _step(store, case, code, case["status"], relief.target_status(step, case["status"]), reason=reason,
+              amount=fen if step.amount else None, level="county", actor_name=decided_by, today=decided_on)
+        return store.update("relief_case", case_id, {**changes, "status": relief.target_status(step, case["status"])},
+                            base_rev)
+
+
+def steps(database: StationDatabase, case_id: str) -> list[dict[str, Any]]:
+    """The case's history, oldest first."""
+    return database.query(
+        "SELECT * FROM relief_step WHERE relief_case_id = ? AND deleted = 0 ORDER BY created_at, rowid", [case_id])
+
+
+def _date(raw: Any, default: dt.date) -> dt.date:
+    try:
+        stored = parse_value(_CASE.field("applied_on"), raw, ParseContext(default))
+    except FieldError:
+        return default  # the case's validation reports the bad date at its field
+    return dt.date.fromisoformat(stored)
+
+
+# -- the reserve fund --------------------------------------------------------------------------
+
+
+def add_fund_entry(store: RecordStore, kind: str, amount: Any, reason: str, entry_date: Any,
+                   relief_case_id: str | None = None) -> dict[str, Any]:
+    """A top-up, repayment or adjustment (the head's); corrections are entries like any other."""
+    return store.create("reserve_fund_entry", {"kind": kind, "amount": amount, "reason": reason,
+                                               "entry_date": entry_date, "relief_case_id": relief_case_id})
+
+
+def balance(database: StationDatabase) -> int:
+    return fund_balance(database.conn)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    start: dt.date
+    end: dt.date
+    opening: int
+    entries: list[dict[str, Any]]  # with 'income', 'outgo', 'balance' (fen) and the applicant's name
+    total_in: int
+    total_out: int
+
+    @property
+    def closing(self) -> int:
+        return self.opening + self.total_in - self.total_out
+
+
+_SIGNED = "CASE WHEN kind IN ({}) THEN -amount ELSE amount END".format(", ".join(f"'{k}'" for k in sorted(FUND_OUTFLOWS)))
+
+
+def ledger(database: StationDatabase, start: dt.date, end: dt.date) -> Ledger:
+    """The reserve-fund ledger from `start` to `end` (inclusive) in the order entries were made,
+    with the balance brought forward and a running balance."""
+    opening = int(database.scalar(
+        f"SELECT COALESCE(SUM({_SIGNED}), 0) FROM reserve_fund_entry WHERE deleted = 0 AND entry_date < ?",
+        [start.isoformat()]))
+    rows = database.query(
+        """SELECT e.*, p.name AS person_name FROM reserve_fund_entry e
+           LEFT JOIN relief_case c ON c.id = e.relief_case_id LEFT JOIN person p ON p.id = c.person_id
+           WHERE e.deleted = 0 AND e.entry_date >= ? AND e.entry_date <= ?
+           ORDER BY e.entry_date, e.created_at, e.rowid""",
+        [start.isoformat(), end.isoformat()])
+    running, total_in, total_out = opening, 0, 0
+    for r in rows:
+        out = r["kind"] in FUND_OUTFLOWS
+        r["income"], r["outgo"] = (None, r["amount"]) if out else (r["amount"], None)
+        running += -r["amount"] if out else r["amount"]
+        total_out += r["amount"] if out else 0
+        total_in += 0 if out else r["amount"]
+        r["balance"] = running
+    return Ledger(start, end, opening, rows, total_in, total_out)
+
+
+# -- reading: the list, a case with everything its dialog and form show, the roster, figures -------
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: str | None = None
+    case_type: str | None = None
+    overdue_only: bool = False  # advances whose paperwork is past its deadline
+
+
+def case_ids(database: StationDatabase, flt: PersonFilter, case_filter: CaseFilter, today: dt.date) -> list[str]:
+    """The relief list: cases of people matching the people search, filtered by status, type and
+    overdue advances, in the order asked for."""
+    conditions: list[tuple[str, list[Any]]] = []
+    if case_filter.status:
+        conditions.append(("r.status = ?", [case_filter.status]))
+    if case_filter.case_type:
+        conditions.append(("r.case_type = ?", [case_filter.case_type]))
+    if case_filter.overdue_only:
+        conditions.append((_OVERDUE_SQL, [*sorted(relief.OPEN_AT_STATION), today.isoformat()]))
+    return program_queries.program_ids(database, "relief", flt, conditions)
+
+
+_OVERDUE_SQL = (f"r.advance_amount > 0 AND r.status IN ({', '.join('?' * len(relief.OPEN_AT_STATION))})"
+                " AND r.paperwork_due < ?")
+
+
+def overdue_advances(database: StationDatabase, today: dt.date) -> list[dict[str, Any]]:
+    """Cases whose advance paperwork is overdue, longest overdue first, with the applicant's name."""
+    return database.query(
+        f"""SELECT r.*, p.name FROM relief_case r JOIN person p ON p.id = r.person_id
+            WHERE r.deleted = 0 AND {_OVERDUE_SQL} ORDER BY r.paperwork_due""",
+        [*sorted(relief.OPEN_AT_STATION), today.isoformat()])
+
+
+@dataclass(frozen=True)
+class CaseDetails:
+    """A case with what its dialog and its printed form show beside it."""
+
+    case: dict[str, Any]
+    person: dict[str, Any]
+    village_name: str | None
+    household: dict[str, Any] | None
+    steps: list[dict[str, Any]]
+    earlier: list[dict[str, Any]]  # earlier relief to the person or household, newest first
+
+    @property
+    def earlier_total(self) -> int:
+        return sum(c["amount"] or 0 for c in self.earlier)
+
+
+def case_details(store: RecordStore, case_id: str) -> CaseDetails:
+    database = store.database
+    case = store.get("relief_case", case_id)
+    person = store.get("person", case["person_id"], include_deleted=True)
+    household = store.get("household", case["household_id"], include_deleted=True) if case["household_id"] else None
+    village = database.scalar("SELECT name FROM village WHERE id = ?", [person["village_id"]])
+    earlier = [c for c in earlier_relief(database, case["person_id"], case["household_id"],
+                                         dt.date.fromisoformat(case["applied_on"]), 100 * 365, case["id"])
+               if c["applied_on"] <= case["applied_on"]]
+    return CaseDetails(case, person, village, household, steps(database, case_id), earlier)
+
+
+def roster(database: StationDatabase, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """发放花名册: cases paid from `start` to `end`, in the order paid, with the applicant."""
+    return database.query(
+        """SELECT r.*, p.name, p.id_number, v.name AS village_name FROM relief_case r
+           JOIN person p ON p.id = r.person_id LEFT JOIN village v ON v.id = p.village_id
+           WHERE r.deleted = 0 AND r.paid_on >= ? AND r.paid_on <= ? ORDER BY r.paid_on, p.sort_name, r.id""",
+        [start.isoformat(), end.isoformat()])
+
+
+@dataclass(frozen=True)
+class ReliefFigures:
+    months: list[str]  # "YYYY-MM", oldest first
+    cases_by_month: dict[str, list[int]]  # per case-type label, one count per month (by date applied)
+    yuan_by_month: dict[str, list[int]]  # per case-type label, whole yuan approved per month
+    by_status: list[tuple[str, int]]
+    fund_by_month: dict[str, list[int]]  # 拨入/归还 vs 支出, whole yuan per month
+    advances_outstanding: int  # cases with an advance still open at the station
+    advances_outstanding_fen: int
+    balance_fen: int
+
+
+def figures(database: StationDatabase, months: list[str]) -> ReliefFigures:
+    start, end = months[0] + "-01", months[-1] + "-32"  # "-32" sorts after every day of the month
+    cases = database.query(
+        """SELECT case_type, substr(applied_on, 1, 7) AS month, COUNT(*) AS n, COALESCE(SUM(amount_approved), 0) AS fen
+           FROM relief_case WHERE deleted = 0 AND applied_on >= ? AND applied_on <= ? GROUP BY case_type, month""",
+        [start, end])
+    by_type = {(r["case_type"], r["month"]): r for r in cases}
+    statuses = dict(database.conn.execute(
+        "SELECT status, COUNT(*) FROM relief_case WHERE deleted = 0 GROUP BY status").fetchall())
+    fund = dict(((r["direction"], r["month"]), r["fen"]) for r in database.query(
+        f"""SELECT CASE WHEN kind IN ({', '.join(f"'{k}'" for k in sorted(FUND_OUTFLOWS))}) THEN 'out' ELSE 'in' END
+                   AS direction, substr(entry_date, 1, 7) AS month, SUM(amount) AS fen
+            FROM reserve_fund_entry WHERE deleted = 0 AND entry_date >= ? AND entry_date <= ?
+            GROUP BY direction, month""", [start, end]))
+    outstanding = database.query(
+        f"""SELECT COUNT(*) AS n, COALESCE(SUM(advance_amount), 0) AS fen FROM relief_case
+            WHERE deleted = 0 AND advance_amount > 0 AND status IN ({', '.join('?' * len(relief.OPEN_AT_STATION))})""",
+        sorted(relief.OPEN_AT_STATION))[0]
+    types = _CASE.field("case_type").choices
+    return ReliefFigures(
+        months,
+        {label: [by_type[(code, m)]["n"] if (code, m) in by_type else 0 for m in months] for code, label in types},
+        {label: [by_type[(code, m)]["fen"] // 100 if (code, m) in by_type else 0 for m in months]
+         for code, label in types},
+        [(label, statuses.get(code, 0)) for code, label in _CASE.field("status").choices],
+        {"拨入与归还": [fund.get(("in", m), 0) // 100 for m in months],
+         "支出": [fund.get(("out", m), 0) // 100 for m in months]},
+        outstanding["n"], outstanding["fen"], balance(database),
+    )

@@ -1,0 +1,475 @@
+"""A temporary-relief case: registering an application, and working it step by step.
+
+A new case starts by finding the applicant in the archive (name, pinyin initials or ID number, as
+on the people list); the household and its size come from there, and the suggested amount is
+shown as soon as type, tier and size are known. An earlier relief to the same person or household
+shows as a warning at once.
+
+An open case shows its amounts (suggested, proposed with the worker's reason, approved, advance,
+paid), its steps, and one button per action of the workflow. A button is enabled only when the
+case's state and the worker's role allow it (core.relief decides; the store checks again). Each
+action asks for what it needs — an amount, a reason — in a small dialog that shows every problem
+at its field in Chinese. Alt+letter presses a button; Enter confirms; Esc goes back. When
+registering, Enter in the search box finds the applicant and Ctrl+S registers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import qtawesome as qta
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app import printouts
+from station_app.core import relief as rules
+from station_app.core.entities import entity
+from station_app.core.errors import KnownError, ValidationError
+from station_app.core.fields import format_money
+from station_app.core.idnumber import mask
+from station_app.core.roles import HEAD
+from station_app.store import people, relief
+from station_app.store.people import PersonFilter
+from station_app.ui.fieldform import ERROR_STYLE, FieldForm
+from station_app.ui.history import history_table
+from station_app.ui.models import Column, ListTableModel, choice_text
+from station_app.ui.operations import run_job, show_error
+from station_app.ui.record_list import RecordTable
+from station_app.ui.session import Session
+
+CASE_FIELDS = ("case_type", "tier", "household_size", "applied_on", "incident_place", "reason", "notes")
+PICK_LIMIT = 30
+WARNING_STYLE = "QLabel { background: #fff4e5; border-radius: 4px; padding: 6px; color: #8a4b00; }"
+# Alt+letter for each action button, in the order of the workflow table.
+MNEMONICS = {"verify": "V", "conference": "H", "submit": "S", "send_back": "B", "approve": "A", "refer": "R",
+             "advance": "D", "pay": "F", "close": "C", "reject": "J", "withdraw": "W"}
+_CASE = entity("relief_case")
+
+
+def yuan(fen: int | None) -> str:
+    return f"{format_money(fen)} 元" if fen is not None else "—"
+
+
+def _warning_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(WARNING_STYLE)
+    label.hide()
+    return label
+
+
+class PersonPicker(QWidget):
+    """Type to find a registered person; the list under the box offers the best matches."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("输入姓名、拼音首字母或身份证号查找申请人")
+        self.results = QComboBox()
+        self.results.setMinimumWidth(360)
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search, 0, 0)
+        layout.addWidget(self.results, 0, 1)
+        layout.addWidget(self.error, 1, 0, 1, 2)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(200)
+        self._timer.timeout.connect(self.find)
+        self.search.textEdited.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(self.find)
+
+    @property
+    def person_id(self) -> str | None:
+        return self.results.currentData()
+
+    def find(self) -> None:
+        self._timer.stop()
+        database = self.session.database
+        ids = people.person_ids(database, PersonFilter(text=self.search.text()))[:PICK_LIMIT] if self.search.text().strip() else []
+        rows = people.person_rows(database, ids)
+        self.results.clear()
+        for pid in ids:
+            r = rows[pid]
+            self.results.addItem(f"{r['name']} · {r['village_name'] or '未填村'} · {mask(r['id_number']) or '无身份证号'}", pid)
+        self.set_error("" if ids or not self.search.text().strip() else "人员档案中没有找到，请先在“人员档案”中登记")
+
+    def set_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+
+class ReliefCaseDialog(QDialog):
+    """Register a case (case_id None) or work an existing one. `changed` tells the list to refresh."""
+
+    def __init__(self, session: Session, case_id: str | None = None, parent: QWidget | None = None,
+                 today: dt.date | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.today = today or dt.date.today()
+        self.case_id = case_id
+        self.changed = False
+        self.action_buttons: dict[str, QPushButton] = {}
+        layout = QVBoxLayout(self)
+        if case_id is None:
+            self._build_new(layout)
+        else:
+            self._build_existing(layout)
+        self.resize(max(self.sizeHint().width(), 860), max(self.sizeHint().height(), 560))
+
+    # -- registering ---------------------------------------------------------------------------
+
+    def _build_new(self, layout: QVBoxLayout) -> None:
+        self.setWindowTitle("登记临时救助申请")
+        self.picker = PersonPicker(self.session)
+        self.picker.results.currentIndexChanged.connect(lambda _i: self._person_chosen())
+        self.form = FieldForm("relief_case", CASE_FIELDS, columns=2)
+        self.form.set_values({"case_type": "emergency", "applied_on": self.today.isoformat()})
+        self.form.edited.connect(lambda _name: self._suggest())
+        found = relief.rules(self.session.database, self.today)
+        self.tier_hint = QLabel("档次：" + "；".join(f"{t.tier} = {t.label}" for t in rules.tiers(found.tiers)))
+        self.suggestion = QLabel()
+        self.repeat = _warning_label()
+        self.save_button = QPushButton(qta.icon("fa6s.floppy-disk"), "登记受理")
+        # Enter in the search box finds the applicant; saving is Ctrl+S (or Alt+S), never a stray Enter.
+        self.save_button.setAutoDefault(False)
+        self.save_button.setShortcut(QKeySequence("Ctrl+S"))
+        self.save_button.setToolTip("登记受理（Ctrl+S）")
+        self.save_button.clicked.connect(self.register)
+        cancel = QPushButton("取消")
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        layout.addWidget(QLabel("申请人（须已在人员档案中登记；输入后按 Enter 查找）"))
+        layout.addWidget(self.picker)
+        layout.addWidget(self.repeat)
+        layout.addWidget(self.form)
+        layout.addWidget(self.tier_hint)
+        layout.addWidget(self.suggestion)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)
+        self.save_button.setEnabled(self.session.actor.can_write)
+        self.picker.search.setFocus()
+
+    def _person_chosen(self) -> None:
+        person_id = self.picker.person_id
+        self.repeat.hide()
+        if person_id is None:
+            return
+        self.picker.set_error("")
+        person = self.session.store.get("person", person_id)
+        if person["household_id"]:
+            size = self.form.editor("household_size")
+            assert isinstance(size, QLineEdit)
+            size.setText(str(relief.household_size(self.session.database, person["household_id"])))
+        warning = relief.repeat_check(self.session.database, person_id, person["household_id"], self.today)
+        self.repeat.setText(warning)
+        self.repeat.setVisible(bool(warning))
+        self._suggest()
+
+    def _suggest(self) -> None:
+        values = self.form.values()
+        try:
+            fen = relief.suggested_amount(self.session.database, values["case_type"] or "", int(values["tier"]),
+                                          int(values["household_size"]), self.today)
+        except (KnownError, ValueError, TypeError, KeyError):
+            self.suggestion.setText("按标准计算的建议金额：填写救助类型、档次和家庭人口后显示")
+            return
+        self.suggestion.setText(f"按标准计算的建议金额：<b>{yuan(fen)}</b>")
+
+    def register(self) -> None:
+        try:
+            case = relief.register(self.session.store, {**self.form.values(), "person_id": self.picker.person_id},
+                                   self.today)
+        except ValidationError as exc:
+            self.picker.set_error(exc.errors.get("person_id", ""))
+            shown = self.form.show_errors(exc.errors) or "person_id" in exc.errors
+            if not shown or set(exc.errors) - {*CASE_FIELDS, "person_id"}:
+                QMessageBox.warning(self, "请检查填写的内容", exc.message)
+            return
+        except KnownError as exc:
+            show_error(self, exc)
+            return
+        self.case_id = case["id"]
+        self.changed = True
+        self.accept()
+
+    # -- an existing case ------------------------------------------------------------------------
+
+    def _build_existing(self, layout: QVBoxLayout) -> None:
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.repeat = _warning_label()
+        self.steps = RecordTable()
+        self.steps.setModel(ListTableModel(STEP_COLUMNS, parent=self.steps))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.steps, "办理过程")
+        self.tabs.addTab(QWidget(), "修改记录")
+        actions = QGridLayout()
+        for i, act in enumerate(a for a in rules.ACTIONS.values() if rules.COUNTY not in a.roles):
+            key = MNEMONICS[act.code]
+            button = QPushButton(f"{act.label}(&{key})")
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _c=False, code=act.code: self.do(code))
+            actions.addWidget(button, i // 6, i % 6)
+            self.action_buttons[act.code] = button
+        self.amend_button = QPushButton(qta.icon("fa6s.pen-to-square"), "修改申请信息(&E)")
+        self.amend_button.setAutoDefault(False)
+        self.amend_button.setToolTip("调查核实后更正救助类型、档次、家庭人口等（提交审核前）")
+        self.amend_button.clicked.connect(self.amend)
+        self.print_button = QPushButton(qta.icon("fa6s.print"), "打印审批表(&P)")
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(self.print_form)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.repeat)
+        layout.addLayout(actions)
+        layout.addWidget(self.tabs, 1)
+        bottom = QHBoxLayout()
+        self.note = QLabel()
+        bottom.addWidget(self.note, 1)
+        bottom.addWidget(self.amend_button)
+        bottom.addWidget(self.print_button)
+        bottom.addWidget(close)
+        layout.addLayout(bottom)
+        self.load()
+
+    def load(self) -> None:
+        details = relief.case_details(self.session.store, self.case_id or "")
+        self.details = details
+        case = details.case
+        self.setWindowTitle(f"临时救助案件 — {details.person['name']}（{_CASE.field('status').choice_label(case['status'])}）")
+        self.summary.setText(_summary_html(details, self.session.actor.can_see_full_id, self.today))
+        self.repeat.setText(case["repeat_warning"] or "")
+        self.repeat.setVisible(bool(case["repeat_warning"]))
+        model = self.steps.model()
+        assert isinstance(model, ListTableModel)
+        model.set_rows(details.steps)
+        self.tabs.removeTab(1)
+        self.tabs.addTab(history_table(self.session, "relief_case", case["id"]), "修改记录")
+        role = self.session.actor.role
+        authority = relief.rules(self.session.database, dt.date.fromisoformat(case["applied_on"])).authority
+        possible = {a.code for a in rules.possible(case, role, authority)}
+        for code, button in self.action_buttons.items():
+            button.setEnabled(code in possible)
+            button.setToolTip("" if code in possible else _why_not(code, case, role))
+        self.amend_button.setEnabled(self.session.actor.can_write and case["status"] in rules.AMENDABLE)
+        self.note.setText("" if self.session.actor.can_write else "您的账号是只读权限，只能查看。")
+
+    def do(self, code: str) -> None:
+        """Ask for what the action needs; the action dialog writes it through the store."""
+        dialog = ActionDialog(self.session, self.details.case, code, self, self.today)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.changed = True
+            self.load()
+        dialog.deleteLater()
+
+
+    def amend(self) -> None:
+        dialog = AmendDialog(self.session, self.details.case, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.changed = True
+            self.load()
+        dialog.deleteLater()
+
+    def print_form(self) -> None:
+        """The application-and-approval form as it stands, into prints/ and the PC's PDF viewer."""
+        out = print_path(self.session, f"临时救助申请审批表-{self.details.person['name']}")
+        run_job(self, "正在生成临时救助申请审批表", printouts.relief_form, self.session.actor, self.case_id, out,
+                db_path=self.session.db_path, on_done=show_printed)
+
+
+def _why_not(code: str, case: dict[str, Any], role: str) -> str:
+    try:
+        rules.check(code, case["status"], role)
+    except KnownError as exc:
+        return exc.message
+    if code == "advance":
+        return "本案已先行救助过"
+    return "拟救助金额超出乡镇审批权限，请报县审批" if role == HEAD else "您没有审批权限：请由站长审批，或报县审批"
+
+
+def _summary_html(details: relief.CaseDetails, full_id: bool, today: dt.date) -> str:
+    case, person = details.case, details.person
+    number = person["id_number"] if full_id else mask(person["id_number"])
+    lines = [
+        f"<b>{person['name']}</b>　{number}　{details.village_name or ''}　"
+        f"{_CASE.field('case_type').choice_label(case['case_type'])}　档次 {case['tier'] or '—'}　"
+        f"家庭人口 {case['household_size'] or '—'}",
+        f"办理状态：<b>{_CASE.field('status').choice_label(case['status'])}</b>　申请日期 {case['applied_on']}　"
+        f"急难发生地 {case['incident_place'] or '—'}　审批权限 {_CASE.field('authority').choice_label(case['authority']) or '—'}",
+        f"建议金额 <b>{yuan(case['amount_suggested'])}</b>　拟救助金额 <b>{yuan(case['amount_proposed'])}</b>"
+        + (f"（理由：{case['amount_reason']}）" if case["amount_reason"] else "")
+        + f"　批准金额 <b>{yuan(case['amount_approved'])}</b>",
+    ]
+    if case["advance_amount"]:
+        overdue = rules.advance_overdue(case, today)
+        due = f"<span style='color:#c62828'>补办期限 {case['paperwork_due']}（已逾期）</span>" if overdue \
+            else f"补办期限 {case['paperwork_due']}"
+        lines.append(f"先行救助 <b>{yuan(case['advance_amount'])}</b>（{case['advance_on']}）　{due}")
+    if case["amount_paid"] is not None:
+        lines.append(f"发放 {yuan(case['amount_paid'])}（{case['paid_on']}）")
+    lines.append(f"申请事由：{case['reason']}")
+    return "<br>".join(lines)
+
+
+def _step_amount(row: dict[str, Any]) -> str:
+    return yuan(row["amount"]) if row.get("amount") is not None else ""
+
+
+STEP_COLUMNS = (
+    Column("日期", "decided_on", sample="2026-11-23"),
+    Column("办理事项", choice_text("relief_step", "action"), sample="县级审批同意"),
+    Column("状态", choice_text("relief_step", "to_status"), sample="报县审批"),
+    Column("金额", _step_amount, sample="12,345.00 元", align_right=True),
+    Column("办理人", "actor_name", sample="县民政局 张科长"),
+    Column("意见或理由", "reason", sample="情况属实，同意按二档救助"),
+)
+
+
+class EntryDialog(QDialog):
+    """A short form written through the store in one go: a hint, the fields, confirm and back.
+    Every refusal is shown at its field (or, if it is about no field here, in a message)."""
+
+    def __init__(self, entity_name: str, names: tuple[str, ...], title: str, hint: str, ok_text: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.names = names
+        self.form = FieldForm(entity_name, names)
+        label = QLabel(hint)
+        label.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("返回")
+        buttons.accepted.connect(self.confirm)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.form)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        layout.addWidget(line)
+        layout.addWidget(buttons)
+        self.resize(max(self.sizeHint().width(), 520), self.sizeHint().height())
+        self.form.editor(names[0]).setFocus()
+
+    def write(self, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def confirm(self) -> None:
+        try:
+            self.write(self.form.values())
+        except ValidationError as exc:
+            if not self.form.show_errors(exc.errors) or set(exc.errors) - set(self.names):
+                QMessageBox.warning(self, "请检查填写的内容", exc.message)
+            return
+        except KnownError as exc:  # e.g. someone else worked the case meanwhile
+            show_error(self, exc)
+            return
+        self.accept()
+
+
+class ActionDialog(EntryDialog):
+    """One action on a case: the amount and/or reason it needs, written through the store."""
+
+    def __init__(self, session: Session, case: dict[str, Any], code: str, parent: QWidget | None = None,
+                 today: dt.date | None = None) -> None:
+        self.session = session
+        self.case = case
+        self.act = rules.action(code)
+        self.today = today or dt.date.today()
+        self.result_case: dict[str, Any] | None = None
+        names = (("amount",) if self.act.amount else ()) + ("reason",)
+        super().__init__("relief_step", names, f"{self.act.label} — 临时救助", self._context(),
+                         f"确定{self.act.label}", parent)
+        self.form.set_values({"amount": self._preset()})
+
+    def _preset(self) -> int | None:
+        """The amount a worker most likely confirms: the proposal for the approver, the suggestion
+        for the proposer; an advance is always typed."""
+        case = self.case
+        return {"proposed": case["amount_suggested"], "approved": case["amount_proposed"]}.get(self.act.amount or "")
+
+    def _context(self) -> str:
+        case = self.case
+        if self.act.amount == "proposed":
+            return (f"按标准计算的建议金额：{yuan(case['amount_suggested'])}。"
+                    "拟救助金额与建议金额不同时，请在下面写明理由。")
+        if self.act.amount == "approved":
+            reason = f"（理由：{case['amount_reason']}）" if case["amount_reason"] else ""
+            return (f"建议金额 {yuan(case['amount_suggested'])}；经办人拟救助 {yuan(case['amount_proposed'])}{reason}。"
+                    f"已先行救助 {yuan(case['advance_amount'])}。")
+        if self.act.amount == "advance":
+            found = relief.rules(self.session.database, dt.date.fromisoformat(case["applied_on"]))
+            return (f"先行救助从备用金中立即支付（当前余额 {yuan(relief.balance(self.session.database))}，"
+                    f"每案不超过 {yuan(int(found.advance['cap_fen']))}），"
+                    f"须在 {found.advance['working_days']} 个工作日内补齐审批手续。")
+        return f"案件当前状态：{_CASE.field('status').choice_label(case['status'])}。"
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.result_case = relief.act(self.session.store, self.case["id"], self.act.code, self.case["rev"],
+                                      reason=values.get("reason"), amount=values.get("amount"), today=self.today)
+
+
+class AmendDialog(EntryDialog):
+    """Correct the application after verification; the suggested amount is worked out again."""
+
+    def __init__(self, session: Session, case: dict[str, Any], parent: QWidget | None = None) -> None:
+        self.session = session
+        self.case = case
+        super().__init__("relief_case", rules.AMENDABLE_FIELDS, "修改申请信息 — 临时救助",
+                         "调查核实后如困难程度、家庭人口等与申请时不同，请在此更正；建议金额将按更正后的信息重新计算。"
+                         "修改会记入修改记录。", "保存修改", parent)
+        self.form.set_values(case)
+
+    def write(self, values: dict[str, Any]) -> None:
+        relief.amend(self.session.store, self.case["id"], self.case["rev"], values)
+
+
+def print_path(session: Session, stem: str) -> Path:
+    """Where a printout goes: the data folder's prints/, named by what it is and when."""
+    out = session.data_dir / "prints" / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def show_printed(path: Path) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def open_case(session: Session, case_id: str | None, parent: QWidget | None = None) -> str | None:
+    """Show the case dialog; the id of the case registered or changed, None if nothing changed."""
+    dialog = ReliefCaseDialog(session, case_id, parent)
+    dialog.exec()
+    changed = dialog.case_id if dialog.changed else None
+    dialog.deleteLater()
+    return changed
