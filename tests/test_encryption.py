@@ -33,16 +33,25 @@ def reopen(database: StationDatabase, username: str, password: str):
     return admin.log_in(database.path, username, password)
 
 
-def test_the_database_and_its_backups_are_noise_without_a_key(database, head, demo_people, tmp_path):
+SECRET_NOTE = "监护人长期外出务工，孩子由年迈的奶奶照看，需要重点关注"
+
+
+def test_the_database_and_its_backups_are_noise_without_a_key(database, head, store, demo_people, tmp_path):
+    store.create("person", {"name": "李小花", "gender": "F", "birth_date": "2017-03-01", "notes": SECRET_NOTE})
     database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = database.path.read_bytes()
     assert unreadable_without_key(database.path)
-    assert "张".encode() not in raw and b"CREATE TABLE" not in raw
+    assert SECRET_NOTE.encode() not in raw and b"CREATE TABLE" not in raw
+    control = tmp_path / "plain.db"  # the same data unencrypted does show the note: the check can fail
+    database.conn.execute("ATTACH DATABASE ? AS plain KEY ''", [str(control)])
+    database.conn.execute("SELECT sqlcipher_export('plain')")
+    database.conn.execute("DETACH DATABASE plain")
+    assert SECRET_NOTE.encode() in control.read_bytes()
     copy = admin.backup(database, tmp_path / "usb")
     assert unreadable_without_key(copy)
     assert keys_path(copy).exists()  # the key ring travels with it: the copy opens with a password
     restored, actor = admin.log_in(copy, "head", HEAD_PASSWORD)
-    assert restored.scalar("SELECT COUNT(*) FROM person") == demo_people["person"]
+    assert restored.scalar("SELECT COUNT(*) FROM person") == demo_people["person"] + 1
     restored.close()
 
 

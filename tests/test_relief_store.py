@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
 
 import pytest
@@ -13,6 +12,7 @@ from station_app.core.errors import PermissionDenied, StaleRecordError, Validati
 from station_app.core.roles import WORKER, Actor
 from station_app.store import reference_data, relief
 from station_app.store.database import StationDatabase
+from station_app.store.driver import sqlite
 from station_app.store.records import RecordStore
 from tests.helpers import count, id_number
 
@@ -214,13 +214,13 @@ def test_an_advance_above_the_cap_or_the_balance_is_refused_at_the_amount(store,
 def test_the_fund_cannot_be_overdrawn_behind_the_stores_back(store, database):
     top_up(store, 100)
     database.conn.execute("BEGIN")
-    with pytest.raises(sqlite3.IntegrityError, match="negative"):
+    with pytest.raises(sqlite.IntegrityError, match="negative"):
         database.conn.execute(
             "INSERT INTO reserve_fund_entry (id, station_id, rev, created_at, updated_at, created_by, updated_by,"
             " kind, amount, reason, entry_date) VALUES ('x', 's', 1, 't', 't', 'u', 'u', 'adjust_out', 10001, 'x',"
             " '2026-11-23')")
     database.conn.execute("ROLLBACK")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(sqlite.IntegrityError, match="append-only"):
         database.conn.execute("UPDATE reserve_fund_entry SET amount = 1")
     assert relief.balance(database) == 10000
 

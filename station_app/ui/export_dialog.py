@@ -113,7 +113,7 @@ def export_list(parent: QWidget, session: Session, model: ColumnTableModel, list
         if not chosen:
             return
         path = Path(chosen if chosen.endswith(".xlsx") else chosen + ".xlsx")
-    full = dialog.full_values.isVisible() and dialog.full_values.isChecked()
+    full = not dialog.full_values.isHidden() and dialog.full_values.isChecked()
     rows = read_rows(model, full=full, parent=parent)
     if rows is None:
         return
@@ -123,9 +123,7 @@ def export_list(parent: QWidget, session: Session, model: ColumnTableModel, list
 
 
 def _exported(parent: QWidget, out: Path, rows: int) -> None:
-    box = QMessageBox(QMessageBox.Icon.Information, "导出完成", f"已导出 {rows:,} 行到：\n{out}", parent=parent)
-    open_button = box.addButton("打开文件", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    if box.clickedButton() is open_button:
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    if QMessageBox.question(parent, "导出完成", f"已导出 {rows:,} 行到：\n{out}\n\n现在打开这个文件吗？", buttons,
+                            QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))

@@ -45,7 +45,7 @@ from station_app.core.errors import KnownError, ValidationError
 from station_app.core.fields import format_money
 from station_app.core.idnumber import mask
 from station_app.core.roles import HEAD
-from station_app.store import people, relief
+from station_app.store import access_log, people, relief
 from station_app.store.people import PersonFilter
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
@@ -260,6 +260,7 @@ class ReliefCaseDialog(QDialog):
         bottom.addWidget(close)
         layout.addLayout(bottom)
         self.load()
+        access_log.viewed(self.session.database, self.session.actor, "relief_case", self.details.case)
 
     def load(self) -> None:
         details = relief.case_details(self.session.store, self.case_id or "")
