@@ -12,16 +12,19 @@ import sqlite3  # noqa: E402
 
 import pytest  # noqa: E402
 import shiboken6  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QDesktopServices  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QLineEdit, QMessageBox  # noqa: E402
 
 from station_app import paths  # noqa: E402
 from station_app.core.errors import KnownError  # noqa: E402
 from station_app.core.roles import Actor  # noqa: E402
 from station_app.store import settings, users  # noqa: E402
-from station_app.store.database import StationDatabase  # noqa: E402
+from station_app.store.database import StationDatabase, forget_keys  # noqa: E402
+from station_app.store.driver import is_plaintext  # noqa: E402
+from station_app.store.keyring import KeyRing, keys_path  # noqa: E402
 from station_app.ui import app as app_module  # noqa: E402
-from station_app.store.keyring import keys_path  # noqa: E402
 from station_app.ui.app import ExceptHook, Shell, sign_in, ui_font  # noqa: E402
 from station_app.ui.idle import IdleWatcher  # noqa: E402
 from station_app.ui.login import CURTAIN_COLOR, ChangePasswordDialog, Curtain, LoginDialog  # noqa: E402
@@ -529,3 +532,93 @@ def test_after_logging_in_the_main_window_lists_the_demo_people(qtbot, data_dir,
         shell.window.close()
         wait_for_jobs()
         shell.deleteLater()
+
+
+# -- encryption at first run and after an upgrade -------------------------------------------------
+
+
+def when_modal(cls, action) -> None:
+    """Run `action(dialog)` once a modal `cls` is up (exec() blocks the test until it closes)."""
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, cls):
+            action(dialog)
+        else:
+            QTimer.singleShot(20, poll)
+    QTimer.singleShot(0, poll)
+
+
+def test_first_run_sets_up_an_encrypted_station_and_shows_the_recovery_code_once(qtbot, tmp_path, monkeypatch):
+    from station_app.ui.recovery import RecoveryCodeDialog
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: True))
+    data = tmp_path / "new-station"
+    data.mkdir()
+    shown: list[str] = []
+
+    def fill_wizard(wizard):
+        fill_station(wizard, GOOD_STATION)
+        wizard.next()
+        for name, value in {"username": "wangzz", "display_name": "王志正", "password": "qiandian2026",
+                            "confirm": "qiandian2026"}.items():
+            wizard.head_page.form.editor(name).setText(value)
+        when_modal(RecoveryCodeDialog, keep_code)
+        wizard.button(wizard.WizardButton.FinishButton).click()
+
+    def keep_code(dialog):
+        shown.append(dialog.code_label.text())
+        assert not dialog.close_button.isEnabled()  # not before the head says the code is kept
+        dialog.print_button.click()
+        qtbot.waitUntil(lambda: dialog.printed is not None, timeout=10000)
+        dialog.kept.setChecked(True)
+        dialog.close_button.click()
+
+    when_modal(SetupWizard, fill_wizard)
+    database, actor = sign_in(data)
+    try:
+        assert actor.username == "wangzz" and database.path == paths.database_path(data)
+        files = {p.name for p in data.iterdir() if p.is_file()}
+        assert {"station.db", "station.keys"} <= files <= {"station.db", "station.db-wal", "station.db-shm", "station.keys"}
+        assert "前甸镇" in PdfReader(next((data / "prints").glob("恢复码-*.pdf"))).pages[0].extract_text()
+        code = shown[0]
+        assert KeyRing.load(keys_path(database.path)).unlock_with_recovery(code) == database.key
+        with pytest.raises(sqlite3.DatabaseError):
+            sqlite3.connect(database.path).execute("SELECT * FROM station").fetchall()
+    finally:
+        database.close()
+
+
+def test_an_abandoned_first_run_leaves_nothing_behind(qtbot, tmp_path):
+    data = tmp_path / "new-station"
+    data.mkdir()
+    when_modal(SetupWizard, lambda wizard: wizard.reject())
+    assert sign_in(data) is None
+    assert list(data.iterdir()) == []
+
+
+def test_the_heads_log_in_converts_an_unencrypted_database(qtbot, database, head, tmp_path):
+    from station_app.ui.recovery import RecoveryCodeDialog
+
+    database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    old = tmp_path / "old" / "station.db"
+    old.parent.mkdir()
+    database.conn.execute("ATTACH DATABASE ? AS plain KEY ''", [str(old)])
+    database.conn.execute("SELECT sqlcipher_export('plain')")
+    database.conn.execute(f"PRAGMA plain.user_version = {database.user_version}")
+    database.conn.execute("DETACH DATABASE plain")
+    people = database.scalar("SELECT COUNT(*) FROM person")
+    forget_keys()
+
+    def keep_code(dialog):
+        assert "已转换为加密" in dialog.findChildren(QLabel)[0].text()
+        dialog.kept.setChecked(True)
+        dialog.close_button.click()
+
+    dialog = LoginDialog(old)
+    qtbot.addWidget(dialog)
+    when_modal(RecoveryCodeDialog, keep_code)
+    log_in(qtbot, dialog, "head", HEAD_PASSWORD)
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.recovery_code
+    assert not is_plaintext(old)
+    assert dialog.database.scalar("SELECT COUNT(*) FROM person") == people
+    dialog.database.close()
