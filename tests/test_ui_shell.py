@@ -622,3 +622,9 @@ def test_the_heads_log_in_converts_an_unencrypted_database(qtbot, database, head
     assert not is_plaintext(old)
     assert dialog.database.scalar("SELECT COUNT(*) FROM person") == people
     dialog.database.close()
+
+
+def test_qts_own_buttons_speak_chinese(qapp):
+    assert app_module.install_qt_translation(qapp)
+    box = QMessageBox(QMessageBox.Icon.Question, "t", "x", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    assert box.button(QMessageBox.StandardButton.Yes).text().startswith("是")

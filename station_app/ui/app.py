@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -58,7 +58,23 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setFont(ui_font(app.font()))
+    install_qt_translation(app)
     return app
+
+
+def install_qt_translation(app: QApplication) -> bool:
+    """Qt's own words (是/否, the file dialog's 保存/取消) in Chinese, from Qt's bundled translations."""
+    if app.property("station_translated"):
+        return True
+    translator = QTranslator(app)
+    found = translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    if found:
+        app.installTranslator(translator)
+        app.setProperty("station_translated", True)
+    else:
+        log.warning("Qt's Chinese translation (qtbase_zh_CN.qm) was not found; standard buttons stay in English")
+    return found
 
 
 def ui_font(base: QFont) -> QFont:
