@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from station_app.core import demo
 from station_app.core.errors import AuthError, KnownError, PermissionDenied
 from station_app.core.jobs import JobState
 from station_app.core.roles import HEAD, Actor
@@ -130,6 +129,8 @@ def load_demo(database: StationDatabase, actor: Actor, people: int, *, seed: int
 
     Cancelling (through `state`) rolls everything back. Returns how many of each record type.
     """
+    from station_app.core import demo  # large; only demo data needs it
+
     state = state or JobState()
     store = RecordStore(database, actor)
     counts: dict[str, int] = {}

@@ -26,7 +26,7 @@ from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer, Q
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from station_app import admin, paths
+from station_app import paths
 from station_app.core.errors import KnownError
 from station_app.core.jobs import JobState
 from station_app.core.roles import Actor
@@ -138,6 +138,7 @@ def sign_in(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
 def _first_run(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
     """The set-up wizard on a scratch database that becomes the station's only once complete,
     so a set-up abandoned half-way (or a PC switched off) leaves nothing that needs a password."""
+    from station_app import admin
     from station_app.ui.recovery import RecoveryCodeDialog
     from station_app.ui.wizard import SetupWizard  # first run only
 

@@ -18,11 +18,11 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from station_app import admin, paths
+from station_app import paths
 from station_app.core.errors import KnownError
 from station_app.core.jobs import JobState
 from station_app.core.roles import ROLE_LABELS, Actor
-from station_app.store import encryption, users
+from station_app.store import users
 from station_app.store.database import StationDatabase
 from station_app.store.driver import is_plaintext
 from station_app.ui.fieldform import ERROR_STYLE
@@ -37,6 +37,8 @@ CURTAIN_COLOR = QColor("#eceff1")
 
 def _log_in(state: JobState, path: Path, username: str, password: str) -> tuple[Actor, str | None]:
     """(who logged in, the new recovery code if this log-in converted a plaintext database)."""
+    from station_app import admin  # after the window shows: it pulls in the cryptography
+    from station_app.store import encryption
     backup_dir = paths.backups_dir(path.parent)
     if is_plaintext(path):
         state.report(0, 0, "正在加密数据库…")
