@@ -137,3 +137,15 @@ def test_opening_a_relief_case_is_logged(qtbot, session, demo_people):
     qtbot.addWidget(dialog)
     logged = access_log.entries(session.database, session.actor)
     assert [(e["entity"], e["record_id"], e["what"]) for e in logged] == [("relief_case", case_id, "查看临时救助案件")]
+
+
+def test_relief_forms_mask_id_and_phone_unless_full_values_are_asked_for(session, demo_people):
+    from station_app.forms.relief_application import form_values
+    from station_app.store import relief
+
+    case_id = session.database.scalar(
+        "SELECT c.id FROM relief_case c JOIN person p ON p.id = c.person_id WHERE p.phone IS NOT NULL LIMIT 1")
+    details = relief.case_details(session.store, case_id)
+    masked, full = form_values(details, False), form_values(details, True)
+    assert full["phone"] == details.person["phone"] and masked["phone"] == mask_phone(details.person["phone"])
+    assert full["id_number"] == details.person["id_number"] and masked["id_number"] == mask(details.person["id_number"])

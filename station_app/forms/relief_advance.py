@@ -14,6 +14,7 @@ from station_app.core import idnumber
 from station_app.core.entities import entity
 from station_app.core.fields import format_money
 from station_app.core.jobs import JobState
+from station_app.core.privacy import mask_phone
 from station_app.core.relief import capital_amount
 from station_app.forms.layout import FILL, Output, Page, Sheet, Signature, label, render, row, table, value
 from station_app.store.relief import CaseDetails
@@ -54,7 +55,7 @@ def voucher_values(details: CaseDetails, show_full_id: bool) -> dict[str, str]:
         "village": details.village_name or "",
         "incident_place": case["incident_place"] or "",
         "case_type": _CASE.field("case_type").choice_label(case["case_type"]),
-        "phone": person["phone"] or "",
+        "phone": (person["phone"] or "") if show_full_id else mask_phone(person["phone"]),
         "reason": case["reason"],
         "advance_reason": (advance or {}).get("reason") or "",
         "amount": f"¥{format_money(case['advance_amount'])}",

@@ -20,6 +20,7 @@ from station_app.core import idnumber
 from station_app.core.entities import entity
 from station_app.core.fields import format_money
 from station_app.core.jobs import JobState
+from station_app.core.privacy import mask_phone
 from station_app.forms.layout import FILL, Output, Page, Sheet, Signature, label, render, row, table, value
 from station_app.store.relief import CaseDetails
 
@@ -83,6 +84,7 @@ def form_values(details: CaseDetails, show_full_id: bool) -> dict[str, str]:
     case, person, household = details.case, details.person, details.household or {}
     last = details.earlier[0] if details.earlier else None
     number = person["id_number"] or ""
+    phone = person["phone"] or household.get("phone") or ""
     advance = f"{_yuan(case['advance_amount'])}（{case['advance_on']}）" if case["advance_amount"] else "无"
     payment = f"{case['paid_on']} 发放 {_yuan(case['amount_paid'])}" if case["paid_on"] else ""
     return {
@@ -93,7 +95,7 @@ def form_values(details: CaseDetails, show_full_id: bool) -> dict[str, str]:
         "id_number": number if show_full_id else idnumber.mask(number),
         "head_name": household.get("head_name") or "",
         "household_size": str(case["household_size"] or ""),
-        "phone": person["phone"] or household.get("phone") or "",
+        "phone": phone if show_full_id else mask_phone(phone),
         "address": person["address"] or household.get("address") or "",
         "village": details.village_name or "",
         "case_type": _CASE.field("case_type").choice_label(case["case_type"]),
