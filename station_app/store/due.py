@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from station_app.core import elder_rules
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter, person_ids
 
@@ -50,7 +51,7 @@ scheduled AS MATERIALIZED (
     SELECT e.person_id, e.program, e.risk, COALESCE(
         (SELECT COALESCE(v.next_due, '~') FROM visit v
          WHERE v.person_id = e.person_id AND v.program = e.program AND v.deleted = 0
-         ORDER BY v.visit_date DESC LIMIT 1),
+         ORDER BY v.visit_date DESC, v.created_at DESC LIMIT 1),
         e.since) AS due
     FROM enrolled e
 )
@@ -62,10 +63,14 @@ ORDER BY s.due, s.risk DESC, p.sort_name, p.id
 
 
 def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", village_id: str | None = None,
-             horizon_days: int = HORIZON_DAYS) -> list[DueKey]:
+             horizon_days: int = HORIZON_DAYS, program: str | None = None) -> list[DueKey]:
     """Everyone due by today + horizon, most overdue first; `text` is the people search (name,
-    pinyin initials, ID number), so a person is found here by what finds them on the people list."""
+    pinyin initials, ID number), so a person is found here by what finds them on the people list.
+    `program` ('child' or 'elder') keeps one program's people only."""
     filters, params = "", [(today + dt.timedelta(days=horizon_days)).isoformat()]
+    if program:
+        filters += " AND s.program = ?"
+        params.append(program)
     if text.strip():
         matching = person_ids(database, PersonFilter(text=text))
         if not matching:
@@ -88,9 +93,10 @@ def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, 
     people = {r["id"]: r for r in database.query(
         f"""SELECT p.id, p.name, p.gender, p.birth_date, p.phone, p.address, v.name AS village_name
             FROM person p LEFT JOIN village v ON v.id = p.village_id WHERE p.id IN ({marks})""", person_ids)}
-    # GROUP BY with a bare MAX(): SQLite takes visitor from the row holding the latest date.
+    # GROUP BY with a bare MAX(): SQLite takes visitor (and the findings that open a follow-up)
+    # from the row holding the latest date.
     visits = {(r["person_id"], r["program"]): r for r in database.query(
-        f"""SELECT person_id, program, MAX(visit_date) AS last_visit, visitor FROM visit
+        f"""SELECT person_id, program, MAX(visit_date) AS last_visit, visitor, hazards, seen_in_person FROM visit
             WHERE deleted = 0 AND person_id IN ({marks}) GROUP BY person_id, program""", person_ids)}
     risks = {(r["person_id"], r["program"]): r["risk_level"] for r in database.query(
         f"""SELECT person_id, 'child' AS program, risk_level FROM child_profile
@@ -107,6 +113,8 @@ def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, 
         rows[key] = {
             **person, "program": key.program, "due": key.due.isoformat(),
             "last_visit": visit.get("last_visit"), "last_visitor": visit.get("visitor"),
+            "follow_up": elder_rules.follow_up_reasons(json.loads(visit.get("hazards") or "[]"),
+                                                       visit.get("seen_in_person")) if visit else [],
             "risk_level": risks.get((key.person_id, key.program)),
         }
     return rows

@@ -53,18 +53,24 @@ def _sorts(program: str) -> dict[str, str]:
     return {**_COMMON_SORTS, **spec.sortable, **(_visit_columns(program) if spec.visits else {})}
 
 
-def program_ids(database: StationDatabase, program: str, flt: PersonFilter) -> list[str]:
-    """Ids of the program's living records about living people matching `flt`, in display order."""
+Condition = tuple[str, Sequence[Any]]  # SQL on the record `r` and person `p`, with its parameters
+
+
+def program_ids(database: StationDatabase, program: str, flt: PersonFilter,
+                conditions: Sequence[Condition] = ()) -> list[str]:
+    """Ids of the program's living records about living people matching `flt` and every one of
+    the program's own `conditions` (e.g. a category), in display order."""
     matching = None
     if flt.text.strip():
         matching = person_ids(database, PersonFilter(text=flt.text))
         if not matching:
             return []
-    sql, params = _ids_sql(program, flt, matching)
+    sql, params = _ids_sql(program, flt, matching, conditions)
     return [r[0] for r in database.conn.execute(sql, params)]
 
 
-def _ids_sql(program: str, flt: PersonFilter, matching: list[str] | None) -> tuple[str, list[Any]]:
+def _ids_sql(program: str, flt: PersonFilter, matching: list[str] | None,
+            conditions: Sequence[Condition] = ()) -> tuple[str, list[Any]]:
     """The list query. The records drive it (CROSS JOIN keeps SQLite from walking all 100,000
     people in name order to find the few thousand children); a typed search arrives as the
     matching person ids, looked up through the record table's person index."""
@@ -75,6 +81,9 @@ def _ids_sql(program: str, flt: PersonFilter, matching: list[str] | None) -> tup
     if flt.village_id:
         where.append("p.village_id = ?")
         params.append(flt.village_id)
+    for sql, condition_params in conditions:
+        where.append(sql)
+        params += condition_params
     direction = " DESC" if flt.descending else ""
     order = _sorts(program).get(flt.sort, "p.sort_name")
     join = "LEFT JOIN village v ON v.id = p.village_id" if flt.sort == "village" else ""
