@@ -1,0 +1,60 @@
+"""Forms that are lists: a header row of column titles and a fixed number of numbered lines per
+page (the route sheet, the monthly roster). Lines are filled in order and the list runs on over
+as many pages as it needs; the last page keeps its empty lines, for names added by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from station_app.forms.layout import Page, Sheet, Signature, Value, label, row, table, value
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    title: str
+    key: str
+    width: float  # relative, as in layout.table
+    centered: bool = False
+
+
+def age_text(birth: str | None, on: dt.date) -> str:
+    """"86岁" for a stored birth date, on the day the form is about; "" when unknown."""
+    if not birth:
+        return ""
+    born = dt.date.fromisoformat(birth)
+    return f"{on.year - born.year - ((on.month, on.day) < (born.month, born.day))}岁"
+
+
+def contact_lines(contacts: Sequence[Mapping[str, str]] | None) -> list[str]:
+    """Emergency contacts in calling order: "1.李建国（儿子）13800001111"."""
+    return [f"{i}.{c['name']}" + (f"（{c['relation']}）" if c.get("relation") else "") + f" {c['phone']}"
+            for i, c in enumerate(contacts or [], 1)]
+
+
+def slot(line: int, key: str) -> str:
+    return f"line{line}_{key}"
+
+
+def listing_sheet(title: str, columns: Sequence[ListColumn], lines: int, line_height: float, *,
+                  header: tuple[tuple[str, str], ...] = (),
+                  signatures: tuple[tuple[Signature, ...], ...] = ()) -> Sheet:
+    """A sheet of `lines` list lines under a row of column titles."""
+    body = [row(*(label(c.title) for c in columns))]
+    for i in range(lines):
+        body.append(row(*(value(slot(i, c.key), centered=c.centered) for c in columns), height=line_height))
+    return Sheet(title, header=header, tables=(table([c.width for c in columns], *body),), signatures=signatures)
+
+
+def listing_pages(sheet: Sheet, lines: int, items: Sequence[Mapping[str, Value]],
+                  header_values: Mapping[str, Value]) -> list[Page]:
+    """Pages of `sheet` holding `items` in order, `lines` per page; at least one page."""
+    pages = []
+    for start in range(0, max(len(items), 1), lines):
+        values: dict[str, Value] = dict(header_values)
+        for i, item in enumerate(items[start:start + lines]):
+            values.update({slot(i, key): text for key, text in item.items()})
+        pages.append(Page(sheet, values))
+    return pages
