@@ -30,7 +30,7 @@ def test_route_sheet_prints_the_people_due_with_contacts_and_checks(database, he
     text = page_texts(PdfReader(out))[0]
     assert "特殊困难老年人探访路线单" in text and "前甸村" in text and "2026年11月19日" in text
     assert "王桂兰" in text and "李淑珍" not in text
-    assert "1.李建国（儿子）13800001111" in text
+    assert "1.李建国（儿子）13800001111" in text  # the number on a line of its own, never broken
     assert "复查隐患：取暖/煤炉" in text and "跟进：烟道需清理" in text and "煤炉烟道" in text
 
 

@@ -28,9 +28,11 @@ def age_text(birth: str | None, on: dt.date) -> str:
     return f"{on.year - born.year - ((on.month, on.day) < (born.month, born.day))}岁"
 
 
-def contact_lines(contacts: Sequence[Mapping[str, str]] | None) -> list[str]:
-    """Emergency contacts in calling order: "1.李建国（儿子）13800001111"."""
-    return [f"{i}.{c['name']}" + (f"（{c['relation']}）" if c.get("relation") else "") + f" {c['phone']}"
+def contact_lines(contacts: Sequence[Mapping[str, str]] | None, phone_apart: bool = False) -> list[str]:
+    """Emergency contacts in calling order: "1.李建国（儿子）13800001111"; with `phone_apart` the
+    number goes on a line of its own, so a narrow cell never breaks it in two."""
+    gap = "\n" if phone_apart else " "
+    return [f"{i}.{c['name']}" + (f"（{c['relation']}）" if c.get("relation") else "") + f"{gap}{c['phone']}"
             for i, c in enumerate(contacts or [], 1)]
 
 

@@ -45,7 +45,7 @@ def line(number: int, stop: Mapping[str, Any], day: dt.date) -> dict[str, str]:
         "number": str(number),
         "name": f"{stop['name']}\n{_GENDERS.get(stop.get('gender') or '', '')} {age_text(stop.get('birth_date'), day)}",
         "address": "\n".join(x for x in (stop.get("address"), stop.get("phone")) if x),
-        "contacts": "\n".join(contact_lines(profile.get("contacts"))),
+        "contacts": "\n".join(contact_lines(profile.get("contacts"), phone_apart=True)),
         "last": f"上次 {last}\n应访 {stop['due']}\n{status}",
         "checks": "；".join(stop.get("checks") or ()),
     }
