@@ -253,7 +253,7 @@ def _elder_visits(rng: random.Random, today: dt.date, elder: dict[str, Any]) -> 
         hazards = [code for code, cold, warm in _HAZARD_ODDS if rng.random() < (cold if winter else warm)]
         method = rng.choices(("home", "phone"), (85, 15))[0]
         seen = method == "home"
-        relief = rng.random() < 0.01
+        relief = rng.random() < 0.003
         visits.append({
             "id": new_id(), "program": "elder", "person_id": elder["person"]["id"], "visit_date": day.isoformat(),
             "visitor": rng.choice(_VISITORS), "method": method, "seen_in_person": int(seen),

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import qtawesome as qta
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -55,13 +56,14 @@ COLUMNS: Sequence[Column] = (
     Column("走访人", "last_visitor", sample="欧阳晓明"),
     Column("风险", lambda r: _RISK_LABELS.get(r["risk_level"] or "", ""), sample="风险",
            warn=lambda r: r["risk_level"] == "high"),
-    Column("联系电话", "phone", sample="13912345678"),
     Column("跟进", lambda r: "、".join(FOLLOW_UP_LABELS[x] for x in r.get("follow_up") or ()),
            sample="安全隐患复查、未见本人", warn=lambda r: bool(r.get("follow_up"))),
+    Column("联系电话", "phone", sample="13912345678"),
 )
 
 
 class DuePage(ListPage):
+    data_changed = Signal()  # a visit was entered here
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         model = QueryTableModel(COLUMNS, lambda keys: due.due_rows(session.database, keys), _find_due,
                                 session.db_path)
@@ -121,3 +123,4 @@ class DuePage(ListPage):
         if isinstance(key, due.DueKey) and key.program == "elder":
             if open_visit(self.session, key.person_id, parent=self) is not None:
                 self.refresh()
+                self.data_changed.emit()

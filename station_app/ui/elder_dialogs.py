@@ -278,7 +278,9 @@ class ElderProfileDialog(_Dialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(details, "档案")
         if record is not None:
-            self.tabs.addTab(_visit_table(session, record["person_id"]), "探访记录")
+            self.visits = _visit_table(session, record["person_id"])
+            self.visits.opened.connect(self._open_visit)
+            self.tabs.addTab(self.visits, "探访记录")
             self.tabs.addTab(history_table(session, "elder_profile", record["id"]), "修改记录")
         outer = QVBoxLayout(self)
         outer.addWidget(self.tabs)
@@ -293,6 +295,14 @@ class ElderProfileDialog(_Dialog):
         self.setWindowTitle(f"老年人档案 — {name}" if record else "新建老年人档案")
         self.resize(max(self.sizeHint().width(), 900), self.sizeHint().height())
         (self.picker.search if self.picker else self.form.editor("risk_level")).setFocus()
+
+    def _open_visit(self, visit_id: str) -> None:
+        """Open a past visit (to read it, or to correct it); the list shows the correction."""
+        assert self.record is not None
+        if open_visit(self.session, self.record["person_id"], self.session.store.get("visit", visit_id), self):
+            model = self.visits.model()
+            assert isinstance(model, ListTableModel)
+            model.set_rows(elder_rounds.person_visits(self.session.database, self.record["person_id"]))
 
     def save(self) -> None:
         values = {**self.form.values(), "contacts": self.contacts.values()}
