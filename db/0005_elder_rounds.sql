@@ -13,3 +13,7 @@ ALTER TABLE visit ADD COLUMN referral TEXT;
 ALTER TABLE visit ADD COLUMN referral_note TEXT;
 -- Open referrals to temporary relief are listed for the relief module to take up.
 CREATE INDEX visit_referral ON visit(referral) WHERE referral IS NOT NULL AND deleted = 0;
+-- "The latest visit" is the latest date and, on the same day, the one entered last: the index
+-- walks both, so finding it never sorts.
+DROP INDEX visit_person;
+CREATE INDEX visit_person ON visit(person_id, visit_date, created_at);

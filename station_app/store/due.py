@@ -38,14 +38,15 @@ _RISK_RANK = "CASE risk_level WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END
 # The latest visit is found per enrolled person through the visit_person index (~9 visits each),
 # which beats grouping all visits of the station. A latest visit without a next-due date yields
 # '~', which sorts after every date, so it never counts as due. MATERIALIZED keeps SQLite from
-# running the correlated subquery twice (once for WHERE, once for the result).
+# running the correlated subquery twice (once for WHERE, once for the result). A search, village
+# or program narrows the enrolled people first, so only their latest visits are looked up.
 _DUE_SQL = f"""
 WITH enrolled AS (
     SELECT person_id, 'child' AS program, MIN(substr(created_at, 1, 10)) AS since, MAX({_RISK_RANK}) AS risk
-    FROM child_profile WHERE deleted = 0 AND status = 'active' GROUP BY person_id
+    FROM child_profile WHERE deleted = 0 AND status = 'active'{{child_scope}} GROUP BY person_id
     UNION ALL
     SELECT person_id, 'elder', MIN(substr(created_at, 1, 10)), MAX({_RISK_RANK})
-    FROM elder_profile WHERE deleted = 0 AND status = 'active' GROUP BY person_id
+    FROM elder_profile WHERE deleted = 0 AND status = 'active'{{elder_scope}} GROUP BY person_id
 ),
 scheduled AS MATERIALIZED (
     SELECT e.person_id, e.program, e.risk, COALESCE(
@@ -57,7 +58,7 @@ scheduled AS MATERIALIZED (
 )
 SELECT s.person_id, s.program, s.due
 FROM scheduled s JOIN person p ON p.id = s.person_id AND p.deleted = 0
-WHERE s.due <= ? {{filters}}
+WHERE s.due <= ?
 ORDER BY s.due, s.risk DESC, p.sort_name, p.id
 """
 
@@ -67,21 +68,23 @@ def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", villa
     """Everyone due by today + horizon, most overdue first; `text` is the people search (name,
     pinyin initials, ID number), so a person is found here by what finds them on the people list.
     `program` ('child' or 'elder') keeps one program's people only."""
-    filters, params = "", [(today + dt.timedelta(days=horizon_days)).isoformat()]
-    if program:
-        filters += " AND s.program = ?"
-        params.append(program)
+    scope, scope_params = "", []
     if text.strip():
         matching = person_ids(database, PersonFilter(text=text))
         if not matching:
             return []
-        filters += " AND s.person_id IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps(matching))
+        scope += " AND person_id IN (SELECT value FROM json_each(?))"
+        scope_params.append(json.dumps(matching))
     if village_id:
-        filters += " AND p.village_id = ?"
-        params.append(village_id)
+        scope += " AND person_id IN (SELECT id FROM person WHERE village_id = ?)"
+        scope_params.append(village_id)
+    branches, params = {}, []
+    for name in ("child", "elder"):
+        branches[f"{name}_scope"] = scope if program in (None, name) else " AND 0"
+        params += scope_params if program in (None, name) else []
+    params.append((today + dt.timedelta(days=horizon_days)).isoformat())
     return [DueKey(pid, program, dt.date.fromisoformat(due))
-            for pid, program, due in database.conn.execute(_DUE_SQL.format(filters=filters), params)]
+            for pid, program, due in database.conn.execute(_DUE_SQL.format(**branches), params)]
 
 
 def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, dict[str, Any]]:

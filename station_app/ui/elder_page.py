@@ -9,6 +9,7 @@ record form, Ctrl+F search.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -208,7 +209,8 @@ class ElderPage(ListPage):
         self._print("正在生成探访花名册", elder_printouts.visit_roster, village_id, month,
                     elder_printouts.print_path(self.session.data_dir, "月度探访花名册", f"{where}-{month}"))
 
-    def _print(self, title: str, job, *args) -> None:  # noqa: ANN001 - a print job of elder_printouts
+    def _print(self, title: str, job: Callable[..., Path], *args: object) -> None:
+        """Run one of elder_printouts' jobs as this user, then open the PDF it wrote."""
         self.printed = None
         run_job(self, title, job, self.session.actor, *args, db_path=self.session.db_path, on_done=self._printed)
 
