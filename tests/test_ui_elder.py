@@ -112,6 +112,8 @@ def test_plan_a_round_print_it_enter_two_visits_and_see_the_due_list_change(qtbo
                 check(dialog.form, "hazards", hazard)
                 dialog.form.editor("follow_up").setPlainText("煤炉烟道堵塞，已通知儿子三天内修理")
             assert "下次探访应在" in dialog.due_hint.text()
+            if hazard:  # the proposal follows what is ticked: a hazard is checked again within 3 days
+                assert dialog.form.values()["next_due"] == (TODAY + dt.timedelta(days=3)).isoformat()
             qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
             return dialog.result()
         return fill_and_save
