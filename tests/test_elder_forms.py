@@ -60,3 +60,25 @@ def test_monthly_roster_lists_required_and_made_visits(database, head, village, 
     assert "2026年12月" in text and "赵福晨" in text and "12.2、12.9" in text and "差2次" in text
     assert "1人，应访4次，完成2次" in text
     assert elder_rounds.month_roster(database, village["id"], "2026-12")[0]["required"] == 4
+
+
+def test_long_findings_continue_on_a_second_page(database, head, village, tmp_path):
+    rounds = rounds_in(database, head, village)
+    person = rounds.elder("纪安浩")
+    long_text = "老人独居，今天入户查看，炉火安全。" * 60
+    visit = rounds.visit(person, D(2026, 11, 20), findings=long_text)
+    texts = page_texts(PdfReader(elder_printouts.visit_records(database, JobState(), head, [visit["id"]],
+                                                               tmp_path / "v.pdf")))
+    assert len(texts) == 2 and "（续页）" in texts[1] and "（续见下页）" in texts[0]
+    assert "".join(texts).count("炉火安全") == 60
+
+
+def test_a_long_round_runs_on_to_a_second_page(database, head, village, tmp_path):
+    rounds = rounds_in(database, head, village)
+    names = [f"老人{n:02d}" for n in range(12)]
+    for name in names:
+        rounds.visit(rounds.elder(name, ["alone"]), D(2026, 10, 1))
+    out = elder_printouts.route_sheet(database, JobState(), head, village["id"], D(2026, 11, 19), tmp_path / "r.pdf")
+    texts = page_texts(PdfReader(out))
+    assert len(texts) == 2 and "12人" in texts[0]
+    assert all(name in "".join(texts) for name in names) and "第2页共2页" in texts[1]
