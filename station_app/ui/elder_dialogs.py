@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -45,6 +46,7 @@ from station_app.core.entities import entity
 from station_app.core.errors import KnownError, StaleRecordError, ValidationError
 from station_app.core.fields import FieldError, parse_date
 from station_app.store import elder_rounds, people
+from station_app.store.database import StationDatabase
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, age, field_text
@@ -61,7 +63,7 @@ PICK_LIMIT = 30
 _VISIT = entity("visit")
 
 
-def person_summary(database: Any, person_id: str) -> str:
+def person_summary(database: StationDatabase, person_id: str) -> str:
     """One line about the person: name, gender, age, village, address, phone."""
     row = people.person_rows(database, [person_id])[person_id]
     gender = entity("person").field("gender").choice_label(row["gender"])
@@ -168,6 +170,10 @@ class ContactsEditor(QWidget):
             self.table.editItem(self.table.item(row, 0))
 
     def values(self) -> list[dict[str, str]]:
+        """The contacts as shown, including a cell still being typed in (Ctrl+Enter saves at once)."""
+        editing = QApplication.focusWidget()
+        if editing is not None and self.table.isAncestorOf(editing):
+            self.table.commitData(editing)
         return [{key: (self.table.item(r, c).text() if self.table.item(r, c) else "").strip()
                  for c, key in enumerate(self.KEYS)} for r in range(self.table.rowCount())]
 
