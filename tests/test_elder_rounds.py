@@ -211,3 +211,18 @@ def test_profile_changes_keep_their_history(rounds, store, database):
     elder_rounds.save_profile(store, {"risk_level": "high", "risk_reason": "冬季独自烧煤炉"}, profile)
     changes = [e["changes"] for e in store.history("elder_profile", profile["id"])]
     assert changes[-1]["risk_level"] == ["low", "high"]
+
+
+def test_the_due_list_grouped_by_village_keeps_the_most_overdue_first_in_each(rounds, store, database):
+    other = store.create("village", {"code": "210411101202", "name": "关岭村"})
+    today = D(2026, 8, 20)
+    far_late = rounds.elder("关岭逾期", ["alone"], village=other)
+    rounds.visit(far_late, D(2026, 7, 1))  # due 31 July
+    near_late = rounds.elder("前甸逾期", ["alone"])
+    rounds.visit(near_late, D(2026, 7, 10))  # due 9 August
+    near_soon = rounds.elder("前甸将到期", ["alone"])
+    rounds.visit(near_soon, D(2026, 7, 25))  # due 24 August
+    by_due = [k.person_id for k in due.due_keys(database, today, program="elder")]
+    grouped = [k.person_id for k in due.due_keys(database, today, program="elder", by_village=True)]
+    assert by_due == [far_late["id"], near_late["id"], near_soon["id"]]
+    assert grouped == [near_late["id"], near_soon["id"], far_late["id"]]  # 前甸村 (…201) before 关岭村 (…202)

@@ -184,3 +184,21 @@ def test_a_viewer_sees_profiles_and_visits_read_only(qtbot, session, viewer_sess
     wait_for_list(qtbot, page.model)
     page.table.select_row(0)
     assert not page.add_button.isEnabled() and not page.visit_button.isEnabled() and page.print_button.isEnabled()
+
+
+def test_the_due_page_groups_by_village_on_request(qtbot, session, village, two_people):
+    store = session.store
+    other = store.create("village", {"code": "210411101200", "name": "东岭村"})  # sorts before 前甸村
+    person = store.create("person", {"name": "赵福晨", "gender": "M", "birth_date": "1944-01-01",
+                                     "village_id": other["id"]})
+    elder_rounds.save_profile(store, {"person_id": person["id"], "categories": ["alone"], "status": "active"})
+    for name in two_people:
+        elder_rounds.save_profile(store, {"person_id": two_people[name]["id"], "categories": ["alone"],
+                                          "status": "active"})
+    page = DuePage(session)
+    qtbot.addWidget(page)
+    wait_for_list(qtbot, page.model)
+    assert column_texts(page.model, "姓名")[0] != "赵福晨"  # all due today: by risk, then name (pinyin)
+    page.group_box.setChecked(True)
+    wait_for_list(qtbot, page.model)
+    assert column_texts(page.model, "村（社区）") == ["东岭村", "前甸村", "前甸村"]

@@ -59,15 +59,17 @@ scheduled AS MATERIALIZED (
 SELECT s.person_id, s.program, s.due
 FROM scheduled s JOIN person p ON p.id = s.person_id AND p.deleted = 0
 WHERE s.due <= ?
-ORDER BY s.due, s.risk DESC, p.sort_name, p.id
+ORDER BY {{group}}s.due, s.risk DESC, p.sort_name, p.id
 """
 
 
 def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", village_id: str | None = None,
-             horizon_days: int = HORIZON_DAYS, program: str | None = None) -> list[DueKey]:
+             horizon_days: int = HORIZON_DAYS, program: str | None = None,
+             by_village: bool = False) -> list[DueKey]:
     """Everyone due by today + horizon, most overdue first; `text` is the people search (name,
     pinyin initials, ID number), so a person is found here by what finds them on the people list.
-    `program` ('child' or 'elder') keeps one program's people only."""
+    `program` ('child' or 'elder') keeps one program's people only; `by_village` groups the list by
+    village (in the order of their codes, people with no village last), most overdue first in each."""
     scope, scope_params = "", []
     if text.strip():
         matching = person_ids(database, PersonFilter(text=text))
@@ -83,8 +85,9 @@ def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", villa
         branches[f"{name}_scope"] = scope if program in (None, name) else " AND 0"
         params += scope_params if program in (None, name) else []
     params.append((today + dt.timedelta(days=horizon_days)).isoformat())
+    group = "COALESCE((SELECT code FROM village WHERE id = p.village_id), '~'), " if by_village else ""
     return [DueKey(pid, program, dt.date.fromisoformat(due))
-            for pid, program, due in database.conn.execute(_DUE_SQL.format(**branches), params)]
+            for pid, program, due in database.conn.execute(_DUE_SQL.format(**branches, group=group), params)]
 
 
 def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, dict[str, Any]]:

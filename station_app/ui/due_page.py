@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 
 import qtawesome as qta
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from station_app.core.entities import PROGRAMS, RISK_LEVELS
 from station_app.store import due
@@ -30,10 +31,17 @@ _RISK_LABELS = dict(RISK_LEVELS)
 FOLLOW_UP_LABELS = {"hazard": "安全隐患复查", "not_seen": "未见本人"}
 
 
+class _Grouping:
+    """Whether the next query groups by village; read once by the worker that runs it."""
+
+    by_village = False
+
+
 def _find_due(database: StationDatabase, _sort: str, _descending: bool, *, text: str,
-              village_id: str | None) -> list[due.DueKey]:
+              village_id: str | None, grouping: _Grouping | None = None) -> list[due.DueKey]:
     # The order is the point of this list (most overdue first), so header clicks do not change it.
-    return due.due_keys(database, dt.date.today(), text=text, village_id=village_id)
+    return due.due_keys(database, dt.date.today(), text=text, village_id=village_id,
+                        by_village=grouping is not None and grouping.by_village)
 
 
 def days_overdue(row: Row) -> int:
@@ -64,9 +72,11 @@ COLUMNS: Sequence[Column] = (
 
 class DuePage(ListPage):
     data_changed = Signal()  # a visit was entered here
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        model = QueryTableModel(COLUMNS, lambda keys: due.due_rows(session.database, keys), _find_due,
-                                session.db_path)
+        self.grouping = _Grouping()
+        model = QueryTableModel(COLUMNS, lambda keys: due.due_rows(session.database, keys),
+                                partial(_find_due, grouping=self.grouping), session.db_path)
         super().__init__(session, model, "共 {n} 人次", parent)
         self.summary = QLabel()
         self.body.insertWidget(1, self.summary)
@@ -98,15 +108,23 @@ class DuePage(ListPage):
         self.visit_button.setToolTip("为所选老人登记探访（Ctrl+R）")
         self.visit_button.setShortcut(QKeySequence("Ctrl+R"))
         self.visit_button.setEnabled(False)
+        self.group_box = QCheckBox("按村（社区）分组")
+        self.group_box.setToolTip("按村（社区）排列，便于一个村一个村地安排探访；每村内逾期最久的在前")
         actions = QHBoxLayout()
         actions.addWidget(self.round_button)
         actions.addWidget(self.visit_button)
         actions.addStretch(1)
+        actions.addWidget(self.group_box)
+        self.group_box.toggled.connect(self._group)
         self.body.insertLayout(1, actions)
         self.round_button.clicked.connect(self.plan_round)
         self.visit_button.clicked.connect(self.record_visit)
         self.table.selectionModel().selectionChanged.connect(self._update_visit_button)
         self.model.modelReset.connect(self._update_visit_button)
+
+    def _group(self, on: bool) -> None:
+        self.grouping.by_village = on
+        self._search()
 
     def _update_visit_button(self) -> None:
         key = self.table.current_key()
