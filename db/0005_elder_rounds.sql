@@ -17,3 +17,6 @@ CREATE INDEX visit_referral ON visit(referral) WHERE referral IS NOT NULL AND de
 -- walks both, so finding it never sorts.
 DROP INDEX visit_person;
 CREATE INDEX visit_person ON visit(person_id, visit_date, created_at);
+-- Each person's latest living visit of a program, with the next-due date it set, read from the
+-- index alone: the due list looks this up for every child and elder on the rolls.
+CREATE INDEX visit_latest ON visit(person_id, program, visit_date, created_at, next_due) WHERE deleted = 0;

@@ -35,7 +35,7 @@ class DueKey:
 # Among people due the same day, higher risk comes first: they are the ones to see first.
 _RISK_RANK = "CASE risk_level WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END"
 
-# The latest visit is found per enrolled person through the visit_person index (~9 visits each),
+# The latest visit is found per enrolled person through the visit_latest index (~9 visits each),
 # which beats grouping all visits of the station. A latest visit without a next-due date yields
 # '~', which sorts after every date, so it never counts as due. MATERIALIZED keeps SQLite from
 # running the correlated subquery twice (once for WHERE, once for the result). A search, village

@@ -39,7 +39,7 @@ PROGRAM = "elder"
 _PROFILE = ENTITIES["elder_profile"]
 _VISIT = ENTITIES["visit"]
 
-# The latest elder visit of the person `e.person_id`, through the visit_person index.
+# The latest elder visit of the person `e.person_id`, read from the visit_latest index.
 _LATEST = ("FROM visit v WHERE v.person_id = e.person_id AND v.program = 'elder' AND v.deleted = 0"
            " ORDER BY v.visit_date DESC, v.created_at DESC LIMIT 1")
 

@@ -42,7 +42,7 @@ _COMMON_SORTS = {"name": "p.sort_name", "birth_date": "p.birth_date", "village":
 
 def _visit_columns(program: str) -> dict[str, str]:
     """SQL for the latest visit of `program` to the record's person and the next-due date it set.
-    Both walk the visit_person index (person_id, visit_date) backwards: a few rows per person."""
+    Both read the visit_latest index (person, program, date, next-due) alone: a few entries per person."""
     latest = (f"FROM visit v WHERE v.person_id = r.person_id AND v.program = '{program}' AND v.deleted = 0"
               " ORDER BY v.visit_date DESC LIMIT 1")
     return {"last_visit": f"(SELECT v.visit_date {latest})", "next_due": f"(SELECT v.next_due {latest})"}
