@@ -241,7 +241,8 @@ def month_roster(database: StationDatabase, village_id: str | None, month: str) 
     if village_id:
         where, params = " AND p.village_id = ?", [village_id]
     rows = database.query(
-        f"""SELECT e.*, p.name, p.gender, p.birth_date, p.address, p.phone, p.village_id, vl.name AS village_name
+        f"""SELECT e.id, e.person_id, e.categories, e.risk_level, p.name, p.gender, p.birth_date, p.address,
+                   p.phone, p.village_id, vl.name AS village_name
             FROM elder_profile e JOIN person p ON p.id = e.person_id AND p.deleted = 0
             LEFT JOIN village vl ON vl.id = p.village_id
             WHERE e.deleted = 0 AND e.status = 'active' AND substr(e.created_at, 1, 10) < ?{where}
@@ -249,13 +250,9 @@ def month_roster(database: StationDatabase, village_id: str | None, month: str) 
     visits = _visits_in(database, start, end, village_id)
     roster = []
     for r in rows:
-        profile = decode(_PROFILE, r)
-        done = visits.get(r["person_id"], [])
-        roster.append({**profile, **{k: r[k] for k in ("name", "gender", "birth_date", "address", "phone",
-                                                        "village_id", "village_name")},
-                       "required": elder_rules.required_visits(rule, start, profile["categories"],
-                                                               profile["risk_level"]),
-                       "visit_dates": done})
+        categories = json.loads(r["categories"])
+        roster.append({**r, "categories": categories, "visit_dates": visits.get(r["person_id"], []),
+                       "required": elder_rules.required_visits(rule, start, categories, r["risk_level"])})
     return roster
 
 
