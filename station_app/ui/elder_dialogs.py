@@ -365,6 +365,9 @@ class VisitDialog(_Dialog):
         self._due_typed = record is not None  # a stored date is the worker's: never replaced unasked
         writer = session.actor.can_write
         self.form = FieldForm("visit", VISIT_FIELDS, columns=2)
+        method = self.form.editor("method")
+        assert isinstance(method, QComboBox)
+        method.removeItem(method.findData("school"))  # the children's visits only
         self.due_hint = QLabel()
         self.due_hint.setStyleSheet("color: #555555;")
         layout = QVBoxLayout(self)
