@@ -60,6 +60,7 @@ VISIT_FIELDS = ("visit_date", "visitor", "method", "seen_in_person", "mental_sta
                 "living_conditions", "health_note", "findings", "needs", "services", "referral", "referral_note",
                 "follow_up")
 PICK_LIMIT = 30
+ELDER_AGE = 60  # the picker lists people of this age and older: the rounds are for the elderly
 _VISIT = entity("visit")
 
 
@@ -132,7 +133,7 @@ class ContactsEditor(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(True)  # the row number is the calling order
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setFixedHeight(int(self.fontMetrics().height() * 8))
+        self.table.setFixedHeight(int(self.fontMetrics().height() * 5.5))
         self.add_button = QPushButton(qta.icon("fa6s.plus"), "添加联系人")
         self.remove_button = QPushButton(qta.icon("fa6s.minus"), "删除")
         self.up_button = QPushButton(qta.icon("fa6s.arrow-up"), "先打")
@@ -214,9 +215,9 @@ class PersonPicker(QWidget):
         super().__init__(parent)
         self.session = session
         self.search = QLineEdit()
-        self.search.setPlaceholderText("输入姓名、拼音首字母或身份证号查找已登记的人员")
+        self.search.setPlaceholderText(f"输入姓名、拼音首字母或身份证号查找已登记的{ELDER_AGE}岁及以上人员")
         self.results = QListWidget()
-        self.results.setFixedHeight(int(self.fontMetrics().height() * 7))
+        self.results.setFixedHeight(int(self.fontMetrics().height() * 4.5))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
@@ -233,9 +234,10 @@ class PersonPicker(QWidget):
         self.results.clear()
         if not text.strip():
             return
-        ids = people.person_ids(self.session.database, people.PersonFilter(text=text))[:PICK_LIMIT]
+        ids = people.person_ids(self.session.database, people.PersonFilter(text=text))[:PICK_LIMIT * 10]
         rows = people.person_rows(self.session.database, ids)
-        for pid in ids:
+        elderly = [pid for pid in ids if (age(rows[pid]["birth_date"]) or 0) >= ELDER_AGE][:PICK_LIMIT]
+        for pid in elderly:
             row = rows[pid]
             mark = "（已在探访名单）" if row["is_elder"] else ""
             item = QListWidgetItem(f"{row['name']}　{age(row['birth_date'])}岁　{row.get('village_name') or ''}"
