@@ -202,3 +202,16 @@ def test_the_due_page_groups_by_village_on_request(qtbot, session, village, two_
     page.group_box.setChecked(True)
     wait_for_list(qtbot, page.model)
     assert column_texts(page.model, "村（社区）") == ["东岭村", "前甸村", "前甸村"]
+
+
+def test_the_person_picker_lists_people_of_sixty_and_over(qtbot, session, village, two_people):
+    session.store.create("person", {"name": "王小兰", "gender": "F", "birth_date": "2016-05-01"})
+    dialog = ElderProfileDialog(session)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.picker.search, "wxl")
+    assert dialog.picker.results.count() == 0
+    dialog.picker.search.clear()
+    qtbot.keyClicks(dialog.picker.search, "wgl")
+    assert dialog.picker.results.count() == 1 and dialog.picker.person_id == two_people["王桂兰"]["id"]
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # no category yet: refused at the field
+    assert dialog.saved is None and dialog.form.error_text("categories")
