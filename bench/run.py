@@ -181,6 +181,49 @@ def bench_list_model(db: StationDatabase, results: list[Result]) -> None:
     app.processEvents()
 
 
+def bench_elder_rounds(db: StationDatabase, results: list[Result]) -> None:
+    """The elderly rounds: the township's due list, the elder list with its filters, a village's
+    route sheet rows and this month's figures."""
+    from station_app.store import due, elder_rounds, program_queries
+
+    def due_list(program: str | None = None) -> None:
+        keys = due.due_keys(db, TODAY, program=program)
+        due.due_rows(db, keys[:PAGE])
+
+    med, p95 = timed(due_list, 20)
+    n = len(due.due_keys(db, TODAY))
+    results.append(Result("due list for the township, first screen (all programs)", "≤ 200 ms", med, p95,
+                          value=f"{n:,} due", met=med <= 200))
+    med, p95 = timed(lambda: due_list("elder"), 20)
+    n = len(due.due_keys(db, TODAY, program="elder"))
+    results.append(Result("due list for the township, elders only", "≤ 200 ms", med, p95, value=f"{n:,} due",
+                          met=med <= 200))
+    filters = {
+        "all": {},
+        "category 独居": {"category": "alone"},
+        "high risk": {"risk": "high"},
+        "overdue only": {"overdue_on": TODAY},
+        "search 王 + overdue": {"overdue_on": TODAY, "text": "王"},
+    }
+    for label, options in filters.items():
+        text = options.pop("text", "")
+
+        def elder_list() -> None:
+            ids = elder_rounds.elder_ids(db, PersonFilter(text=text), **options)
+            program_queries.program_rows(db, "elder", ids[:PAGE])
+
+        n = len(elder_rounds.elder_ids(db, PersonFilter(text=text), **options))
+        med, p95 = timed(elder_list, 20)
+        results.append(Result(f"elder list, first screen: {label}", "≤ 150 ms", med, p95, value=f"{n:,} rows",
+                              met=med <= 150))
+    village = db.query("SELECT id FROM village ORDER BY code LIMIT 1")[0]["id"]
+    med, p95 = timed(lambda: elder_rounds.route_rows(db, village, TODAY), 10)
+    results.append(Result("route sheet rows for one village", "–", med, p95,
+                          value=f"{len(elder_rounds.route_rows(db, village, TODAY))} people"))
+    med, p95 = timed(lambda: elder_rounds.elder_figures(db, TODAY), 5, warmup=1)
+    results.append(Result("elderly rounds figures for the month (statistics page, off the UI thread)", "–", med, p95))
+
+
 def bench_startup(path: Path, results: list[Result], runs: int = 8) -> None:
     """A cold start of the real program, `main.py` in a new process, until the log-in window paints.
 
@@ -330,6 +373,7 @@ def main() -> int:
         plain = plaintext_copy(db, workdir / "plain")
         for database, label in ((db, ""), (plain, " *(plaintext)*")):
             bench_lists(database, results, label)
+        bench_elder_rounds(db, results)
         bench_list_model(db, results)
         for database, label in ((db, ""), (plain, " *(plaintext)*")):
             bench_save(database, results, label)

@@ -12,11 +12,12 @@ import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from stdnum.cn import ric
 
-from station_app.core import relief
+from station_app.core import elder_rules, relief
 from station_app.core.ids import new_id
 from station_app.paths import resource
 
@@ -59,6 +60,12 @@ _ELDER_FINDINGS = (
     "血压偏高，已提醒按时服药，子女每周电话联系。",
     "独居，情绪低落，已联系村委会安排邻里每日照看。",
 )
+_ELDER_LIVING = ("屋内整洁，室温适宜，存粮充足。", "平房，冬季烧煤取暖，屋内略凉。", "与老伴同住，生活基本能自理。",
+                 "子女在外地，邻居每天照看。")
+_ELDER_HEALTH = ("身体状况平稳。", "高血压，按时服药。", "腿脚不便，需拄拐。", "糖尿病，饮食需注意。")
+_ELDER_SERVICES = ("陪同聊天，测量血压。", "帮助清理院内积雪。", "代购药品和生活用品。", "检查煤炉烟道和燃气阀门。")
+# Hazards found on a visit, with how likely each is in winter (Nov–Mar) and in the rest of the year.
+_HAZARD_ODDS = (("heating", 0.06, 0.0), ("gas", 0.01, 0.01), ("fire", 0.01, 0.01), ("falls", 0.03, 0.01))
 
 
 @dataclass
@@ -200,7 +207,10 @@ def _elder_profile(rng: random.Random, elder: dict[str, Any], household_size: in
         "id": new_id(), "person_id": elder["id"], "categories": categories,
         "living_arrangement": "独居" if household_size == 1 else "与配偶同住",
         "ability_level": "partial" if "disabled" in categories else "self_care",
-        "contacts": [{"name": _name(rng, rng.random() < 0.5), "relation": "子女", "phone": _phone(rng), "first": True}],
+        "health_note": rng.choice(_ELDER_HEALTH),
+        "dependants": f"{_name(rng, True)}（儿子，在{rng.choice(_CITIES)}务工）" if rng.random() < 0.7 else None,
+        "contacts": [{"name": _name(rng, rng.random() < 0.5), "relation": relation, "phone": _phone(rng)}
+                     for relation in (("子女", "村干部") if rng.random() < 0.4 else ("子女",))],
         "benefits": [b for b, p in (("dibao", 0.2), ("gaoling", 0.3), ("huli", 0.1)) if rng.random() < p],
         "risk_level": risk, "risk_reason": "独居高龄，冬季取暖存在隐患" if risk == "high" else None, "status": "active",
     }
@@ -212,7 +222,7 @@ _INTERVAL_DAYS = {"high": 7, "medium": 30, "low": 90}
 
 def _visits(rng: random.Random, today: dt.date, children: list[dict[str, Any]], elders: list[dict[str, Any]]) -> list[dict[str, Any]]:
     visits = []
-    for program, subjects, findings in (("child", children, _CHILD_FINDINGS), ("elder", elders, _ELDER_FINDINGS)):
+    for program, subjects, findings in (("child", children, _CHILD_FINDINGS),):
         for subject in subjects:
             interval = _INTERVAL_DAYS[subject["risk"]]
             day = today - dt.timedelta(days=365 - rng.randrange(0, interval))
@@ -225,6 +235,45 @@ def _visits(rng: random.Random, today: dt.date, children: list[dict[str, Any]], 
                     "next_due": (day + dt.timedelta(days=interval)).isoformat(),
                 })
                 day += dt.timedelta(days=interval + rng.randrange(-2, 5))
+    return visits + [v for elder in elders for v in _elder_visits(rng, today, elder)]
+
+
+@lru_cache(maxsize=1)
+def _shipped_rule() -> elder_rules.FrequencyRule:
+    text = resource("reference", f"{elder_rules.FREQUENCY_KEY}.json").read_text(encoding="utf-8")
+    return elder_rules.FrequencyRule.from_value(json.loads(text))
+
+
+def _elder_visits(rng: random.Random, today: dt.date, elder: dict[str, Any]) -> list[dict[str, Any]]:
+    """A year of rounds as the shipped rule asks, each next visit near its due date (a few late):
+    winter hazards now and then, phone calls that did not see the person, rare relief referrals."""
+    rule = _shipped_rule()
+    profile = elder["profile"]
+    categories, risk = profile["categories"], profile["risk_level"]
+    visits = []
+    day = today - dt.timedelta(days=365 - rng.randrange(0, 30))
+    while day <= today:
+        winter = day.month in (11, 12, 1, 2, 3)
+        hazards = [code for code, cold, warm in _HAZARD_ODDS if rng.random() < (cold if winter else warm)]
+        method = rng.choices(("home", "phone"), (85, 15))[0]
+        seen = method == "home"
+        relief = rng.random() < 0.003
+        visits.append({
+            "id": new_id(), "program": "elder", "person_id": elder["person"]["id"], "visit_date": day.isoformat(),
+            "visitor": rng.choice(_VISITORS), "method": method, "seen_in_person": int(seen),
+            "living_conditions": rng.choice(_ELDER_LIVING), "health_note": rng.choice(_ELDER_HEALTH),
+            "mental_state": rng.choices(("good", "fair", "low"), (70, 25, 5))[0], "hazards": hazards,
+            "findings": rng.choice(_ELDER_FINDINGS), "services": rng.choice(_ELDER_SERVICES) if seen else None,
+            "needs": "冬季取暖费用有困难" if relief else None,
+            "referral": "relief" if relief else None,
+            "referral_note": "医疗支出大，冬季取暖费用无着落，建议申请临时救助" if relief else None,
+            "follow_up": "三日内复查隐患" if hazards else ("尽快入户当面看望" if not seen else None),
+            "next_due": elder_rules.next_due(rule, day, categories, risk, hazards=hazards,
+                                             seen_in_person=seen).isoformat(),
+        })
+        due = dt.date.fromisoformat(visits[-1]["next_due"])
+        day = due + dt.timedelta(days=rng.choices((-2, -1, 0, 1, 3, 8), (15, 25, 30, 15, 10, 5))[0])
+        day = max(day, dt.date.fromisoformat(visits[-1]["visit_date"]) + dt.timedelta(days=1))
     return visits
 
 

@@ -72,6 +72,23 @@ ABILITY_LEVELS = (("self_care", "能自理"), ("partial", "半失能"), ("depend
 BENEFITS = (("dibao", "低保"), ("tekun", "特困"), ("gaoling", "高龄津贴"), ("huli", "护理补贴"))
 PROGRAMS = (("child", "留守儿童"), ("elder", "老年人探访"))
 VISIT_METHODS = (("home", "入户"), ("phone", "电话"), ("school", "学校"), ("other", "其他"))
+# What a visit checks for and where it may send the person; shared by the elderly and the
+# children's visits (one `visit` entity, `program` tells them apart).
+HAZARDS = (
+    ("heating", "取暖/煤炉"),
+    ("gas", "燃气"),
+    ("fire", "用火用电"),
+    ("falls", "跌倒"),
+    ("other", "其他隐患"),
+)
+REFERRALS = (
+    ("relief", "临时救助"),
+    ("medical", "医疗卫生"),
+    ("care", "养老服务/照护"),
+    ("village", "村（社区）协助"),
+    ("other", "其他"),
+)
+MENTAL_STATES = (("good", "良好"), ("fair", "一般"), ("low", "情绪低落"), ("confused", "意识不清"))
 REPORT_URGENCY = (("normal", "一般"), ("urgent", "紧急"), ("critical", "危急"))
 REPORT_STAGES = (
     ("reported", "强制报告"),
@@ -255,6 +272,9 @@ ELDER_PROFILE = _e(
     Field("categories", "老年人类别", MULTI, required=True, choices=ELDER_CATEGORIES),
     Field("living_arrangement", "居住情况"),
     Field("ability_level", "自理能力", CHOICE, choices=ABILITY_LEVELS),
+    Field("health_note", "健康状况", LONG_TEXT),
+    Field("dependants", "赡养（扶养）人", LONG_TEXT),
+    # [{"name", "relation", "phone"}, …] in the order to call them: the first is called first.
     Field("contacts", "紧急联系人", JSON),
     Field("benefits", "享受待遇", MULTI, choices=BENEFITS),
     Field("risk_level", "风险等级", CHOICE, choices=RISK_LEVELS),
@@ -273,8 +293,16 @@ VISIT = _e(
     Field("visitor", "走访人", required=True, max_length=30),
     Field("method", "走访方式", CHOICE, required=True, choices=VISIT_METHODS),
     Field("seen_in_person", "是否见到本人", BOOL),
+    Field("living_conditions", "居住与生活状况", LONG_TEXT),
+    Field("health_note", "身体健康状况", LONG_TEXT),
+    Field("mental_state", "精神状态", CHOICE, choices=MENTAL_STATES),
+    Field("hazards", "安全隐患", MULTI, choices=HAZARDS),
     Field("findings", "走访情况", LONG_TEXT),
     Field("risks", "发现的风险", LONG_TEXT),
+    Field("needs", "需求", LONG_TEXT),
+    Field("services", "提供的服务", LONG_TEXT),
+    Field("referral", "转介", CHOICE, choices=REFERRALS),
+    Field("referral_note", "转介事由", LONG_TEXT),
     Field("follow_up", "跟进措施", LONG_TEXT),
     Field("next_due", "下次走访日期", DATE),
 )

@@ -13,7 +13,7 @@ from typing import Any
 from station_app.core import idnumber
 from station_app.core.entities import GENDERS, Entity, entity
 from station_app.core.errors import ValidationError
-from station_app.core.fields import FieldError, ParseContext, parse_value
+from station_app.core.fields import PHONE, Field, FieldError, ParseContext, parse_value
 
 Rule = Callable[[dict[str, Any], dict[str, str], ParseContext], None]
 
@@ -96,13 +96,50 @@ def _advance_has_case(values: dict[str, Any], errors: dict[str, str], ctx: Parse
     if values.get("kind") == "advance" and not values.get("relief_case_id"):
         errors["relief_case_id"] = "先行救助支出必须关联救助案件"
 
+_CONTACT_PHONE = Field("phone", "电话", PHONE)
+
+
+def _contacts(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+    """Emergency contacts, in the order to call them: each needs a name and a phone that works."""
+    contacts = values.get("contacts")
+    if contacts is None or "contacts" in errors:
+        return
+    if not isinstance(contacts, list) or not all(isinstance(c, dict) for c in contacts):
+        errors["contacts"] = "紧急联系人格式不正确"
+        return
+    cleaned = []
+    for number, contact in enumerate(contacts, 1):
+        name = str(contact.get("name") or "").strip()
+        relation = str(contact.get("relation") or "").strip()
+        phone = str(contact.get("phone") or "").strip()
+        if not (name or relation or phone):
+            continue  # an empty line left in the editor
+        if not name:
+            errors["contacts"] = f"第{number}位紧急联系人请填写姓名"
+            return
+        try:
+            phone = parse_value(_CONTACT_PHONE, phone, ctx) if phone else ""
+        except FieldError as exc:
+            errors["contacts"] = f"第{number}位紧急联系人（{name}）：{exc}"
+            return
+        if not phone:
+            errors["contacts"] = f"第{number}位紧急联系人（{name}）请填写电话"
+            return
+        cleaned.append({"name": name, "relation": relation, "phone": phone})
+    values["contacts"] = cleaned or None
+
+
+def _referral_note(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+    if values.get("referral") and not values.get("referral_note") and "referral_note" not in errors:
+        errors["referral_note"] = "转介时请写明事由（转介临时救助的，写明困难情况）"
+
 
 _RULES: dict[str, tuple[Rule, ...]] = {
     "person": (_person_id_number,),
     "child_profile": (_exit_reason,),
-    "elder_profile": (_exit_reason,),
+    "elder_profile": (_exit_reason, _contacts),
     "agreement": (_date_order("signed_date", "expiry_date", "到期日期不能早于签订日期"),),
-    "visit": (_date_order("visit_date", "next_due", "下次走访日期不能早于本次走访日期"),),
+    "visit": (_date_order("visit_date", "next_due", "下次走访日期不能早于本次走访日期"), _referral_note),
     "relief_case": (_household_size,),
     "reserve_fund_entry": (_positive("amount", "金额应大于0；冲正请选择相应类型"), _advance_has_case),
 }

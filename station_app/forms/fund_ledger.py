@@ -13,7 +13,7 @@ from station_app.core.entities import FUND_ENTRY_KINDS
 from station_app.core.fields import format_money
 from station_app.core.jobs import JobState
 from station_app.forms.layout import Output, Signature, render
-from station_app.forms.listing import ListColumn, register_pages, register_sheet
+from station_app.forms.listing import ListColumn, listing_pages, listing_sheet
 from station_app.store.relief import Ledger
 
 TITLE = "临时救助备用金台账"
@@ -27,7 +27,7 @@ COLUMNS = (
     ListColumn("支出（元）", "outgo", 20, centered=True),
     ListColumn("余额（元）", "balance", 22, centered=True),
 )
-SHEET = register_sheet(TITLE, COLUMNS, ROWS_PER_PAGE, header=(("期间", "period"),),
+SHEET = listing_sheet(TITLE, COLUMNS, ROWS_PER_PAGE, header=(("期间", "period"),),
                        signatures=((Signature("记账人"), Signature("审核人"), Signature("站长")),))
 _KINDS = dict(FUND_ENTRY_KINDS)
 
@@ -51,5 +51,5 @@ def ledger_lines(ledger: Ledger) -> list[dict[str, str]]:
 def render_fund_ledger(ledger: Ledger, out: Output, *, station_name: str, printed_at: dt.datetime,
                        state: JobState | None = None) -> None:
     period = f"{ledger.start:%Y年%m月%d日} 至 {ledger.end:%Y年%m月%d日}"
-    pages = register_pages(SHEET, COLUMNS, ROWS_PER_PAGE, ledger_lines(ledger), {"period": period})
+    pages = listing_pages(SHEET, ROWS_PER_PAGE, ledger_lines(ledger), {"period": period})
     render(pages, out, station_name=station_name, printed_at=printed_at, state=state)

@@ -1,41 +1,62 @@
-"""Registers printed as tables: a header row of column titles, then a fixed number of ruled rows
-per page, continued on as many pages as the entries need (the reserve-fund ledger, the
-disbursement roster). Built on `layout`: one `Sheet` per register, one `Page` per page of rows.
+"""Forms that are lists: a header row of column titles and a fixed number of lines per page (the
+route sheet, the monthly roster, the reserve-fund ledger, the disbursement roster). Lines are
+filled in order and the list runs on over as many pages as it needs; the last page keeps its empty
+lines, for entries added by hand.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from station_app.forms.layout import Page, Sheet, Signature, label, row, table, value
+from station_app.core.dates import age
+from station_app.forms.layout import ROW_HEIGHT, Page, Sheet, Signature, Value, label, row, table, value
 
 
 @dataclass(frozen=True)
 class ListColumn:
     title: str
     key: str
-    width: float  # relative
+    width: float  # relative, as in layout.table
     centered: bool = False
 
 
-def register_sheet(title: str, columns: Sequence[ListColumn], rows_per_page: int,
-                   header: tuple[tuple[str, str], ...] = (),
-                   signatures: tuple[tuple[Signature, ...], ...] = ()) -> Sheet:
-    """A sheet with `rows_per_page` ruled rows under the column titles; values are keyed "key.N"."""
-    titles = row(*(label(c.title) for c in columns))
-    body = [row(*(value(f"{c.key}.{n}", centered=c.centered) for c in columns)) for n in range(rows_per_page)]
-    return Sheet(title, header=header, tables=(table([c.width for c in columns], titles, *body),),
-                 signatures=signatures)
+def age_text(birth: str | None, on: dt.date) -> str:
+    """"86岁" for a stored birth date, on the day the form is about; "" when unknown."""
+    years = age(birth, on)
+    return "" if years is None else f"{years}岁"
 
 
-def register_pages(sheet: Sheet, columns: Sequence[ListColumn], rows_per_page: int,
-                   entries: Sequence[Mapping[str, str]], header_values: Mapping[str, str]) -> list[Page]:
-    """The entries spread over as many pages as they need (at least one, even if empty)."""
+def contact_lines(contacts: Sequence[Mapping[str, str]] | None, phone_apart: bool = False) -> list[str]:
+    """Emergency contacts in calling order: "1.李建国（儿子）13800001111"; with `phone_apart` the
+    number goes on a line of its own, so a narrow cell never breaks it in two."""
+    gap = "\n" if phone_apart else " "
+    return [f"{i}.{c['name']}" + (f"（{c['relation']}）" if c.get("relation") else "") + f"{gap}{c['phone']}"
+            for i, c in enumerate(contacts or [], 1)]
+
+
+def slot(line: int, key: str) -> str:
+    return f"line{line}_{key}"
+
+
+def listing_sheet(title: str, columns: Sequence[ListColumn], lines: int, line_height: float = ROW_HEIGHT, *,
+                  header: tuple[tuple[str, str], ...] = (),
+                  signatures: tuple[tuple[Signature, ...], ...] = ()) -> Sheet:
+    """A sheet of `lines` list lines under a row of column titles."""
+    body = [row(*(label(c.title) for c in columns))]
+    for i in range(lines):
+        body.append(row(*(value(slot(i, c.key), centered=c.centered) for c in columns), height=line_height))
+    return Sheet(title, header=header, tables=(table([c.width for c in columns], *body),), signatures=signatures)
+
+
+def listing_pages(sheet: Sheet, lines: int, items: Sequence[Mapping[str, Value]],
+                  header_values: Mapping[str, Value]) -> list[Page]:
+    """Pages of `sheet` holding `items` in order, `lines` per page; at least one page."""
     pages = []
-    for start in range(0, max(len(entries), 1), rows_per_page):
-        values = dict(header_values)
-        for n, entry in enumerate(entries[start:start + rows_per_page]):
-            values.update({f"{c.key}.{n}": entry.get(c.key, "") for c in columns})
+    for start in range(0, max(len(items), 1), lines):
+        values: dict[str, Value] = dict(header_values)
+        for i, item in enumerate(items[start:start + lines]):
+            values.update({slot(i, key): text for key, text in item.items()})
         pages.append(Page(sheet, values))
     return pages

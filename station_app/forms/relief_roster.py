@@ -14,7 +14,7 @@ from station_app.core.entities import RELIEF_TYPES
 from station_app.core.fields import format_money
 from station_app.core.jobs import JobState
 from station_app.forms.layout import Output, Signature, render
-from station_app.forms.listing import ListColumn, register_pages, register_sheet
+from station_app.forms.listing import ListColumn, listing_pages, listing_sheet
 
 TITLE = "临时救助发放花名册"
 ROWS_PER_PAGE = 22
@@ -29,7 +29,7 @@ COLUMNS = (
     ListColumn("本次发放", "paid", 21, centered=True),
     ListColumn("领款人签字", "sign", 18),
 )
-SHEET = register_sheet(TITLE, COLUMNS, ROWS_PER_PAGE, header=(("发放期间", "period"), ("金额单位", "unit")),
+SHEET = listing_sheet(TITLE, COLUMNS, ROWS_PER_PAGE, header=(("发放期间", "period"), ("金额单位", "unit")),
                        signatures=((Signature("经办人"), Signature("审核人"), Signature("站长")),))
 _TYPES = dict(RELIEF_TYPES)
 
@@ -52,5 +52,5 @@ def render_roster(cases: Sequence[Mapping[str, Any]], start: dt.date, end: dt.da
                   station_name: str, printed_at: dt.datetime, full_ids: bool = False,
                   state: JobState | None = None) -> None:
     header = {"period": f"{start:%Y年%m月%d日} 至 {end:%Y年%m月%d日}", "unit": "元"}
-    pages = register_pages(SHEET, COLUMNS, ROWS_PER_PAGE, roster_lines(cases, full_ids), header)
+    pages = listing_pages(SHEET, ROWS_PER_PAGE, roster_lines(cases, full_ids), header)
     render(pages, out, station_name=station_name, printed_at=printed_at, state=state)

@@ -1,9 +1,9 @@
-"""Who is due a visit, and which relief advances are due their paperwork: the 待办提醒 list.
+"""Who is due a visit: the 待办提醒 list, read-only.
 
 A person on a program (an active child or elder profile) is due when the latest visit of that
 program set a next-due date within the horizon, or when they have never been visited at all
-(due since they were registered). An advance paid from the reserve fund is due when its case is
-still open at the station as its paperwork deadline nears or passes. The list query returns only keys in display order, so it stays
+(due since they were registered). An advance paid from the reserve fund is due when its case's
+paperwork deadline comes while the case is still open at the station. The list query returns only keys in display order, so it stays
 cheap at 100,000 people; the page of rows a list shows is fetched by `due_rows`.
 """
 
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from station_app.core import elder_rules
 from station_app.core.relief import OPEN_AT_STATION
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter, person_ids
@@ -37,30 +38,31 @@ class DueKey:
 # Among people due the same day, higher risk comes first: they are the ones to see first.
 _RISK_RANK = "CASE risk_level WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END"
 
-# The latest visit is found per enrolled person through the visit_person index (~9 visits each),
+# The latest visit is found per enrolled person through the visit_latest index (~9 visits each),
 # which beats grouping all visits of the station. A latest visit without a next-due date yields
 # '~', which sorts after every date, so it never counts as due. MATERIALIZED keeps SQLite from
-# running the correlated subquery twice (once for WHERE, once for the result).
+# running the correlated subquery twice (once for WHERE, once for the result). A search, village
+# or program narrows the enrolled people first, so only their latest visits are looked up.
 _DUE_SQL = f"""
 WITH enrolled AS (
     SELECT person_id, 'child' AS program, MIN(substr(created_at, 1, 10)) AS since, MAX({_RISK_RANK}) AS risk
-    FROM child_profile WHERE deleted = 0 AND status = 'active' GROUP BY person_id
+    FROM child_profile WHERE deleted = 0 AND status = 'active'{{child_scope}} GROUP BY person_id
     UNION ALL
     SELECT person_id, 'elder', MIN(substr(created_at, 1, 10)), MAX({_RISK_RANK})
-    FROM elder_profile WHERE deleted = 0 AND status = 'active' GROUP BY person_id
+    FROM elder_profile WHERE deleted = 0 AND status = 'active'{{elder_scope}} GROUP BY person_id
 ),
 scheduled AS MATERIALIZED (
     SELECT e.person_id, e.program, e.risk, COALESCE(
         (SELECT COALESCE(v.next_due, '~') FROM visit v
          WHERE v.person_id = e.person_id AND v.program = e.program AND v.deleted = 0
-         ORDER BY v.visit_date DESC LIMIT 1),
+         ORDER BY v.visit_date DESC, v.created_at DESC LIMIT 1),
         e.since) AS due
     FROM enrolled e
 )
 SELECT s.person_id, s.program, s.due
 FROM scheduled s JOIN person p ON p.id = s.person_id AND p.deleted = 0
-WHERE s.due <= ? {{filters}}
-ORDER BY s.due, s.risk DESC, p.sort_name, p.id
+WHERE s.due <= ?
+ORDER BY {{group}}s.due, s.risk DESC, p.sort_name, p.id
 """
 
 
@@ -68,31 +70,44 @@ ORDER BY s.due, s.risk DESC, p.sort_name, p.id
 _ADVANCE_SQL = f"""
 SELECT r.id, r.person_id, r.paperwork_due FROM relief_case r JOIN person p ON p.id = r.person_id AND p.deleted = 0
 WHERE r.deleted = 0 AND r.advance_amount > 0 AND r.status IN ({', '.join('?' * len(OPEN_AT_STATION))})
-  AND r.paperwork_due <= ? {{filters}}
+  AND r.paperwork_due <= ?{{scope}}
 ORDER BY r.paperwork_due
 """
 
 
 def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", village_id: str | None = None,
-             horizon_days: int = HORIZON_DAYS) -> list[DueKey]:
+             horizon_days: int = HORIZON_DAYS, program: str | None = None,
+             by_village: bool = False) -> list[DueKey]:
     """Everyone due by today + horizon, most overdue first; `text` is the people search (name,
-    pinyin initials, ID number), so a person is found here by what finds them on the people list."""
-    filters, params = "", [(today + dt.timedelta(days=horizon_days)).isoformat()]
+    pinyin initials, ID number), so a person is found here by what finds them on the people list.
+    `program` ('child', 'elder' or 'relief') keeps one program only; `by_village` groups the visits
+    by village (in the order of their codes, people with no village last), most overdue first in
+    each, and leaves out relief paperwork (it is for planning rounds)."""
+    scope, scope_params = "", []
     if text.strip():
         matching = person_ids(database, PersonFilter(text=text))
         if not matching:
             return []
-        filters += " AND s.person_id IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps(matching))
+        scope += " AND person_id IN (SELECT value FROM json_each(?))"
+        scope_params.append(json.dumps(matching))
     if village_id:
-        filters += " AND p.village_id = ?"
-        params.append(village_id)
+        scope += " AND person_id IN (SELECT id FROM person WHERE village_id = ?)"
+        scope_params.append(village_id)
+    branches, params = {}, []
+    for name in ("child", "elder"):
+        branches[f"{name}_scope"] = scope if program in (None, name) else " AND 0"
+        params += scope_params if program in (None, name) else []
+    params.append((today + dt.timedelta(days=horizon_days)).isoformat())
+    group = "COALESCE((SELECT code FROM village WHERE id = p.village_id), '~'), " if by_village else ""
     visits = [DueKey(pid, program, dt.date.fromisoformat(due))
-              for pid, program, due in database.conn.execute(_DUE_SQL.format(filters=filters), params)]
+              for pid, program, due in database.conn.execute(_DUE_SQL.format(**branches, group=group), params)]
+    if by_village or program not in (None, "relief"):
+        return visits
     advances = [DueKey(pid, "relief", dt.date.fromisoformat(due), case_id) for case_id, pid, due in
-                database.conn.execute(_ADVANCE_SQL.format(filters=filters.replace("s.person_id", "r.person_id")),
-                                      [*sorted(OPEN_AT_STATION), *params])]
-    # Paperwork for money already paid out comes before the visits due the same day.
+                database.conn.execute(_ADVANCE_SQL.format(scope=scope),
+                                      [*sorted(OPEN_AT_STATION), params[-1], *scope_params])]
+    # Paperwork for money already paid out comes before the visits due the same day (the sort is
+    # stable: within a day the visits keep their order by risk and name).
     return sorted(visits + advances, key=lambda k: (k.due, k.program != "relief"))
 
 
@@ -105,9 +120,10 @@ def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, 
     people = {r["id"]: r for r in database.query(
         f"""SELECT p.id, p.name, p.gender, p.birth_date, p.phone, p.address, v.name AS village_name
             FROM person p LEFT JOIN village v ON v.id = p.village_id WHERE p.id IN ({marks})""", person_ids)}
-    # GROUP BY with a bare MAX(): SQLite takes visitor from the row holding the latest date.
+    # GROUP BY with a bare MAX(): SQLite takes visitor (and the findings that open a follow-up)
+    # from the row holding the latest date.
     visits = {(r["person_id"], r["program"]): r for r in database.query(
-        f"""SELECT person_id, program, MAX(visit_date) AS last_visit, visitor FROM visit
+        f"""SELECT person_id, program, MAX(visit_date) AS last_visit, visitor, hazards, seen_in_person FROM visit
             WHERE deleted = 0 AND person_id IN ({marks}) GROUP BY person_id, program""", person_ids)}
     risks = {(r["person_id"], r["program"]): r["risk_level"] for r in database.query(
         f"""SELECT person_id, 'child' AS program, risk_level FROM child_profile
@@ -126,12 +142,15 @@ def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, 
         if key.record_id is not None:
             advance = advances.get(key.record_id, {})
             rows[key] = {**person, "program": key.program, "due": key.due.isoformat(), "risk_level": None,
-                         "last_visit": advance.get("advance_on"), "last_visitor": None}  # the day it was paid
+                         "last_visit": advance.get("advance_on"), "last_visitor": None,  # the day it was paid
+                         "follow_up": []}
             continue
         visit = visits.get((key.person_id, key.program), {})
         rows[key] = {
             **person, "program": key.program, "due": key.due.isoformat(),
             "last_visit": visit.get("last_visit"), "last_visitor": visit.get("visitor"),
+            "follow_up": elder_rules.follow_up_reasons(json.loads(visit.get("hazards") or "[]"),
+                                                       visit.get("seen_in_person")) if visit else [],
             "risk_level": risks.get((key.person_id, key.program)),
         }
     return rows

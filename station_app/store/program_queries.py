@@ -43,7 +43,7 @@ _COMMON_SORTS = {"name": "p.sort_name", "birth_date": "p.birth_date", "village":
 
 def _visit_columns(program: str) -> dict[str, str]:
     """SQL for the latest visit of `program` to the record's person and the next-due date it set.
-    Both walk the visit_person index (person_id, visit_date) backwards: a few rows per person."""
+    Both read the visit_latest index (person, program, date, next-due) alone: a few entries per person."""
     latest = (f"FROM visit v WHERE v.person_id = r.person_id AND v.program = '{program}' AND v.deleted = 0"
               " ORDER BY v.visit_date DESC LIMIT 1")
     return {"last_visit": f"(SELECT v.visit_date {latest})", "next_due": f"(SELECT v.next_due {latest})"}
@@ -54,13 +54,13 @@ def _sorts(program: str) -> dict[str, str]:
     return {**_COMMON_SORTS, **spec.sortable, **(_visit_columns(program) if spec.visits else {})}
 
 
-# Extra conditions on the program's record (alias r): SQL with its parameters, e.g. a status filter.
-Conditions = Sequence[tuple[str, Sequence[Any]]]
+Condition = tuple[str, Sequence[Any]]  # SQL on the record `r` and person `p`, with its parameters
 
 
-def program_ids(database: StationDatabase, program: str, flt: PersonFilter, conditions: Conditions = ()) -> list[str]:
-    """Ids of the program's living records about living people matching `flt` (and `conditions`),
-    in display order."""
+def program_ids(database: StationDatabase, program: str, flt: PersonFilter,
+                conditions: Sequence[Condition] = ()) -> list[str]:
+    """Ids of the program's living records about living people matching `flt` and every one of
+    the program's own `conditions` (e.g. a category), in display order."""
     matching = None
     if flt.text.strip():
         matching = person_ids(database, PersonFilter(text=flt.text))
@@ -71,7 +71,7 @@ def program_ids(database: StationDatabase, program: str, flt: PersonFilter, cond
 
 
 def _ids_sql(program: str, flt: PersonFilter, matching: list[str] | None,
-             conditions: Conditions = ()) -> tuple[str, list[Any]]:
+            conditions: Sequence[Condition] = ()) -> tuple[str, list[Any]]:
     """The list query. The records drive it (CROSS JOIN keeps SQLite from walking all 100,000
     people in name order to find the few thousand children); a typed search arrives as the
     matching person ids, looked up through the record table's person index."""
@@ -85,6 +85,9 @@ def _ids_sql(program: str, flt: PersonFilter, matching: list[str] | None,
     if flt.village_id:
         where.append("p.village_id = ?")
         params.append(flt.village_id)
+    for sql, condition_params in conditions:
+        where.append(sql)
+        params += condition_params
     direction = " DESC" if flt.descending else ""
     order = _sorts(program).get(flt.sort, "p.sort_name")
     join = "LEFT JOIN village v ON v.id = p.village_id" if flt.sort == "village" else ""

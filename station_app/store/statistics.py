@@ -9,11 +9,12 @@ the ranges cover most of both tables, so an index would not help — EXPLAIN sho
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from station_app.core.entities import CHILD_CATEGORIES, ELDER_CATEGORIES, PROGRAMS
 from station_app.core.jobs import JobState
-from station_app.store import relief
+from station_app.store import elder_rounds, relief
 from station_app.store.database import StationDatabase
 
 Series = list[tuple[str, int]]
@@ -37,6 +38,8 @@ class StationFigures:
     months: list[str]
     visits_by_month: dict[str, list[int]]
     relief: relief.ReliefFigures
+    # The elderly rounds this month (store.elder_rounds.elder_figures).
+    elder_rounds: dict[str, Any] = field(default_factory=dict)
 
 
 def _birthday_cutoff(today: dt.date, age: int) -> str:
@@ -117,8 +120,10 @@ def station_figures(database: StationDatabase, state: JobState | None = None,
     state.report(2, 5, "正在统计走访…")
     months = last_months(today)
     visits = visits_by_month(database, months)
+    state.report(3, 5, "正在统计老年人探访…")
+    rounds = elder_rounds.elder_figures(database, today)
     state.report(4, 5, "正在统计临时救助…")
     relief_figures = relief.figures(database, months)
     state.report(5, 5)
     return StationFigures(today, sum(n for _, n in by_village), by_village, bands, children, elders, months, visits,
-                          relief_figures)
+                          relief_figures, rounds)

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 
-from PySide6.QtWidgets import QLabel, QWidget
+import qtawesome as qta
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from station_app.core.entities import PROGRAMS, RISK_LEVELS
 from station_app.store import due
 from station_app.store.database import StationDatabase
+from station_app.ui.elder_dialogs import RoundDialog, open_visit
 from station_app.ui.models import Column, QueryTableModel, Row
 from station_app.ui.person_dialog import open_person
 from station_app.ui.record_list import ListPage
@@ -25,12 +30,20 @@ from station_app.ui.session import Session
 
 _PROGRAM_LABELS = {**dict(PROGRAMS), "relief": "先行救助补办手续"}
 _RISK_LABELS = dict(RISK_LEVELS)
+FOLLOW_UP_LABELS = {"hazard": "安全隐患复查", "not_seen": "未见本人"}
+
+
+class _Grouping:
+    """Whether the next query groups by village; read once by the worker that runs it."""
+
+    by_village = False
 
 
 def _find_due(database: StationDatabase, _sort: str, _descending: bool, *, text: str,
-              village_id: str | None) -> list[due.DueKey]:
+              village_id: str | None, grouping: _Grouping | None = None) -> list[due.DueKey]:
     # The order is the point of this list (most overdue first), so header clicks do not change it.
-    return due.due_keys(database, dt.date.today(), text=text, village_id=village_id)
+    return due.due_keys(database, dt.date.today(), text=text, village_id=village_id,
+                        by_village=grouping is not None and grouping.by_village)
 
 
 def days_overdue(row: Row) -> int:
@@ -53,19 +66,25 @@ COLUMNS: Sequence[Column] = (
     Column("走访人", "last_visitor", sample="欧阳晓明"),
     Column("风险", lambda r: _RISK_LABELS.get(r["risk_level"] or "", ""), sample="风险",
            warn=lambda r: r["risk_level"] == "high"),
+    Column("跟进", lambda r: "、".join(FOLLOW_UP_LABELS[x] for x in r.get("follow_up") or ()),
+           sample="安全隐患复查、未见本人", warn=lambda r: bool(r.get("follow_up"))),
     Column("联系电话", "phone", sample="13912345678"),
 )
 
 
 class DuePage(ListPage):
+    data_changed = Signal()  # a visit was entered here
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        model = QueryTableModel(COLUMNS, lambda keys: due.due_rows(session.database, keys), _find_due,
-                                session.db_path)
+        self.grouping = _Grouping()
+        model = QueryTableModel(COLUMNS, lambda keys: due.due_rows(session.database, keys),
+                                partial(_find_due, grouping=self.grouping), session.db_path)
         super().__init__(session, model, "共 {n} 人次", parent)
         self.summary = QLabel()
         self.body.insertWidget(1, self.summary)
         self.model.loaded.connect(self._summarise)
         self.table.opened.connect(self._open)
+        self._add_rounds_actions()
         self.refresh()
 
     def _summarise(self) -> None:
@@ -85,3 +104,48 @@ class DuePage(ListPage):
             open_person(self.session, key.person_id, self)
         if opened is not None:
             self.refresh()
+
+    # -- the elderly rounds: plan a round, enter its visits --------------------------------------
+
+    def _add_rounds_actions(self) -> None:
+        self.round_button = QPushButton(qta.icon("fa6s.route"), "安排探访路线…")
+        self.round_button.setToolTip("选村（社区）和日期，打印当天应探访老人的路线单（Ctrl+Shift+P）")
+        self.round_button.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.visit_button = QPushButton(qta.icon("fa6s.clipboard-check"), "登记探访")
+        self.visit_button.setToolTip("为所选老人登记探访（Ctrl+R）")
+        self.visit_button.setShortcut(QKeySequence("Ctrl+R"))
+        self.visit_button.setEnabled(False)
+        self.group_box = QCheckBox("按村（社区）分组")
+        self.group_box.setToolTip("按村（社区）排列，便于一个村一个村地安排探访；每村内逾期最久的在前")
+        actions = QHBoxLayout()
+        actions.addWidget(self.round_button)
+        actions.addWidget(self.visit_button)
+        actions.addStretch(1)
+        actions.addWidget(self.group_box)
+        self.group_box.toggled.connect(self._group)
+        self.body.insertLayout(1, actions)
+        self.round_button.clicked.connect(self.plan_round)
+        self.visit_button.clicked.connect(self.record_visit)
+        self.table.selectionModel().selectionChanged.connect(self._update_visit_button)
+        self.model.modelReset.connect(self._update_visit_button)
+
+    def _group(self, on: bool) -> None:
+        self.grouping.by_village = on
+        self._search()
+
+    def _update_visit_button(self) -> None:
+        key = self.table.current_key()
+        self.visit_button.setEnabled(self.session.actor.can_write and isinstance(key, due.DueKey)
+                                     and key.program == "elder")
+
+    def plan_round(self) -> None:
+        dialog = RoundDialog(self.session, self.filter_bar.village_id, self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def record_visit(self) -> None:
+        key = self.table.current_key()
+        if isinstance(key, due.DueKey) and key.program == "elder":
+            if open_visit(self.session, key.person_id, parent=self) is not None:
+                self.refresh()
+                self.data_changed.emit()

@@ -9,6 +9,7 @@ figures end up copied into reports by hand.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from PySide6.QtCharts import (
     QAbstractBarSeries,
@@ -125,6 +126,7 @@ class StatsPage(QWidget):
         bar.addWidget(refresh)
 
         self.views = {name: self._view() for name in ("ages", "children", "elders", "visits", "villages",
+                                                      "elder_month", "elder_overdue",
                                                       "relief_cases", "relief_yuan", "relief_status", "fund")}
         grid = QGridLayout()
         grid.addWidget(self.views["ages"], 0, 0)
@@ -132,12 +134,17 @@ class StatsPage(QWidget):
         grid.addWidget(self.views["visits"], 1, 0, 1, 2)  # 24 bars with numbers need the full width
         grid.addWidget(self.views["elders"], 2, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.views["villages"], 2, 1)
+        self.rounds_summary = QLabel()
+        self.rounds_summary.setWordWrap(True)
+        grid.addWidget(self.rounds_summary, 3, 0, 1, 2)
+        grid.addWidget(self.views["elder_month"], 4, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.views["elder_overdue"], 4, 1)
         self.relief_summary = QLabel()
-        grid.addWidget(self.relief_summary, 3, 0, 1, 2)
-        grid.addWidget(self.views["relief_cases"], 4, 0, 1, 2)
-        grid.addWidget(self.views["relief_yuan"], 5, 0, 1, 2)
-        grid.addWidget(self.views["fund"], 6, 0, 1, 2)
-        grid.addWidget(self.views["relief_status"], 7, 0, 1, 2)
+        grid.addWidget(self.relief_summary, 5, 0, 1, 2)
+        grid.addWidget(self.views["relief_cases"], 6, 0, 1, 2)
+        grid.addWidget(self.views["relief_yuan"], 7, 0, 1, 2)
+        grid.addWidget(self.views["fund"], 8, 0, 1, 2)
+        grid.addWidget(self.views["relief_status"], 9, 0, 1, 2)
         body = QWidget()
         body.setLayout(grid)
         scroll = QScrollArea()
@@ -179,7 +186,24 @@ class StatsPage(QWidget):
         villages = figures.people_by_village
         self.views["villages"].setMinimumHeight(max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(villages)))
         self._set("villages", bar_chart("各村（社区）人数", *_split(villages, "人数"), font, horizontal=True))
+        self._show_rounds(figures.elder_rounds, font)
         self._show_relief(figures.relief, months, span, font)
+
+    def _show_rounds(self, rounds: Mapping[str, Any], font: QFont) -> None:
+        """The elderly rounds this month: visits done against required, overdue people by village."""
+        month = _month_name(rounds["month"])
+        required, done = rounds["visits_required"], rounds["visits_done"]
+        rate = f"{done / required:.0%}" if required else "—"
+        self.rounds_summary.setText(
+            f"<b>老年人探访（{month}）</b>：在册 {rounds['people']:,} 人，本月已探访 {rounds['people_visited']:,} 人；"
+            f"应访 {required:,} 次，已完成 {done:,} 次（{rate}）；未关闭的跟进 {rounds['open_follow_ups']:,} 件；"
+            f"待转临时救助 {rounds['open_relief_referrals']:,} 件")
+        self._set("elder_month", bar_chart(f"{month}探访完成情况（次）", ["应访", "已完成"],
+                                           {"次数": [required, done]}, font))
+        overdue = rounds["overdue_by_village"]
+        self.views["elder_overdue"].setMinimumHeight(max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(overdue)))
+        self._set("elder_overdue", bar_chart("各村（社区）逾期未探访老人（人）", *_split(overdue, "人数"), font,
+                                             horizontal=True))
 
     def _show_relief(self, figures: ReliefFigures, months: list[str], span: str, font: QFont) -> None:
         self.relief_summary.setText(

@@ -1,0 +1,291 @@
+"""Elderly rounds in the store: profiles, visits with their next-due date, follow-ups, relief
+referrals, and what the route sheet, the monthly roster and the figures read.
+
+Writes go through `RecordStore` (record + outbox + audit in one transaction) like every change.
+
+**Follow-ups are derived from the visits, not kept as records of their own.** A person has an
+open follow-up when their latest elder visit found a safety hazard or did not see them; a later
+visit that sees them and finds no hazard closes it. Derived this way, a follow-up needs no sync
+of its own and cannot disagree with the visits: the county, another PC and this one, given the
+same visits, see the same follow-ups, and there is no second record to forget to close (or to
+conflict on when two workers close it from two PCs). What the worker must do next is the visit's
+own `follow_up` text, and its `next_due` is set within the rule's follow-up days, so the person
+stays on the due list, overdue if need be, until that later visit is entered.
+
+**Referrals to temporary relief** are kept on the visit (`referral = 'relief'` with its reason),
+because the relief module is built separately. `open_relief_referrals` lists those not yet
+taken up — no relief case for the person applied for on or after the visit — so the relief
+module can offer them as pre-filled applications and link them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from station_app.core import elder_rules
+from station_app.core.elder_rules import FrequencyRule
+from station_app.core.entities import ENTITIES
+from station_app.core.errors import ValidationError
+from station_app.core.fields import parse_date
+from station_app.store import due, program_queries, reference_data
+from station_app.store.database import StationDatabase
+from station_app.store.people import PersonFilter
+from station_app.store.records import RecordStore, decode
+
+PROGRAM = "elder"
+_PROFILE = ENTITIES["elder_profile"]
+_VISIT = ENTITIES["visit"]
+
+# The latest elder visit of the person `e.person_id`, read from the visit_latest index.
+_LATEST = ("FROM visit v WHERE v.person_id = e.person_id AND v.program = 'elder' AND v.deleted = 0"
+           " ORDER BY v.visit_date DESC, v.created_at DESC LIMIT 1")
+
+
+def frequency_rule(database: StationDatabase, on: dt.date) -> FrequencyRule:
+    """The county's visit frequency rule in force on `on`."""
+    return FrequencyRule.from_value(reference_data.value(database, elder_rules.FREQUENCY_KEY, on))
+
+
+def active_profile(database: StationDatabase, person_id: str) -> dict[str, Any] | None:
+    rows = database.query("SELECT * FROM elder_profile WHERE person_id = ? AND deleted = 0 AND status = 'active'"
+                          " ORDER BY created_at DESC LIMIT 1", [person_id])
+    return decode(_PROFILE, rows[0]) if rows else None
+
+
+def profile_of(database: StationDatabase, person_id: str) -> dict[str, Any] | None:
+    """The person's elder profile (the active one, else the latest), or None."""
+    rows = database.query("SELECT * FROM elder_profile WHERE person_id = ? AND deleted = 0"
+                          " ORDER BY status = 'active' DESC, created_at DESC LIMIT 1", [person_id])
+    return decode(_PROFILE, rows[0]) if rows else None
+
+
+def save_profile(store: RecordStore, values: Mapping[str, Any], record: Mapping[str, Any] | None = None
+                 ) -> dict[str, Any]:
+    """Create or update an elder profile. One active profile per person: a second one would put
+    the person on the rounds twice."""
+    person_id = values.get("person_id") or (record or {}).get("person_id")
+    if values.get("status", (record or {}).get("status")) == "active" and person_id:
+        current = active_profile(store.database, person_id)
+        if current is not None and (record is None or current["id"] != record["id"]):
+            raise ValidationError({"person_id": "此人已有在册的老年人档案，请打开原档案修改"})
+    if record is None:
+        return store.create("elder_profile", values)
+    return store.update("elder_profile", record["id"], values, record["rev"])
+
+
+def suggested_next_due(database: StationDatabase, person_id: str, visit_date: dt.date,
+                       hazards: Sequence[str] = (), seen_in_person: bool | int | None = True) -> dt.date:
+    """The next-due date the rule in force on `visit_date` gives this person after such a visit."""
+    profile = active_profile(database, person_id) or {}
+    return elder_rules.next_due(frequency_rule(database, visit_date), visit_date, profile.get("categories") or (),
+                                profile.get("risk_level"), hazards=hazards, seen_in_person=seen_in_person)
+
+
+def save_visit(store: RecordStore, values: Mapping[str, Any], record: Mapping[str, Any] | None = None
+               ) -> dict[str, Any]:
+    """Record (or correct) an elder visit. Without a next-due date typed in, the rule gives it;
+    a date typed in is kept (a worker may plan the next visit earlier)."""
+    data = {**(record or {}), **values, "program": PROGRAM}
+    if not data.get("next_due") and data.get("visit_date") and data.get("person_id"):
+        try:
+            day = data["visit_date"] if isinstance(data["visit_date"], dt.date) else parse_date(str(data["visit_date"]))
+        except ValueError:
+            pass  # validation names the bad date at its field
+        else:
+            data["next_due"] = suggested_next_due(store.database, data["person_id"], day, data.get("hazards") or (),
+                                                  _truthy(data.get("seen_in_person")))
+    if record is None:
+        return store.create("visit", data)
+    return store.update("visit", record["id"], data, record["rev"])
+
+
+def _truthy(value: Any) -> bool:
+    return value not in (None, 0, False, "", "0", "否", "无")
+
+
+def person_visits(database: StationDatabase, person_id: str) -> list[dict[str, Any]]:
+    """The person's elder visits, newest first."""
+    rows = database.query("SELECT * FROM visit WHERE person_id = ? AND program = 'elder' AND deleted = 0"
+                          " ORDER BY visit_date DESC, created_at DESC", [person_id])
+    return [decode(_VISIT, r) for r in rows]
+
+
+# -- the elder list's own filters -----------------------------------------------------------
+
+
+def elder_ids(database: StationDatabase, flt: PersonFilter, *, category: str | None = None,
+              risk: str | None = None, overdue_on: dt.date | None = None, active_only: bool = False) -> list[str]:
+    """Elder profile ids for the list: the people search and village of `flt`, plus a category,
+    a risk level, only those overdue on `overdue_on` (due before it: never visited counts from
+    the day they were registered), only those still on the rounds."""
+    conditions: list[program_queries.Condition] = []
+    if category:
+        conditions.append(("EXISTS (SELECT 1 FROM json_each(r.categories) c WHERE c.value = ?)", [category]))
+    if risk:
+        conditions.append(("r.risk_level = ?", [risk]))
+    if active_only or overdue_on:
+        conditions.append(("r.status = 'active'", []))
+    if overdue_on:
+        latest = _LATEST.replace("e.person_id", "r.person_id")
+        conditions.append((f"COALESCE((SELECT COALESCE(v.next_due, '~') {latest}), substr(r.created_at, 1, 10)) < ?",
+                           [overdue_on.isoformat()]))
+    return program_queries.program_ids(database, PROGRAM, flt, conditions)
+
+
+# -- follow-ups and referrals ----------------------------------------------------------------
+
+
+def open_follow_ups(database: StationDatabase, village_id: str | None = None) -> list[dict[str, Any]]:
+    """People on the rounds whose latest visit left a follow-up open, with that visit and why
+    ('hazard', 'not_seen'), most urgent (earliest next-due) first."""
+    where, params = "", []
+    if village_id:
+        where, params = " AND p.village_id = ?", [village_id]
+    rows = database.query(
+        f"""WITH latest AS MATERIALIZED (
+                SELECT e.person_id, (SELECT v.id {_LATEST}) AS visit_id
+                FROM elder_profile e WHERE e.deleted = 0 AND e.status = 'active')
+            SELECT p.name, p.village_id, vis.* FROM latest l JOIN visit vis ON vis.id = l.visit_id
+            JOIN person p ON p.id = l.person_id AND p.deleted = 0
+            WHERE (COALESCE(vis.hazards, '[]') != '[]' OR NOT COALESCE(vis.seen_in_person, 0)){where}
+            ORDER BY vis.next_due, p.sort_name""", params)
+    found = []
+    for r in rows:
+        visit = decode(_VISIT, r)
+        found.append({**visit, "name": r["name"], "village_id": r["village_id"],
+                      "reasons": elder_rules.follow_up_reasons(visit["hazards"], visit["seen_in_person"])})
+    return found
+
+
+def open_relief_referrals(database: StationDatabase) -> list[dict[str, Any]]:
+    """Visits that referred the person to temporary relief and are not taken up yet (no relief
+    case for the person applied for on or after the visit), oldest first: for the relief module
+    to turn into pre-filled applications."""
+    rows = database.query(
+        f"""SELECT v.*, p.name, p.village_id FROM visit v JOIN person p ON p.id = v.person_id AND p.deleted = 0
+            WHERE v.referral = '{elder_rules.RELIEF_REFERRAL}' AND v.deleted = 0
+              AND NOT EXISTS (SELECT 1 FROM relief_case c WHERE c.person_id = v.person_id AND c.deleted = 0
+                              AND c.applied_on >= v.visit_date)
+            ORDER BY v.visit_date, v.created_at""")
+    return [{**decode(_VISIT, r), "name": r["name"], "village_id": r["village_id"]} for r in rows]
+
+
+# -- the route sheet -------------------------------------------------------------------------
+
+
+def route_rows(database: StationDatabase, village_id: str, day: dt.date) -> list[dict[str, Any]]:
+    """Everyone on the rounds in the village who is due on or before `day` (overdue first), with
+    what a worker carries: address, phone, emergency contacts, last visit and what to check."""
+    keys = due.due_keys(database, day, village_id=village_id, horizon_days=0, program=PROGRAM)
+    details = due.due_rows(database, keys)
+    rule = frequency_rule(database, day)
+    out = []
+    for key in keys:
+        row = details.get(key)
+        if row is None:
+            continue
+        profile = active_profile(database, key.person_id) or {}
+        last = person_visits(database, key.person_id)[:1]
+        out.append({**row, "profile": profile, "last": last[0] if last else None,
+                    "checks": what_to_check(profile, last[0] if last else None, day, rule)})
+    return out
+
+
+def what_to_check(profile: Mapping[str, Any], last_visit: Mapping[str, Any] | None, day: dt.date,
+                  rule: FrequencyRule) -> list[str]:
+    """The points a visitor should look at: the last visit's open findings, the season's
+    reminders from the county's rule (winter: the coal stove), the profile's risk."""
+    hazard_labels = dict(ENTITIES["visit"].field("hazards").choices)
+    checks = []
+    if last_visit:
+        for code in last_visit.get("hazards") or []:
+            checks.append(f"复查隐患：{hazard_labels.get(code, code)}")
+        if not last_visit.get("seen_in_person"):
+            checks.append("上次未见到本人，务必当面见到")
+        if last_visit.get("follow_up"):
+            checks.append(f"跟进：{last_visit['follow_up']}")
+    if rule.season(day).checks:
+        checks.append(rule.season(day).checks)
+    if profile.get("risk_reason"):
+        checks.append(f"风险：{profile['risk_reason']}")
+    return checks
+
+
+# -- the monthly roster and the figures ------------------------------------------------------
+
+
+def _visits_in(database: StationDatabase, start: dt.date, end: dt.date, village_id: str | None = None
+               ) -> dict[str, list[str]]:
+    where, params = "", [start.isoformat(), end.isoformat()]
+    if village_id:
+        where = " AND p.village_id = ?"
+        params.append(village_id)
+    visits: dict[str, list[str]] = {}
+    for person_id, day in database.conn.execute(
+            f"""SELECT v.person_id, v.visit_date FROM visit v JOIN person p ON p.id = v.person_id
+                WHERE v.program = 'elder' AND v.deleted = 0 AND v.visit_date >= ? AND v.visit_date < ?{where}
+                ORDER BY v.visit_date""", params):
+        visits.setdefault(person_id, []).append(day)
+    return visits
+
+
+def month_roster(database: StationDatabase, village_id: str | None, month: str) -> list[dict[str, Any]]:
+    """Everyone on the rounds (in the village, or all) for the month "YYYY-MM": their profile,
+    the visits the rule in force at the month's start asks for, and the visits made."""
+    start, end = elder_rules.month_bounds(month)
+    rule = frequency_rule(database, start)
+    where, params = "", []
+    if village_id:
+        where, params = " AND p.village_id = ?", [village_id]
+    rows = database.query(
+        f"""SELECT e.id, e.person_id, e.categories, e.risk_level, p.name, p.gender, p.birth_date, p.address,
+                   p.phone, p.village_id, vl.name AS village_name
+            FROM elder_profile e JOIN person p ON p.id = e.person_id AND p.deleted = 0
+            LEFT JOIN village vl ON vl.id = p.village_id
+            WHERE e.deleted = 0 AND e.status = 'active' AND substr(e.created_at, 1, 10) < ?{where}
+            ORDER BY vl.code, p.sort_name""", [end.isoformat(), *params])
+    visits = _visits_in(database, start, end, village_id)
+    roster = []
+    for r in rows:
+        categories = json.loads(r["categories"])
+        roster.append({**r, "categories": categories, "visit_dates": visits.get(r["person_id"], []),
+                       "required": elder_rules.required_visits(rule, start, categories, r["risk_level"])})
+    return roster
+
+
+def month_of(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def elder_figures(database: StationDatabase, today: dt.date) -> dict[str, Any]:
+    """The elderly rounds' figures for the statistics page: this month's visits done against
+    those required (counting at most the required number per person), overdue people by
+    village, and open follow-ups."""
+    roster = month_roster(database, None, month_of(today))
+    required = sum(r["required"] for r in roster)
+    done = sum(min(len(r["visit_dates"]), r["required"]) for r in roster)
+    seen = sum(1 for r in roster if r["visit_dates"])
+    overdue: dict[str, int] = {}
+    names = {v["id"]: v["name"] for v in database.query("SELECT id, name FROM village WHERE deleted = 0 ORDER BY code")}
+    for village_id in names:
+        overdue[village_id] = 0
+    keys = due.due_keys(database, today, horizon_days=-1, program=PROGRAM)  # due before today: overdue
+    villages = dict(database.conn.execute(
+        "SELECT id, village_id FROM person WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps([k.person_id for k in keys])]).fetchall())
+    for key in keys:
+        village_id = villages.get(key.person_id)
+        overdue[village_id] = overdue.get(village_id, 0) + 1
+    return {
+        "month": month_of(today),
+        "people": len(roster),
+        "visits_required": required,
+        "visits_done": done,
+        "people_visited": seen,
+        "overdue_by_village": [(names.get(v, "未填村（社区）"), n) for v, n in overdue.items()],
+        "open_follow_ups": len(open_follow_ups(database)),
+        "open_relief_referrals": len(open_relief_referrals(database)),
+    }

@@ -1,0 +1,539 @@
+"""The elderly rounds' editors: the elder profile (with its emergency contacts in calling order)
+and the visit record.
+
+Both write through `store.elder_rounds` (the store's single write path underneath), show every
+problem at its field in Chinese, save with Enter (Ctrl+Enter inside a text box) and cancel with
+Esc. A viewer sees the same dialogs read-only. The visit dialog proposes the next-due date from
+the county's rule for the date, hazards and "seen in person" typed so far, until the worker types
+a date of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import qtawesome as qta
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app import elder_printouts
+from station_app.core import elder_rules, idnumber
+from station_app.core.entities import entity
+from station_app.core.errors import KnownError, StaleRecordError, ValidationError
+from station_app.core.fields import FieldError, parse_date
+from station_app.store import elder_rounds, people
+from station_app.store.database import StationDatabase
+from station_app.ui.fieldform import ERROR_STYLE, FieldForm
+from station_app.ui.history import history_table
+from station_app.ui.models import Column, ListTableModel, age, field_text
+from station_app.ui.operations import run_job, show_error
+from station_app.ui.record_list import RecordTable
+from station_app.ui.session import Session
+
+PROFILE_FIELDS = ("categories", "risk_level", "living_arrangement", "ability_level", "benefits", "status",
+                  "health_note", "dependants", "risk_reason", "exit_reason", "notes")
+VISIT_FIELDS = ("visit_date", "visitor", "method", "seen_in_person", "mental_state", "next_due", "hazards",
+                "living_conditions", "health_note", "findings", "needs", "services", "referral", "referral_note",
+                "follow_up")
+PICK_LIMIT = 30
+ELDER_AGE = 60  # the picker lists people of this age and older: the rounds are for the elderly
+_VISIT = entity("visit")
+
+
+def person_summary(database: StationDatabase, person_id: str) -> str:
+    """One line about the person: name, gender, age, village, address, phone."""
+    row = people.person_rows(database, [person_id])[person_id]
+    gender = entity("person").field("gender").choice_label(row["gender"])
+    parts = [f"<b>{row['name']}</b>", gender, f"{age(row['birth_date'])}岁", row.get("village_name"),
+             row.get("address"), row.get("phone")]
+    return "　".join(str(p) for p in parts if p)
+
+
+class _Dialog(QDialog):
+    """What both editors share: 保存/取消 (关闭 for a viewer), Ctrl+Enter saves from anywhere."""
+
+    def _buttons(self, writer: bool) -> QHBoxLayout:
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setIcon(qta.icon("fa6s.floppy-disk"))
+        self.save_button.setDefault(True)
+        self.save_button.setVisible(writer)
+        self.save_button.setToolTip("保存（Ctrl+Enter）")
+        cancel = self.buttons.addButton("取消" if writer else "关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.clicked.connect(self.save)
+        cancel.clicked.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.save_button.click)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("" if writer else "您的账号是只读权限，只能查看。"), 1)
+        bottom.addWidget(self.buttons)
+        return bottom
+
+    def save(self) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _read_only(form: FieldForm, names: Sequence[str]) -> None:
+        for name in names:
+            editor = form.editor(name)
+            if isinstance(editor, QLineEdit | QPlainTextEdit):
+                editor.setReadOnly(True)
+            else:
+                editor.setEnabled(False)
+        form.setStyleSheet("QComboBox:disabled, QCheckBox:disabled { color: palette(text); }")
+
+    def _refused(self, form: FieldForm, shown: Sequence[str], exc: KnownError) -> None:
+        """Show why the store said no: at the form's fields (the dialog shows the other names in
+        `shown` itself), and in a message for anything no field shows."""
+        if isinstance(exc, ValidationError):
+            form.show_errors(exc.errors)
+            rest = [message for name, message in exc.errors.items() if name not in shown]
+            if rest:
+                QMessageBox.warning(self, "请检查填写的内容", "；".join(rest))
+        elif isinstance(exc, StaleRecordError):
+            QMessageBox.warning(self, "记录已被别人修改", exc.message)
+        else:
+            show_error(self, exc)
+
+
+class ContactsEditor(QWidget):
+    """Emergency contacts as a small table, top row called first; rows move up and down."""
+
+    HEADERS = ("姓名", "关系", "电话")
+    KEYS = ("name", "relation", "phone")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(True)  # the row number is the calling order
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setFixedHeight(int(self.fontMetrics().height() * 5.5))
+        self.add_button = QPushButton(qta.icon("fa6s.plus"), "添加联系人")
+        self.remove_button = QPushButton(qta.icon("fa6s.minus"), "删除")
+        self.up_button = QPushButton(qta.icon("fa6s.arrow-up"), "先打")
+        self.down_button = QPushButton(qta.icon("fa6s.arrow-down"), "后打")
+        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            button.setAutoDefault(False)
+        self.add_button.clicked.connect(lambda: self.add_row())
+        self.remove_button.clicked.connect(self._remove)
+        self.up_button.clicked.connect(lambda: self._move(-1))
+        self.down_button.clicked.connect(lambda: self._move(1))
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
+        buttons = QVBoxLayout()
+        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.table, 1)
+        row.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self.table.itemChanged.connect(lambda _item: self.set_error(""))
+
+    def add_row(self, contact: dict[str, str] | None = None) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for column, key in enumerate(self.KEYS):
+            self.table.setItem(row, column, QTableWidgetItem((contact or {}).get(key) or ""))
+        if contact is None:
+            self.table.setCurrentCell(row, 0)
+            self.table.editItem(self.table.item(row, 0))
+
+    def values(self) -> list[dict[str, str]]:
+        """The contacts as shown, including a cell still being typed in (Ctrl+Enter saves at once)."""
+        editing = QApplication.focusWidget()
+        if editing is not None and self.table.isAncestorOf(editing):
+            self.table.commitData(editing)
+        return [{key: (self.table.item(r, c).text() if self.table.item(r, c) else "").strip()
+                 for c, key in enumerate(self.KEYS)} for r in range(self.table.rowCount())]
+
+    def set_values(self, contacts: Sequence[dict[str, str]] | None) -> None:
+        self.table.setRowCount(0)
+        for contact in contacts or []:
+            self.add_row(contact)
+
+    def set_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def set_read_only(self) -> None:
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            button.hide()
+
+    def _remove(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+
+    def _move(self, step: int) -> None:
+        row = self.table.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.table.rowCount():
+            return
+        contacts = self.values()
+        contacts[row], contacts[target] = contacts[target], contacts[row]
+        self.set_values(contacts)
+        self.table.setCurrentCell(target, 0)
+
+
+class PersonPicker(QWidget):
+    """Find the person a new profile is for, by what finds them on the people list."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(f"输入姓名、拼音首字母或身份证号查找已登记的{ELDER_AGE}岁及以上人员")
+        self.results = QListWidget()
+        self.results.setFixedHeight(int(self.fontMetrics().height() * 4.5))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.results)
+        self.search.textChanged.connect(self._find)
+        self.search.returnPressed.connect(self._first)
+
+    @property
+    def person_id(self) -> str | None:
+        item = self.results.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _find(self, text: str) -> None:
+        self.results.clear()
+        if not text.strip():
+            return
+        ids = people.person_ids(self.session.database, people.PersonFilter(text=text))[:PICK_LIMIT * 10]
+        rows = people.person_rows(self.session.database, ids)
+        elderly = [pid for pid in ids if (age(rows[pid]["birth_date"]) or 0) >= ELDER_AGE][:PICK_LIMIT]
+        for pid in elderly:
+            row = rows[pid]
+            mark = "（已在探访名单）" if row["is_elder"] else ""
+            item = QListWidgetItem(f"{row['name']}　{age(row['birth_date'])}岁　{row.get('village_name') or ''}"
+                                   f"　{idnumber.mask(row['id_number'])}{mark}")
+            item.setData(Qt.ItemDataRole.UserRole, pid)
+            self.results.addItem(item)
+        if self.results.count() == 1:
+            self.results.setCurrentRow(0)
+
+    def _first(self) -> None:
+        if self.results.count():
+            self.results.setCurrentRow(max(self.results.currentRow(), 0))
+            self.results.setFocus()
+
+
+class ElderProfileDialog(_Dialog):
+    """Add (record None: pick the person first) or edit an elder profile; `saved` after exec()."""
+
+    def __init__(self, session: Session, record: dict[str, Any] | None = None, parent: QWidget | None = None, *,
+                 person_id: str | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.record = record
+        self.saved: dict[str, Any] | None = None
+        writer = session.actor.can_write
+        person_id = record["person_id"] if record else person_id
+        self.picker: PersonPicker | None = None
+        details = QWidget()
+        layout = QVBoxLayout(details)
+        if person_id is None:
+            self.picker = PersonPicker(session)
+            self.person_error = QLabel()
+            self.person_error.setStyleSheet(ERROR_STYLE)
+            self.person_error.hide()
+            layout.addWidget(QLabel("老年人（须先在“人员档案”中登记）<span style='color:#c62828'>*</span>"))
+            layout.addWidget(self.picker)
+            layout.addWidget(self.person_error)
+        else:
+            layout.addWidget(QLabel(person_summary(session.database, person_id)))
+        self.person_id = person_id
+        self.form = FieldForm("elder_profile", PROFILE_FIELDS, columns=2)
+        layout.addWidget(self.form)
+        layout.addWidget(QLabel("紧急联系人（第1位最先联系）"))
+        self.contacts = ContactsEditor()
+        layout.addWidget(self.contacts)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(details, "档案")
+        if record is not None:
+            self.visits = _visit_table(session, record["person_id"])
+            self.visits.opened.connect(self._open_visit)
+            self.tabs.addTab(self.visits, "探访记录")
+            self.tabs.addTab(history_table(session, "elder_profile", record["id"]), "修改记录")
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.tabs)
+        outer.addLayout(self._buttons(writer))
+
+        self.form.set_values(dict(record or {"status": "active"}))
+        self.contacts.set_values((record or {}).get("contacts"))
+        if not writer:
+            self._read_only(self.form, PROFILE_FIELDS)
+            self.contacts.set_read_only()
+        name = people.person_rows(session.database, [person_id])[person_id]["name"] if person_id else ""
+        self.setWindowTitle(f"老年人档案 — {name}" if record else "新建老年人档案")
+        self.resize(max(self.sizeHint().width(), 900), self.sizeHint().height())
+        (self.picker.search if self.picker else self.form.editor("risk_level")).setFocus()
+
+    def _open_visit(self, visit_id: str) -> None:
+        """Open a past visit (to read it, or to correct it); the list shows the correction."""
+        assert self.record is not None
+        if open_visit(self.session, self.record["person_id"], self.session.store.get("visit", visit_id), self):
+            model = self.visits.model()
+            assert isinstance(model, ListTableModel)
+            model.set_rows(elder_rounds.person_visits(self.session.database, self.record["person_id"]))
+
+    def save(self) -> None:
+        values = {**self.form.values(), "contacts": self.contacts.values()}
+        if self.record is None:
+            chosen = self.picker.person_id if self.picker else self.person_id
+            if chosen is None:
+                self.person_error.setText("请先查找并选中一位已登记的人员")
+                self.person_error.show()
+                return
+            values["person_id"] = chosen
+        try:
+            saved = elder_rounds.save_profile(self.session.store, values, self.record)
+        except KnownError as exc:
+            self.tabs.setCurrentIndex(0)
+            errors = exc.errors if isinstance(exc, ValidationError) else {}
+            self.contacts.set_error(errors.get("contacts", ""))
+            if self.picker is not None and "person_id" in errors:
+                self.person_error.setText(errors["person_id"])
+                self.person_error.show()
+            self._refused(self.form, (*PROFILE_FIELDS, "contacts", "person_id"), exc)
+            return
+        self.saved = saved
+        self.accept()
+
+
+_VISIT_COLUMNS = (
+    Column("探访日期", "visit_date", sample="2026-11-23"),
+    Column("探访人", "visitor", sample="欧阳晓明"),
+    Column("方式", lambda r: field_text(_VISIT.field("method"), r["method"]), sample="入户"),
+    Column("见到本人", lambda r: "是" if r["seen_in_person"] else "否", sample="见到本人"),
+    Column("安全隐患", lambda r: field_text(_VISIT.field("hazards"), r["hazards"]), sample="取暖/煤炉、燃气"),
+    Column("转介", lambda r: field_text(_VISIT.field("referral"), r["referral"]), sample="临时救助"),
+    Column("下次探访", "next_due", sample="2026-11-23"),
+)
+
+
+def _visit_table(session: Session, person_id: str) -> RecordTable:
+    table = RecordTable()
+    table.setModel(ListTableModel(_VISIT_COLUMNS, elder_rounds.person_visits(session.database, person_id),
+                                  parent=table))
+    return table
+
+
+class VisitDialog(_Dialog):
+    """Record (record None) or correct an elder visit to `person_id`; `saved` after exec()."""
+
+    def __init__(self, session: Session, person_id: str, record: dict[str, Any] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.person_id = person_id
+        self.record = record
+        self.saved: dict[str, Any] | None = None
+        self._due_typed = record is not None  # a stored date is the worker's: never replaced unasked
+        writer = session.actor.can_write
+        self.form = FieldForm("visit", VISIT_FIELDS, columns=2)
+        method = self.form.editor("method")
+        assert isinstance(method, QComboBox)
+        method.removeItem(method.findData("school"))  # the children's visits only
+        self.due_hint = QLabel()
+        self.due_hint.setStyleSheet("color: #555555;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(person_summary(session.database, person_id)))
+        layout.addWidget(QLabel(self._profile_line()))
+        layout.addWidget(self.form)
+        layout.addWidget(self.due_hint)
+        layout.addLayout(self._buttons(writer))
+        self.form.set_values(dict(record or {"visit_date": dt.date.today().isoformat(),
+                                             "visitor": session.actor.display_name, "method": "home",
+                                             "seen_in_person": True}))
+        self.form.edited.connect(self._edited)
+        if not writer:
+            self._read_only(self.form, VISIT_FIELDS)
+        self._propose_due()
+        self.setWindowTitle("修改探访记录" if record else "登记探访")
+        self.resize(max(self.sizeHint().width(), 900), self.sizeHint().height())
+        self.form.editor("visit_date").setFocus()
+
+    def _profile_line(self) -> str:
+        profile = elder_rounds.profile_of(self.session.database, self.person_id) or {}
+        spec = entity("elder_profile")
+        contacts = profile.get("contacts") or []
+        first = f"　先联系：{contacts[0]['name']} {contacts[0]['phone']}" if contacts else ""
+        return (f"类别：{field_text(spec.field('categories'), profile.get('categories')) or '未填'}"
+                f"　风险：{field_text(spec.field('risk_level'), profile.get('risk_level')) or '未评'}{first}")
+
+    def _edited(self, name: str) -> None:
+        if name == "next_due":
+            self._due_typed = bool(self.form.values()["next_due"].strip())
+        if name in ("visit_date", "hazards", "seen_in_person", "method", "next_due"):
+            self._propose_due()
+
+    def _propose_due(self) -> None:
+        """The rule's next-due date for what is typed so far, filled in unless the worker chose one."""
+        values = self.form.values()
+        try:
+            day = parse_date(values["visit_date"])
+        except FieldError:
+            self.due_hint.setText("")
+            return
+        proposed = elder_rounds.suggested_next_due(self.session.database, self.person_id, day, values["hazards"],
+                                                   values["seen_in_person"])
+        reasons = elder_rules.follow_up_reasons(values["hazards"], values["seen_in_person"])
+        why = {"hazard": "发现安全隐患", "not_seen": "未见到本人"}
+        follow = f"（{'、'.join(why[r] for r in reasons)}：需跟进，跟进前一直列在待办提醒中）" if reasons else ""
+        self.due_hint.setText(f"按县里规定的探访频次，下次探访应在 {proposed.isoformat()} 前{follow}")
+        if not self._due_typed:
+            editor = self.form.editor("next_due")
+            assert isinstance(editor, QLineEdit)
+            editor.setText(proposed.isoformat())
+
+    def save(self) -> None:
+        values = {**self.form.values(), "person_id": self.person_id}
+        try:
+            saved = elder_rounds.save_visit(self.session.store, values, self.record)
+        except KnownError as exc:
+            self._refused(self.form, VISIT_FIELDS, exc)
+            return
+        self.saved = saved
+        self.accept()
+
+
+def open_profile(session: Session, record: dict[str, Any] | None, parent: QWidget | None = None, *,
+                 person_id: str | None = None) -> dict[str, Any] | None:
+    """Show the profile editor; the saved profile, or None."""
+    dialog = ElderProfileDialog(session, record, parent, person_id=person_id)
+    dialog.exec()
+    saved = dialog.saved
+    dialog.deleteLater()
+    return saved
+
+
+def open_visit(session: Session, person_id: str, record: dict[str, Any] | None = None,
+               parent: QWidget | None = None) -> dict[str, Any] | None:
+    """Show the visit editor; the saved visit, or None."""
+    dialog = VisitDialog(session, person_id, record, parent)
+    dialog.exec()
+    saved = dialog.saved
+    dialog.deleteLater()
+    return saved
+
+
+class RoundDialog(QDialog):
+    """Plan a round: pick a village and a day, see who is due there by then, print the route sheet.
+    `printed` holds the PDF's path once the sheet is written."""
+
+    def __init__(self, session: Session, village_id: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.printed: Any = None
+        self.setWindowTitle("安排探访路线")
+        self.village = QComboBox()
+        for village in people.villages(session.database):
+            self.village.addItem(village["name"], village["id"])
+        self.village.setCurrentIndex(max(self.village.findData(village_id), 0))
+        self.day = QLineEdit(dt.date.today().isoformat())
+        self.day.setPlaceholderText("如 2026-11-25")
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.count = QLabel()
+        self.names = QLabel()
+        self.names.setWordWrap(True)
+        self.print_button = QPushButton(qta.icon("fa6s.print"), "打印路线单")
+        self.print_button.setDefault(True)
+        self.print_button.clicked.connect(self.print_sheet)
+        close = QPushButton("关闭")
+        close.setAutoDefault(False)
+        close.clicked.connect(self.reject)
+        grid = QGridLayout()
+        village_label, day_label = QLabel("村（社区）"), QLabel("探访日期")
+        village_label.setBuddy(self.village)
+        day_label.setBuddy(self.day)
+        grid.addWidget(village_label, 0, 0)
+        grid.addWidget(self.village, 0, 1)
+        grid.addWidget(day_label, 1, 0)
+        grid.addWidget(self.day, 1, 1)
+        grid.addWidget(self.error, 2, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.count)
+        layout.addWidget(self.names)
+        layout.addLayout(buttons)
+        self.village.currentIndexChanged.connect(self._preview)
+        self.day.textEdited.connect(self._preview)
+        self.setMinimumWidth(520)
+        self._preview()
+
+    def _chosen_day(self) -> dt.date | None:
+        try:
+            day = parse_date(self.day.text())
+        except FieldError as exc:
+            self.error.setText(str(exc))
+            return None
+        self.error.setText("")
+        return day
+
+    def _preview(self) -> None:
+        day, village_id = self._chosen_day(), self.village.currentData()
+        if day is None or village_id is None:
+            self.count.setText("")
+            self.names.setText("")
+            self.print_button.setEnabled(False)
+            return
+        stops = elder_rounds.route_rows(self.session.database, village_id, day)
+        self.count.setText(f"到 {day.isoformat()} 为止，{self.village.currentText()} 应探访 {len(stops)} 人（逾期的在前）")
+        self.names.setText("、".join(s["name"] for s in stops))
+        self.print_button.setEnabled(True)
+
+    def print_sheet(self) -> None:
+        day, village_id = self._chosen_day(), self.village.currentData()
+        if day is None or village_id is None:
+            return
+        out = elder_printouts.print_path(self.session.data_dir, "探访路线单", f"{self.village.currentText()}-{day}")
+        self.print_button.setEnabled(False)
+        run_job(self, "正在生成探访路线单", elder_printouts.route_sheet, self.session.actor, village_id, day, out,
+                db_path=self.session.db_path, on_done=self._printed,
+                on_error=lambda exc: (self.print_button.setEnabled(True), show_error(self, exc)))
+
+    def _printed(self, path: Any) -> None:
+        self.printed = path
+        self.print_button.setEnabled(True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

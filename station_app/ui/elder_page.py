@@ -1,0 +1,219 @@
+"""老年人探访: everyone on the elderly rounds, found by the people search and filtered by village,
+category, risk and "overdue only"; from here a worker opens or creates a profile, records a
+visit and prints the visit record form (blank or filled) or the village's monthly roster.
+
+Shortcuts: Ctrl+N new profile, Enter edit, Ctrl+R record a visit, Ctrl+P print the latest visit's
+record form, Ctrl+F search.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import qtawesome as qta
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+
+from station_app import elder_printouts
+from station_app.core.entities import ELDER_CATEGORIES, RISK_LEVELS
+from station_app.core.idnumber import mask
+from station_app.store import elder_rounds, people, program_queries, statistics
+from station_app.store.database import StationDatabase
+from station_app.ui.elder_dialogs import open_profile, open_visit
+from station_app.ui.models import Column, QueryTableModel
+from station_app.ui.operations import run_job
+from station_app.ui.program_pages import elder_columns
+from station_app.ui.record_list import ListPage
+from station_app.ui.session import Session
+
+READ_ONLY_TIP = "只读账号不能新建档案或登记探访"
+
+
+@dataclass(frozen=True)
+class ElderFilters:
+    category: str | None = None
+    risk: str | None = None
+    overdue: bool = False
+
+
+class _FilterHolder:
+    """The filters the next query runs with; replaced whole, so a worker reads one consistent set."""
+
+    current = ElderFilters()
+
+
+def _find_elders(database: StationDatabase, sort: str, descending: bool, *, text: str, village_id: str | None,
+                 holder: _FilterHolder) -> list[str]:
+    filters = holder.current
+    flt = people.PersonFilter(text, village_id, sort or "name", descending)
+    return elder_rounds.elder_ids(database, flt, category=filters.category, risk=filters.risk,
+                                  overdue_on=dt.date.today() if filters.overdue else None)
+
+
+def _columns() -> tuple[Column, ...]:
+    base = elder_columns()
+    id_column = Column("身份证号", lambda r: mask(r.get("id_number")), sample="2104**********123X")
+    return (*base[:3], id_column, *base[3:])
+
+
+def _button(icon: str, text: str, shortcut: str | QKeySequence | None = None, tip: str = "") -> QPushButton:
+    button = QPushButton(qta.icon(icon), text)
+    if shortcut is not None:
+        sequence = QKeySequence(shortcut)
+        button.setShortcut(sequence)
+        tip = f"{tip or text}（{sequence.toString(QKeySequence.SequenceFormat.NativeText)}）"
+    button.setToolTip(tip or text)
+    return button
+
+
+class ElderPage(ListPage):
+    data_changed = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        self.filters = _FilterHolder()
+        database = session.database
+        model = QueryTableModel(_columns(), lambda keys: program_queries.program_rows(database, "elder", keys),
+                                partial(_find_elders, holder=self.filters), session.db_path)
+        super().__init__(session, model, "共 {n} 名老年人", parent)
+        self.printed: Path | None = None
+        self.category = QComboBox()
+        self.category.addItem("全部类别", None)
+        for code, label in ELDER_CATEGORIES:
+            self.category.addItem(label, code)
+        self.risk = QComboBox()
+        self.risk.addItem("全部风险等级", None)
+        for code, label in RISK_LEVELS:
+            self.risk.addItem(f"{label}风险", code)
+        self.overdue = QCheckBox("只看逾期")
+        self.month = QComboBox()
+        for month in reversed(statistics.last_months(dt.date.today())):
+            self.month.addItem(f"{month[:4]}年{int(month[5:])}月", month)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("类别"))
+        filters.addWidget(self.category)
+        filters.addWidget(QLabel("风险"))
+        filters.addWidget(self.risk)
+        filters.addWidget(self.overdue)
+        filters.addStretch(1)
+        self.body.insertLayout(1, filters)
+
+        writer = session.actor.can_write
+        self.add_button = _button("fa6s.user-plus", "新建档案", QKeySequence.StandardKey.New)
+        self.edit_button = _button("fa6s.pen-to-square", "查看/编辑档案", tip="查看或编辑所选档案（Enter 或双击）")
+        self.visit_button = _button("fa6s.clipboard-check", "登记探访", "Ctrl+R")
+        self.print_button = _button("fa6s.print", "打印探访记录表", QKeySequence.StandardKey.Print,
+                                    "打印所选老人最近一次探访的记录表")
+        self.blank_button = _button("fa6s.file", "打印空白记录表", tip="打印所选老人的空白探访记录表，入户时手填")
+        self.roster_button = _button("fa6s.table-list", "打印月度花名册",
+                                     tip="打印所选村（社区）（或全镇）所选月份的探访花名册")
+        if not writer:
+            for button in (self.add_button, self.visit_button):
+                button.setToolTip(READ_ONLY_TIP)
+        actions = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.visit_button, self.print_button, self.blank_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.month)
+        actions.addWidget(self.roster_button)
+        self.body.insertLayout(1, actions)
+
+        self.category.currentIndexChanged.connect(self._filters_changed)
+        self.risk.currentIndexChanged.connect(self._filters_changed)
+        self.overdue.toggled.connect(self._filters_changed)
+        self.table.opened.connect(self._open)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self.add_button.clicked.connect(self.add_profile)
+        self.edit_button.clicked.connect(lambda: self._open(self.table.current_key()))
+        self.visit_button.clicked.connect(self.record_visit)
+        self.print_button.clicked.connect(self.print_latest_visit)
+        self.blank_button.clicked.connect(self.print_blank)
+        self.roster_button.clicked.connect(self.print_roster)
+        self.refresh()
+
+    def _filters_changed(self) -> None:
+        self.filters.current = ElderFilters(self.category.currentData(), self.risk.currentData(),
+                                            self.overdue.isChecked())
+        self._search()
+
+    def _update_buttons(self) -> None:
+        chosen = self.table.current_key() is not None
+        writer = self.session.actor.can_write
+        self.add_button.setEnabled(writer)
+        self.edit_button.setEnabled(chosen)
+        self.visit_button.setEnabled(writer and chosen)
+        self.print_button.setEnabled(chosen)
+        self.blank_button.setEnabled(chosen)
+
+    def _selected(self) -> dict | None:
+        key = self.table.current_key()
+        return self.session.store.get("elder_profile", key) if key is not None else None
+
+    def _changed(self, select: str | None) -> None:
+        self.refresh(select=select)
+        self.data_changed.emit()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def add_profile(self) -> None:
+        saved = open_profile(self.session, None, self)
+        if saved is not None:
+            self._changed(saved["id"])
+
+    def _open(self, profile_id: str | None) -> None:
+        if profile_id is None:
+            return
+        saved = open_profile(self.session, self.session.store.get("elder_profile", profile_id), self)
+        if saved is not None:
+            self._changed(saved["id"])
+
+    def record_visit(self) -> None:
+        profile = self._selected()
+        if profile is None:
+            return
+        if profile["status"] != "active":
+            QMessageBox.information(self, "登记探访", "此人已退出探访名单。如需恢复探访，请先在档案中把状态改为“在册”。")
+            return
+        if open_visit(self.session, profile["person_id"], parent=self) is not None:
+            self._changed(profile["id"])
+
+    def print_latest_visit(self) -> None:
+        profile = self._selected()
+        if profile is None:
+            return
+        visits = elder_rounds.person_visits(self.session.database, profile["person_id"])
+        if not visits:
+            QMessageBox.information(self, "打印探访记录表", "此人还没有探访记录。可以打印空白记录表，入户时手填。")
+            return
+        name = self.model.row(self.table.currentIndex().row())["name"]
+        self._print("正在生成探访记录表", elder_printouts.visit_records, [visits[0]["id"]],
+                    elder_printouts.print_path(self.session.data_dir, "探访记录表", name))
+
+    def print_blank(self) -> None:
+        profile = self._selected()
+        if profile is None:
+            return
+        name = self.model.row(self.table.currentIndex().row())["name"]
+        self._print("正在生成空白记录表", elder_printouts.blank_visit_records, [profile["person_id"]],
+                    elder_printouts.print_path(self.session.data_dir, "空白探访记录表", name))
+
+    def print_roster(self) -> None:
+        village_id = self.filter_bar.village_id
+        month = self.month.currentData()
+        where = self.filter_bar.village.currentText() if village_id else "全镇"
+        self._print("正在生成探访花名册", elder_printouts.visit_roster, village_id, month,
+                    elder_printouts.print_path(self.session.data_dir, "月度探访花名册", f"{where}-{month}"))
+
+    def _print(self, title: str, job: Callable[..., Path], *args: object) -> None:
+        """Run one of elder_printouts' jobs as this user, then open the PDF it wrote."""
+        self.printed = None
+        run_job(self, title, job, self.session.actor, *args, db_path=self.session.db_path, on_done=self._printed)
+
+    def _printed(self, path: Path) -> None:
+        self.printed = path
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
