@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from station_app import backups
+from station_app.store import backups
 from station_app.core import retention
 from station_app.core.errors import DatabaseError
 from station_app.paths import backups_dir

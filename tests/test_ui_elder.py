@@ -215,3 +215,30 @@ def test_the_person_picker_lists_people_of_sixty_and_over(qtbot, session, villag
     assert dialog.picker.results.count() == 1 and dialog.picker.person_id == two_people["王桂兰"]["id"]
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # no category yet: refused at the field
     assert dialog.saved is None and dialog.form.error_text("categories")
+
+
+def test_a_past_visit_is_corrected_from_the_profile_and_the_history_shows_changes(qtbot, session, village,
+                                                                                   two_people, monkeypatch):
+    profile = create_profile(qtbot, session, "wgl", ["alone"], "low")
+    visit = elder_rounds.save_visit(session.store, {"person_id": profile["person_id"], "visit_date": "2026-11-02",
+                                                    "visitor": "刘晓梅", "method": "home", "seen_in_person": True})
+
+    def correct(dialog: VisitDialog) -> int:
+        qtbot.addWidget(dialog)
+        assert dialog.form.values()["next_due"] == visit["next_due"]  # a stored date stays as it was
+        dialog.form.editor("visitor").setText("张丽")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(VisitDialog, "exec", correct)
+    dialog = ElderProfileDialog(session, session.store.get("elder_profile", profile["id"]))
+    qtbot.addWidget(dialog)
+    dialog._open_visit(visit["id"])
+    assert column_texts(dialog.visits.model(), "探访人") == ["张丽"]
+    choose(dialog.form, "risk_level", "high")
+    dialog.form.editor("risk_reason").setPlainText("冬季独自烧煤炉")
+    dialog.save()
+    history = ElderProfileDialog(session, session.store.get("elder_profile", profile["id"]))
+    qtbot.addWidget(history)
+    lines = column_texts(history.tabs.widget(2).model(), "内容")
+    assert "低 → 高" in lines

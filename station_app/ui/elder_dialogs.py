@@ -330,7 +330,8 @@ class ElderProfileDialog(_Dialog):
             if self.picker is not None and "person_id" in errors:
                 self.person_error.setText(errors["person_id"])
                 self.person_error.show()
-            self._refused(self.form, (*PROFILE_FIELDS, "contacts", "person_id"), exc)
+            shown = (*PROFILE_FIELDS, "contacts", *(("person_id",) if self.picker is not None else ()))
+            self._refused(self.form, shown, exc)
             return
         self.saved = saved
         self.accept()

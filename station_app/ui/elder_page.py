@@ -171,6 +171,8 @@ class ElderPage(ListPage):
         saved = open_profile(self.session, self.session.store.get("elder_profile", profile_id), self)
         if saved is not None:
             self._changed(saved["id"])
+        else:
+            self.refresh()  # a past visit may have been corrected from the profile's 探访记录 tab
 
     def record_visit(self) -> None:
         profile = self._selected()
