@@ -242,3 +242,28 @@ def test_a_past_visit_is_corrected_from_the_profile_and_the_history_shows_change
     qtbot.addWidget(history)
     lines = column_texts(history.tabs.widget(2).model(), "内容")
     assert "低 → 高" in lines
+
+
+def test_a_visit_that_refers_to_relief_offers_the_prefilled_application(qtbot, session, village, two_people,
+                                                                         monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from station_app.ui import relief_dialog
+
+    person = two_people["王桂兰"]
+    session.store.create("elder_profile", {"person_id": person["id"], "categories": ["alone"], "status": "active"})
+
+    def refer(dialog: VisitDialog) -> int:
+        qtbot.addWidget(dialog)
+        choose(dialog.form, "referral", "relief")
+        dialog.form.editor("referral_note").setPlainText("独居，取暖费用无着落")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    asked, opened = [], []
+    monkeypatch.setattr(VisitDialog, "exec", refer)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.Yes))
+    monkeypatch.setattr(relief_dialog, "open_case", lambda _s, case_id, _p, referral: opened.append((case_id, referral)))
+    saved = elder_dialogs.open_visit(session, person["id"])
+    assert saved["referral"] == "relief" and asked and "临时救助" in asked[0]
+    assert opened == [(None, saved)]

@@ -238,3 +238,39 @@ def test_verification_corrects_the_tier_and_the_form_prints_from_the_case(qtbot,
     dialog.print_button.click()
     qtbot.waitUntil(lambda: bool(opened), timeout=10000)
     assert opened[0].endswith(".pdf") and "临时救助申请审批表-李大山" in opened[0]
+
+
+def test_a_relief_referral_from_the_rounds_becomes_a_prefilled_application(qtbot, page, session, applicant,
+                                                                            monkeypatch):
+    """Issue 4's referral reaches the relief page: the applicant and reason come from the visit,
+    and once the application is registered the referral is no longer waiting."""
+    store = session.store
+    store.create("elder_profile", {"person_id": applicant["id"], "categories": ["alone"], "status": "active"})
+    store.create("visit", {"program": "elder", "person_id": applicant["id"], "visit_date": TODAY.isoformat(),
+                           "visitor": "刘晓梅", "method": "home", "seen_in_person": True, "referral": "relief",
+                           "referral_note": "冬季取暖费用无着落，医疗支出大"})
+    page.cases.refresh()
+    wait_for_list(qtbot, page.cases.model)
+    assert page.cases.referrals_button.text() == "探访转介（1）…"
+
+    def choose_first(chooser: relief_page.ReferralChooser) -> int:
+        assert chooser.model.rowCount() == 1
+        chooser.table.opened.emit(chooser.model.row_key(0))
+        return chooser.result()
+
+    filled: dict[str, str] = {}
+
+    def register(dialog: ReliefCaseDialog) -> None:
+        filled.update(person=dialog.picker.person_id, reason=dialog.form.values()["reason"],
+                      notes=dialog.form.values()["notes"])
+        type_into(dialog.form, "tier", "1")
+        dialog.save_button.click()
+
+    monkeypatch.setattr(relief_page.ReferralChooser, "exec", choose_first)
+    working(monkeypatch, register)
+    page.cases.referrals_button.click()
+    assert filled["person"] == applicant["id"] and filled["reason"] == "冬季取暖费用无着落，医疗支出大"
+    assert "探访转介" in filled["notes"] and "刘晓梅" in filled["notes"]
+    wait_for_list(qtbot, page.cases.model)
+    assert "李大山" in column_texts(page.cases.model, "姓名")
+    assert page.cases.referrals_button.text() == "探访转介…"

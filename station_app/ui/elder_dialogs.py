@@ -446,11 +446,19 @@ def open_profile(session: Session, record: dict[str, Any] | None, parent: QWidge
 
 def open_visit(session: Session, person_id: str, record: dict[str, Any] | None = None,
                parent: QWidget | None = None) -> dict[str, Any] | None:
-    """Show the visit editor; the saved visit, or None."""
+    """Show the visit editor; the saved visit, or None. A new referral to temporary relief is
+    offered straight away as a pre-filled application (it also waits on the relief page)."""
     dialog = VisitDialog(session, person_id, record, parent)
     dialog.exec()
     saved = dialog.saved
     dialog.deleteLater()
+    if (saved is not None and saved.get("referral") == elder_rules.RELIEF_REFERRAL
+            and (record is None or record.get("referral") != elder_rules.RELIEF_REFERRAL)
+            and QMessageBox.question(parent, "转介临时救助", "本次探访转介临时救助。现在就登记临时救助申请吗？"
+                                     "（也可以稍后在“临时救助 → 探访转介”中登记。）") == QMessageBox.StandardButton.Yes):
+        from station_app.ui.relief_dialog import open_case
+
+        open_case(session, None, parent, referral=saved)
     return saved
 
 

@@ -125,9 +125,10 @@ class ReliefCaseDialog(QDialog):
     """Register a case (case_id None) or work an existing one. `changed` tells the list to refresh."""
 
     def __init__(self, session: Session, case_id: str | None = None, parent: QWidget | None = None,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None, *, referral: dict[str, Any] | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.referral = referral  # a visit that referred the person to relief: the application starts from it
         self.today = today or dt.date.today()
         self.case_id = case_id
         self.changed = False
@@ -175,6 +176,19 @@ class ReliefCaseDialog(QDialog):
         layout.addLayout(buttons)
         self.save_button.setEnabled(self.session.actor.can_write)
         self.picker.search.setFocus()
+        if self.referral is not None:
+            self._start_from_referral(self.referral)
+
+    def _start_from_referral(self, visit: dict[str, Any]) -> None:
+        """The applicant and the reason as the visit that referred them recorded them."""
+        person = self.session.store.get("person", visit["person_id"])
+        self.picker.search.setText(person["id_number"] or person["name"])
+        self.picker.find()
+        self.picker.results.setCurrentIndex(max(self.picker.results.findData(person["id"]), 0))
+        self.form.set_values({**self.form.values(), "reason": visit.get("referral_note") or "",
+                              "notes": f"由{visit['visit_date']}探访转介（走访人：{visit['visitor']}）"})
+        self._person_chosen()
+        self.form.editor("tier").setFocus()
 
     def _person_chosen(self) -> None:
         person_id = self.picker.person_id
@@ -467,9 +481,11 @@ def show_printed(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def open_case(session: Session, case_id: str | None, parent: QWidget | None = None) -> str | None:
-    """Show the case dialog; the id of the case registered or changed, None if nothing changed."""
-    dialog = ReliefCaseDialog(session, case_id, parent)
+def open_case(session: Session, case_id: str | None, parent: QWidget | None = None, *,
+              referral: dict[str, Any] | None = None) -> str | None:
+    """Show the case dialog (a new application pre-filled from `referral`, a visit, if given);
+    the id of the case registered or changed, None if nothing changed."""
+    dialog = ReliefCaseDialog(session, case_id, parent, referral=referral)
     dialog.exec()
     changed = dialog.case_id if dialog.changed else None
     dialog.deleteLater()

@@ -38,7 +38,7 @@ from station_app.core import relief as rules
 from station_app.core.entities import FUND_ENTRY_KINDS, FUND_OUTFLOWS, RELIEF_STATUS, RELIEF_TYPES
 from station_app.core.fields import format_money
 from station_app.core.roles import HEAD
-from station_app.store import program_queries, relief
+from station_app.store import elder_rounds, program_queries, relief
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
 from station_app.ui.models import Column, ListTableModel, QueryTableModel, Row, age_column, choice_text
@@ -121,8 +121,11 @@ class CaseList(ListPage):
         self.form_button = _button("fa6s.print", "打印审批表", QKeySequence(QKeySequence.StandardKey.Print))
         self.voucher_button = _button("fa6s.receipt", "打印先行救助凭证", QKeySequence("Ctrl+Shift+P"))
         self.roster_button = _button("fa6s.list-ol", "发放花名册…", QKeySequence("Ctrl+R"))
+        self.referrals_button = _button("fa6s.share-from-square", "探访转介…", QKeySequence("Ctrl+Shift+R"))
+        self.referrals_button.setToolTip("老年人探访中转介临时救助、尚未登记申请的人员（Ctrl+Shift+R）")
         actions = QHBoxLayout()
-        for button in (self.new_button, self.open_button, self.form_button, self.voucher_button, self.roster_button):
+        for button in (self.new_button, self.referrals_button, self.open_button, self.form_button,
+                       self.voucher_button, self.roster_button):
             actions.addWidget(button)
         actions.addStretch(1)
         self.body.insertLayout(1, filters)
@@ -137,6 +140,7 @@ class CaseList(ListPage):
         self.form_button.clicked.connect(lambda: self._print_case(printouts.relief_form, "临时救助申请审批表"))
         self.voucher_button.clicked.connect(lambda: self._print_case(printouts.advance_voucher, "先行救助凭证"))
         self.roster_button.clicked.connect(self.print_roster)
+        self.referrals_button.clicked.connect(self.take_up_referral)
         self.printed: Path | None = None
         self.refresh()
 
@@ -148,6 +152,8 @@ class CaseList(ListPage):
         self._search()
 
     def _summarise(self) -> None:
+        waiting = len(elder_rounds.open_relief_referrals(self.session.database))
+        self.referrals_button.setText(f"探访转介（{waiting}）…" if waiting else "探访转介…")
         overdue = relief.overdue_advances(self.session.database, self.today)
         self.summary.setText(f"先行救助逾期未补办：{len(overdue)} 件" if overdue else "")
         self.summary.setStyleSheet("color: #c62828; font-weight: bold;" if overdue else "")
@@ -164,6 +170,12 @@ class CaseList(ListPage):
 
     def new_case(self) -> None:
         self._after(open_case(self.session, None, self))
+
+    def take_up_referral(self) -> None:
+        """Choose a visit's referral to relief and register the application it asks for."""
+        chooser = ReferralChooser(elder_rounds.open_relief_referrals(self.session.database), self)
+        if chooser.exec() == QDialog.DialogCode.Accepted and chooser.chosen is not None:
+            self._after(open_case(self.session, None, self, referral=chooser.chosen))
 
     def _open(self, case_id: str | None) -> None:
         if case_id is not None:
@@ -374,3 +386,39 @@ def ask_period(parent: QWidget, title: str, today: dt.date) -> tuple[dt.date, dt
         chosen = (start.date().toPython(), end.date().toPython())
     dialog.deleteLater()
     return chosen
+
+
+REFERRAL_COLUMNS = (
+    Column("探访日期", "visit_date", sample="2026-11-23"),
+    Column("姓名", "name", sample="欧阳晓明明"),
+    Column("走访人", "visitor", sample="欧阳晓明明"),
+    Column("转介事由", "referral_note", sample="医疗支出大，冬季取暖费用无着落，建议申请临时救助"),
+)
+
+
+class ReferralChooser(QDialog):
+    """The visits that referred someone to relief and have no application yet; Enter takes one up."""
+
+    def __init__(self, referrals: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("探访转介 — 待登记临时救助申请")
+        self.resize(820, 360)
+        self.chosen: dict[str, Any] | None = None
+        self._referrals = {r["id"]: r for r in referrals}
+        self.model = ListTableModel(REFERRAL_COLUMNS, referrals, parent=self)
+        self.table = RecordTable()
+        self.table.setModel(self.model)
+        self.table.opened.connect(self._choose)
+        note = QLabel("以下人员在老年人探访中被转介临时救助，尚未登记申请。选中后按 Enter（或双击）登记申请，"
+                      "申请人和事由会自动填好。" if referrals else "目前没有待登记的探访转介。")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.table, 1)
+        if referrals:
+            self.table.select_row(0)
+            self.table.setFocus()
+
+    def _choose(self, visit_id: str) -> None:
+        self.chosen = self._referrals[visit_id]
+        self.accept()
