@@ -24,6 +24,7 @@ from station_app.store import settings, users  # noqa: E402
 from station_app.store.database import StationDatabase, forget_keys  # noqa: E402
 from station_app.store.driver import is_plaintext  # noqa: E402
 from station_app.store.keyring import KeyRing, keys_path  # noqa: E402
+from station_app.store.records import RecordStore  # noqa: E402
 from station_app.ui import app as app_module  # noqa: E402
 from station_app.ui.app import ExceptHook, Shell, sign_in, ui_font  # noqa: E402
 from station_app.ui.idle import IdleWatcher  # noqa: E402
@@ -628,3 +629,45 @@ def test_qts_own_buttons_speak_chinese(qapp):
     assert app_module.install_qt_translation(qapp)
     box = QMessageBox(QMessageBox.Icon.Question, "t", "x", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     assert box.button(QMessageBox.StandardButton.Yes).text().startswith("是")
+
+
+def test_the_shell_takes_todays_automatic_backup_once(qtbot, data_dir, database, head):
+    shell = Shell(QApplication.instance(), data_dir, database)
+    shell.start(head)
+    try:
+        folder = paths.backups_dir(data_dir)
+        qtbot.waitUntil(lambda: folder.exists() and any(folder.glob("auto-*.db")), timeout=10000)
+        qtbot.waitUntil(lambda: "已自动备份" in shell.window.statusBar().currentMessage(), timeout=10000)
+        shell.automatic_backup()  # the hourly check: nothing more today
+        assert wait_for_jobs(10000)
+        assert len(list(folder.glob("auto-*.db"))) == 1
+    finally:
+        shell.backup_timer.stop()
+        shell.idle.stop()
+        shell.window.close()
+        assert wait_for_jobs(10000)
+        shell.deleteLater()
+
+
+def test_the_head_restores_a_backup_from_the_file_menu(qtbot, data_dir, database, head, monkeypatch):
+    store = RecordStore(database, head)
+    store.create("person", {"name": "备份前", "gender": "M", "birth_date": "1950-01-01"})
+    copy = database.backup_to(paths.backups_dir(data_dir) / "station-manual.db")
+    store.create("person", {"name": "备份后", "gender": "M", "birth_date": "1950-01-01"})
+    key = database.require_key()
+    said, quit_called = [], []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(copy), "")))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a: said.append(a[2]) or QMessageBox.StandardButton.Yes))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a: said.append(a[2])))
+    shell = Shell(QApplication.instance(), data_dir, database)
+    monkeypatch.setattr(shell.app, "quit", lambda: quit_called.append(True))
+    shell.start(head)
+    shell.window.restore()
+    qtbot.waitUntil(lambda: bool(quit_called), timeout=10000)
+    assert "在册人员：1 人" in said[0]
+    assert "恢复前的数据已另存为" in said[-1]
+    assert shell.window is None
+    again = StationDatabase.open(database.path, key)
+    assert [r["name"] for r in again.query("SELECT name FROM person")] == ["备份前"]
+    again.close()
+    shell.deleteLater()

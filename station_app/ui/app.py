@@ -162,6 +162,21 @@ def _quick_check(database: StationDatabase, state: JobState) -> list[str]:
     return database.quick_check()
 
 
+def _automatic_backup(database: StationDatabase, state: JobState) -> Path | None:
+    from station_app.store import backups
+
+    return backups.automatic_backup(database, state)
+
+
+def _restore(state: JobState, path: Path, key: bytes, backup: Path) -> Path:
+    from station_app.store import backups
+
+    return backups.restore(StationDatabase.open(path, key, check=False), backup)
+
+
+BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly: a PC left on overnight takes the next day's copy in the morning
+
+
 # Set by bench/run.py to time a cold start: the log-in window's first paint prints a line and
 # closes the program.
 STARTUP_PROBE = "STATION_STARTUP_PROBE"
@@ -190,9 +205,28 @@ class Shell(QObject):
         self.idle.idle.connect(self.lock)
 
     def start(self, actor: Actor) -> None:
-        """The main window for whoever signed in, with the database check running behind it."""
+        """The main window for whoever signed in, with the database check and today's automatic
+        backup running behind it (and a backup every day after, while the program stays open)."""
         self.start_check()
         self.open_session(actor)
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(self.automatic_backup)
+        self.backup_timer.start()
+        self.automatic_backup()
+
+    def automatic_backup(self) -> None:
+        run_job(None, "自动备份", _automatic_backup, db_path=self.database.path, show_progress=False,
+                on_done=self._backed_up, on_error=self._backup_failed)
+
+    def _backed_up(self, made: Path | None) -> None:
+        if made is not None and self.window is not None and shiboken6.isValid(self.window):
+            self.window.statusBar().showMessage(f"已自动备份：{made.name}", 15000)
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        log.error("automatic backup failed: %s", exc)
+        if self.window is not None and shiboken6.isValid(self.window):
+            self.window.statusBar().showMessage(f"自动备份失败：{exc}（请用“文件 → 备份数据库”手动备份）")
 
     def start_check(self) -> None:
         """SQLite's quick check in a worker; its verdict goes to the status bar (and a warning)."""
@@ -220,6 +254,7 @@ class Shell(QObject):
         if self.check_problems is not None:
             window.set_database_check(self.check_problems)
         window.lock_requested.connect(self.lock)
+        window.restore_requested.connect(self.restore_from)
         window.idle_minutes_changed.connect(self.idle.set_minutes)
         window.show()  # before the old one closes, or Qt would quit on the last window closed
         previous, self.window = self.window, window
@@ -228,6 +263,30 @@ class Shell(QObject):
             previous.deleteLater()
         self.idle.set_minutes(settings.get_int(self.database, settings.IDLE_LOCK_MINUTES))
         self.idle.start()
+
+    def restore_from(self, backup: Path) -> None:
+        """Replace the database with `backup`, then quit. Every connection to the file closes first
+        (the window, its jobs, ours): SQLite must not have the old file's WAL open while it goes."""
+        key, path = self.database.require_key(), self.database.path
+        self.idle.stop()
+        self.backup_timer.stop()
+        window, self.window = self.window, None
+        if window is not None:
+            window.close()
+            window.deleteLater()
+        wait_for_jobs()
+        self.database.close()
+        run_job(None, "正在从备份恢复…", _restore, path, key, backup, on_done=self._restored,
+                on_error=self._restore_failed)
+
+    def _restored(self, kept: Path) -> None:
+        QMessageBox.information(None, "恢复完成", f"已从备份恢复。恢复前的数据已另存为：\n{kept}\n\n"
+                                "程序将关闭，请重新打开并登录。")
+        self.app.quit()
+
+    def _restore_failed(self, exc: BaseException) -> None:
+        show_error(None, exc)
+        self.app.quit()  # the database was closed for the restore: start again from a clean log-in
 
     def lock(self) -> None:
         """Cover every window and ask for a password; the session stays as it was underneath."""

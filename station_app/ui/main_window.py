@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 from station_app import __version__, admin, paths
 from station_app.core.jobs import JobState
 from station_app.core.roles import ROLE_LABELS
-from station_app.store import people
+from station_app.store import backups, people
 from station_app.store.database import StationDatabase
+from station_app.ui.history import local_time
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.session import Session
 
@@ -76,8 +77,16 @@ def _check(database: StationDatabase, state: JobState) -> admin.CheckReport:
     return admin.check_database(database)
 
 
+def _inspect(database: StationDatabase, state: JobState, backup: Path) -> backups.BackupInfo:
+    return backups.inspect(backup, database)
+
+
+
+
 class MainWindow(QMainWindow):
     lock_requested = Signal()
+    # The head confirmed restoring this backup: the shell closes everything that uses the database first.
+    restore_requested = Signal(Path)
     idle_minutes_changed = Signal(int)  # relayed from the settings page to the idle lock
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -174,6 +183,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
         self._action(file_menu, "备份数据库…", self.backup, "fa6s.floppy-disk")
+        if self.session.actor.can_manage_users:
+            self._action(file_menu, "从备份恢复…", self.restore, "fa6s.clock-rotate-left")
         self._action(file_menu, "检查数据库", self.check_database, "fa6s.stethoscope")
         self._action(file_menu, "锁定", self.lock_requested.emit, "fa6s.lock", QKeySequence("Ctrl+L"))
         file_menu.addSeparator()
@@ -197,6 +208,25 @@ class MainWindow(QMainWindow):
             return
         run_job(self, "正在备份数据库…", _backup, Path(folder), db_path=self.session.db_path,
                 on_done=lambda path: QMessageBox.information(self, "备份完成", f"数据库已备份到：\n{path}"))
+
+    def restore(self) -> None:
+        """Put a backup in place of the database (the head only): check it, say what it holds and
+        ask; the shell then keeps a copy of the current data, restores and closes the program."""
+        chosen, _filter = QFileDialog.getOpenFileName(self, "选择要恢复的备份", str(paths.backups_dir(self.session.data_dir)),
+                                                      "社工站数据库备份 (*.db)")
+        if chosen:
+            run_job(self, "正在检查备份…", _inspect, Path(chosen), db_path=self.session.db_path,
+                    on_done=self._confirm_restore)
+
+    def _confirm_restore(self, info: backups.BackupInfo) -> None:
+        last = local_time(info.last_change) if info.last_change else "无记录"
+        if QMessageBox.question(
+                self, "从备份恢复",
+                f"备份：{info.path.name}\n社工站：{info.station_name}\n在册人员：{info.people:,} 人\n最后一次修改：{last}\n\n"
+                "恢复后，当前数据库会被这份备份替换；替换前会先把当前数据库另存一份到备份文件夹。"
+                "恢复完成后程序将关闭，请重新打开并登录。确定恢复吗？") != QMessageBox.StandardButton.Yes:
+            return
+        self.restore_requested.emit(info.path)
 
     def check_database(self) -> None:
         run_job(self, "正在检查数据库…", _check, db_path=self.session.db_path, on_done=self._checked)
