@@ -19,13 +19,6 @@ from station_app.store.database import StationDatabase
 from station_app.store.records import RecordStore
 
 
-def print_path(data_dir: Path, what: str, name: str) -> Path:
-    """Where a printed form goes: the data folder's prints/, named by what, whom and when."""
-    folder = data_dir / "prints"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{what}-{name}-{dt.datetime.now():%Y%m%d-%H%M%S}.pdf"
-
-
 def _station_name(store: RecordStore) -> str:
     return store.get("station", store.database.station_id or "")["name"]
 

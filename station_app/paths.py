@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -39,6 +40,13 @@ def install_root() -> Path:
 
 def resource(*parts: str) -> Path:
     return install_root().joinpath("resources", *parts)
+
+
+def print_path(directory: Path, stem: str) -> Path:
+    """Where a printed form goes: the data folder's prints/, named by what (and whom) and when."""
+    folder = directory / "prints"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.pdf"
 
 
 def migrations_dir() -> Path:

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLineEdit  # noqa: E402
 
 from station_app.store import due, elder_rounds  # noqa: E402
+from station_app.ui import print_preview  # noqa: E402
 from station_app.ui import elder_dialogs  # noqa: E402
 from station_app.ui.due_page import DuePage  # noqa: E402
 from station_app.ui.elder_dialogs import ElderProfileDialog, RoundDialog, VisitDialog  # noqa: E402
@@ -33,7 +34,7 @@ TODAY = dt.date.today()
 def opened(monkeypatch) -> list[str]:
     """PDFs the app would open in the PC's viewer."""
     paths: list[str] = []
-    monkeypatch.setattr(elder_dialogs.QDesktopServices, "openUrl", lambda url: paths.append(url.toLocalFile()))
+    monkeypatch.setattr(print_preview, "show_printed", lambda _parent, pdf: paths.append(str(pdf)))
     return paths
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox  # noqa: E402
 
 from station_app.core.idnumber import mask  # noqa: E402
 from station_app.store import people  # noqa: E402
+from station_app.ui import print_preview  # noqa: E402
 from station_app.ui import people_page  # noqa: E402
 from station_app.ui.household_dialog import HouseholdDialog  # noqa: E402
 from station_app.ui.people_page import PeoplePage  # noqa: E402
@@ -163,7 +164,7 @@ def test_a_person_with_program_records_is_not_offered_for_deletion(qtbot, page, 
 @on_offscreen_screen
 def test_ctrl_p_prints_the_registration_card_with_the_id_masked(qtbot, page, session, zhang_san, monkeypatch):
     opened = []
-    monkeypatch.setattr(people_page.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(print_preview, "show_printed", lambda _parent, pdf: opened.append(str(pdf)))
     on_screen(qtbot, page)
     select(page, "张三")
     qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QPlainTextEdit  # noqa: E402
 
 from station_app.core.roles import WORKER, Actor  # noqa: E402
 from station_app.store import relief  # noqa: E402
+from station_app.ui import print_preview  # noqa: E402
 from station_app.ui import relief_dialog, relief_page  # noqa: E402
 from station_app.ui.due_page import DuePage  # noqa: E402
 from station_app.ui.operations import wait_for_jobs  # noqa: E402
@@ -43,7 +44,7 @@ def applicant(session) -> dict:
 
 @pytest.fixture
 def page(qtbot, session, applicant, monkeypatch) -> ReliefPage:
-    monkeypatch.setattr(relief_dialog.QDesktopServices, "openUrl", lambda _url: True)
+    monkeypatch.setattr(print_preview, "show_printed", lambda _parent, _pdf: None)
     widget = ReliefPage(session)
     qtbot.addWidget(widget)
     wait_for_list(qtbot, widget.cases.model)
@@ -234,7 +235,7 @@ def test_verification_corrects_the_tier_and_the_form_prints_from_the_case(qtbot,
     assert dialog.changed
 
     opened: list[str] = []
-    monkeypatch.setattr(relief_dialog.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(print_preview, "show_printed", lambda _parent, pdf: opened.append(str(pdf)))
     dialog.print_button.click()
     qtbot.waitUntil(lambda: bool(opened), timeout=10000)
     assert opened[0].endswith(".pdf") and "临时救助申请审批表-李大山" in opened[0]

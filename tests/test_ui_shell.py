@@ -14,7 +14,6 @@ import pytest  # noqa: E402
 import shiboken6  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer  # noqa: E402
-from PySide6.QtGui import QDesktopServices  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QLineEdit, QMessageBox  # noqa: E402
 
 from station_app import paths  # noqa: E402
@@ -25,6 +24,7 @@ from station_app.store.database import StationDatabase, forget_keys  # noqa: E40
 from station_app.store.driver import is_plaintext  # noqa: E402
 from station_app.store.keyring import KeyRing, keys_path  # noqa: E402
 from station_app.store.records import RecordStore  # noqa: E402
+from station_app.ui import print_preview  # noqa: E402
 from station_app.ui import app as app_module  # noqa: E402
 from station_app.ui.app import ExceptHook, Shell, sign_in, ui_font  # noqa: E402
 from station_app.ui.idle import IdleWatcher  # noqa: E402
@@ -552,7 +552,7 @@ def when_modal(cls, action) -> None:
 def test_first_run_sets_up_an_encrypted_station_and_shows_the_recovery_code_once(qtbot, tmp_path, monkeypatch):
     from station_app.ui.recovery import RecoveryCodeDialog
 
-    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: True))
+    monkeypatch.setattr(print_preview, "show_printed", lambda _parent, _pdf: None)
     data = tmp_path / "new-station"
     data.mkdir()
     shown: list[str] = []

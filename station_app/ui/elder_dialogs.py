@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -40,13 +40,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import elder_printouts
+from station_app import elder_printouts, paths
 from station_app.core import elder_rules, idnumber
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError, StaleRecordError, ValidationError
 from station_app.core.fields import FieldError, parse_date
 from station_app.store import elder_rounds, people
 from station_app.store.database import StationDatabase
+from station_app.ui import print_preview
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, age, field_text
@@ -536,7 +537,7 @@ class RoundDialog(QDialog):
         day, village_id = self._chosen_day(), self.village.currentData()
         if day is None or village_id is None:
             return
-        out = elder_printouts.print_path(self.session.data_dir, "探访路线单", f"{self.village.currentText()}-{day}")
+        out = paths.print_path(self.session.data_dir, f"探访路线单-{self.village.currentText()}-{day}")
         self.print_button.setEnabled(False)
         run_job(self, "正在生成探访路线单", elder_printouts.route_sheet, self.session.actor, village_id, day, out,
                 db_path=self.session.db_path, on_done=self._printed,
@@ -545,4 +546,4 @@ class RoundDialog(QDialog):
     def _printed(self, path: Any) -> None:
         self.printed = path
         self.print_button.setEnabled(True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        print_preview.show_printed(self, path)

@@ -15,15 +15,16 @@ from functools import partial
 from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
-from station_app import elder_printouts
+from station_app import elder_printouts, paths
 from station_app.core.entities import ELDER_CATEGORIES, RISK_LEVELS
 from station_app.core.idnumber import mask
 from station_app.store import elder_rounds, people, program_queries, statistics
 from station_app.store.database import StationDatabase
+from station_app.ui import print_preview
 from station_app.ui.elder_dialogs import open_profile, open_visit
 from station_app.ui.models import Column, QueryTableModel
 from station_app.ui.operations import run_job
@@ -194,7 +195,7 @@ class ElderPage(ListPage):
             return
         name = self.model.row(self.table.currentIndex().row())["name"]
         self._print("正在生成探访记录表", elder_printouts.visit_records, [visits[0]["id"]],
-                    elder_printouts.print_path(self.session.data_dir, "探访记录表", name))
+                    paths.print_path(self.session.data_dir, f"探访记录表-{name}"))
 
     def print_blank(self) -> None:
         profile = self._selected()
@@ -202,14 +203,14 @@ class ElderPage(ListPage):
             return
         name = self.model.row(self.table.currentIndex().row())["name"]
         self._print("正在生成空白记录表", elder_printouts.blank_visit_records, [profile["person_id"]],
-                    elder_printouts.print_path(self.session.data_dir, "空白探访记录表", name))
+                    paths.print_path(self.session.data_dir, f"空白探访记录表-{name}"))
 
     def print_roster(self) -> None:
         village_id = self.filter_bar.village_id
         month = self.month.currentData()
         where = self.filter_bar.village.currentText() if village_id else "全镇"
         self._print("正在生成探访花名册", elder_printouts.visit_roster, village_id, month,
-                    elder_printouts.print_path(self.session.data_dir, "月度探访花名册", f"{where}-{month}"))
+                    paths.print_path(self.session.data_dir, f"月度探访花名册-{where}-{month}"))
 
     def _print(self, title: str, job: Callable[..., Path], *args: object) -> None:
         """Run one of elder_printouts' jobs as this user, then open the PDF it wrote."""
@@ -218,4 +219,4 @@ class ElderPage(ListPage):
 
     def _printed(self, path: Path) -> None:
         self.printed = path
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        print_preview.show_printed(self, path)

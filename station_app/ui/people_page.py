@@ -12,14 +12,15 @@ from collections import Counter
 from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton, QWidget
 
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError
-from station_app import printouts
+from station_app import paths, printouts
 from station_app.store import people
+from station_app.ui import print_preview
 from station_app.ui.household_dialog import open_household
 from station_app.ui.models import PersonTableModel
 from station_app.ui.operations import run_job, show_error
@@ -135,21 +136,20 @@ class PeoplePage(ListPage):
         self.data_changed.emit()
 
     def print_card(self) -> None:
-        """The selected person's registration card as a PDF in the data folder's prints/, opened
-        in the PC's PDF viewer (print preview in the app arrives with the printing work)."""
+        """The selected person's registration card as a PDF in the data folder's prints/, shown in
+        the print preview."""
         person_id = self.table.current_key()
         if person_id is None:
             return
         name = self.model.row(self.table.currentIndex().row())["name"]
-        out = self.session.data_dir / "prints" / f"登记表-{name}-{dt.datetime.now():%Y%m%d-%H%M%S}.pdf"
-        out.parent.mkdir(parents=True, exist_ok=True)
+        out = paths.print_path(self.session.data_dir, f"登记表-{name}")
         self.printed = None
         run_job(self, "正在生成登记表", printouts.person_cards, self.session.actor, [person_id], out,
                 self.model.full_ids_shown, db_path=self.session.db_path, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
         self.printed = path
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        print_preview.show_printed(self, path)
 
     def show_household(self) -> None:
         person_id = self.table.current_key()

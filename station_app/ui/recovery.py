@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station_app import admin, paths
 from station_app.core.jobs import JobState
 from station_app.core.roles import Actor
 from station_app.forms.recovery_sheet import render_recovery_sheet
+from station_app.ui import print_preview
 from station_app.ui.login import PASSWORD_RULES
 from station_app.ui.operations import run_job
 from station_app.ui.plain_form import FormDialog
@@ -71,13 +72,12 @@ class RecoveryCodeDialog(QDialog):
         self.setMinimumWidth(560)
 
     def _print(self) -> None:
-        out = self._data_dir / "prints" / f"恢复码-{dt.datetime.now():%Y%m%d-%H%M%S}.pdf"
-        out.parent.mkdir(parents=True, exist_ok=True)
+        out = paths.print_path(self._data_dir, "恢复码")
         run_job(self, "正在生成恢复码页", _print_sheet, self._code, self._station, out, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
         self.printed = path
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        print_preview.show_printed(self, path)
 
     def reject(self) -> None:
         """Esc does not close it before the head confirmed the code is kept."""

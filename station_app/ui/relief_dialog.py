@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import printouts
+from station_app import paths, printouts
 from station_app.core import relief as rules
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError, ValidationError
@@ -47,6 +47,7 @@ from station_app.core.idnumber import mask
 from station_app.core.roles import HEAD
 from station_app.store import access_log, people, relief
 from station_app.store.people import PersonFilter
+from station_app.ui import print_preview
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, choice_text
@@ -316,9 +317,9 @@ class ReliefCaseDialog(QDialog):
 
     def print_form(self) -> None:
         """The application-and-approval form as it stands, into prints/ and the PC's PDF viewer."""
-        out = print_path(self.session, f"临时救助申请审批表-{self.details.person['name']}")
+        out = paths.print_path(self.session.data_dir, f"临时救助申请审批表-{self.details.person['name']}")
         run_job(self, "正在生成临时救助申请审批表", printouts.relief_form, self.session.actor, self.case_id, out,
-                db_path=self.session.db_path, on_done=show_printed)
+                db_path=self.session.db_path, on_done=lambda path: print_preview.show_printed(self, path))
 
 
 def _why_not(code: str, case: dict[str, Any], role: str) -> str:
@@ -470,15 +471,6 @@ class AmendDialog(EntryDialog):
         relief.amend(self.session.store, self.case["id"], self.case["rev"], values)
 
 
-def print_path(session: Session, stem: str) -> Path:
-    """Where a printout goes: the data folder's prints/, named by what it is and when."""
-    out = session.data_dir / "prints" / f"{stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.pdf"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return out
-
-
-def show_printed(path: Path) -> None:
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def open_case(session: Session, case_id: str | None, parent: QWidget | None = None, *,

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import printouts
+from station_app import paths, printouts
 from station_app.core import relief as rules
 from station_app.core.entities import FUND_ENTRY_KINDS, FUND_OUTFLOWS, RELIEF_STATUS, RELIEF_TYPES
 from station_app.core.fields import format_money
@@ -41,10 +41,11 @@ from station_app.core.roles import HEAD
 from station_app.store import elder_rounds, program_queries, relief
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
+from station_app.ui import print_preview
 from station_app.ui.models import Column, ListTableModel, QueryTableModel, Row, age_column, choice_text
 from station_app.ui.operations import run_job
 from station_app.ui.record_list import ListPage, RecordTable
-from station_app.ui.relief_dialog import EntryDialog, open_case, print_path, show_printed, yuan
+from station_app.ui.relief_dialog import EntryDialog, open_case, yuan
 from station_app.ui.session import Session
 
 _KINDS = dict(FUND_ENTRY_KINDS)
@@ -190,20 +191,20 @@ class CaseList(ListPage):
         row = self._current_row()
         if row is None:
             return
-        out = print_path(self.session, f"{title}-{row['name']}")
+        out = paths.print_path(self.session.data_dir, f"{title}-{row['name']}")
         run_job(self, f"正在生成{title}", job, self.session.actor, row["id"], out, db_path=self.session.db_path,
                 on_done=self._printed)
 
     def print_roster(self) -> None:
         period = ask_period(self, "打印发放花名册", self.today)
         if period is not None:
-            out = print_path(self.session, f"发放花名册-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
+            out = paths.print_path(self.session.data_dir, f"发放花名册-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
             run_job(self, "正在生成发放花名册", printouts.relief_roster, self.session.actor, *period, out,
                     db_path=self.session.db_path, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
         self.printed = path
-        show_printed(path)
+        print_preview.show_printed(self, path)
 
 
 LEDGER_COLUMNS = (
@@ -295,13 +296,13 @@ class FundPanel(QWidget):
 
     def print_ledger(self) -> None:
         start, end = self.period()
-        out = print_path(self.session, f"备用金台账-{start:%Y%m%d}-{end:%Y%m%d}")
+        out = paths.print_path(self.session.data_dir, f"备用金台账-{start:%Y%m%d}-{end:%Y%m%d}")
         run_job(self, "正在生成备用金台账", printouts.fund_ledger, self.session.actor, start, end, out,
                 db_path=self.session.db_path, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
         self.printed = path
-        show_printed(path)
+        print_preview.show_printed(self, path)
 
 
 class FundEntryDialog(EntryDialog):
