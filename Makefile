@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test bench screenshot clean-venv
+.PHONY: run test bench bundle clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -28,6 +28,15 @@ test: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.run $(ARGS)
+
+$(VENV)/.build: requirements-build.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-build.txt
+	touch $@
+
+# The standalone Linux bundle (build/dist/Station/), then a smoke start of it: see packaging/README.md.
+bundle: $(VENV)/.build
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath build/dist --workpath build/work packaging/station.spec
+	$(BIN)/python packaging/smoke_test.py build/dist/Station/Station
 
 clean-venv:
 	rm -rf $(VENV)
