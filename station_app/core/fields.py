@@ -158,7 +158,8 @@ def parse_value(f: Field, raw: Any, ctx: ParseContext) -> Any:
     if kind == MONEY:
         return _parse_money(raw)
     if kind == DATE:
-        value = raw if isinstance(raw, dt.date) else parse_date(str(raw))
+        # A spreadsheet cell arrives as a datetime at midnight: its day is what was meant.
+        value = raw.date() if isinstance(raw, dt.datetime) else raw if isinstance(raw, dt.date) else parse_date(str(raw))
         if f.past_only and value > ctx.today:
             raise FieldError(f"{f.label}不能晚于今天")
         if value.year < 1890:
