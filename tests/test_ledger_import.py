@@ -11,6 +11,8 @@ from station_app.core import ledger_import as rules
 from station_app.store import ledger_import
 from tests.helpers import count, id_number
 
+pytest_plugins = ["tests.ui_fixtures"]
+
 TODAY = dt.date(2026, 11, 23)
 
 
@@ -87,3 +89,30 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_chinese(tmp_path):
     path.write_bytes(b"not a zip")
     with pytest.raises(Exception, match="Excel"):
         ledger_import.read_workbook(path)
+
+
+def test_the_import_dialog_maps_checks_and_imports_the_valid_rows(qtbot, session, village, ledger, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from station_app.ui.import_dialog import ImportDialog
+    from tests.ui_helpers import column_texts
+
+    path, good, bad = ledger
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a: QMessageBox.StandardButton.Yes))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a: None))
+    dialog = ImportDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.load(path)
+    qtbot.waitUntil(lambda: dialog.check_button.isEnabled(), timeout=10000)
+    assert dialog.chosen_mapping() == {1: "name", 2: "id_number", 3: "gender", 4: "birth_date", 5: "village",
+                                       6: "phone", 7: "notes"}
+    assert not dialog.import_button.isEnabled()  # nothing is written before the check
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: dialog.preview.rowCount() == good + bad, timeout=10000)
+    assert dialog.import_button.text() == f"导入 {good} 行(&I)"
+    assert column_texts(dialog.preview, "结果").count("有问题，不导入") == bad
+    before = count(session.database, "person")
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: column_texts(dialog.preview, "结果").count("已在档案中，跳过") == good, timeout=10000)
+    assert count(session.database, "person") == before + good
+    assert not dialog.import_button.isEnabled()  # importing again would add nothing

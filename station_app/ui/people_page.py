@@ -55,6 +55,9 @@ class PeoplePage(ListPage):
         self.delete_button.setToolTip("删除所选人员（Del）")
         self.household_button = _button("fa6s.people-roof", "查看家庭")
         self.print_button = _button("fa6s.print", "打印登记表", QKeySequence(QKeySequence.StandardKey.Print))
+        self.import_button = _button("fa6s.file-import", "从Excel导入…")
+        self.import_button.setToolTip("把原有的 Excel 台账中的人员导入人员档案（先检查，再导入）")
+        self.import_button.setEnabled(writer)
         self.full_ids = QCheckBox("显示完整身份证号和电话")
         self.full_ids.setVisible(session.actor.can_see_full_id)
         if not writer:
@@ -62,7 +65,7 @@ class PeoplePage(ListPage):
                 button.setToolTip(READ_ONLY_TIP)
         actions = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.delete_button, self.household_button,
-                       self.print_button):
+                       self.print_button, self.import_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.full_ids)
@@ -76,6 +79,7 @@ class PeoplePage(ListPage):
         self.delete_button.clicked.connect(self.delete_selected)
         self.household_button.clicked.connect(self.show_household)
         self.print_button.clicked.connect(self.print_card)
+        self.import_button.clicked.connect(self.import_ledger)
         self.full_ids.toggled.connect(self.model.set_show_full_ids)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_button.click,
                   Qt.ShortcutContext.WidgetShortcut)
@@ -94,6 +98,16 @@ class PeoplePage(ListPage):
 
     def add_person(self) -> None:
         self._after_edit(open_person(self.session, None, self, village_id=self.filter_bar.village_id))
+
+    def import_ledger(self) -> None:
+        from station_app.ui.import_dialog import ImportDialog  # openpyxl: only when someone imports
+
+        dialog = ImportDialog(self.session, self)
+        dialog.exec()
+        if dialog.imported:
+            self.refresh()
+            self.data_changed.emit()
+        dialog.deleteLater()
 
     def edit_selected(self) -> None:
         self._open(self.table.current_key())
