@@ -148,7 +148,8 @@ class ImportDialog(QDialog):
         suggested = rules.suggest(sheet.headers)
         self.mapping.setRowCount(len(sheet.headers))
         for i, header in enumerate(sheet.headers):
-            sample = next((str(r[i]) for _n, r in sheet.rows if i < len(r) and r[i] not in (None, "")), "")
+            sample = next((str(rules.cell_value(r[i])) for _n, r in sheet.rows if i < len(r) and r[i] not in (None, "")),
+                          "")
             for column, text in ((0, header), (1, sample)):
                 self.mapping.setItem(i, column, _item(text))
             combo = QComboBox()
