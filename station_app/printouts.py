@@ -68,3 +68,25 @@ def relief_roster(database: StationDatabase, state: JobState, actor: Actor, star
     render_roster(relief.roster(database, start, end), start, end, out, station_name=_station_name(database, actor),
                   printed_at=dt.datetime.now(), full_ids=actor.can_see_full_id, state=state)
     return out
+
+
+def monthly_report(database: StationDatabase, state: JobState, actor: Actor, month: str, out: Path) -> Path:
+    """社工站工作月报 for "YYYY-MM"."""
+    from station_app.forms.monthly_report import render_monthly_report
+    from station_app.store import monthly_report as report
+
+    render_monthly_report(report.figures(database, month), month, out, station_name=_station_name(database, actor),
+                          printed_at=dt.datetime.now())
+    return out
+
+
+def monthly_report_xlsx(database: StationDatabase, state: JobState, actor: Actor, month: str, out: Path) -> Path:
+    """The same report as Excel, each figure's records on a sheet of its own. The records name
+    people, so the file counts as an export of personal data and is logged as one."""
+    from station_app.store import access_log
+    from station_app.store import monthly_report as report
+
+    found = report.figures(database, month)
+    report.write_xlsx(database, _station_name(database, actor), month, found, out)
+    access_log.exported(database, actor, f"月报 {month}", sum(len(f.ids) for f in found), "月报上报", False, out.name)
+    return out

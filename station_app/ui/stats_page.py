@@ -124,6 +124,10 @@ class StatsPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
         bar.addWidget(refresh)
+        self.report_button = QPushButton("月报…")
+        self.report_button.setToolTip("本站月度统计报表：可打印、导出 Excel，每个数字可查看统计了哪些记录")
+        self.report_button.clicked.connect(self.monthly_report)
+        bar.addWidget(self.report_button)
 
         self.views = {name: self._view() for name in ("ages", "children", "elders", "visits", "villages",
                                                       "elder_month", "elder_overdue",
@@ -214,6 +218,13 @@ class StatsPage(QWidget):
                                            font))
         self._set("fund", bar_chart(f"备用金收支（元，{span}）", months, figures.fund_by_month, font))
         self._set("relief_status", bar_chart("临时救助案件（按办理状态）", *_split(figures.by_status, "件数"), font))
+
+    def monthly_report(self) -> None:
+        from station_app.ui.monthly_report_dialog import MonthlyReportDialog
+
+        dialog = MonthlyReportDialog(self.session, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def _set(self, name: str, chart: QChart) -> None:
         view = self.views[name]

@@ -1,0 +1,130 @@
+"""月报: the month's figures for the county, each one opening the list of records it counted.
+
+The figures are computed in a worker (the elderly rounds' roster takes a moment at 100,000
+people); 打印 opens the PDF in the print preview, 导出 Excel writes the figures with one sheet
+of records per figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from station_app import paths, printouts
+from station_app.core.jobs import JobState
+from station_app.store import monthly_report
+from station_app.store.database import StationDatabase
+from station_app.ui import print_preview
+from station_app.ui.models import Column, ListTableModel
+from station_app.ui.operations import run_job
+from station_app.ui.record_list import RecordTable
+from station_app.ui.session import Session
+
+FIGURE_COLUMNS = (
+    Column("项目", "section", sample="特殊困难老年人探访"),
+    Column("指标", "label", sample="本月探访完成（次，按应访次数计）"),
+    Column("数值", "text", sample="1,234 / 1,456（84.7%）", align_right=True),
+)
+
+
+def _figures(database: StationDatabase, state: JobState, month: str) -> list[monthly_report.Figure]:
+    return monthly_report.figures(database, month)
+
+
+def _records(database: StationDatabase, state: JobState, figure: monthly_report.Figure) -> tuple[list[str], list]:
+    return monthly_report.records(database, figure)
+
+
+def months_before(today: dt.date, count: int = 12) -> list[str]:
+    months, day = [], today.replace(day=1)
+    for _ in range(count):
+        months.append(f"{day:%Y-%m}")
+        day = (day - dt.timedelta(days=1)).replace(day=1)
+    return months
+
+
+class MonthlyReportDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None, today: dt.date | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.figures: list[monthly_report.Figure] = []
+        self.setWindowTitle("月报")
+        self.resize(820, 600)
+        self.month = QComboBox()
+        today = today or dt.date.today()
+        for month in months_before(today):
+            self.month.addItem(f"{month[:4]}年{int(month[5:])}月", month)
+        self.month.setCurrentIndex(self.month.findData(monthly_report.previous_month(today)))
+        self.month.currentIndexChanged.connect(self.refresh)
+        self.model = ListTableModel(FIGURE_COLUMNS, key="label", parent=self)
+        self.table = RecordTable()
+        self.table.setModel(self.model)
+        self.table.opened.connect(self.show_records)
+        self.print_button = QPushButton("打印(&P)…")
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_button.clicked.connect(self.print_report)
+        self.excel_button = QPushButton("导出 Excel(&E)…")
+        self.excel_button.clicked.connect(self.export_excel)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("月份"))
+        top.addWidget(self.month)
+        top.addStretch(1)
+        for button in (self.print_button, self.excel_button, close):
+            top.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(QLabel("双击（或按 Enter）一项数字，可查看它统计了哪些记录。"))
+        layout.addWidget(self.table, 1)
+        self.refresh()
+
+    @property
+    def chosen_month(self) -> str:
+        return self.month.currentData()
+
+    def refresh(self) -> None:
+        run_job(self, "正在统计月报", _figures, self.chosen_month, db_path=self.session.db_path, on_done=self._shown)
+
+    def _shown(self, figures: list[monthly_report.Figure]) -> None:
+        self.figures = figures
+        self.model.set_rows([{"section": f.section, "label": f.label, "text": f.text} for f in figures])
+
+    def show_records(self, label: str) -> None:
+        figure = next(f for f in self.figures if f.label == label)
+        run_job(self, "正在列出记录", _records, figure, db_path=self.session.db_path,
+                on_done=lambda found: RecordsDialog(figure, *found, parent=self).exec())
+
+    def print_report(self) -> None:
+        out = paths.print_path(self.session.data_dir, f"月报-{self.chosen_month}")
+        run_job(self, "正在生成月报", printouts.monthly_report, self.session.actor, self.chosen_month, out,
+                db_path=self.session.db_path, on_done=lambda path: print_preview.show_printed(self, path))
+
+    def export_excel(self) -> None:
+        default = self.session.data_dir / "exports" / f"月报-{self.chosen_month}（含个人信息）.xlsx"
+        default.parent.mkdir(parents=True, exist_ok=True)
+        chosen, _filter = QFileDialog.getSaveFileName(self, "导出月报", str(default), "Excel 文件 (*.xlsx)")
+        if chosen:
+            run_job(self, "正在导出月报", printouts.monthly_report_xlsx, self.session.actor, self.chosen_month,
+                    Path(chosen), db_path=self.session.db_path)
+
+
+class RecordsDialog(QDialog):
+    """The records behind one figure."""
+
+    def __init__(self, figure: monthly_report.Figure, headers: list[str], rows: list[list], parent: QWidget | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{figure.label}：{figure.text}")
+        self.resize(760, 520)
+        self.model = ListTableModel(
+            [Column(h, (lambda i: lambda r: r["cells"][i])(i), sample="2104**********123X") for i, h in enumerate(headers)],
+            [{"id": n, "cells": row} for n, row in enumerate(rows)], parent=self)
+        table = RecordTable()
+        table.setModel(self.model)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"共 {len(rows):,} 条记录（身份证号已遮挡）"))
+        layout.addWidget(table)
