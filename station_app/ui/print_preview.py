@@ -2,8 +2,9 @@
 
 The PDF a print job wrote is shown page by page (QtPdf renders it, so what is on screen is what
 the printer gets), with 打印 (the system print dialog), 另存为 PDF (e.g. onto a USB stick for the
-township office's printer) and 用其他程序打开. Printing renders page images at the printer's
-resolution one page at a time, with progress and 取消, so a 200-page batch never freezes the window.
+township office's printer) and 用其他程序打开. Printing renders each page at the printer's
+resolution and paints it in a worker thread (Qt allows painting on a QPrinter outside the GUI
+thread), with progress and 取消, so a 200-page batch never freezes the window.
 """
 
 from __future__ import annotations
@@ -11,26 +12,30 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from station_app.core.errors import KnownError
+from station_app.core.jobs import Cancelled, JobState
+from station_app.ui.operations import JobHandle, run_job
+
 
 class PrintPreview(QDialog):
+    printed = Signal(int)  # pages sent to the printer
+
     def __init__(self, pdf: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.pdf = Path(pdf)
@@ -76,35 +81,11 @@ class PrintPreview(QDialog):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.print_to(printer)
 
-    def print_to(self, printer: QPrinter) -> int:
-        """Send every page (or the dialog's range) to `printer`; how many pages went, 0 if cancelled."""
-        first, last = printer.fromPage(), printer.toPage()
-        pages = list(range(first - 1, last) if first > 0 else range(self.document.pageCount()))
-        progress = QProgressDialog("正在打印…", "取消", 0, len(pages), self)
-        progress.setWindowTitle("打印")
-        progress.setMinimumDuration(300)
-        painter = QPainter()
-        if not painter.begin(printer):
-            QMessageBox.warning(self, "打印", "无法连接打印机，请检查打印机是否开启并已连接。")
-            return 0
-        printed = 0
-        try:
-            for n, page in enumerate(pages):
-                if progress.wasCanceled():
-                    printer.abort()
-                    return 0
-                if n:
-                    printer.newPage()
-                target = painter.viewport()
-                image = self.document.render(page, target.size())
-                painter.drawImage(target, image)
-                printed += 1
-                progress.setValue(n + 1)
-                QApplication.processEvents()
-        finally:
-            painter.end()
-            progress.close()
-        return printed
+    def print_to(self, printer: QPrinter) -> JobHandle:
+        """Send every page (or the dialog's range) to `printer` in a worker; `printed` tells how many."""
+        self._printer = printer  # kept alive until the job is done with it
+        return run_job(self, "正在打印", print_pages, self.pdf, printer, on_done=self.printed.emit,
+                       on_error=lambda exc: QMessageBox.warning(self, "打印", str(exc)))
 
     def save_as(self) -> Path | None:
         chosen, _filter = QFileDialog.getSaveFileName(self, "另存为 PDF", str(Path.home() / self.pdf.name), "PDF 文件 (*.pdf)")
@@ -113,6 +94,30 @@ class PrintPreview(QDialog):
         target = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
         shutil.copyfile(self.pdf, target)
         return target
+
+
+def print_pages(state: JobState, pdf: Path, printer: QPrinter) -> int:
+    """Render the PDF's pages (the printer's page range, or all) onto `printer`; how many went."""
+    document = QPdfDocument()  # this thread's own: a QObject belongs to the thread that made it
+    document.load(str(pdf))
+    first, last = printer.fromPage(), printer.toPage()
+    pages = list(range(first - 1, last) if first > 0 else range(document.pageCount()))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise KnownError("无法连接打印机，请检查打印机是否开启并已连接。")
+    try:
+        for n, page in enumerate(pages):
+            state.report(n, len(pages), f"正在打印第 {n + 1} / {len(pages)} 页")  # raises Cancelled on 取消
+            if n:
+                printer.newPage()
+            target = painter.viewport()
+            painter.drawImage(target, document.render(page, target.size()))
+    except Cancelled:
+        printer.abort()
+        raise
+    finally:
+        painter.end()
+    return len(pages)
 
 
 def show_printed(parent: QWidget | None, pdf: Path) -> PrintPreview:
