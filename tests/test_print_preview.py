@@ -51,6 +51,7 @@ def forms(database, head, demo_people, tmp_path) -> dict[str, object]:
         "探访记录表": lambda out: elder_printouts.visit_records(database, s, a, [visit], out),
         "空白探访记录表": lambda out: elder_printouts.blank_visit_records(database, s, a, [elder], out),
         "月度探访花名册": lambda out: elder_printouts.visit_roster(database, s, a, village, "2026-10", out),
+        "月报": lambda out: printouts.monthly_report(database, s, a, "2026-10", out),
         "恢复码": lambda out: render_recovery_sheet(keyring.new_recovery_code(), "前甸镇社会工作服务站", out,
                                                   printed_at=dt.datetime.now()),
     }
