@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from station_app.core.entities import CHILD_CATEGORIES, ELDER_CATEGORIES, PROGRAMS
+from station_app.core.dates import birthday_cutoff
 from station_app.core.jobs import JobState
 from station_app.store import elder_rounds, relief
 from station_app.store.database import StationDatabase
@@ -42,19 +43,11 @@ class StationFigures:
     elder_rounds: dict[str, Any] = field(default_factory=dict)
 
 
-def _birthday_cutoff(today: dt.date, age: int) -> str:
-    """The latest birth date of someone who is at least `age` today (29 Feb → 28 Feb)."""
-    try:
-        return today.replace(year=today.year - age).isoformat()
-    except ValueError:
-        return today.replace(year=today.year - age, day=28).isoformat()
-
-
 def people_counts(database: StationDatabase, today: dt.date) -> tuple[Series, Series]:
     """(people by village, people by age band) from one pass over the person table."""
     # ISO dates compare as text: born on or before the cutoff means at least that old.
     cases = " ".join(f"WHEN p.birth_date <= ? THEN {i}" for i in reversed(range(1, len(AGE_BANDS))))
-    params = [_birthday_cutoff(today, low) for _, low in reversed(AGE_BANDS[1:])]
+    params = [birthday_cutoff(today, low) for _, low in reversed(AGE_BANDS[1:])]
     by_village: dict[str | None, tuple[str, int]] = {}
     by_band = [0] * len(AGE_BANDS)
     for village_id, name, band, n in database.conn.execute(
