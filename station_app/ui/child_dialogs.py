@@ -80,7 +80,7 @@ def _reload(table: RecordTable, rows: list[dict[str, Any]]) -> None:
     model.set_rows(rows)
 
 
-def _print(parent: QWidget, session: Session, title: str, job: Callable[..., Path], *args: object,
+def print_and_open(parent: QWidget, session: Session, title: str, job: Callable[..., Path], *args: object,
            on_done: Callable[[Path], None] | None = None) -> None:
     """Run one of child_printouts' jobs as this user, then open the PDF it wrote."""
     def done(path: Path) -> None:
@@ -237,7 +237,7 @@ class ChildProfileDialog(RecordDialog):
         if key is None:
             self.agreement_status.setText("还没有协议：请先“新增协议”（各方信息会从档案预填）")
             return
-        _print(self, self.session, "正在生成委托照护协议书", child_printouts.agreement, key,
+        print_and_open(self, self.session, "正在生成委托照护协议书", child_printouts.agreement, key,
                child_printouts.print_path(self.session.data_dir, "委托照护协议书", self._name()))
 
     def _name(self) -> str:

@@ -61,7 +61,7 @@ def _columns() -> tuple[Column, ...]:
     return (*base[:3], id_column, *base[3:])
 
 
-def _button(icon: str, text: str, shortcut: str | QKeySequence | None = None, tip: str = "") -> QPushButton:
+def action_button(icon: str, text: str, shortcut: str | QKeySequence | None = None, tip: str = "") -> QPushButton:
     button = QPushButton(qta.icon(icon), text)
     if shortcut is not None:
         sequence = QKeySequence(shortcut)
@@ -103,13 +103,13 @@ class ElderPage(ListPage):
         self.body.insertLayout(1, filters)
 
         writer = session.actor.can_write
-        self.add_button = _button("fa6s.user-plus", "新建档案", QKeySequence.StandardKey.New)
-        self.edit_button = _button("fa6s.pen-to-square", "查看/编辑档案", tip="查看或编辑所选档案（Enter 或双击）")
-        self.visit_button = _button("fa6s.clipboard-check", "登记探访", "Ctrl+R")
-        self.print_button = _button("fa6s.print", "打印探访记录表", QKeySequence.StandardKey.Print,
+        self.add_button = action_button("fa6s.user-plus", "新建档案", QKeySequence.StandardKey.New)
+        self.edit_button = action_button("fa6s.pen-to-square", "查看/编辑档案", tip="查看或编辑所选档案（Enter 或双击）")
+        self.visit_button = action_button("fa6s.clipboard-check", "登记探访", "Ctrl+R")
+        self.print_button = action_button("fa6s.print", "打印探访记录表", QKeySequence.StandardKey.Print,
                                     "打印所选老人最近一次探访的记录表")
-        self.blank_button = _button("fa6s.file", "打印空白记录表", tip="打印所选老人的空白探访记录表，入户时手填")
-        self.roster_button = _button("fa6s.table-list", "打印月度花名册",
+        self.blank_button = action_button("fa6s.file", "打印空白记录表", tip="打印所选老人的空白探访记录表，入户时手填")
+        self.roster_button = action_button("fa6s.table-list", "打印月度花名册",
                                      tip="打印所选村（社区）（或全镇）所选月份的探访花名册")
         if not writer:
             for button in (self.add_button, self.visit_button):

@@ -58,7 +58,7 @@ class PageSpec:
 
 PAGES = (
     PageSpec("people", "人员档案", "fa6s.address-book", "people_page", "PeoplePage"),
-    PageSpec("child", "留守儿童", "fa6s.children", "program_pages", "ProgramListPage", "child"),
+    PageSpec("child", "留守儿童", "fa6s.children", "child_page", "ChildPage"),
     PageSpec("elder", "老年人探访", "fa6s.person-cane", "elder_page", "ElderPage"),
     PageSpec("relief", "临时救助", "fa6s.hand-holding-heart", "relief_page", "ReliefPage"),
     PageSpec("due", "待办提醒", "fa6s.bell", "due_page", "DuePage"),
