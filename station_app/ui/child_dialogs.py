@@ -130,20 +130,9 @@ class ChildProfileDialog(RecordDialog):
             access_log.viewed(session.database, session.actor, "child_profile", record)
         writer = session.actor.can_write
         person_id = record["person_id"] if record else person_id
-        self.picker: PersonPicker | None = None
         details = QWidget()
         layout = QVBoxLayout(details)
-        if person_id is None:
-            self.picker = _child_picker(session)
-            self.person_error = QLabel()
-            self.person_error.setStyleSheet(ERROR_STYLE)
-            self.person_error.hide()
-            layout.addWidget(QLabel("儿童（须先在“人员档案”中登记）<span style='color:#c62828'>*</span>"))
-            layout.addWidget(self.picker)
-            layout.addWidget(self.person_error)
-        else:
-            layout.addWidget(QLabel(person_summary(session.database, person_id)))
-        self.person_id = person_id
+        self._person_section(layout, session, person_id, _child_picker, "儿童")
         self.form = FieldForm("child_profile", PROFILE_FIELDS, columns=4)
         layout.addWidget(self.form)
         layout.addStretch(1)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,8 +38,7 @@ from station_app.store.database import StationDatabase
 from station_app.ui.child_dialogs import open_agreement, open_profile, open_report, open_visit, print_and_open
 from station_app.ui.elder_page import action_button
 from station_app.ui.models import Column, QueryTableModel, Row
-from station_app.ui.program_pages import child_columns
-from station_app.ui.record_list import ListPage
+from station_app.ui.program_pages import ProfileListPage, child_columns
 from station_app.ui.session import Session
 
 READ_ONLY_TIP = "只读账号不能新建档案或登记走访"
@@ -98,9 +96,11 @@ def columns() -> tuple[Column, ...]:
     return (*base[:3], id_column, *base[3:], agreement, case)
 
 
-class ChildPage(ListPage):
-    data_changed = Signal()
+class ChildPage(ProfileListPage):
     export_name = "留守儿童名单"
+    PROFILE_ENTITY = "child_profile"
+    VISIT_TITLE = "登记走访"
+    OFF_ROLL_MESSAGE = "该儿童已移出在册名单。如需恢复，请先在档案中把状态改为“在册”。"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         self.filters = _FilterHolder()
@@ -206,40 +206,16 @@ class ChildPage(ListPage):
         for b in (self.print_button, self.blank_button, self.register_button):
             b.setEnabled(profile_id is not None)
 
-    def _selected(self) -> dict | None:
-        key = self.table.current_key()
-        return self.session.store.get("child_profile", key) if key is not None else None
-
-    def _changed(self, select: str | None) -> None:
-        self.refresh(select=select)
-        self.data_changed.emit()
-
     def _name(self, profile: dict) -> str:
         return people.person_rows(self.session.database, [profile["person_id"]])[profile["person_id"]]["name"]
 
     # -- actions ---------------------------------------------------------------------------
 
-    def add_profile(self) -> None:
-        saved = open_profile(self.session, None, self)
-        if saved is not None:
-            self._changed(saved["id"])
+    def open_profile_dialog(self, record: dict | None) -> dict | None:
+        return open_profile(self.session, record, self)
 
-    def _open(self, profile_id: str | None) -> None:
-        if profile_id is None:
-            return
-        saved = open_profile(self.session, self.session.store.get("child_profile", profile_id), self)
-        if saved is not None:
-            self._changed(saved["id"])
-
-    def record_visit(self) -> None:
-        profile = self._selected()
-        if profile is None:
-            return
-        if profile["status"] != "active":
-            QMessageBox.information(self, "登记走访", "该儿童已移出在册名单。如需恢复，请先在档案中把状态改为“在册”。")
-            return
-        if open_visit(self.session, profile["person_id"], parent=self) is not None:
-            self._changed(profile["id"])
+    def open_visit_dialog(self, person_id: str) -> dict | None:
+        return open_visit(self.session, person_id, parent=self)
 
     def add_agreement(self) -> None:
         profile = self._selected()

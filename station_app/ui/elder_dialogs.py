@@ -45,7 +45,7 @@ from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, field_text
 from station_app.ui.operations import run_job, show_error
-from station_app.ui.program_dialogs import PersonPicker, RecordDialog, VisitDialogBase, person_summary
+from station_app.ui.program_dialogs import PersonPicker, RecordDialog, VisitDialogBase
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
@@ -162,20 +162,9 @@ class ElderProfileDialog(RecordDialog):
         self.saved: dict[str, Any] | None = None
         writer = session.actor.can_write
         person_id = record["person_id"] if record else person_id
-        self.picker: PersonPicker | None = None
         details = QWidget()
         layout = QVBoxLayout(details)
-        if person_id is None:
-            self.picker = _elder_picker(session)
-            self.person_error = QLabel()
-            self.person_error.setStyleSheet(ERROR_STYLE)
-            self.person_error.hide()
-            layout.addWidget(QLabel("老年人（须先在“人员档案”中登记）<span style='color:#c62828'>*</span>"))
-            layout.addWidget(self.picker)
-            layout.addWidget(self.person_error)
-        else:
-            layout.addWidget(QLabel(person_summary(session.database, person_id)))
-        self.person_id = person_id
+        self._person_section(layout, session, person_id, _elder_picker, "老年人")
         self.form = FieldForm("elder_profile", PROFILE_FIELDS, columns=2)
         layout.addWidget(self.form)
         layout.addWidget(QLabel("紧急联系人（第1位最先联系）"))

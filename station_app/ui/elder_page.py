@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
@@ -27,8 +27,7 @@ from station_app.store.database import StationDatabase
 from station_app.ui.elder_dialogs import open_profile, open_visit
 from station_app.ui.models import Column, QueryTableModel
 from station_app.ui.operations import run_job
-from station_app.ui.program_pages import elder_columns
-from station_app.ui.record_list import ListPage
+from station_app.ui.program_pages import ProfileListPage, elder_columns
 from station_app.ui.session import Session
 
 READ_ONLY_TIP = "只读账号不能新建档案或登记探访"
@@ -71,8 +70,10 @@ def action_button(icon: str, text: str, shortcut: str | QKeySequence | None = No
     return button
 
 
-class ElderPage(ListPage):
-    data_changed = Signal()
+class ElderPage(ProfileListPage):
+    PROFILE_ENTITY = "elder_profile"
+    VISIT_TITLE = "登记探访"
+    OFF_ROLL_MESSAGE = "此人已退出探访名单。如需恢复探访，请先在档案中把状态改为“在册”。"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         self.filters = _FilterHolder()
@@ -150,37 +151,11 @@ class ElderPage(ListPage):
         self.print_button.setEnabled(chosen)
         self.blank_button.setEnabled(chosen)
 
-    def _selected(self) -> dict | None:
-        key = self.table.current_key()
-        return self.session.store.get("elder_profile", key) if key is not None else None
+    def open_profile_dialog(self, record: dict | None) -> dict | None:
+        return open_profile(self.session, record, self)
 
-    def _changed(self, select: str | None) -> None:
-        self.refresh(select=select)
-        self.data_changed.emit()
-
-    # -- actions ---------------------------------------------------------------------------
-
-    def add_profile(self) -> None:
-        saved = open_profile(self.session, None, self)
-        if saved is not None:
-            self._changed(saved["id"])
-
-    def _open(self, profile_id: str | None) -> None:
-        if profile_id is None:
-            return
-        saved = open_profile(self.session, self.session.store.get("elder_profile", profile_id), self)
-        if saved is not None:
-            self._changed(saved["id"])
-
-    def record_visit(self) -> None:
-        profile = self._selected()
-        if profile is None:
-            return
-        if profile["status"] != "active":
-            QMessageBox.information(self, "登记探访", "此人已退出探访名单。如需恢复探访，请先在档案中把状态改为“在册”。")
-            return
-        if open_visit(self.session, profile["person_id"], parent=self) is not None:
-            self._changed(profile["id"])
+    def open_visit_dialog(self, person_id: str) -> dict | None:
+        return open_visit(self.session, person_id, parent=self)
 
     def print_latest_visit(self) -> None:
         profile = self._selected()

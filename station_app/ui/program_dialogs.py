@@ -34,7 +34,7 @@ from station_app.core.errors import KnownError, StaleRecordError, ValidationErro
 from station_app.core.fields import FieldError, parse_date
 from station_app.store import people
 from station_app.store.database import StationDatabase
-from station_app.ui.fieldform import FieldForm
+from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.models import age
 from station_app.ui.operations import show_error
 from station_app.ui.session import Session
@@ -73,6 +73,23 @@ class RecordDialog(QDialog):
 
     def save(self) -> None:
         raise NotImplementedError
+
+    def _person_section(self, layout: QVBoxLayout, session: Session, person_id: str | None,
+                        picker: Callable[[Session], PersonPicker], who: str) -> None:
+        """For a new profile, the picker to find the registered person (`who`: 儿童, 老年人);
+        for an existing one, the person's summary line. Sets `picker`, `person_id`."""
+        self.picker: PersonPicker | None = None
+        if person_id is None:
+            self.picker = picker(session)
+            self.person_error = QLabel()
+            self.person_error.setStyleSheet(ERROR_STYLE)
+            self.person_error.hide()
+            layout.addWidget(QLabel(f"{who}（须先在“人员档案”中登记）<span style='color:#c62828'>*</span>"))
+            layout.addWidget(self.picker)
+            layout.addWidget(self.person_error)
+        else:
+            layout.addWidget(QLabel(person_summary(session.database, person_id)))
+        self.person_id = person_id
 
     @staticmethod
     def _read_only(form: FieldForm, names: Sequence[str]) -> None:
