@@ -41,7 +41,13 @@ from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, field_text
 from station_app.ui.operations import run_job
-from station_app.ui.program_dialogs import PersonPicker, RecordDialog, VisitDialogBase, person_summary
+from station_app.ui.program_dialogs import (
+    PersonPicker,
+    RecordDialog,
+    VisitDialogBase,
+    person_summary,
+    saved_after,
+)
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
@@ -247,21 +253,13 @@ class ChildProfileDialog(RecordDialog):
 
     def save(self) -> None:
         values = self.form.values()
-        if self.record is None:
-            chosen = self.picker.person_id if self.picker else self.person_id
-            if chosen is None:
-                self.person_error.setText("请先查找并选中一位已登记的儿童")
-                self.person_error.show()
-                return
-            values["person_id"] = chosen
+        if not self._take_person(values, "儿童"):
+            return
         try:
             saved = children.save_profile(self.session.store, values, self.record)
         except KnownError as exc:
             self.tabs.setCurrentIndex(0)
-            errors = exc.errors if isinstance(exc, ValidationError) else {}
-            if self.picker is not None and "person_id" in errors:
-                self.person_error.setText(errors["person_id"])
-                self.person_error.show()
+            self._person_refused(exc)
             self._refused(self.form, (*PROFILE_FIELDS, "person_id"), exc)
             return
         self.saved = saved
@@ -476,20 +474,12 @@ def open_profile(session: Session, record: dict[str, Any] | None, parent: QWidge
 
 def open_agreement(session: Session, profile: dict[str, Any], record: dict[str, Any] | None = None,
                    parent: QWidget | None = None) -> dict[str, Any] | None:
-    dialog = AgreementDialog(session, profile, record, parent)
-    dialog.exec()
-    saved = dialog.saved
-    dialog.deleteLater()
-    return saved
+    return saved_after(AgreementDialog(session, profile, record, parent))
 
 
 def open_visit(session: Session, person_id: str, record: dict[str, Any] | None = None,
                parent: QWidget | None = None) -> dict[str, Any] | None:
-    dialog = ChildVisitDialog(session, person_id, record, parent)
-    dialog.exec()
-    saved = dialog.saved
-    dialog.deleteLater()
-    return saved
+    return saved_after(ChildVisitDialog(session, person_id, record, parent))
 
 
 def open_report(session: Session, person_id: str, report_id: str | None = None,

@@ -38,7 +38,7 @@ from station_app.store.database import StationDatabase
 from station_app.ui.child_dialogs import open_agreement, open_profile, open_report, open_visit, print_and_open
 from station_app.ui.elder_page import action_button
 from station_app.ui.models import Column, QueryTableModel, Row
-from station_app.ui.program_pages import ProfileListPage, child_columns
+from station_app.ui.program_pages import FilterHolder, ProfileListPage, child_columns
 from station_app.ui.session import Session
 
 READ_ONLY_TIP = "只读账号不能新建档案或登记走访"
@@ -63,14 +63,8 @@ class ChildFilters:
     active_only: bool = False
 
 
-class _FilterHolder:
-    """The filters the next query runs with; replaced whole, so a worker reads one consistent set."""
-
-    current = ChildFilters()
-
-
 def _find_children(database: StationDatabase, sort: str, descending: bool, *, text: str, village_id: str | None,
-                   holder: _FilterHolder) -> list[str]:
+                   holder: FilterHolder) -> list[str]:
     f = holder.current
     flt = people.PersonFilter(text, village_id, sort or "name", descending)
     return children.child_ids(database, flt, category=f.category, risk=f.risk, agreement=f.agreement,
@@ -103,7 +97,7 @@ class ChildPage(ProfileListPage):
     OFF_ROLL_MESSAGE = "该儿童已移出在册名单。如需恢复，请先在档案中把状态改为“在册”。"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        self.filters = _FilterHolder()
+        self.filters = FilterHolder(ChildFilters())
         database = session.database
         model = QueryTableModel(columns(), lambda keys: children.child_rows(database, keys),
                                 partial(_find_children, holder=self.filters), session.db_path)
@@ -165,19 +159,11 @@ class ChildPage(ProfileListPage):
         self.overdue.toggled.connect(self._filters_changed)
         self.active_only.toggled.connect(self._filters_changed)
         self.aged_out.clicked.connect(self.show_aged_out)
-        self.table.opened.connect(self._open)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.model.modelReset.connect(self._update_buttons)
-        self.add_button.clicked.connect(self.add_profile)
-        self.edit_button.clicked.connect(lambda: self._open(self.table.current_key()))
-        self.visit_button.clicked.connect(self.record_visit)
+        self._connect_actions()
         self.agreement_button.clicked.connect(self.add_agreement)
         self.report_button.clicked.connect(self.add_report)
         self.leave_button.clicked.connect(self.leave_roll)
-        self.print_button.clicked.connect(self.print_latest_visit)
-        self.blank_button.clicked.connect(self.print_blank)
         self.register_button.clicked.connect(self.print_register)
-        self.roster_button.clicked.connect(self.print_roster)
         self.printed: Path | None = None
         self.refresh()
 

@@ -38,14 +38,14 @@ from PySide6.QtWidgets import (
 from station_app import elder_printouts
 from station_app.core import elder_rules
 from station_app.core.entities import entity
-from station_app.core.errors import KnownError, ValidationError
+from station_app.core.errors import KnownError
 from station_app.core.fields import FieldError, parse_date
 from station_app.store import elder_rounds, people
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, field_text
 from station_app.ui.operations import run_job, show_error
-from station_app.ui.program_dialogs import PersonPicker, RecordDialog, VisitDialogBase
+from station_app.ui.program_dialogs import PersonPicker, RecordDialog, VisitDialogBase, saved_after
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
@@ -201,22 +201,13 @@ class ElderProfileDialog(RecordDialog):
 
     def save(self) -> None:
         values = {**self.form.values(), "contacts": self.contacts.values()}
-        if self.record is None:
-            chosen = self.picker.person_id if self.picker else self.person_id
-            if chosen is None:
-                self.person_error.setText("请先查找并选中一位已登记的人员")
-                self.person_error.show()
-                return
-            values["person_id"] = chosen
+        if not self._take_person(values, "人员"):
+            return
         try:
             saved = elder_rounds.save_profile(self.session.store, values, self.record)
         except KnownError as exc:
             self.tabs.setCurrentIndex(0)
-            errors = exc.errors if isinstance(exc, ValidationError) else {}
-            self.contacts.set_error(errors.get("contacts", ""))
-            if self.picker is not None and "person_id" in errors:
-                self.person_error.setText(errors["person_id"])
-                self.person_error.show()
+            self.contacts.set_error(self._person_refused(exc).get("contacts", ""))
             self._refused(self.form, (*PROFILE_FIELDS, "contacts", "person_id"), exc)
             return
         self.saved = saved
@@ -273,21 +264,13 @@ class VisitDialog(VisitDialogBase):
 def open_profile(session: Session, record: dict[str, Any] | None, parent: QWidget | None = None, *,
                  person_id: str | None = None) -> dict[str, Any] | None:
     """Show the profile editor; the saved profile, or None."""
-    dialog = ElderProfileDialog(session, record, parent, person_id=person_id)
-    dialog.exec()
-    saved = dialog.saved
-    dialog.deleteLater()
-    return saved
+    return saved_after(ElderProfileDialog(session, record, parent, person_id=person_id))
 
 
 def open_visit(session: Session, person_id: str, record: dict[str, Any] | None = None,
                parent: QWidget | None = None) -> dict[str, Any] | None:
     """Show the visit editor; the saved visit, or None."""
-    dialog = VisitDialog(session, person_id, record, parent)
-    dialog.exec()
-    saved = dialog.saved
-    dialog.deleteLater()
-    return saved
+    return saved_after(VisitDialog(session, person_id, record, parent))
 
 
 class RoundDialog(QDialog):

@@ -27,7 +27,7 @@ from station_app.store.database import StationDatabase
 from station_app.ui.elder_dialogs import open_profile, open_visit
 from station_app.ui.models import Column, QueryTableModel
 from station_app.ui.operations import run_job
-from station_app.ui.program_pages import ProfileListPage, elder_columns
+from station_app.ui.program_pages import FilterHolder, ProfileListPage, elder_columns
 from station_app.ui.session import Session
 
 READ_ONLY_TIP = "只读账号不能新建档案或登记探访"
@@ -40,14 +40,8 @@ class ElderFilters:
     overdue: bool = False
 
 
-class _FilterHolder:
-    """The filters the next query runs with; replaced whole, so a worker reads one consistent set."""
-
-    current = ElderFilters()
-
-
 def _find_elders(database: StationDatabase, sort: str, descending: bool, *, text: str, village_id: str | None,
-                 holder: _FilterHolder) -> list[str]:
+                 holder: FilterHolder) -> list[str]:
     filters = holder.current
     flt = people.PersonFilter(text, village_id, sort or "name", descending)
     return elder_rounds.elder_ids(database, flt, category=filters.category, risk=filters.risk,
@@ -76,7 +70,7 @@ class ElderPage(ProfileListPage):
     OFF_ROLL_MESSAGE = "此人已退出探访名单。如需恢复探访，请先在档案中把状态改为“在册”。"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        self.filters = _FilterHolder()
+        self.filters = FilterHolder(ElderFilters())
         database = session.database
         model = QueryTableModel(_columns(), lambda keys: program_queries.program_rows(database, "elder", keys),
                                 partial(_find_elders, holder=self.filters), session.db_path)
@@ -126,15 +120,7 @@ class ElderPage(ProfileListPage):
         self.category.currentIndexChanged.connect(self._filters_changed)
         self.risk.currentIndexChanged.connect(self._filters_changed)
         self.overdue.toggled.connect(self._filters_changed)
-        self.table.opened.connect(self._open)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.model.modelReset.connect(self._update_buttons)
-        self.add_button.clicked.connect(self.add_profile)
-        self.edit_button.clicked.connect(lambda: self._open(self.table.current_key()))
-        self.visit_button.clicked.connect(self.record_visit)
-        self.print_button.clicked.connect(self.print_latest_visit)
-        self.blank_button.clicked.connect(self.print_blank)
-        self.roster_button.clicked.connect(self.print_roster)
+        self._connect_actions()
         self.refresh()
 
     def _filters_changed(self) -> None:

@@ -51,6 +51,14 @@ def person_summary(database: StationDatabase, person_id: str) -> str:
     return "　".join(str(p) for p in parts if p)
 
 
+def saved_after(dialog: QDialog) -> Any:
+    """Show a modal editor; what it saved (its `saved`), or None."""
+    dialog.exec()
+    saved = getattr(dialog, "saved", None)
+    dialog.deleteLater()
+    return saved
+
+
 class RecordDialog(QDialog):
     """保存/取消 (关闭 for a viewer); Ctrl+Enter saves from anywhere."""
 
@@ -90,6 +98,26 @@ class RecordDialog(QDialog):
         else:
             layout.addWidget(QLabel(person_summary(session.database, person_id)))
         self.person_id = person_id
+
+    def _take_person(self, values: dict[str, Any], who: str) -> bool:
+        """For a new profile, put the chosen person into `values`; False (and say so) if none is."""
+        if self.picker is None:
+            return True
+        chosen = self.picker.person_id
+        if chosen is None:
+            self.person_error.setText(f"请先查找并选中一位已登记的{who}")
+            self.person_error.show()
+            return False
+        values["person_id"] = chosen
+        return True
+
+    def _person_refused(self, exc: KnownError) -> dict[str, str]:
+        """The store's field errors, the person's shown under the picker."""
+        errors = exc.errors if isinstance(exc, ValidationError) else {}
+        if self.picker is not None and "person_id" in errors:
+            self.person_error.setText(errors["person_id"])
+            self.person_error.show()
+        return errors
 
     @staticmethod
     def _read_only(form: FieldForm, names: Sequence[str]) -> None:

@@ -112,6 +112,13 @@ class ProgramTableModel(QueryTableModel):
                          partial(_find_records, program=program), database.path, parent=parent)
 
 
+class FilterHolder:
+    """The filters the next query runs with; replaced whole, so a worker reads one consistent set."""
+
+    def __init__(self, current: Any) -> None:
+        self.current = current
+
+
 class ProfileListPage(ListPage):
     """What the children's and the elderly pages share: the selected profile, opening or creating
     one, recording a visit for someone still on the roll; each says which dialogs do the work."""
@@ -125,6 +132,30 @@ class ProfileListPage(ListPage):
         raise NotImplementedError
 
     def open_visit_dialog(self, person_id: str) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def _connect_actions(self) -> None:
+        """Wire what both pages have: the list, the add/open/visit buttons and the three prints."""
+        self.table.opened.connect(self._open)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self.add_button.clicked.connect(self.add_profile)
+        self.edit_button.clicked.connect(lambda: self._open(self.table.current_key()))
+        self.visit_button.clicked.connect(self.record_visit)
+        self.print_button.clicked.connect(self.print_latest_visit)
+        self.blank_button.clicked.connect(self.print_blank)
+        self.roster_button.clicked.connect(self.print_roster)
+
+    def _update_buttons(self) -> None:
+        raise NotImplementedError
+
+    def print_latest_visit(self) -> None:
+        raise NotImplementedError
+
+    def print_blank(self) -> None:
+        raise NotImplementedError
+
+    def print_roster(self) -> None:
         raise NotImplementedError
 
     def _selected(self) -> dict[str, Any] | None:
