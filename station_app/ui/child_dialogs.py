@@ -51,12 +51,15 @@ from station_app.ui.program_dialogs import (
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
-PROFILE_FIELDS = ("category", "sub_type", "risk_level", "status",
-                  "school", "grade", "boarding", "parents_situation",
-                  "father_whereabouts", "father_phone", "mother_whereabouts", "mother_phone",
-                  "guardian_name", "guardian_relation", "guardian_phone", "guardian_ability",
-                  "caregiver_name", "caregiver_relation", "caregiver_phone", "exit_reason",
-                  "risk_reason", "services", "notes")
+# Three to a row, in the order a worker asks: who the child is, the parents, who cares for them.
+PROFILE_FIELDS = ("category", "sub_type", "risk_level",
+                  "status", "exit_reason", "parents_situation",
+                  "school", "grade", "boarding",
+                  "father_whereabouts", "mother_whereabouts", "guardian_ability",
+                  "father_phone", "mother_phone", "guardian_name",
+                  "guardian_relation", "guardian_phone", "caregiver_name",
+                  "caregiver_relation", "caregiver_phone", "risk_reason",
+                  "services", "notes")
 AGREEMENT_FIELDS = ("guardian_name", "guardian_relation", "guardian_phone", "caregiver_name", "caregiver_relation",
                     "caregiver_phone", "caregiver_id_number", "caregiver_address", "signed_date", "expiry_date",
                     "notes")
@@ -139,7 +142,7 @@ class ChildProfileDialog(RecordDialog):
         details = QWidget()
         layout = QVBoxLayout(details)
         self._person_section(layout, session, person_id, _child_picker, "儿童")
-        self.form = FieldForm("child_profile", PROFILE_FIELDS, columns=4)
+        self.form = FieldForm("child_profile", PROFILE_FIELDS, columns=3)
         layout.addWidget(self.form)
         layout.addStretch(1)
         self.tabs = QTabWidget()
@@ -154,7 +157,7 @@ class ChildProfileDialog(RecordDialog):
             self._read_only(self.form, PROFILE_FIELDS)
         name = people.person_rows(session.database, [person_id])[person_id]["name"] if person_id else ""
         self.setWindowTitle(f"儿童档案 — {name}" if record else "新建儿童档案")
-        self.resize(max(self.sizeHint().width(), 1100), self.sizeHint().height())
+        self.resize(max(self.sizeHint().width(), 1000), self.sizeHint().height())
         (self.picker.search if self.picker else self.form.editor("category")).setFocus()
 
     def _add_record_tabs(self, record: dict[str, Any], writer: bool) -> None:
