@@ -186,6 +186,7 @@ def test_a_viewer_reads_the_archive_but_cannot_change_it_and_every_opening_is_lo
 
 def test_a_child_moved_off_the_roll_stays_in_the_archive(qtbot, session, village, kids, monkeypatch):
     profile = register_child(qtbot, session, "cxj", "low")
+    register_child(qtbot, session, "lxy", "low")
     page = ChildPage(session)
     qtbot.addWidget(page)
     wait_for_list(qtbot, page.model)
@@ -193,9 +194,12 @@ def test_a_child_moved_off_the_roll_stays_in_the_archive(qtbot, session, village
     monkeypatch.setattr("station_app.ui.child_page.QInputDialog.getItem", lambda *a, **k: ("父母返乡", True))
     page.leave_button.click()
     wait_for_list(qtbot, page.model)
-    assert column_texts(page.model, "状态") == ["已退出"]
+    status = dict(zip(column_texts(page.model, "姓名"), column_texts(page.model, "状态"), strict=True))
+    assert status == {"陈小军": "已退出", "刘小雨": "在册"}
     page.filter_bar.search.setText("cxj")
-    qtbot.waitUntil(lambda: not page.model.busy and column_texts(page.model, "姓名") == ["陈小军"], timeout=10000)
+    qtbot.keyClick(page.filter_bar.search, Qt.Key.Key_Return)  # search now, not after the typing pause
+    wait_for_list(qtbot, page.model)
+    assert column_texts(page.model, "姓名") == ["陈小军"]
     page.active_only.setChecked(True)
     wait_for_list(qtbot, page.model)
     assert column_texts(page.model, "姓名") == []

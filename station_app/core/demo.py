@@ -300,7 +300,9 @@ def _protection(rng: random.Random, today: dt.date,
                                                       dt.timedelta(days=rng.randrange(20, 300)))
         report = {"id": new_id(), "person_id": child["person"]["id"], "source": source, "reporter": source,
                   "reported_at": child_rules.format_time(at), "urgency": urgency, "description": description}
-        path = [] if last else ["response", "assessment", "plan", "intervention", "closed"][:rng.randrange(1, 6)]
+        # Older cases ran to their end; one waits at its plan (no limit there), the newest is late.
+        path = [] if last else ["response", "assessment", "plan"] if n == 1 else \
+            ["response", "assessment", "plan", "intervention", "closed"]
         if "intervention" in path and rng.random() < 0.7:
             path.remove("intervention")
         stage, reached = "reported", at

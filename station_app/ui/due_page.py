@@ -115,8 +115,7 @@ class DuePage(ListPage):
         flagged = f" · <span style='color:#c62828'>先行救助逾期未补办 {advances} 件</span>" if advances else ""
         late = len(children.late_cases(self.session.database, dt.datetime.now()))
         if late:
-            flagged = (f"<b style='color:#c62828'>⚠ 儿童保护个案超过办理时限 {late} 件，请立即处置</b> · "
-                       + flagged.removeprefix(" · "))
+            flagged = f" · <b style='color:#c62828'>⚠ 儿童保护个案超过办理时限 {late} 件，请立即处置</b>{flagged}"
         self.summary.setText(f"逾期 {overdue} 人次 · 今天到期 {due_today} 人次 · "
                              f"{due.HORIZON_DAYS}天内到期 {len(keys) - overdue - due_today} 人次{flagged}"
                              "（逾期最久的在最前，双击打开人员档案或救助案件）")
