@@ -86,6 +86,9 @@ def bar_chart(title: str, categories: Sequence[str], sets: Mapping[str, Sequence
     top = max((v for values in sets.values() for v in values), default=0)
     value_axis.setRange(0, max(top * 1.15, 1))  # room above the tallest bar for its number
     value_axis.applyNiceNumbers()
+    if top < 5:  # small counts (open cases): whole-number ticks, never "0, 0, 1, 1"
+        value_axis.setRange(0, top + 1)
+        value_axis.setTickCount(int(top) + 2)
     if horizontal:
         chart.addAxis(category_axis, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom)
@@ -228,8 +231,7 @@ class StatsPage(QWidget):
         villages = list(figures["by_village"])
         categories = sorted({c for v in figures["by_village"].values() for c in v})
         sets = {c: [figures["by_village"][v].get(c, 0) for v in villages] for c in categories} or {"人数": []}
-        self.views["child_villages"].setMinimumHeight(max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(villages)))
-        self._set("child_villages", bar_chart("各村（社区）在册儿童（按类别）", villages, sets, font, horizontal=True))
+        self._set("child_villages", bar_chart("各村（社区）在册儿童（按类别）", villages, sets, font))
         self._set("child_coverage", bar_chart("儿童走访覆盖（人）", ["在册", "本月已走访", "本季度已走访"],
                                               {"人数": [total, figures["visited_month"], figures["visited_quarter"]]},
                                               font))
