@@ -125,7 +125,7 @@ def _visit_values(form: ChildForm) -> dict[str, str]:
     visit = form.visit or {}
     on = dt.date.fromisoformat(visit["visit_date"]) if visit.get("visit_date") else dt.date.today()
     seen = visit.get("seen_in_person")
-    referral = options(_VISIT.field("referral").choices, [visit.get("referral") or ""])
+    referral = options([c for c in _VISIT.field("referral").choices if c[0] != "care"], [visit.get("referral") or ""])
     if visit.get("referral_note"):
         referral += f"\n事由：{visit['referral_note']}"
     return {

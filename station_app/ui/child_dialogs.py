@@ -315,6 +315,7 @@ class ChildVisitDialog(VisitDialogBase):
     DUE_INPUTS = ("visit_date", "problems", "next_due")
     DEFAULTS = {"method": "home", "seen_in_person": True, "checks": [c for c, _ in _VISIT.field("checks").choices]}
     TITLES = ("登记走访", "修改走访记录")
+    LEFT_OUT = {"referral": ("care",)}  # elderly care is for the rounds
 
     def profile_line(self) -> str:
         profile = children.profile_of(self.session.database, self.person_id) or {}

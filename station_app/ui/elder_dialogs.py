@@ -238,7 +238,7 @@ class VisitDialog(VisitDialogBase):
     FIELDS = VISIT_FIELDS
     DUE_INPUTS = ("visit_date", "hazards", "seen_in_person", "method", "next_due")
     DEFAULTS = {"method": "home", "seen_in_person": True}
-    METHODS_LEFT_OUT = ("school",)  # the children's visits only
+    LEFT_OUT = {"method": ("school",)}  # the children's visits only
     TITLES = ("登记探访", "修改探访记录")
 
     def profile_line(self) -> str:

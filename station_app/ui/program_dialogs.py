@@ -198,7 +198,7 @@ class VisitDialogBase(RecordDialog):
     FIELDS: ClassVar[tuple[str, ...]] = ()
     DUE_INPUTS: ClassVar[tuple[str, ...]] = ("visit_date", "next_due")  # fields the proposal reads
     DEFAULTS: ClassVar[dict[str, Any]] = {}
-    METHODS_LEFT_OUT: ClassVar[tuple[str, ...]] = ()
+    LEFT_OUT: ClassVar[dict[str, tuple[str, ...]]] = {}  # choices of the other program only
     TITLES: ClassVar[tuple[str, str]] = ("登记走访", "修改走访记录")
 
     def __init__(self, session: Session, person_id: str, record: dict[str, Any] | None = None,
@@ -211,10 +211,11 @@ class VisitDialogBase(RecordDialog):
         self._due_typed = record is not None  # a stored date is the worker's: never replaced unasked
         writer = session.actor.can_write
         self.form = FieldForm("visit", self.FIELDS, columns=2)
-        method = self.form.editor("method")
-        assert isinstance(method, QComboBox)
-        for code in self.METHODS_LEFT_OUT:
-            method.removeItem(method.findData(code))
+        for name, codes in self.LEFT_OUT.items():
+            combo = self.form.editor(name)
+            assert isinstance(combo, QComboBox)
+            for code in codes:
+                combo.removeItem(combo.findData(code))
         self.due_hint = QLabel()
         self.due_hint.setStyleSheet("color: #555555;")
         self.due_hint.setWordWrap(True)
