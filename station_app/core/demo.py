@@ -196,7 +196,7 @@ def _child_profile(rng: random.Random, child: dict[str, Any], guardian: dict[str
     }
     agreement = None
     if rng.random() < 0.92:
-        signed = today - dt.timedelta(days=rng.randrange(30, 700))
+        signed = today - dt.timedelta(days=rng.randrange(30, 800))  # some run out, some soon
         agreement = {"id": new_id(), "child_profile_id": profile["id"], "guardian_name": child["name"][:1] + "父",
                      "caregiver_name": guardian["name"], "signed_date": signed.isoformat(),
                      "expiry_date": (signed + dt.timedelta(days=730)).isoformat()}
