@@ -25,6 +25,7 @@ from station_app.ui.child_dialogs import (  # noqa: E402
 )
 from station_app.ui.child_page import ChildPage  # noqa: E402
 from station_app.ui.due_page import DuePage  # noqa: E402
+from station_app.ui.main_window import MainWindow  # noqa: E402
 from station_app.ui.stats_page import StatsPage  # noqa: E402
 from tests.test_ui_elder import check, choose  # noqa: E402
 from tests.ui_helpers import column_texts, wait_for_list  # noqa: E402
@@ -142,6 +143,9 @@ def test_a_late_protection_step_is_flagged_on_the_due_list_and_worked_in_its_dia
     assert column_texts(due_page.model, "状态")[0].startswith("已超时")
     assert column_texts(due_page.model, "跟进")[0] == "待应急处置"
     assert "儿童保护个案超过办理时限 1 件" in due_page.summary.text()
+    window = MainWindow(session)  # and on the status bar, whichever page is open
+    qtbot.addWidget(window)
+    assert window.protection_label.text() == "⚠ 儿童保护个案超过办理时限 1 件"
 
     case = children.person_reports(session.database, profile["person_id"])[0]
     work = ReportDialog(session, profile["person_id"], case["id"])
@@ -156,6 +160,8 @@ def test_a_late_protection_step_is_flagged_on_the_due_list_and_worked_in_its_dia
     assert column_texts(due_page.model, "状态")[0].startswith("时限")  # the assessment is due within 72 h
     assert column_texts(due_page.model, "跟进")[0] == "待调查评估"
     assert "超过办理时限" not in due_page.summary.text()
+    window.update_status()
+    assert window.protection_label.text() == ""
 
 
 def test_a_viewer_reads_the_archive_but_cannot_change_it_and_every_opening_is_logged(

@@ -8,6 +8,8 @@ start-up check's verdict (red if it failed) and how many changes wait for the co
 
 from __future__ import annotations
 
+import datetime as dt
+
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +34,7 @@ from PySide6.QtWidgets import (
 from station_app import __version__, admin, paths
 from station_app.core.jobs import JobState
 from station_app.core.roles import ROLE_LABELS
-from station_app.store import people
+from station_app.store import children, people
 from station_app.store.database import StationDatabase
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.session import Session
@@ -222,6 +224,11 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(f"用户：{actor.display_name}（{ROLE_LABELS.get(actor.role, actor.role)}）")
         self.station_label = QLabel(self.station_name)
         self.database_label = QLabel()
+        # Late protection steps are the one thing nobody may miss: named on every page.
+        self.protection_label = QLabel()
+        self.protection_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.protection_label.setToolTip("儿童保护个案的下一环节已超过县里规定的办理时限：请在“待办提醒”中打开处置")
+        self.statusBar().addWidget(self.protection_label)
         for label in (self.user_label, self.station_label, self.database_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
@@ -244,6 +251,8 @@ class MainWindow(QMainWindow):
         self.database_label.setText(f"{state} · {queue}")
         self.database_label.setStyleSheet(color)
         self.database_label.setToolTip("\n".join(self._check_problems or []))
+        late = len(children.late_cases(self.session.database, dt.datetime.now()))
+        self.protection_label.setText(f"⚠ 儿童保护个案超过办理时限 {late} 件" if late else "")
 
     # -- closing -----------------------------------------------------------------------------
 
