@@ -224,6 +224,45 @@ def bench_elder_rounds(db: StationDatabase, results: list[Result]) -> None:
     results.append(Result("elderly rounds figures for the month (statistics page, off the UI thread)", "–", med, p95))
 
 
+def bench_children(db: StationDatabase, results: list[Result]) -> None:
+    """The children's list with each of its filters and searches (a first screen of rows with
+    their agreement status), the due list for children, and the children's figures."""
+    from station_app.core import child_rules
+    from station_app.store import children, due
+
+    village = db.query("SELECT id FROM village ORDER BY code LIMIT 1")[0]["id"]
+    filters = {
+        "all": {},
+        "one village": {"village_id": village},
+        "category 困境儿童": {"category": "in_difficulty"},
+        "high risk": {"risk": "high"},
+        "agreement missing/expired/expiring": {"agreement": children.AGREEMENT_PROBLEM},
+        "agreement expiring": {"agreement": child_rules.AGREEMENT_EXPIRING},
+        "overdue visit": {"overdue_on": TODAY},
+        "on the roll only": {"active_only": True},
+        "search 王": {"text": "王"},
+        "search pinyin initials wjg": {"text": "wjg"},
+        "search ID number head 2104112015": {"text": "2104112015"},
+        "search 王 + village + overdue": {"text": "王", "village_id": village, "overdue_on": TODAY},
+    }
+    for label, options in filters.items():
+        flt = PersonFilter(text=options.pop("text", ""), village_id=options.pop("village_id", None))
+
+        def child_list() -> None:
+            ids = children.child_ids(db, flt, today=TODAY, **options)
+            children.child_rows(db, ids[:PAGE], TODAY)
+
+        n = len(children.child_ids(db, flt, today=TODAY, **options))
+        med, p95 = timed(child_list, 20)
+        results.append(Result(f"children list, first screen: {label}", "≤ 150 ms", med, p95, value=f"{n:,} rows",
+                              met=med <= 150))
+    med, p95 = timed(lambda: due.due_rows(db, due.due_keys(db, TODAY, program="child")[:PAGE]), 20)
+    results.append(Result("due list for the township, children only", "≤ 200 ms", med, p95,
+                          value=f"{len(due.due_keys(db, TODAY, program='child')):,} due", met=med <= 200))
+    med, p95 = timed(lambda: children.child_figures(db, TODAY), 5, warmup=1)
+    results.append(Result("children's figures (statistics page, off the UI thread)", "–", med, p95))
+
+
 def bench_startup(path: Path, results: list[Result], runs: int = 8) -> None:
     """A cold start of the real program, `main.py` in a new process, until the log-in window paints.
 
@@ -361,8 +400,17 @@ def _cipher_version() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--only", choices=("children",), help="run one group and print it; RESULTS.md is left alone")
     args = parser.parse_args()
     source = build_database(args.people)
+    if args.only:
+        with tempfile.TemporaryDirectory() as tmp:
+            db, _actor = admin.log_in(working_copy(source, Path(tmp) / "station"), "head", PASSWORD)
+            results = []
+            bench_children(db, results)
+            db.close()
+        print("\n".join(r.row() for r in results))
+        return 0
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -374,6 +422,7 @@ def main() -> int:
         for database, label in ((db, ""), (plain, " *(plaintext)*")):
             bench_lists(database, results, label)
         bench_elder_rounds(db, results)
+        bench_children(db, results)
         bench_list_model(db, results)
         for database, label in ((db, ""), (plain, " *(plaintext)*")):
             bench_save(database, results, label)

@@ -19,11 +19,11 @@ from station_app.store.database import StationDatabase
 from station_app.store.records import RecordStore
 
 
-def _station_name(store: RecordStore) -> str:
+def station_name(store: RecordStore) -> str:
     return store.get("station", store.database.station_id or "")["name"]
 
 
-def _village_name(store: RecordStore, village_id: str | None) -> str:
+def village_name(store: RecordStore, village_id: str | None) -> str:
     return store.get("village", village_id)["name"] if village_id else "全镇"
 
 
@@ -33,8 +33,8 @@ def route_sheet(database: StationDatabase, state: JobState, actor: Actor, villag
     state.report(0, 1, "正在准备探访路线单…")
     store = RecordStore(database, actor)
     stops = elder_rounds.route_rows(database, village_id, day)
-    render_route_sheet(stops, out, village_name=_village_name(store, village_id), day=day,
-                       station_name=_station_name(store), printed_at=dt.datetime.now(), state=state)
+    render_route_sheet(stops, out, village_name=village_name(store, village_id), day=day,
+                       station_name=station_name(store), printed_at=dt.datetime.now(), state=state)
     return out
 
 
@@ -46,7 +46,7 @@ def visit_records(database: StationDatabase, state: JobState, actor: Actor, visi
     for visit_id in visit_ids:
         visit = store.get("visit", visit_id)
         forms.append(_form(store, visit["person_id"], visit))
-    render_visit_records(forms, out, station_name=_station_name(store), printed_at=dt.datetime.now(),
+    render_visit_records(forms, out, station_name=station_name(store), printed_at=dt.datetime.now(),
                          show_full_id=full_ids and actor.can_see_full_id, state=state)
     return out
 
@@ -56,7 +56,7 @@ def blank_visit_records(database: StationDatabase, state: JobState, actor: Actor
     """探访记录表 left blank for each person (their details printed), to fill in by hand."""
     store = RecordStore(database, actor)
     forms = [_form(store, person_id, None) for person_id in person_ids]
-    render_visit_records(forms, out, station_name=_station_name(store), printed_at=dt.datetime.now(), state=state)
+    render_visit_records(forms, out, station_name=station_name(store), printed_at=dt.datetime.now(), state=state)
     return out
 
 
@@ -73,6 +73,6 @@ def visit_roster(database: StationDatabase, state: JobState, actor: Actor, villa
     state.report(0, 1, "正在准备探访花名册…")
     store = RecordStore(database, actor)
     roster = elder_rounds.month_roster(database, village_id, month)
-    render_visit_roster(roster, out, village_name=_village_name(store, village_id), month=month,
-                        station_name=_station_name(store), printed_at=dt.datetime.now(), state=state)
+    render_visit_roster(roster, out, village_name=village_name(store, village_id), month=month,
+                        station_name=station_name(store), printed_at=dt.datetime.now(), state=state)
     return out

@@ -16,8 +16,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLineEdit  # noqa: E402
 
 from station_app.store import due, elder_rounds  # noqa: E402
-from station_app.ui import print_preview  # noqa: E402
-from station_app.ui import elder_dialogs  # noqa: E402
+from station_app.ui import elder_dialogs, print_preview, program_dialogs  # noqa: E402
 from station_app.ui.due_page import DuePage  # noqa: E402
 from station_app.ui.elder_dialogs import ElderProfileDialog, RoundDialog, VisitDialog  # noqa: E402
 from station_app.ui.elder_page import ElderPage  # noqa: E402
@@ -167,7 +166,7 @@ def test_the_elder_list_filters_by_category_risk_and_overdue(qtbot, session, vil
 def test_a_viewer_sees_profiles_and_visits_read_only(qtbot, session, viewer_session, village, two_people,
                                                      monkeypatch):
     said: list[str] = []
-    monkeypatch.setattr(elder_dialogs, "show_error", lambda _parent, exc: said.append(exc.message))
+    monkeypatch.setattr(program_dialogs, "show_error", lambda _parent, exc: said.append(exc.message))
     profile = create_profile(qtbot, session, "wgl", ["alone"], "low")
     dialog = ElderProfileDialog(viewer_session, profile)
     qtbot.addWidget(dialog)

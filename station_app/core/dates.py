@@ -12,3 +12,11 @@ def age(birth_date: str | dt.date | None, today: dt.date | None = None) -> int |
     born = dt.date.fromisoformat(birth_date) if isinstance(birth_date, str) else birth_date
     today = today or dt.date.today()
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def birthday_cutoff(today: dt.date, years: int) -> str:
+    """The latest birth date of someone who is at least `years` old today (29 Feb → 28 Feb)."""
+    try:
+        return today.replace(year=today.year - years).isoformat()
+    except ValueError:
+        return today.replace(year=today.year - years, day=28).isoformat()

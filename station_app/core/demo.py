@@ -17,7 +17,7 @@ from typing import Any
 
 from stdnum.cn import ric
 
-from station_app.core import elder_rules, relief
+from station_app.core import child_rules, elder_rules, entities, relief
 from station_app.core.ids import new_id
 from station_app.paths import resource
 
@@ -115,6 +115,8 @@ def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     remaining = plan.people
     applicants: list[tuple[dict[str, Any], int]] = []  # (household head, household size)
     relief_rng = random.Random(plan.seed + 5)  # apart, so the rest of the demo stays as it was
+    child_rng = random.Random(plan.seed + 7)
+    reported: list[dict[str, Any]] = []  # children with a protection case
     while remaining > 0:
         households, people, children, elders = [], [], [], []
         for _ in range(min(remaining, 2000)):
@@ -129,13 +131,18 @@ def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
             people += hh["members"]
             children += hh["children"]
             elders += hh["elders"]
+        for child in children:
+            _enrich_child(child_rng, today, child)
+        reported += [c for c in children if c["profile"]["status"] == "active" and child_rng.random() < 0.02]
         yield "household", households
         yield "person", people
         yield "child_profile", [c["profile"] for c in children]
         yield "agreement", [c["agreement"] for c in children if c["agreement"]]
         yield "elder_profile", [e["profile"] for e in elders]
-        yield "visit", _visits(rng, today, children, elders)
+        yield "visit", [v for c in children for v in _child_visits(child_rng, today, c)] + \
+            [v for elder in elders for v in _elder_visits(rng, today, elder)]
     yield from _relief(relief_rng, today, plan.people, applicants)
+    yield from _protection(child_rng, today, reported[:12])
 
 
 def _household(rng: random.Random, village: dict[str, Any], today: dt.date, used: set[str], size: int) -> dict[str, Any]:
@@ -189,7 +196,7 @@ def _child_profile(rng: random.Random, child: dict[str, Any], guardian: dict[str
     }
     agreement = None
     if rng.random() < 0.92:
-        signed = today - dt.timedelta(days=rng.randrange(30, 700))
+        signed = today - dt.timedelta(days=rng.randrange(30, 800))  # some run out, some soon
         agreement = {"id": new_id(), "child_profile_id": profile["id"], "guardian_name": child["name"][:1] + "父",
                      "caregiver_name": guardian["name"], "signed_date": signed.isoformat(),
                      "expiry_date": (signed + dt.timedelta(days=730)).isoformat()}
@@ -217,25 +224,118 @@ def _elder_profile(rng: random.Random, elder: dict[str, Any], household_size: in
     return {"person": elder, "profile": profile, "risk": risk}
 
 
-_INTERVAL_DAYS = {"high": 7, "medium": 30, "low": 90}
+_CHILD_PROBLEMS = (
+    ("祖母腿脚不便，上下学接送困难。", "联系学校安排同村家长结伴接送。"),
+    ("儿童学习成绩下滑，作业无人辅导。", "与班主任沟通，安排课后托管辅导。"),
+    ("儿童情绪低落，想念父母。", "联系父母每周视频通话，转介学校心理老师。"),
+    ("家中电线老化，存在用电隐患。", "联系村委会安排电工检修。"),
+)
+_CAREGIVER_SERVICES = ("困境儿童基本生活补贴", "学校课后托管", "“童伴妈妈”结对关爱", "假期防溺水安全教育")
 
 
-def _visits(rng: random.Random, today: dt.date, children: list[dict[str, Any]], elders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _enrich_child(rng: random.Random, today: dt.date, child: dict[str, Any]) -> None:
+    """Sub-types for children in difficulty, the caregiver and the agreement's parties, services,
+    and a few children who left the roll when their parents came home."""
+    profile, person = child["profile"], child["person"]
+    if profile["category"] == "in_difficulty":
+        profile["sub_type"] = rng.choices(("unsupported", "ill_disabled", "poor"), (30, 20, 50))[0]
+        profile["services"] = rng.choice(_CAREGIVER_SERVICES)
+    surname = person["name"][:2] if person["name"].startswith("欧阳") else person["name"][:1]
+    father = surname + rng.choice(_MALE_CHARS) + rng.choice(_MALE_CHARS)
+    profile.update(caregiver_name=profile["guardian_name"], caregiver_relation=profile["guardian_relation"],
+                   caregiver_phone=profile["guardian_phone"], caregiver_person_id=profile["guardian_person_id"])
+    if child["agreement"]:
+        child["agreement"].update(guardian_name=father, guardian_relation="父亲", guardian_phone=profile["father_phone"],
+                                  caregiver_relation=profile["guardian_relation"],
+                                  caregiver_phone=profile["guardian_phone"], caregiver_address=person["address"])
+    if rng.random() < 0.03:
+        profile.update(status="exited", exit_reason="父母返乡",
+                       exited_on=(today - dt.timedelta(days=rng.randrange(10, 300))).isoformat())
+
+
+@lru_cache(maxsize=1)
+def _child_rule() -> elder_rules.FrequencyRule:
+    text = resource("reference", f"{child_rules.FREQUENCY_KEY}.json").read_text(encoding="utf-8")
+    return elder_rules.FrequencyRule.from_value(json.loads(text))
+
+
+def _child_visits(rng: random.Random, today: dt.date, child: dict[str, Any]) -> list[dict[str, Any]]:
+    """A year of visits as the shipped child rule asks (until a child left the roll), mostly at
+    home, some by phone or at school; now and then a problem found, with what was done."""
+    rule, profile = _child_rule(), child["profile"]
+    last = dt.date.fromisoformat(profile["exited_on"]) if profile.get("exited_on") else today
     visits = []
-    for program, subjects, findings in (("child", children, _CHILD_FINDINGS),):
-        for subject in subjects:
-            interval = _INTERVAL_DAYS[subject["risk"]]
-            day = today - dt.timedelta(days=365 - rng.randrange(0, interval))
-            while day <= today:
-                visits.append({
-                    "id": new_id(), "program": program, "person_id": subject["person"]["id"],
-                    "visit_date": day.isoformat(), "visitor": rng.choice(_VISITORS),
-                    "method": rng.choices(("home", "phone", "school"), (70, 25, 5 if program == "child" else 0))[0],
-                    "seen_in_person": 1, "findings": rng.choice(findings),
-                    "next_due": (day + dt.timedelta(days=interval)).isoformat(),
-                })
-                day += dt.timedelta(days=interval + rng.randrange(-2, 5))
-    return visits + [v for elder in elders for v in _elder_visits(rng, today, elder)]
+    day = today - dt.timedelta(days=365 - rng.randrange(0, 60))
+    while day <= last:
+        method = rng.choices(("home", "phone", "school"), (70, 20, 10))[0]
+        problem = rng.choice(_CHILD_PROBLEMS) if rng.random() < 0.06 else None
+        checks = [c for c, _ in entities.CHILD_CHECKS] if method != "phone" else ["guardianship", "mental", "needs"]
+        due = child_rules.next_due(rule, day, profile, problems_found=problem is not None)
+        visits.append({
+            "id": new_id(), "program": "child", "person_id": child["person"]["id"], "visit_date": day.isoformat(),
+            "visitor": rng.choice(_VISITORS), "method": method, "seen_in_person": 1 if method != "phone" else 0,
+            "checks": checks, "findings": rng.choice(_CHILD_FINDINGS),
+            "problems": problem[0] if problem else None, "actions": problem[1] if problem else None,
+            "next_due": due.isoformat(),
+        })
+        day = due + dt.timedelta(days=rng.randrange(-10, 4))
+    return visits
+
+
+_REPORT_SOURCES = (("学校老师", "孩子连续三天未到校，联系不上监护人。"), ("邻居", "孩子晚上独自在家，家中无成年人。"),
+                   ("村儿童主任", "孩子身上有多处淤青，说是被照护人打的。"), ("卫生院", "孩子营养不良，体重明显偏轻。"))
+
+
+def _protection(rng: random.Random, today: dt.date,
+                reported: list[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Protection cases at every stage of the chain, their steps at times within the shipped limits
+    (one answered late), and the latest still open: one of them past its limit today."""
+    limits = json.loads(resource("reference", f"{child_rules.LIMITS_KEY}.json").read_text(encoding="utf-8"))
+    reports, steps = [], []
+    for n, child in enumerate(reported):
+        source, description = rng.choice(_REPORT_SOURCES)
+        urgency = rng.choices(("normal", "urgent", "critical"), (60, 30, 10))[0]
+        last = n == len(reported) - 1
+        at = dt.datetime.combine(today, dt.time(9)) - (dt.timedelta(hours=30) if last else
+                                                      dt.timedelta(days=rng.randrange(20, 300)))
+        report = {"id": new_id(), "person_id": child["person"]["id"], "source": source, "reporter": source,
+                  "reported_at": child_rules.format_time(at), "urgency": urgency, "description": description}
+        # Older cases ran to their end; one waits at its plan (no limit there), the newest is late.
+        path = [] if last else ["response", "assessment", "plan"] if n == 1 else \
+            ["response", "assessment", "plan", "intervention", "closed"]
+        if "intervention" in path and rng.random() < 0.7:
+            path.remove("intervention")
+        stage, reached = "reported", at
+        steps.append({"id": new_id(), "child_report_id": report["id"], "step": "reported",
+                      "done_at": report["reported_at"], "actor_name": source, "note": description})
+        for step in path:
+            due = child_rules.step_due(limits, stage, reached, urgency)
+            late = n == 0 and step == "response"
+            spent = due - reached if due else dt.timedelta(days=rng.randrange(5, 40))
+            reached = reached + spent * (1.3 if late else rng.uniform(0.2, 0.9))
+            reached = reached.replace(second=0, microsecond=0)
+            if reached.date() >= today:  # not got that far yet
+                break
+            steps.append({"id": new_id(), "child_report_id": report["id"], "step": step,
+                          "done_at": child_rules.format_time(reached), "actor_name": rng.choice(_VISITORS),
+                          "note": _STEP_NOTES[step], "due_at": child_rules.format_time(due) if due else None})
+            stage = step
+        reached = dt.datetime.strptime(steps[-1]["done_at"], child_rules.TIME_FORMAT)
+        due = child_rules.step_due(limits, stage, reached, urgency)
+        reports.append({**report, "stage": stage, "stage_at": child_rules.format_time(reached),
+                        "step_due": child_rules.format_time(due) if due else None})
+    if reports:
+        yield "child_report", reports
+        yield "child_report_step", steps
+
+
+_STEP_NOTES = {
+    "response": "已入户核实，儿童由邻居临时照看，联系派出所和学校。",
+    "assessment": "会同学校、村委会评估：监护人照料能力不足，儿童安全有隐患。",
+    "plan": "制定帮扶方案：落实临时照护人，申请困境儿童补贴，每两周走访一次。",
+    "intervention": "监护人拒不履行监护职责，报县民政局申请监护干预。",
+    "closed": "儿童生活安全有保障，监护人履行监护职责，结案。",
+}
 
 
 @lru_cache(maxsize=1)

@@ -93,9 +93,19 @@ REPORT_URGENCY = (("normal", "一般"), ("urgent", "紧急"), ("critical", "危�
 REPORT_STAGES = (
     ("reported", "强制报告"),
     ("response", "应急处置"),
-    ("assessment", "评估帮扶"),
+    ("assessment", "调查评估"),
+    ("plan", "帮扶方案"),
     ("intervention", "监护干预"),
     ("closed", "结案"),
+)
+# What a child visit looks at (the county's visit form has a box for each).
+CHILD_CHECKS = (
+    ("guardianship", "监护情况"),
+    ("safety", "安全"),
+    ("schooling", "就学"),
+    ("health", "健康"),
+    ("mental", "心理状况"),
+    ("needs", "需求"),
 )
 RELIEF_TYPES = (("emergency", "急难型"), ("expenditure", "支出型"))
 RELIEF_STATUS = (
@@ -240,6 +250,8 @@ CHILD_PROFILE = _e(
     Field("status", "状态", CHOICE, required=True, choices=RECORD_STATUS),
     Field("exit_reason", "退出原因"),
     Field("notes", "备注", LONG_TEXT),
+    Field("services", "已获得的帮扶服务", LONG_TEXT),
+    Field("exited_on", "退出日期", DATE),
 )
 
 AGREEMENT = _e(
@@ -251,6 +263,12 @@ AGREEMENT = _e(
     Field("signed_date", "签订日期", DATE, past_only=True),
     Field("expiry_date", "到期日期", DATE),
     Field("notes", "备注", LONG_TEXT),
+    Field("guardian_relation", "委托方与儿童关系", max_length=20),
+    Field("guardian_phone", "委托方电话", PHONE),
+    Field("caregiver_relation", "受托方与儿童关系", max_length=20),
+    Field("caregiver_id_number", "受托方身份证号", ID_NUMBER),
+    Field("caregiver_phone", "受托方电话", PHONE),
+    Field("caregiver_address", "受托方住址"),
 )
 
 CHILD_REPORT = _e(
@@ -263,6 +281,23 @@ CHILD_REPORT = _e(
     Field("description", "情况描述", LONG_TEXT, required=True),
     Field("stage", "当前环节", CHOICE, required=True, choices=REPORT_STAGES),
     Field("notes", "备注", LONG_TEXT),
+    Field("reporter", "报告人", max_length=30),
+    # When the case reached its current stage, and by when the next step is due (the county's
+    # time limit in force then); None once closed or when no limit applies.
+    Field("stage_at", "进入当前环节时间", DATETIME),
+    Field("step_due", "下一环节时限", DATETIME),
+)
+
+CHILD_REPORT_STEP = _e(
+    "child_report_step",
+    "保护个案办理记录",
+    Field("child_report_id", "个案", REF, required=True, ref="child_report"),
+    Field("step", "环节", CHOICE, required=True, choices=REPORT_STAGES),
+    Field("done_at", "办理时间", DATETIME, required=True),
+    Field("actor_name", "办理人", required=True, max_length=30),
+    Field("note", "办理情况", LONG_TEXT),
+    Field("due_at", "时限", DATETIME),
+    append_only=True,
 )
 
 ELDER_PROFILE = _e(
@@ -305,6 +340,9 @@ VISIT = _e(
     Field("referral_note", "转介事由", LONG_TEXT),
     Field("follow_up", "跟进措施", LONG_TEXT),
     Field("next_due", "下次走访日期", DATE),
+    Field("checks", "走访查看内容", MULTI, choices=CHILD_CHECKS),
+    Field("problems", "发现的问题", LONG_TEXT),
+    Field("actions", "采取的措施", LONG_TEXT),
 )
 
 RELIEF_CASE = _e(
@@ -379,6 +417,7 @@ ENTITIES: dict[str, Entity] = {
         CHILD_PROFILE,
         AGREEMENT,
         CHILD_REPORT,
+        CHILD_REPORT_STEP,
         ELDER_PROFILE,
         VISIT,
         RELIEF_CASE,

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from station_app.core import idnumber
+from station_app.core import child_rules, idnumber
 from station_app.core.entities import GENDERS, Entity, entity
 from station_app.core.errors import ValidationError
 from station_app.core.fields import PHONE, Field, FieldError, ParseContext, parse_value
@@ -134,9 +134,28 @@ def _referral_note(values: dict[str, Any], errors: dict[str, str], ctx: ParseCon
         errors["referral_note"] = "转介时请写明事由（转介临时救助的，写明困难情况）"
 
 
+def _times(*names: str) -> Rule:
+    """Times typed as "2026-11-23 14:30", stored in that one form; not in the future."""
+    def rule(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+        for name in names:
+            if not values.get(name) or name in errors:
+                continue
+            try:
+                moment = child_rules.parse_time(values[name])
+            except ValueError as exc:
+                errors[name] = str(exc)
+                continue
+            if moment.date() > ctx.today:
+                errors[name] = "时间不能晚于今天"
+            values[name] = child_rules.format_time(moment)
+    return rule
+
+
 _RULES: dict[str, tuple[Rule, ...]] = {
     "person": (_person_id_number,),
     "child_profile": (_exit_reason,),
+    "child_report": (_times("reported_at"),),
+    "child_report_step": (_times("done_at"),),
     "elder_profile": (_exit_reason, _contacts),
     "agreement": (_date_order("signed_date", "expiry_date", "到期日期不能早于签订日期"),),
     "visit": (_date_order("visit_date", "next_due", "下次走访日期不能早于本次走访日期"), _referral_note),

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from station_app.core import elder_rules
+from station_app.core import child_rules, elder_rules
 from station_app.core.relief import OPEN_AT_STATION
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter, person_ids
@@ -26,9 +26,9 @@ HORIZON_DAYS = 7  # "due soon" means within a week: time to plan the rounds
 @dataclass(frozen=True)
 class DueKey:
     person_id: str
-    program: str  # 'child' | 'elder' | 'relief' (an advance whose paperwork is due)
+    program: str  # 'child' | 'elder' | 'relief' (an advance whose paperwork is due) | 'protection'
     due: dt.date
-    record_id: str | None = None  # the relief case, for 'relief'
+    record_id: str | None = None  # the relief case, for 'relief'; the child_report, for 'protection'
 
     def days_overdue(self, today: dt.date) -> int:
         """Positive when overdue, 0 when due today, negative when still ahead."""
@@ -66,6 +66,13 @@ ORDER BY {{group}}s.due, s.risk DESC, p.sort_name, p.id
 """
 
 
+# Protection cases whose next step falls due by the day (its time limit is kept on the case).
+_PROTECTION_SQL = """
+SELECT r.id, r.person_id, substr(r.step_due, 1, 10) FROM child_report r JOIN person p ON p.id = r.person_id AND p.deleted = 0
+WHERE r.deleted = 0 AND r.stage != 'closed' AND r.step_due IS NOT NULL AND substr(r.step_due, 1, 10) <= ?{scope}
+ORDER BY r.step_due
+"""
+
 # Advances from the reserve fund whose case is still open at the station: their paperwork is due.
 _ADVANCE_SQL = f"""
 SELECT r.id, r.person_id, r.paperwork_due FROM relief_case r JOIN person p ON p.id = r.person_id AND p.deleted = 0
@@ -101,14 +108,20 @@ def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", villa
     group = "COALESCE((SELECT code FROM village WHERE id = p.village_id), '~'), " if by_village else ""
     visits = [DueKey(pid, program, dt.date.fromisoformat(due))
               for pid, program, due in database.conn.execute(_DUE_SQL.format(**branches, group=group), params)]
+    # A protection step due is never planned around: it leads the list, grouped or not.
+    cases = [DueKey(pid, "protection", dt.date.fromisoformat(due), case_id) for case_id, pid, due in
+             database.conn.execute(_PROTECTION_SQL.format(scope=scope), [params[-1], *scope_params])
+             ] if program in (None, "protection") else []
+    if program == "protection":
+        return cases
     if by_village or program not in (None, "relief"):
-        return visits
+        return cases + visits
     advances = [DueKey(pid, "relief", dt.date.fromisoformat(due), case_id) for case_id, pid, due in
                 database.conn.execute(_ADVANCE_SQL.format(scope=scope),
                                       [*sorted(OPEN_AT_STATION), params[-1], *scope_params])]
-    # Paperwork for money already paid out comes before the visits due the same day (the sort is
-    # stable: within a day the visits keep their order by risk and name).
-    return sorted(visits + advances, key=lambda k: (k.due, k.program != "relief"))
+    # Protection steps lead; then paperwork for money already paid out comes before the visits due
+    # the same day (the sort is stable: within a day the visits keep their order by risk and name).
+    return cases + sorted(visits + advances, key=lambda k: (k.due, k.program != "relief"))
 
 
 def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, dict[str, Any]]:
@@ -131,13 +144,24 @@ def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, 
             UNION ALL
             SELECT person_id, 'elder', risk_level FROM elder_profile
             WHERE deleted = 0 AND status = 'active' AND person_id IN ({marks})""", person_ids * 2)}
-    case_ids = [k.record_id for k in keys if k.record_id]
+    case_ids = [k.record_id for k in keys if k.record_id and k.program == "relief"]
     advances = {r["id"]: r for r in database.query(
         f"SELECT id, advance_on FROM relief_case WHERE id IN ({', '.join('?' * len(case_ids))})", case_ids)}
+    report_ids = [k.record_id for k in keys if k.record_id and k.program == "protection"]
+    reports = {r["id"]: r for r in database.query(
+        f"SELECT id, stage, step_due, reported_at FROM child_report WHERE id IN ({', '.join('?' * len(report_ids))})",
+        report_ids)}
     rows = {}
     for key in keys:
         person = people.get(key.person_id)
         if person is None:
+            continue
+        if key.program == "protection":
+            report = reports.get(key.record_id, {})
+            step = child_rules.due_step(report.get("stage") or "")
+            rows[key] = {**person, "program": key.program, "due": key.due.isoformat(), "risk_level": "high",
+                         "last_visit": (report.get("reported_at") or "")[:10], "last_visitor": None,
+                         "follow_up": [f"step_{step}"] if step else [], "step_due": report.get("step_due")}
             continue
         if key.record_id is not None:
             advance = advances.get(key.record_id, {})

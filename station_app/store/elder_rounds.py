@@ -28,9 +28,7 @@ from typing import Any
 from station_app.core import elder_rules
 from station_app.core.elder_rules import FrequencyRule
 from station_app.core.entities import ENTITIES
-from station_app.core.errors import ValidationError
-from station_app.core.fields import parse_date
-from station_app.store import due, program_queries, reference_data
+from station_app.store import due, program_queries, program_records, reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
 from station_app.store.records import RecordStore, decode
@@ -50,30 +48,19 @@ def frequency_rule(database: StationDatabase, on: dt.date) -> FrequencyRule:
 
 
 def active_profile(database: StationDatabase, person_id: str) -> dict[str, Any] | None:
-    rows = database.query("SELECT * FROM elder_profile WHERE person_id = ? AND deleted = 0 AND status = 'active'"
-                          " ORDER BY created_at DESC LIMIT 1", [person_id])
-    return decode(_PROFILE, rows[0]) if rows else None
+    return program_records.active_profile(database, "elder_profile", person_id)
 
 
 def profile_of(database: StationDatabase, person_id: str) -> dict[str, Any] | None:
     """The person's elder profile (the active one, else the latest), or None."""
-    rows = database.query("SELECT * FROM elder_profile WHERE person_id = ? AND deleted = 0"
-                          " ORDER BY status = 'active' DESC, created_at DESC LIMIT 1", [person_id])
-    return decode(_PROFILE, rows[0]) if rows else None
+    return program_records.profile_of(database, "elder_profile", person_id)
 
 
 def save_profile(store: RecordStore, values: Mapping[str, Any], record: Mapping[str, Any] | None = None
                  ) -> dict[str, Any]:
-    """Create or update an elder profile. One active profile per person: a second one would put
-    the person on the rounds twice."""
-    person_id = values.get("person_id") or (record or {}).get("person_id")
-    if values.get("status", (record or {}).get("status")) == "active" and person_id:
-        current = active_profile(store.database, person_id)
-        if current is not None and (record is None or current["id"] != record["id"]):
-            raise ValidationError({"person_id": "此人已有在册的老年人档案，请打开原档案修改"})
-    if record is None:
-        return store.create("elder_profile", values)
-    return store.update("elder_profile", record["id"], values, record["rev"])
+    """Create or update an elder profile (one active profile per person)."""
+    return program_records.save_profile(store, "elder_profile", values, record,
+                                        "此人已有在册的老年人档案，请打开原档案修改")
 
 
 def suggested_next_due(database: StationDatabase, person_id: str, visit_date: dt.date,
@@ -86,31 +73,16 @@ def suggested_next_due(database: StationDatabase, person_id: str, visit_date: dt
 
 def save_visit(store: RecordStore, values: Mapping[str, Any], record: Mapping[str, Any] | None = None
                ) -> dict[str, Any]:
-    """Record (or correct) an elder visit. Without a next-due date typed in, the rule gives it;
-    a date typed in is kept (a worker may plan the next visit earlier)."""
-    data = {**(record or {}), **values, "program": PROGRAM}
-    if not data.get("next_due") and data.get("visit_date") and data.get("person_id"):
-        try:
-            day = data["visit_date"] if isinstance(data["visit_date"], dt.date) else parse_date(str(data["visit_date"]))
-        except ValueError:
-            pass  # validation names the bad date at its field
-        else:
-            data["next_due"] = suggested_next_due(store.database, data["person_id"], day, data.get("hazards") or (),
-                                                  _truthy(data.get("seen_in_person")))
-    if record is None:
-        return store.create("visit", data)
-    return store.update("visit", record["id"], data, record["rev"])
-
-
-def _truthy(value: Any) -> bool:
-    return value not in (None, 0, False, "", "0", "否", "无")
+    """Record (or correct) an elder visit; without a next-due date typed in, the rule gives it."""
+    def rule(data: Mapping[str, Any], day: dt.date) -> dt.date:
+        return suggested_next_due(store.database, data["person_id"], day, data.get("hazards") or (),
+                                  program_records.truthy(data.get("seen_in_person")))
+    return program_records.save_visit(store, PROGRAM, values, record, rule)
 
 
 def person_visits(database: StationDatabase, person_id: str) -> list[dict[str, Any]]:
     """The person's elder visits, newest first."""
-    rows = database.query("SELECT * FROM visit WHERE person_id = ? AND program = 'elder' AND deleted = 0"
-                          " ORDER BY visit_date DESC, created_at DESC", [person_id])
-    return [decode(_VISIT, r) for r in rows]
+    return program_records.person_visits(database, PROGRAM, person_id)
 
 
 # -- the elder list's own filters -----------------------------------------------------------

@@ -85,9 +85,6 @@ def _ids_sql(program: str, flt: PersonFilter, matching: list[str] | None,
     if flt.village_id:
         where.append("p.village_id = ?")
         params.append(flt.village_id)
-    for sql, condition_params in conditions:
-        where.append(sql)
-        params += condition_params
     direction = " DESC" if flt.descending else ""
     order = _sorts(program).get(flt.sort, "p.sort_name")
     join = "LEFT JOIN village v ON v.id = p.village_id" if flt.sort == "village" else ""

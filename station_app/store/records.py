@@ -74,6 +74,11 @@ class RecordStore:
     def conn(self) -> Connection:
         return self.database.conn
 
+    @property
+    def today(self) -> dt.date:
+        """The day this store judges dates by (fixed in tests), else today."""
+        return self._today or dt.date.today()
+
     # -- reading ----------------------------------------------------------------------------
 
     def get(self, entity_name: str, record_id: str, *, include_deleted: bool = False) -> dict[str, Any]:

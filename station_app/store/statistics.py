@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from station_app.core.entities import CHILD_CATEGORIES, ELDER_CATEGORIES, PROGRAMS
+from station_app.core.dates import birthday_cutoff
 from station_app.core.jobs import JobState
+from station_app.store import children as children_store
 from station_app.store import elder_rounds, relief
 from station_app.store.database import StationDatabase
 
@@ -40,21 +42,15 @@ class StationFigures:
     relief: relief.ReliefFigures
     # The elderly rounds this month (store.elder_rounds.elder_figures).
     elder_rounds: dict[str, Any] = field(default_factory=dict)
-
-
-def _birthday_cutoff(today: dt.date, age: int) -> str:
-    """The latest birth date of someone who is at least `age` today (29 Feb → 28 Feb)."""
-    try:
-        return today.replace(year=today.year - age).isoformat()
-    except ValueError:
-        return today.replace(year=today.year - age, day=28).isoformat()
+    # Children: by village, agreements, visit coverage, protection cases (store.children.child_figures).
+    children: dict[str, Any] = field(default_factory=dict)
 
 
 def people_counts(database: StationDatabase, today: dt.date) -> tuple[Series, Series]:
     """(people by village, people by age band) from one pass over the person table."""
     # ISO dates compare as text: born on or before the cutoff means at least that old.
     cases = " ".join(f"WHEN p.birth_date <= ? THEN {i}" for i in reversed(range(1, len(AGE_BANDS))))
-    params = [_birthday_cutoff(today, low) for _, low in reversed(AGE_BANDS[1:])]
+    params = [birthday_cutoff(today, low) for _, low in reversed(AGE_BANDS[1:])]
     by_village: dict[str | None, tuple[str, int]] = {}
     by_band = [0] * len(AGE_BANDS)
     for village_id, name, band, n in database.conn.execute(
@@ -113,17 +109,19 @@ def station_figures(database: StationDatabase, state: JobState | None = None,
     """All figures of the 统计 page; `state` lets the UI's job runner report and cancel between them."""
     state = state or JobState()
     today = today or dt.date.today()
-    state.report(0, 5, "正在统计人员…")
+    state.report(0, 6, "正在统计人员…")
     by_village, bands = people_counts(database, today)
-    state.report(1, 5, "正在统计项目人数…")
+    state.report(1, 6, "正在统计项目人数…")
     children, elders = children_by_category(database), elders_by_category(database)
-    state.report(2, 5, "正在统计走访…")
+    state.report(2, 6, "正在统计走访…")
     months = last_months(today)
     visits = visits_by_month(database, months)
-    state.report(3, 5, "正在统计老年人探访…")
+    state.report(3, 6, "正在统计老年人探访…")
     rounds = elder_rounds.elder_figures(database, today)
-    state.report(4, 5, "正在统计临时救助…")
+    state.report(4, 6, "正在统计临时救助…")
     relief_figures = relief.figures(database, months)
-    state.report(5, 5)
+    state.report(5, 6, "正在统计留守儿童…")
+    child_figures = children_store.child_figures(database, today)
+    state.report(6, 6)
     return StationFigures(today, sum(n for _, n in by_village), by_village, bands, children, elders, months, visits,
-                          relief_figures, rounds)
+                          relief_figures, rounds, child_figures)

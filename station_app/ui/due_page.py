@@ -18,9 +18,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from station_app.core.entities import PROGRAMS, RISK_LEVELS
-from station_app.store import due
+from station_app.core import child_rules
+from station_app.core.entities import PROGRAMS, REPORT_STAGES, RISK_LEVELS
+from station_app.store import children, due
 from station_app.store.database import StationDatabase
+from station_app.ui.child_dialogs import open_report
+from station_app.ui.child_dialogs import open_visit as open_child_visit
 from station_app.ui.elder_dialogs import RoundDialog, open_visit
 from station_app.ui.models import Column, QueryTableModel, Row
 from station_app.ui.person_dialog import open_person
@@ -28,9 +31,11 @@ from station_app.ui.record_list import ListPage
 from station_app.ui.relief_dialog import open_case
 from station_app.ui.session import Session
 
-_PROGRAM_LABELS = {**dict(PROGRAMS), "relief": "先行救助补办手续"}
+_PROGRAM_LABELS = {**dict(PROGRAMS), "relief": "先行救助补办手续", "protection": "儿童保护个案"}
 _RISK_LABELS = dict(RISK_LEVELS)
-FOLLOW_UP_LABELS = {"hazard": "安全隐患复查", "not_seen": "未见本人"}
+FOLLOW_UP_LABELS = {"hazard": "安全隐患复查", "not_seen": "未见本人",
+                    **{f"step_{code}": f"待{label}" for code, label in REPORT_STAGES}}
+VISIT_DIALOGS = {"elder": open_visit, "child": open_child_visit}
 
 
 class _Grouping:
@@ -50,6 +55,20 @@ def days_overdue(row: Row) -> int:
     return (dt.date.today() - dt.date.fromisoformat(row["due"])).days
 
 
+def _status(row: Row) -> str:
+    """Days for visits and paperwork; for a protection step its time limit, to the hour."""
+    if row.get("step_due"):
+        late = child_rules.is_late(row["step_due"], dt.datetime.now())
+        return f"{'已超时' if late else '时限'} {row['step_due'][5:]}"
+    return status_text(days_overdue(row))
+
+
+def _late(row: Row) -> bool:
+    if row.get("step_due"):
+        return child_rules.is_late(row["step_due"], dt.datetime.now())
+    return days_overdue(row) > 0
+
+
 def status_text(days: int) -> str:
     if days > 0:
         return f"逾期 {days} 天"
@@ -57,7 +76,7 @@ def status_text(days: int) -> str:
 
 
 COLUMNS: Sequence[Column] = (
-    Column("状态", lambda r: status_text(days_overdue(r)), sample="逾期 365 天", warn=lambda r: days_overdue(r) > 0),
+    Column("状态", _status, sample="已超时 11-23 09:00", warn=_late),
     Column("姓名", "name", sample="欧阳晓明明"),
     Column("项目", lambda r: _PROGRAM_LABELS.get(r["program"], r["program"]), sample="先行救助补办手续"),
     Column("村（社区）", "village_name", sample="南口前村村"),
@@ -94,12 +113,20 @@ class DuePage(ListPage):
         due_today = sum(1 for k in keys if k.days_overdue(today) == 0)
         advances = sum(1 for k in keys if k.program == "relief" and k.days_overdue(today) > 0)
         flagged = f" · <span style='color:#c62828'>先行救助逾期未补办 {advances} 件</span>" if advances else ""
+        late = len(children.late_cases(self.session.database, dt.datetime.now()))
+        if late:
+            flagged = f" · <b style='color:#c62828'>⚠ 儿童保护个案超过办理时限 {late} 件，请立即处置</b>{flagged}"
         self.summary.setText(f"逾期 {overdue} 人次 · 今天到期 {due_today} 人次 · "
                              f"{due.HORIZON_DAYS}天内到期 {len(keys) - overdue - due_today} 人次{flagged}"
                              "（逾期最久的在最前，双击打开人员档案或救助案件）")
 
     def _open(self, key: due.DueKey) -> None:
-        """The relief case for an advance, else the person to visit."""
+        """The relief case for an advance, the protection case, else the person to visit."""
+        if key.program == "protection":
+            if open_report(self.session, key.person_id, key.record_id, self):
+                self.refresh()
+                self.data_changed.emit()
+            return
         opened = open_case(self.session, key.record_id, self) if key.record_id else \
             open_person(self.session, key.person_id, self)
         if opened is not None:
@@ -111,8 +138,8 @@ class DuePage(ListPage):
         self.round_button = QPushButton(qta.icon("fa6s.route"), "安排探访路线…")
         self.round_button.setToolTip("选村（社区）和日期，打印当天应探访老人的路线单（Ctrl+Shift+P）")
         self.round_button.setShortcut(QKeySequence("Ctrl+Shift+P"))
-        self.visit_button = QPushButton(qta.icon("fa6s.clipboard-check"), "登记探访")
-        self.visit_button.setToolTip("为所选老人登记探访（Ctrl+R）")
+        self.visit_button = QPushButton(qta.icon("fa6s.clipboard-check"), "登记走访/探访")
+        self.visit_button.setToolTip("为所选儿童或老人登记走访（Ctrl+R）")
         self.visit_button.setShortcut(QKeySequence("Ctrl+R"))
         self.visit_button.setEnabled(False)
         self.group_box = QCheckBox("按村（社区）分组")
@@ -136,7 +163,7 @@ class DuePage(ListPage):
     def _update_visit_button(self) -> None:
         key = self.table.current_key()
         self.visit_button.setEnabled(self.session.actor.can_write and isinstance(key, due.DueKey)
-                                     and key.program == "elder")
+                                     and key.program in VISIT_DIALOGS)
 
     def plan_round(self) -> None:
         dialog = RoundDialog(self.session, self.filter_bar.village_id, self)
@@ -145,7 +172,7 @@ class DuePage(ListPage):
 
     def record_visit(self) -> None:
         key = self.table.current_key()
-        if isinstance(key, due.DueKey) and key.program == "elder":
-            if open_visit(self.session, key.person_id, parent=self) is not None:
+        if isinstance(key, due.DueKey) and key.program in VISIT_DIALOGS:
+            if VISIT_DIALOGS[key.program](self.session, key.person_id, parent=self) is not None:
                 self.refresh()
                 self.data_changed.emit()

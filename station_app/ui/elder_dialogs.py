@@ -15,43 +15,37 @@ from collections.abc import Sequence
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from station_app import elder_printouts, paths
-from station_app.core import elder_rules, idnumber
+from station_app.core import elder_rules
 from station_app.core.entities import entity
-from station_app.core.errors import KnownError, StaleRecordError, ValidationError
+from station_app.core.errors import KnownError
 from station_app.core.fields import FieldError, parse_date
 from station_app.store import elder_rounds, people
-from station_app.store.database import StationDatabase
 from station_app.ui import print_preview
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
-from station_app.ui.models import Column, ListTableModel, age, field_text
+from station_app.ui.models import Column, ListTableModel, field_text
 from station_app.ui.operations import run_job, show_error
+from station_app.ui.program_dialogs import PersonPicker, RecordDialog, VisitDialogBase, saved_after
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
@@ -60,65 +54,8 @@ PROFILE_FIELDS = ("categories", "risk_level", "living_arrangement", "ability_lev
 VISIT_FIELDS = ("visit_date", "visitor", "method", "seen_in_person", "mental_state", "next_due", "hazards",
                 "living_conditions", "health_note", "findings", "needs", "services", "referral", "referral_note",
                 "follow_up")
-PICK_LIMIT = 30
 ELDER_AGE = 60  # the picker lists people of this age and older: the rounds are for the elderly
 _VISIT = entity("visit")
-
-
-def person_summary(database: StationDatabase, person_id: str) -> str:
-    """One line about the person: name, gender, age, village, address, phone."""
-    row = people.person_rows(database, [person_id])[person_id]
-    gender = entity("person").field("gender").choice_label(row["gender"])
-    parts = [f"<b>{row['name']}</b>", gender, f"{age(row['birth_date'])}岁", row.get("village_name"),
-             row.get("address"), row.get("phone")]
-    return "　".join(str(p) for p in parts if p)
-
-
-class _Dialog(QDialog):
-    """What both editors share: 保存/取消 (关闭 for a viewer), Ctrl+Enter saves from anywhere."""
-
-    def _buttons(self, writer: bool) -> QHBoxLayout:
-        self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setIcon(qta.icon("fa6s.floppy-disk"))
-        self.save_button.setDefault(True)
-        self.save_button.setVisible(writer)
-        self.save_button.setToolTip("保存（Ctrl+Enter）")
-        cancel = self.buttons.addButton("取消" if writer else "关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.save_button.click)
-        bottom = QHBoxLayout()
-        bottom.addWidget(QLabel("" if writer else "您的账号是只读权限，只能查看。"), 1)
-        bottom.addWidget(self.buttons)
-        return bottom
-
-    def save(self) -> None:
-        raise NotImplementedError
-
-    @staticmethod
-    def _read_only(form: FieldForm, names: Sequence[str]) -> None:
-        for name in names:
-            editor = form.editor(name)
-            if isinstance(editor, QLineEdit | QPlainTextEdit):
-                editor.setReadOnly(True)
-            else:
-                editor.setEnabled(False)
-        form.setStyleSheet("QComboBox:disabled, QCheckBox:disabled { color: palette(text); }")
-
-    def _refused(self, form: FieldForm, shown: Sequence[str], exc: KnownError) -> None:
-        """Show why the store said no: at the form's fields (the dialog shows the other names in
-        `shown` itself), and in a message for anything no field shows."""
-        if isinstance(exc, ValidationError):
-            form.show_errors(exc.errors)
-            rest = [message for name, message in exc.errors.items() if name not in shown]
-            if rest:
-                QMessageBox.warning(self, "请检查填写的内容", "；".join(rest))
-        elif isinstance(exc, StaleRecordError):
-            QMessageBox.warning(self, "记录已被别人修改", exc.message)
-        else:
-            show_error(self, exc)
 
 
 class ContactsEditor(QWidget):
@@ -209,52 +146,12 @@ class ContactsEditor(QWidget):
         self.table.setCurrentCell(target, 0)
 
 
-class PersonPicker(QWidget):
-    """Find the person a new profile is for, by what finds them on the people list."""
-
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(f"输入姓名、拼音首字母或身份证号查找已登记的{ELDER_AGE}岁及以上人员")
-        self.results = QListWidget()
-        self.results.setFixedHeight(int(self.fontMetrics().height() * 4.5))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search)
-        layout.addWidget(self.results)
-        self.search.textChanged.connect(self._find)
-        self.search.returnPressed.connect(self._first)
-
-    @property
-    def person_id(self) -> str | None:
-        item = self.results.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-
-    def _find(self, text: str) -> None:
-        self.results.clear()
-        if not text.strip():
-            return
-        ids = people.person_ids(self.session.database, people.PersonFilter(text=text))[:PICK_LIMIT * 10]
-        rows = people.person_rows(self.session.database, ids)
-        elderly = [pid for pid in ids if (age(rows[pid]["birth_date"]) or 0) >= ELDER_AGE][:PICK_LIMIT]
-        for pid in elderly:
-            row = rows[pid]
-            mark = "（已在探访名单）" if row["is_elder"] else ""
-            item = QListWidgetItem(f"{row['name']}　{age(row['birth_date'])}岁　{row.get('village_name') or ''}"
-                                   f"　{idnumber.mask(row['id_number'])}{mark}")
-            item.setData(Qt.ItemDataRole.UserRole, pid)
-            self.results.addItem(item)
-        if self.results.count() == 1:
-            self.results.setCurrentRow(0)
-
-    def _first(self) -> None:
-        if self.results.count():
-            self.results.setCurrentRow(max(self.results.currentRow(), 0))
-            self.results.setFocus()
+def _elder_picker(session: Session) -> PersonPicker:
+    return PersonPicker(session, f"输入姓名、拼音首字母或身份证号查找已登记的{ELDER_AGE}岁及以上人员",
+                        lambda years: years >= ELDER_AGE, "is_elder", "（已在探访名单）")
 
 
-class ElderProfileDialog(_Dialog):
+class ElderProfileDialog(RecordDialog):
     """Add (record None: pick the person first) or edit an elder profile; `saved` after exec()."""
 
     def __init__(self, session: Session, record: dict[str, Any] | None = None, parent: QWidget | None = None, *,
@@ -265,20 +162,9 @@ class ElderProfileDialog(_Dialog):
         self.saved: dict[str, Any] | None = None
         writer = session.actor.can_write
         person_id = record["person_id"] if record else person_id
-        self.picker: PersonPicker | None = None
         details = QWidget()
         layout = QVBoxLayout(details)
-        if person_id is None:
-            self.picker = PersonPicker(session)
-            self.person_error = QLabel()
-            self.person_error.setStyleSheet(ERROR_STYLE)
-            self.person_error.hide()
-            layout.addWidget(QLabel("老年人（须先在“人员档案”中登记）<span style='color:#c62828'>*</span>"))
-            layout.addWidget(self.picker)
-            layout.addWidget(self.person_error)
-        else:
-            layout.addWidget(QLabel(person_summary(session.database, person_id)))
-        self.person_id = person_id
+        self._person_section(layout, session, person_id, _elder_picker, "老年人")
         self.form = FieldForm("elder_profile", PROFILE_FIELDS, columns=2)
         layout.addWidget(self.form)
         layout.addWidget(QLabel("紧急联系人（第1位最先联系）"))
@@ -315,24 +201,14 @@ class ElderProfileDialog(_Dialog):
 
     def save(self) -> None:
         values = {**self.form.values(), "contacts": self.contacts.values()}
-        if self.record is None:
-            chosen = self.picker.person_id if self.picker else self.person_id
-            if chosen is None:
-                self.person_error.setText("请先查找并选中一位已登记的人员")
-                self.person_error.show()
-                return
-            values["person_id"] = chosen
+        if not self._take_person(values, "人员"):
+            return
         try:
             saved = elder_rounds.save_profile(self.session.store, values, self.record)
         except KnownError as exc:
             self.tabs.setCurrentIndex(0)
-            errors = exc.errors if isinstance(exc, ValidationError) else {}
-            self.contacts.set_error(errors.get("contacts", ""))
-            if self.picker is not None and "person_id" in errors:
-                self.person_error.setText(errors["person_id"])
-                self.person_error.show()
-            shown = (*PROFILE_FIELDS, "contacts", *(("person_id",) if self.picker is not None else ()))
-            self._refused(self.form, shown, exc)
+            self.contacts.set_error(self._person_refused(exc).get("contacts", ""))
+            self._refused(self.form, (*PROFILE_FIELDS, "contacts", "person_id"), exc)
             return
         self.saved = saved
         self.accept()
@@ -356,42 +232,16 @@ def _visit_table(session: Session, person_id: str) -> RecordTable:
     return table
 
 
-class VisitDialog(_Dialog):
+class VisitDialog(VisitDialogBase):
     """Record (record None) or correct an elder visit to `person_id`; `saved` after exec()."""
 
-    def __init__(self, session: Session, person_id: str, record: dict[str, Any] | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.person_id = person_id
-        self.record = record
-        self.saved: dict[str, Any] | None = None
-        self._due_typed = record is not None  # a stored date is the worker's: never replaced unasked
-        writer = session.actor.can_write
-        self.form = FieldForm("visit", VISIT_FIELDS, columns=2)
-        method = self.form.editor("method")
-        assert isinstance(method, QComboBox)
-        method.removeItem(method.findData("school"))  # the children's visits only
-        self.due_hint = QLabel()
-        self.due_hint.setStyleSheet("color: #555555;")
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(person_summary(session.database, person_id)))
-        layout.addWidget(QLabel(self._profile_line()))
-        layout.addWidget(self.form)
-        layout.addWidget(self.due_hint)
-        layout.addLayout(self._buttons(writer))
-        self.form.set_values(dict(record or {"visit_date": dt.date.today().isoformat(),
-                                             "visitor": session.actor.display_name, "method": "home",
-                                             "seen_in_person": True}))
-        self.form.edited.connect(self._edited)
-        if not writer:
-            self._read_only(self.form, VISIT_FIELDS)
-        self._propose_due()
-        self.setWindowTitle("修改探访记录" if record else "登记探访")
-        self.resize(max(self.sizeHint().width(), 900), self.sizeHint().height())
-        self.form.editor("visit_date").setFocus()
+    FIELDS = VISIT_FIELDS
+    DUE_INPUTS = ("visit_date", "hazards", "seen_in_person", "method", "next_due")
+    DEFAULTS = {"method": "home", "seen_in_person": True}
+    LEFT_OUT = {"method": ("school",)}  # the children's visits only
+    TITLES = ("登记探访", "修改探访记录")
 
-    def _profile_line(self) -> str:
+    def profile_line(self) -> str:
         profile = elder_rounds.profile_of(self.session.database, self.person_id) or {}
         spec = entity("elder_profile")
         contacts = profile.get("contacts") or []
@@ -399,60 +249,29 @@ class VisitDialog(_Dialog):
         return (f"类别：{field_text(spec.field('categories'), profile.get('categories')) or '未填'}"
                 f"　风险：{field_text(spec.field('risk_level'), profile.get('risk_level')) or '未评'}{first}")
 
-    def _edited(self, name: str) -> None:
-        if name == "next_due":
-            self._due_typed = bool(self.form.values()["next_due"].strip())
-        if name in ("visit_date", "hazards", "seen_in_person", "method", "next_due"):
-            self._propose_due()
-
-    def _propose_due(self) -> None:
-        """The rule's next-due date for what is typed so far, filled in unless the worker chose one."""
-        values = self.form.values()
-        try:
-            day = parse_date(values["visit_date"])
-        except FieldError:
-            self.due_hint.setText("")
-            return
+    def proposal(self, values: dict[str, Any], day: dt.date) -> tuple[dt.date, str]:
         proposed = elder_rounds.suggested_next_due(self.session.database, self.person_id, day, values["hazards"],
                                                    values["seen_in_person"])
         reasons = elder_rules.follow_up_reasons(values["hazards"], values["seen_in_person"])
         why = {"hazard": "发现安全隐患", "not_seen": "未见到本人"}
         follow = f"（{'、'.join(why[r] for r in reasons)}：需跟进，跟进前一直列在待办提醒中）" if reasons else ""
-        self.due_hint.setText(f"按县里规定的探访频次，下次探访应在 {proposed.isoformat()} 前{follow}")
-        if not self._due_typed:
-            editor = self.form.editor("next_due")
-            assert isinstance(editor, QLineEdit)
-            editor.setText(proposed.isoformat())
+        return proposed, f"按县里规定的探访频次，下次探访应在 {proposed.isoformat()} 前{follow}"
 
-    def save(self) -> None:
-        values = {**self.form.values(), "person_id": self.person_id}
-        try:
-            saved = elder_rounds.save_visit(self.session.store, values, self.record)
-        except KnownError as exc:
-            self._refused(self.form, VISIT_FIELDS, exc)
-            return
-        self.saved = saved
-        self.accept()
+    def store_visit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return elder_rounds.save_visit(self.session.store, values, self.record)
 
 
 def open_profile(session: Session, record: dict[str, Any] | None, parent: QWidget | None = None, *,
                  person_id: str | None = None) -> dict[str, Any] | None:
     """Show the profile editor; the saved profile, or None."""
-    dialog = ElderProfileDialog(session, record, parent, person_id=person_id)
-    dialog.exec()
-    saved = dialog.saved
-    dialog.deleteLater()
-    return saved
+    return saved_after(ElderProfileDialog(session, record, parent, person_id=person_id))
 
 
 def open_visit(session: Session, person_id: str, record: dict[str, Any] | None = None,
                parent: QWidget | None = None) -> dict[str, Any] | None:
     """Show the visit editor; the saved visit, or None. A new referral to temporary relief is
     offered straight away as a pre-filled application (it also waits on the relief page)."""
-    dialog = VisitDialog(session, person_id, record, parent)
-    dialog.exec()
-    saved = dialog.saved
-    dialog.deleteLater()
+    saved = saved_after(VisitDialog(session, person_id, record, parent))
     if (saved is not None and saved.get("referral") == elder_rules.RELIEF_REFERRAL
             and (record is None or record.get("referral") != elder_rules.RELIEF_REFERRAL)
             and QMessageBox.question(parent, "转介临时救助", "本次探访转介临时救助。现在就登记临时救助申请吗？"

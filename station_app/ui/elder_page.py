@@ -15,7 +15,6 @@ from functools import partial
 from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
@@ -28,8 +27,7 @@ from station_app.ui import print_preview
 from station_app.ui.elder_dialogs import open_profile, open_visit
 from station_app.ui.models import Column, QueryTableModel
 from station_app.ui.operations import run_job
-from station_app.ui.program_pages import elder_columns
-from station_app.ui.record_list import ListPage
+from station_app.ui.program_pages import FilterHolder, ProfileListPage, elder_columns
 from station_app.ui.session import Session
 
 READ_ONLY_TIP = "只读账号不能新建档案或登记探访"
@@ -42,14 +40,8 @@ class ElderFilters:
     overdue: bool = False
 
 
-class _FilterHolder:
-    """The filters the next query runs with; replaced whole, so a worker reads one consistent set."""
-
-    current = ElderFilters()
-
-
 def _find_elders(database: StationDatabase, sort: str, descending: bool, *, text: str, village_id: str | None,
-                 holder: _FilterHolder) -> list[str]:
+                 holder: FilterHolder) -> list[str]:
     filters = holder.current
     flt = people.PersonFilter(text, village_id, sort or "name", descending)
     return elder_rounds.elder_ids(database, flt, category=filters.category, risk=filters.risk,
@@ -62,7 +54,7 @@ def _columns() -> tuple[Column, ...]:
     return (*base[:3], id_column, *base[3:])
 
 
-def _button(icon: str, text: str, shortcut: str | QKeySequence | None = None, tip: str = "") -> QPushButton:
+def action_button(icon: str, text: str, shortcut: str | QKeySequence | None = None, tip: str = "") -> QPushButton:
     button = QPushButton(qta.icon(icon), text)
     if shortcut is not None:
         sequence = QKeySequence(shortcut)
@@ -72,11 +64,13 @@ def _button(icon: str, text: str, shortcut: str | QKeySequence | None = None, ti
     return button
 
 
-class ElderPage(ListPage):
-    data_changed = Signal()
+class ElderPage(ProfileListPage):
+    PROFILE_ENTITY = "elder_profile"
+    VISIT_TITLE = "登记探访"
+    OFF_ROLL_MESSAGE = "此人已退出探访名单。如需恢复探访，请先在档案中把状态改为“在册”。"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        self.filters = _FilterHolder()
+        self.filters = FilterHolder(ElderFilters())
         database = session.database
         model = QueryTableModel(_columns(), lambda keys: program_queries.program_rows(database, "elder", keys),
                                 partial(_find_elders, holder=self.filters), session.db_path)
@@ -104,13 +98,13 @@ class ElderPage(ListPage):
         self.body.insertLayout(1, filters)
 
         writer = session.actor.can_write
-        self.add_button = _button("fa6s.user-plus", "新建档案", QKeySequence.StandardKey.New)
-        self.edit_button = _button("fa6s.pen-to-square", "查看/编辑档案", tip="查看或编辑所选档案（Enter 或双击）")
-        self.visit_button = _button("fa6s.clipboard-check", "登记探访", "Ctrl+R")
-        self.print_button = _button("fa6s.print", "打印探访记录表", QKeySequence.StandardKey.Print,
+        self.add_button = action_button("fa6s.user-plus", "新建档案", QKeySequence.StandardKey.New)
+        self.edit_button = action_button("fa6s.pen-to-square", "查看/编辑档案", tip="查看或编辑所选档案（Enter 或双击）")
+        self.visit_button = action_button("fa6s.clipboard-check", "登记探访", "Ctrl+R")
+        self.print_button = action_button("fa6s.print", "打印探访记录表", QKeySequence.StandardKey.Print,
                                     "打印所选老人最近一次探访的记录表")
-        self.blank_button = _button("fa6s.file", "打印空白记录表", tip="打印所选老人的空白探访记录表，入户时手填")
-        self.roster_button = _button("fa6s.table-list", "打印月度花名册",
+        self.blank_button = action_button("fa6s.file", "打印空白记录表", tip="打印所选老人的空白探访记录表，入户时手填")
+        self.roster_button = action_button("fa6s.table-list", "打印月度花名册",
                                      tip="打印所选村（社区）（或全镇）所选月份的探访花名册")
         if not writer:
             for button in (self.add_button, self.visit_button):
@@ -126,15 +120,7 @@ class ElderPage(ListPage):
         self.category.currentIndexChanged.connect(self._filters_changed)
         self.risk.currentIndexChanged.connect(self._filters_changed)
         self.overdue.toggled.connect(self._filters_changed)
-        self.table.opened.connect(self._open)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.model.modelReset.connect(self._update_buttons)
-        self.add_button.clicked.connect(self.add_profile)
-        self.edit_button.clicked.connect(lambda: self._open(self.table.current_key()))
-        self.visit_button.clicked.connect(self.record_visit)
-        self.print_button.clicked.connect(self.print_latest_visit)
-        self.blank_button.clicked.connect(self.print_blank)
-        self.roster_button.clicked.connect(self.print_roster)
+        self._connect_actions()
         self.refresh()
 
     def _filters_changed(self) -> None:
@@ -151,39 +137,11 @@ class ElderPage(ListPage):
         self.print_button.setEnabled(chosen)
         self.blank_button.setEnabled(chosen)
 
-    def _selected(self) -> dict | None:
-        key = self.table.current_key()
-        return self.session.store.get("elder_profile", key) if key is not None else None
+    def open_profile_dialog(self, record: dict | None) -> dict | None:
+        return open_profile(self.session, record, self)
 
-    def _changed(self, select: str | None) -> None:
-        self.refresh(select=select)
-        self.data_changed.emit()
-
-    # -- actions ---------------------------------------------------------------------------
-
-    def add_profile(self) -> None:
-        saved = open_profile(self.session, None, self)
-        if saved is not None:
-            self._changed(saved["id"])
-
-    def _open(self, profile_id: str | None) -> None:
-        if profile_id is None:
-            return
-        saved = open_profile(self.session, self.session.store.get("elder_profile", profile_id), self)
-        if saved is not None:
-            self._changed(saved["id"])
-        else:
-            self.refresh()  # a past visit may have been corrected from the profile's 探访记录 tab
-
-    def record_visit(self) -> None:
-        profile = self._selected()
-        if profile is None:
-            return
-        if profile["status"] != "active":
-            QMessageBox.information(self, "登记探访", "此人已退出探访名单。如需恢复探访，请先在档案中把状态改为“在册”。")
-            return
-        if open_visit(self.session, profile["person_id"], parent=self) is not None:
-            self._changed(profile["id"])
+    def open_visit_dialog(self, person_id: str) -> dict | None:
+        return open_visit(self.session, person_id, parent=self)
 
     def print_latest_visit(self) -> None:
         profile = self._selected()

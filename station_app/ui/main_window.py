@@ -8,6 +8,8 @@ start-up check's verdict (red if it failed) and how many changes wait for the co
 
 from __future__ import annotations
 
+import datetime as dt
+
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +34,7 @@ from PySide6.QtWidgets import (
 from station_app import __version__, admin, paths
 from station_app.core.jobs import JobState
 from station_app.core.roles import ROLE_LABELS
-from station_app.store import backups, people
+from station_app.store import backups, children, people
 from station_app.store.database import StationDatabase
 from station_app.ui.history import local_time
 from station_app.ui.operations import run_job, show_error
@@ -59,7 +61,7 @@ class PageSpec:
 
 PAGES = (
     PageSpec("people", "人员档案", "fa6s.address-book", "people_page", "PeoplePage"),
-    PageSpec("child", "留守儿童", "fa6s.children", "program_pages", "ProgramListPage", "child"),
+    PageSpec("child", "留守儿童", "fa6s.children", "child_page", "ChildPage"),
     PageSpec("elder", "老年人探访", "fa6s.person-cane", "elder_page", "ElderPage"),
     PageSpec("relief", "临时救助", "fa6s.hand-holding-heart", "relief_page", "ReliefPage"),
     PageSpec("due", "待办提醒", "fa6s.bell", "due_page", "DuePage"),
@@ -252,6 +254,11 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(f"用户：{actor.display_name}（{ROLE_LABELS.get(actor.role, actor.role)}）")
         self.station_label = QLabel(self.station_name)
         self.database_label = QLabel()
+        # Late protection steps are the one thing nobody may miss: named on every page.
+        self.protection_label = QLabel()
+        self.protection_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.protection_label.setToolTip("儿童保护个案的下一环节已超过县里规定的办理时限：请在“待办提醒”中打开处置")
+        self.statusBar().addWidget(self.protection_label)
         for label in (self.user_label, self.station_label, self.database_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
@@ -274,6 +281,8 @@ class MainWindow(QMainWindow):
         self.database_label.setText(f"{state} · {queue}")
         self.database_label.setStyleSheet(color)
         self.database_label.setToolTip("\n".join(self._check_problems or []))
+        late = len(children.late_cases(self.session.database, dt.datetime.now()))
+        self.protection_label.setText(f"⚠ 儿童保护个案超过办理时限 {late} 件" if late else "")
 
     # -- closing -----------------------------------------------------------------------------
 

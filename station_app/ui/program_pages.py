@@ -12,8 +12,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from station_app.core.entities import entity
 from station_app.store import people, program_queries
@@ -108,6 +110,83 @@ class ProgramTableModel(QueryTableModel):
         super().__init__(VIEWS[program].columns(today),
                          lambda keys: program_queries.program_rows(database, program, keys),
                          partial(_find_records, program=program), database.path, parent=parent)
+
+
+class FilterHolder:
+    """The filters the next query runs with; replaced whole, so a worker reads one consistent set."""
+
+    def __init__(self, current: Any) -> None:
+        self.current = current
+
+
+class ProfileListPage(ListPage):
+    """What the children's and the elderly pages share: the selected profile, opening or creating
+    one, recording a visit for someone still on the roll; each says which dialogs do the work."""
+
+    data_changed = Signal()
+    PROFILE_ENTITY = ""
+    VISIT_TITLE = ""
+    OFF_ROLL_MESSAGE = ""  # why a visit cannot be recorded for someone who left the roll
+
+    def open_profile_dialog(self, record: dict[str, Any] | None) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def open_visit_dialog(self, person_id: str) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def _connect_actions(self) -> None:
+        """Wire what both pages have: the list, the add/open/visit buttons and the three prints."""
+        self.table.opened.connect(self._open)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self.add_button.clicked.connect(self.add_profile)
+        self.edit_button.clicked.connect(lambda: self._open(self.table.current_key()))
+        self.visit_button.clicked.connect(self.record_visit)
+        self.print_button.clicked.connect(self.print_latest_visit)
+        self.blank_button.clicked.connect(self.print_blank)
+        self.roster_button.clicked.connect(self.print_roster)
+
+    def _update_buttons(self) -> None:
+        raise NotImplementedError
+
+    def print_latest_visit(self) -> None:
+        raise NotImplementedError
+
+    def print_blank(self) -> None:
+        raise NotImplementedError
+
+    def print_roster(self) -> None:
+        raise NotImplementedError
+
+    def _selected(self) -> dict[str, Any] | None:
+        key = self.table.current_key()
+        return self.session.store.get(self.PROFILE_ENTITY, key) if key is not None else None
+
+    def _changed(self, select: str | None) -> None:
+        self.refresh(select=select)
+        self.data_changed.emit()
+
+    def add_profile(self) -> None:
+        saved = self.open_profile_dialog(None)
+        if saved is not None:
+            self._changed(saved["id"])
+
+    def _open(self, profile_id: str | None) -> None:
+        if profile_id is None:
+            return
+        saved = self.open_profile_dialog(self.session.store.get(self.PROFILE_ENTITY, profile_id))
+        if saved is not None:
+            self._changed(saved["id"])
+
+    def record_visit(self) -> None:
+        profile = self._selected()
+        if profile is None:
+            return
+        if profile["status"] != "active":
+            QMessageBox.information(self, self.VISIT_TITLE, self.OFF_ROLL_MESSAGE)
+            return
+        if self.open_visit_dialog(profile["person_id"]) is not None:
+            self._changed(profile["id"])
 
 
 class ProgramListPage(ListPage):

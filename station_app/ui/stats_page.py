@@ -86,6 +86,9 @@ def bar_chart(title: str, categories: Sequence[str], sets: Mapping[str, Sequence
     top = max((v for values in sets.values() for v in values), default=0)
     value_axis.setRange(0, max(top * 1.15, 1))  # room above the tallest bar for its number
     value_axis.applyNiceNumbers()
+    if top < 5:  # small counts (open cases): whole-number ticks, never "0, 0, 1, 1"
+        value_axis.setRange(0, top + 1)
+        value_axis.setTickCount(int(top) + 2)
     if horizontal:
         chart.addAxis(category_axis, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom)
@@ -131,6 +134,7 @@ class StatsPage(QWidget):
 
         self.views = {name: self._view() for name in ("ages", "children", "elders", "visits", "villages",
                                                       "elder_month", "elder_overdue",
+                                                      "child_villages", "child_coverage", "child_cases",
                                                       "relief_cases", "relief_yuan", "relief_status", "fund")}
         grid = QGridLayout()
         grid.addWidget(self.views["ages"], 0, 0)
@@ -143,12 +147,18 @@ class StatsPage(QWidget):
         grid.addWidget(self.rounds_summary, 3, 0, 1, 2)
         grid.addWidget(self.views["elder_month"], 4, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.views["elder_overdue"], 4, 1)
+        self.children_summary = QLabel()
+        self.children_summary.setWordWrap(True)
+        grid.addWidget(self.children_summary, 5, 0, 1, 2)
+        grid.addWidget(self.views["child_villages"], 6, 0, 1, 2)
+        grid.addWidget(self.views["child_coverage"], 7, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.views["child_cases"], 7, 1, Qt.AlignmentFlag.AlignTop)
         self.relief_summary = QLabel()
-        grid.addWidget(self.relief_summary, 5, 0, 1, 2)
-        grid.addWidget(self.views["relief_cases"], 6, 0, 1, 2)
-        grid.addWidget(self.views["relief_yuan"], 7, 0, 1, 2)
-        grid.addWidget(self.views["fund"], 8, 0, 1, 2)
-        grid.addWidget(self.views["relief_status"], 9, 0, 1, 2)
+        grid.addWidget(self.relief_summary, 8, 0, 1, 2)
+        grid.addWidget(self.views["relief_cases"], 9, 0, 1, 2)
+        grid.addWidget(self.views["relief_yuan"], 10, 0, 1, 2)
+        grid.addWidget(self.views["fund"], 11, 0, 1, 2)
+        grid.addWidget(self.views["relief_status"], 12, 0, 1, 2)
         body = QWidget()
         body.setLayout(grid)
         scroll = QScrollArea()
@@ -191,6 +201,7 @@ class StatsPage(QWidget):
         self.views["villages"].setMinimumHeight(max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(villages)))
         self._set("villages", bar_chart("各村（社区）人数", *_split(villages, "人数"), font, horizontal=True))
         self._show_rounds(figures.elder_rounds, font)
+        self._show_children(figures.children, font)
         self._show_relief(figures.relief, months, span, font)
 
     def _show_rounds(self, rounds: Mapping[str, Any], font: QFont) -> None:
@@ -208,6 +219,28 @@ class StatsPage(QWidget):
         self.views["elder_overdue"].setMinimumHeight(max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(overdue)))
         self._set("elder_overdue", bar_chart("各村（社区）逾期未探访老人（人）", *_split(overdue, "人数"), font,
                                              horizontal=True))
+
+    def _show_children(self, figures: Mapping[str, Any], font: QFont) -> None:
+        """Children by village and category, the agreement-signing rate, visit coverage this month
+        and quarter, open protection cases by stage (late ones loudly)."""
+        needed, signed = figures["agreements_needed"], figures["agreements_signed"]
+        rate = f"{signed / needed:.0%}" if needed else "—"
+        total = figures["children"]
+        late = figures["late_cases"]
+        alarm = f"　<b style='color:#c62828'>⚠ 超过办理时限的保护个案 {late} 件</b>" if late else ""
+        self.children_summary.setText(
+            f"<b>留守儿童/困境儿童</b>：在册 {total:,} 人；书面委托照护协议签订率 {rate}（{signed:,}/{needed:,}，"
+            f"目标100%）；本月走访覆盖 {figures['visited_month']:,} 人，本季度 {figures['visited_quarter']:,} 人；"
+            f"未结保护个案 {sum(n for _, n in figures['open_by_stage']):,} 件{alarm}")
+        villages = list(figures["by_village"])
+        categories = sorted({c for v in figures["by_village"].values() for c in v})
+        sets = {c: [figures["by_village"][v].get(c, 0) for v in villages] for c in categories} or {"人数": []}
+        self._set("child_villages", bar_chart("各村（社区）在册儿童（按类别）", villages, sets, font))
+        self._set("child_coverage", bar_chart("儿童走访覆盖（人）", ["在册", "本月已走访", "本季度已走访"],
+                                              {"人数": [total, figures["visited_month"], figures["visited_quarter"]]},
+                                              font))
+        self._set("child_cases", bar_chart("未结保护个案（按当前环节，件）", *_split(figures["open_by_stage"], "件数"),
+                                           font))
 
     def _show_relief(self, figures: ReliefFigures, months: list[str], span: str, font: QFont) -> None:
         self.relief_summary.setText(

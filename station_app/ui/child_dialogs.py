@@ -1,0 +1,497 @@
+"""The children's editors: the child's archive (with its agreements, visits, protection cases and
+the history of every changed fact), the entrustment agreement, the child visit and the protection
+case with its chain of steps.
+
+All write through `store.children` (the store's single write path underneath), show every problem
+at its field in Chinese, save with Ctrl+Enter and cancel with Esc; a viewer sees them read-only.
+A child's data is sensitive personal information: opening an archive, an agreement or a case is
+written to the access log once, when the dialog opens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import qtawesome as qta
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app import child_printouts, paths
+from station_app.core import child_rules
+from station_app.core.entities import REPORT_STAGES, entity
+from station_app.core.errors import KnownError, ValidationError
+from station_app.core.privacy import ADULT_AGE
+from station_app.store import access_log, children, people
+from station_app.ui import print_preview
+from station_app.ui.fieldform import ERROR_STYLE, FieldForm
+from station_app.ui.history import history_table
+from station_app.ui.models import Column, ListTableModel, field_text
+from station_app.ui.operations import run_job
+from station_app.ui.program_dialogs import (
+    PersonPicker,
+    RecordDialog,
+    VisitDialogBase,
+    person_summary,
+    saved_after,
+)
+from station_app.ui.record_list import RecordTable
+from station_app.ui.session import Session
+
+# Three to a row, in the order a worker asks: who the child is, the parents, who cares for them.
+PROFILE_FIELDS = ("category", "sub_type", "risk_level",
+                  "status", "exit_reason", "parents_situation",
+                  "school", "grade", "boarding",
+                  "father_whereabouts", "mother_whereabouts", "guardian_ability",
+                  "father_phone", "mother_phone", "guardian_name",
+                  "guardian_relation", "guardian_phone", "caregiver_name",
+                  "caregiver_relation", "caregiver_phone", "risk_reason",
+                  "services", "notes")
+AGREEMENT_FIELDS = ("guardian_name", "guardian_relation", "guardian_phone", "caregiver_name", "caregiver_relation",
+                    "caregiver_phone", "caregiver_id_number", "caregiver_address", "signed_date", "expiry_date",
+                    "notes")
+VISIT_FIELDS = ("visit_date", "visitor", "method", "seen_in_person", "next_due", "referral", "checks",
+                "findings", "problems", "actions", "needs", "referral_note", "follow_up")
+REPORT_FIELDS = ("source", "reporter", "reported_at", "urgency", "description", "notes")
+LATE_STYLE = "color: #c62828; font-weight: bold;"
+_VISIT = entity("visit")
+_AGREEMENT = entity("agreement")
+_STAGES = dict(REPORT_STAGES)
+
+
+def _child_picker(session: Session) -> PersonPicker:
+    return PersonPicker(session, "输入姓名、拼音首字母或身份证号查找已登记的未成年人",
+                        lambda years: years < ADULT_AGE, "is_child", "（已有在册档案）")
+
+
+def _table(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> RecordTable:
+    table = RecordTable()
+    table.setModel(ListTableModel(columns, rows, parent=table))
+    return table
+
+
+def _reload(table: RecordTable, rows: list[dict[str, Any]]) -> None:
+    model = table.model()
+    assert isinstance(model, ListTableModel)
+    model.set_rows(rows)
+
+
+def print_and_open(parent: QWidget, session: Session, title: str, job: Callable[..., Path], *args: object,
+           on_done: Callable[[Path], None] | None = None) -> None:
+    """Run one of child_printouts' jobs as this user, then show the PDF it wrote in the print preview."""
+    def done(path: Path) -> None:
+        print_preview.show_printed(parent, path)
+        if on_done is not None:
+            on_done(path)
+    run_job(parent, title, job, session.actor, *args, db_path=session.db_path, on_done=done)
+
+
+_AGREEMENT_COLUMNS = (
+    Column("委托方（监护人）", "guardian_name", sample="欧阳晓明"),
+    Column("受托方（照护人）", "caregiver_name", sample="欧阳晓明"),
+    Column("签订日期", lambda r: r.get("signed_date") or "未签字", sample="2026-11-23",
+           warn=lambda r: not r.get("signed_date")),
+    Column("到期日期", lambda r: r.get("expiry_date") or "长期", sample="2026-11-23"),
+)
+_VISIT_COLUMNS = (
+    Column("走访日期", "visit_date", sample="2026-11-23"),
+    Column("走访人", "visitor", sample="欧阳晓明"),
+    Column("方式", lambda r: field_text(_VISIT.field("method"), r["method"]), sample="入户"),
+    Column("查看内容", lambda r: field_text(_VISIT.field("checks"), r.get("checks")), sample="监护情况、安全、就学"),
+    Column("发现的问题", lambda r: (r.get("problems") or "").replace("\n", " "), sample="成绩下滑，情绪低落",
+           warn=lambda r: bool(r.get("problems"))),
+    Column("下次走访", "next_due", sample="2026-11-23"),
+)
+_REPORT_COLUMNS = (
+    Column("报告时间", "reported_at", sample="2026-11-23 09:00"),
+    Column("来源", "source", sample="学校老师"),
+    Column("紧急程度", lambda r: entity("child_report").field("urgency").choice_label(r["urgency"]), sample="紧急"),
+    Column("当前环节", lambda r: _STAGES.get(r["stage"], r["stage"]), sample="应急处置"),
+    Column("下一环节时限", lambda r: r.get("step_due") or "", sample="2026-11-23 09:00",
+           warn=lambda r: child_rules.is_late(r.get("step_due"), dt.datetime.now())),
+)
+
+
+class ChildProfileDialog(RecordDialog):
+    """Register (record None: pick the child first) or open a child's archive; `saved` after exec()."""
+
+    def __init__(self, session: Session, record: dict[str, Any] | None = None, parent: QWidget | None = None, *,
+                 person_id: str | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.record = record
+        self.saved: dict[str, Any] | None = None
+        self.changed = False  # an agreement, visit or case was saved from here
+        if record is not None:
+            access_log.viewed(session.database, session.actor, "child_profile", record)
+        writer = session.actor.can_write
+        person_id = record["person_id"] if record else person_id
+        details = QWidget()
+        layout = QVBoxLayout(details)
+        self._person_section(layout, session, person_id, _child_picker, "儿童")
+        self.form = FieldForm("child_profile", PROFILE_FIELDS, columns=3)
+        layout.addWidget(self.form)
+        layout.addStretch(1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(details, "档案")
+        if record is not None:
+            self._add_record_tabs(record, writer)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.tabs)
+        outer.addLayout(self._buttons(writer))
+        self.form.set_values(dict(record or {"status": "active", "category": "left_behind"}))
+        if not writer:
+            self._read_only(self.form, PROFILE_FIELDS)
+        name = people.person_rows(session.database, [person_id])[person_id]["name"] if person_id else ""
+        self.setWindowTitle(f"儿童档案 — {name}" if record else "新建儿童档案")
+        self.resize(max(self.sizeHint().width(), 1000), self.sizeHint().height())
+        (self.picker.search if self.picker else self.form.editor("category")).setFocus()
+
+    def _add_record_tabs(self, record: dict[str, Any], writer: bool) -> None:
+        database = self.session.database
+        # Agreements
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        self.agreements = _table(_AGREEMENT_COLUMNS, children.agreements(database, record["id"]))
+        self.agreements.opened.connect(self._open_agreement)
+        self.new_agreement_button = QPushButton(qta.icon("fa6s.file-signature"), "新增协议")
+        self.new_agreement_button.setEnabled(writer)
+        self.new_agreement_button.clicked.connect(lambda: self._open_agreement(None))
+        self.print_agreement_button = QPushButton(qta.icon("fa6s.print"), "打印协议书")
+        self.print_agreement_button.setToolTip("打印所选协议（预填各方信息，供签字）")
+        self.print_agreement_button.clicked.connect(self.print_agreement)
+        self.agreement_status = QLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.agreement_status, 1)
+        buttons.addWidget(self.new_agreement_button)
+        buttons.addWidget(self.print_agreement_button)
+        layout.addLayout(buttons)
+        layout.addWidget(self.agreements)
+        self.tabs.addTab(box, "委托照护协议")
+        self._show_agreement_status()
+        # Visits
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        self.visits = _table(_VISIT_COLUMNS, children.person_visits(database, record["person_id"]))
+        self.visits.opened.connect(self._open_visit)
+        self.new_visit_button = QPushButton(qta.icon("fa6s.clipboard-check"), "登记走访")
+        self.new_visit_button.setEnabled(writer and record["status"] == "active")
+        self.new_visit_button.clicked.connect(lambda: self._open_visit(None))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.new_visit_button)
+        layout.addLayout(buttons)
+        layout.addWidget(self.visits)
+        self.tabs.addTab(box, "走访记录")
+        # Protection cases
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        self.reports = _table(_REPORT_COLUMNS, children.person_reports(database, record["person_id"]))
+        self.reports.opened.connect(self._open_report)
+        self.new_report_button = QPushButton(qta.icon("fa6s.triangle-exclamation"), "登记强制报告")
+        self.new_report_button.setEnabled(writer)
+        self.new_report_button.clicked.connect(lambda: self._open_report(None))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.new_report_button)
+        layout.addLayout(buttons)
+        layout.addWidget(self.reports)
+        self.tabs.addTab(box, "保护个案")
+        self.tabs.addTab(history_table(self.session, "child_profile", record["id"]), "修改记录")
+
+    def _show_agreement_status(self) -> None:
+        assert self.record is not None
+        status = children.agreement_status(self.session.database, self.record, dt.date.today())
+        bad = status in (child_rules.AGREEMENT_MISSING, child_rules.AGREEMENT_EXPIRED, child_rules.AGREEMENT_EXPIRING)
+        self.agreement_status.setText(child_rules.AGREEMENT_LABELS[status])
+        self.agreement_status.setStyleSheet(LATE_STYLE if bad else "")
+
+    def _open_agreement(self, agreement_id: str | None) -> None:
+        assert self.record is not None
+        existing = self.session.store.get("agreement", agreement_id) if agreement_id else None
+        if open_agreement(self.session, self.record, existing, self) is not None:
+            self.changed = True
+            _reload(self.agreements, children.agreements(self.session.database, self.record["id"]))
+            self._show_agreement_status()
+
+    def print_agreement(self) -> None:
+        key = self.agreements.current_key()
+        if key is None and self.agreements.model().rowCount():
+            self.agreements.select_row(0)
+            key = self.agreements.current_key()
+        if key is None:
+            self.agreement_status.setText("还没有协议：请先“新增协议”（各方信息会从档案预填）")
+            return
+        print_and_open(self, self.session, "正在生成委托照护协议书", child_printouts.agreement, key,
+               paths.print_path(self.session.data_dir, f"委托照护协议书-{self._name()}"))
+
+    def _name(self) -> str:
+        return people.person_rows(self.session.database, [self.person_id])[self.person_id]["name"]
+
+    def _open_visit(self, visit_id: str | None) -> None:
+        assert self.record is not None
+        existing = self.session.store.get("visit", visit_id) if visit_id else None
+        if open_visit(self.session, self.record["person_id"], existing, self) is not None:
+            self.changed = True
+            _reload(self.visits, children.person_visits(self.session.database, self.record["person_id"]))
+
+    def _open_report(self, report_id: str | None) -> None:
+        assert self.record is not None
+        if open_report(self.session, self.record["person_id"], report_id, self):
+            self.changed = True
+            _reload(self.reports, children.person_reports(self.session.database, self.record["person_id"]))
+
+    def save(self) -> None:
+        values = self.form.values()
+        if not self._take_person(values, "儿童"):
+            return
+        try:
+            saved = children.save_profile(self.session.store, values, self.record)
+        except KnownError as exc:
+            self.tabs.setCurrentIndex(0)
+            self._person_refused(exc)
+            self._refused(self.form, (*PROFILE_FIELDS, "person_id"), exc)
+            return
+        self.saved = saved
+        self.accept()
+
+
+class AgreementDialog(RecordDialog):
+    """Add (record None: pre-filled from the archive) or correct an entrustment agreement."""
+
+    def __init__(self, session: Session, profile: dict[str, Any], record: dict[str, Any] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.profile = profile
+        self.record = record
+        self.saved: dict[str, Any] | None = None
+        if record is not None:
+            access_log.viewed(session.database, session.actor, "agreement", record)
+        writer = session.actor.can_write
+        self.form = FieldForm("agreement", AGREEMENT_FIELDS, columns=2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(person_summary(session.database, profile["person_id"])))
+        hint = QLabel("签订日期留空即为“待签字”：可先打印协议书，签字后再填签订日期。")
+        hint.setStyleSheet("color: #555555;")
+        layout.addWidget(hint)
+        layout.addWidget(self.form)
+        layout.addLayout(self._buttons(writer))
+        self.form.set_values(dict(record or children.draft_agreement(session.database, profile, dt.date.today())))
+        if not writer:
+            self._read_only(self.form, AGREEMENT_FIELDS)
+        self.setWindowTitle("委托照护协议" if record else "新增委托照护协议")
+        self.resize(max(self.sizeHint().width(), 800), self.sizeHint().height())
+        self.form.editor("guardian_name").setFocus()
+
+    def save(self) -> None:
+        values = {**self.form.values(), "child_profile_id": self.profile["id"]}
+        try:
+            saved = children.save_agreement(self.session.store, values, self.record)
+        except KnownError as exc:
+            self._refused(self.form, AGREEMENT_FIELDS, exc)
+            return
+        self.saved = saved
+        self.accept()
+
+
+class ChildVisitDialog(VisitDialogBase):
+    """Record (record None) or correct a visit to a child; `saved` after exec()."""
+
+    FIELDS = VISIT_FIELDS
+    DUE_INPUTS = ("visit_date", "problems", "next_due")
+    DEFAULTS = {"method": "home", "seen_in_person": True, "checks": [c for c, _ in _VISIT.field("checks").choices]}
+    TITLES = ("登记走访", "修改走访记录")
+    LEFT_OUT = {"referral": ("care",)}  # elderly care is for the rounds
+
+    def profile_line(self) -> str:
+        profile = children.profile_of(self.session.database, self.person_id) or {}
+        spec = entity("child_profile")
+        guardian = profile.get("guardian_name")
+        who = f"　监护人：{guardian}（{profile.get('guardian_relation') or ''}）{profile.get('guardian_phone') or ''}" \
+            if guardian else ""
+        return (f"类别：{field_text(spec.field('category'), profile.get('category')) or '未填'}"
+                f"　风险：{field_text(spec.field('risk_level'), profile.get('risk_level')) or '未评'}{who}")
+
+    def proposal(self, values: dict[str, Any], day: dt.date) -> tuple[dt.date, str]:
+        problems = bool(values["problems"].strip())
+        proposed = children.suggested_next_due(self.session.database, self.person_id, day, problems)
+        follow = "（发现问题：需跟进，提前走访）" if problems else ""
+        return proposed, f"按县里规定的走访频次，下次走访应在 {proposed.isoformat()} 前{follow}"
+
+    def store_visit(self, values: dict[str, Any]) -> dict[str, Any]:
+        return children.save_visit(self.session.store, values, self.record)
+
+
+class ReportDialog(RecordDialog):
+    """Register a mandatory report (report_id None) or work a protection case step by step.
+    `changed` is True once something was saved."""
+
+    def __init__(self, session: Session, person_id: str, report_id: str | None = None,
+                 parent: QWidget | None = None, now: dt.datetime | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.person_id = person_id
+        self.now = now
+        self.changed = False
+        self.report = session.store.get("child_report", report_id) if report_id else None
+        writer = session.actor.can_write
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(person_summary(session.database, person_id)))
+        self.form = FieldForm("child_report", REPORT_FIELDS, columns=2)
+        layout.addWidget(self.form)
+        if self.report is None:
+            self.form.set_values({"reported_at": child_rules.format_time(self._now()), "urgency": "normal"})
+            layout.addLayout(self._buttons(writer))
+            self.setWindowTitle("登记强制报告")
+            self.form.editor("source").setFocus()
+        else:
+            access_log.viewed(session.database, session.actor, "child_report", self.report)
+            self.form.set_values(dict(self.report))
+            self._read_only(self.form, REPORT_FIELDS)
+            self.stage = QLabel()
+            layout.addWidget(self.stage)
+            self.steps = _table(self._step_columns(), children.report_steps(session.database, self.report["id"]))
+            layout.addWidget(self.steps)
+            self.step_box = self._step_form()
+            layout.addWidget(self.step_box)
+            self.step_box.setVisible(writer and self.report["stage"] != "closed")
+            layout.addLayout(self._buttons(False))
+            self.save_button.setVisible(False)
+            self._show_stage()
+            self.setWindowTitle("保护个案")
+        self.resize(max(self.sizeHint().width(), 860), self.sizeHint().height())
+
+    def _now(self) -> dt.datetime:
+        return self.now or dt.datetime.now().replace(second=0, microsecond=0)
+
+    def _step_columns(self) -> tuple[Column, ...]:
+        def late(r: dict[str, Any]) -> bool:
+            return bool(r.get("due_at")) and r["done_at"] > r["due_at"]
+        return (Column("环节", lambda r: _STAGES.get(r["step"], r["step"]), sample="监护干预"),
+                Column("办理时间", "done_at", sample="2026-11-23 09:00"),
+                Column("办理人", "actor_name", sample="欧阳晓明"),
+                Column("时限", lambda r: (r.get("due_at") or "") + ("（超时）" if late(r) else ""),
+                       sample="2026-11-23 09:00（超时）", warn=late),
+                Column("办理情况", lambda r: (r.get("note") or "").replace("\n", " "), sample="已入户核实情况，联系派出所"))
+
+    def _step_form(self) -> QWidget:
+        box = QWidget()
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.next_step = QComboBox()
+        self.step_time = QLineEdit(child_rules.format_time(self._now()))
+        self.step_time.setPlaceholderText("如 2026-11-23 14:30")
+        self.step_actor = QLineEdit(self.session.actor.display_name)
+        self.step_note = QPlainTextEdit()
+        self.step_note.setTabChangesFocus(True)
+        self.step_note.setFixedHeight(60)
+        self.step_error = QLabel()
+        self.step_error.setStyleSheet(ERROR_STYLE)
+        self.step_button = QPushButton(qta.icon("fa6s.check"), "记录此环节")
+        self.step_button.setToolTip("记录此环节（Ctrl+Enter）")
+        self.step_button.clicked.connect(self.record_step)
+        for column, (text, editor) in enumerate((("下一环节", self.next_step), ("办理时间", self.step_time),
+                                                 ("办理人", self.step_actor))):
+            label = QLabel(text)
+            label.setBuddy(editor)
+            grid.addWidget(label, 0, column * 2)
+            grid.addWidget(editor, 0, column * 2 + 1)
+        grid.addWidget(QLabel("办理情况"), 1, 0)
+        grid.addWidget(self.step_note, 1, 1, 1, 5)
+        grid.addWidget(self.step_error, 2, 1, 1, 4)
+        grid.addWidget(self.step_button, 2, 5)
+        return box
+
+    def _show_stage(self) -> None:
+        assert self.report is not None
+        report = self.report
+        text = f"当前环节：<b>{_STAGES[report['stage']]}</b>"
+        due = report.get("step_due")
+        waiting = child_rules.due_step(report["stage"])
+        late = child_rules.is_late(due, self._now())
+        if due and waiting:
+            text += f"　{_STAGES[waiting]}时限：{due}" + ("　<b>已超时！</b>" if late else "")
+        self.stage.setText(text)
+        self.stage.setStyleSheet(LATE_STYLE if late else "")
+        font = QFont(self.stage.font())
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.stage.setFont(font)
+        self.next_step.clear()
+        for step in child_rules.next_steps(report["stage"]):
+            self.next_step.addItem(_STAGES[step], step)
+        self.step_box.setVisible(self.session.actor.can_write and report["stage"] != "closed")
+
+    def record_step(self) -> None:
+        assert self.report is not None
+        try:
+            self.report = children.record_step(self.session.store, self.report, self.next_step.currentData(),
+                                               self.step_time.text(), self.step_actor.text(),
+                                               self.step_note.toPlainText())
+        except KnownError as exc:
+            errors = exc.errors if isinstance(exc, ValidationError) else {"": exc.message}
+            self.step_error.setText("；".join(errors.values()))
+            return
+        self.changed = True
+        self.step_error.setText("")
+        self.step_note.clear()
+        _reload(self.steps, children.report_steps(self.session.database, self.report["id"]))
+        self._show_stage()
+
+    def save(self) -> None:
+        if self.report is not None:
+            self.record_step()
+            return
+        values = {**self.form.values(), "person_id": self.person_id}
+        try:
+            children.open_report(self.session.store, values)
+        except KnownError as exc:
+            self._refused(self.form, REPORT_FIELDS, exc)
+            return
+        self.changed = True
+        self.accept()
+
+
+def open_profile(session: Session, record: dict[str, Any] | None, parent: QWidget | None = None, *,
+                 person_id: str | None = None) -> dict[str, Any] | None:
+    """Show the archive; the saved profile (or, when only its agreements, visits or cases
+    changed, the profile as it is), else None."""
+    dialog = ChildProfileDialog(session, record, parent, person_id=person_id)
+    dialog.exec()
+    saved = dialog.saved or (record if dialog.changed else None)
+    dialog.deleteLater()
+    return saved
+
+
+def open_agreement(session: Session, profile: dict[str, Any], record: dict[str, Any] | None = None,
+                   parent: QWidget | None = None) -> dict[str, Any] | None:
+    return saved_after(AgreementDialog(session, profile, record, parent))
+
+
+def open_visit(session: Session, person_id: str, record: dict[str, Any] | None = None,
+               parent: QWidget | None = None) -> dict[str, Any] | None:
+    return saved_after(ChildVisitDialog(session, person_id, record, parent))
+
+
+def open_report(session: Session, person_id: str, report_id: str | None = None,
+                parent: QWidget | None = None) -> bool:
+    """Register a report or work a case; True if anything was saved."""
+    dialog = ReportDialog(session, person_id, report_id, parent)
+    dialog.exec()
+    changed = dialog.changed
+    dialog.deleteLater()
+    return changed

@@ -1,0 +1,277 @@
+"""What the visiting programs' editors (children, the elderly) share: the dialog frame with
+保存/取消 and Ctrl+Enter, read-only forms for a viewer, the person picker for a new profile, the
+one-line person summary, and the visit dialog that proposes the next-due date from the county's
+rule as the worker types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import qtawesome as qta
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app.core import idnumber
+from station_app.core.entities import entity
+from station_app.core.errors import KnownError, StaleRecordError, ValidationError
+from station_app.core.fields import FieldError, parse_date
+from station_app.store import people
+from station_app.store.database import StationDatabase
+from station_app.ui.fieldform import ERROR_STYLE, FieldForm
+from station_app.ui.models import age
+from station_app.ui.operations import show_error
+from station_app.ui.session import Session
+
+PICK_LIMIT = 30
+
+
+def person_summary(database: StationDatabase, person_id: str) -> str:
+    """One line about the person: name, gender, age, village, address, phone."""
+    row = people.person_rows(database, [person_id])[person_id]
+    gender = entity("person").field("gender").choice_label(row["gender"])
+    parts = [f"<b>{row['name']}</b>", gender, f"{age(row['birth_date'])}岁", row.get("village_name"),
+             row.get("address"), row.get("phone")]
+    return "　".join(str(p) for p in parts if p)
+
+
+def saved_after(dialog: QDialog) -> Any:
+    """Show a modal editor; what it saved (its `saved`), or None."""
+    dialog.exec()
+    saved = getattr(dialog, "saved", None)
+    dialog.deleteLater()
+    return saved
+
+
+class RecordDialog(QDialog):
+    """保存/取消 (关闭 for a viewer); Ctrl+Enter saves from anywhere."""
+
+    def _buttons(self, writer: bool) -> QHBoxLayout:
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setIcon(qta.icon("fa6s.floppy-disk"))
+        self.save_button.setDefault(True)
+        self.save_button.setVisible(writer)
+        self.save_button.setToolTip("保存（Ctrl+Enter）")
+        cancel = self.buttons.addButton("取消" if writer else "关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.clicked.connect(self.save)
+        cancel.clicked.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.save_button.click)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("" if writer else "您的账号是只读权限，只能查看。"), 1)
+        bottom.addWidget(self.buttons)
+        return bottom
+
+    def save(self) -> None:
+        raise NotImplementedError
+
+    def _person_section(self, layout: QVBoxLayout, session: Session, person_id: str | None,
+                        picker: Callable[[Session], PersonPicker], who: str) -> None:
+        """For a new profile, the picker to find the registered person (`who`: 儿童, 老年人);
+        for an existing one, the person's summary line. Sets `picker`, `person_id`."""
+        self.picker: PersonPicker | None = None
+        if person_id is None:
+            self.picker = picker(session)
+            self.person_error = QLabel()
+            self.person_error.setStyleSheet(ERROR_STYLE)
+            self.person_error.hide()
+            layout.addWidget(QLabel(f"{who}（须先在“人员档案”中登记）<span style='color:#c62828'>*</span>"))
+            layout.addWidget(self.picker)
+            layout.addWidget(self.person_error)
+        else:
+            layout.addWidget(QLabel(person_summary(session.database, person_id)))
+        self.person_id = person_id
+
+    def _take_person(self, values: dict[str, Any], who: str) -> bool:
+        """For a new profile, put the chosen person into `values`; False (and say so) if none is."""
+        if self.picker is None:
+            return True
+        chosen = self.picker.person_id
+        if chosen is None:
+            self.person_error.setText(f"请先查找并选中一位已登记的{who}")
+            self.person_error.show()
+            return False
+        values["person_id"] = chosen
+        return True
+
+    def _person_refused(self, exc: KnownError) -> dict[str, str]:
+        """The store's field errors, the person's shown under the picker."""
+        errors = exc.errors if isinstance(exc, ValidationError) else {}
+        if self.picker is not None and "person_id" in errors:
+            self.person_error.setText(errors["person_id"])
+            self.person_error.show()
+        return errors
+
+    @staticmethod
+    def _read_only(form: FieldForm, names: Sequence[str]) -> None:
+        for name in names:
+            editor = form.editor(name)
+            if isinstance(editor, QLineEdit | QPlainTextEdit):
+                editor.setReadOnly(True)
+            else:
+                editor.setEnabled(False)
+        form.setStyleSheet("QComboBox:disabled, QCheckBox:disabled { color: palette(text); }")
+
+    def _refused(self, form: FieldForm, shown: Sequence[str], exc: KnownError) -> None:
+        """Show why the store said no: at the form's fields (the dialog shows the other names in
+        `shown` itself), and in a message for anything no field shows."""
+        if isinstance(exc, ValidationError):
+            form.show_errors(exc.errors)
+            rest = [message for name, message in exc.errors.items() if name not in shown]
+            if rest:
+                QMessageBox.warning(self, "请检查填写的内容", "；".join(rest))
+        elif isinstance(exc, StaleRecordError):
+            QMessageBox.warning(self, "记录已被别人修改", exc.message)
+        else:
+            show_error(self, exc)
+
+
+class PersonPicker(QWidget):
+    """Find the person a new profile is for, by what finds them on the people list; only people
+    whose age `fits` are offered, those already on the program marked."""
+
+    def __init__(self, session: Session, placeholder: str, fits: Callable[[int], bool], enrolled_key: str,
+                 enrolled_mark: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.fits, self.enrolled_key, self.enrolled_mark = fits, enrolled_key, enrolled_mark
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(placeholder)
+        self.results = QListWidget()
+        self.results.setFixedHeight(int(self.fontMetrics().height() * 4.5))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.results)
+        self.search.textChanged.connect(self._find)
+        self.search.returnPressed.connect(self._first)
+
+    @property
+    def person_id(self) -> str | None:
+        item = self.results.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _find(self, text: str) -> None:
+        self.results.clear()
+        if not text.strip():
+            return
+        ids = people.person_ids(self.session.database, people.PersonFilter(text=text))[:PICK_LIMIT * 10]
+        rows = people.person_rows(self.session.database, ids)
+        fitting = [pid for pid in ids if self.fits(age(rows[pid]["birth_date"]) or 0)][:PICK_LIMIT]
+        for pid in fitting:
+            row = rows[pid]
+            mark = self.enrolled_mark if row[self.enrolled_key] else ""
+            item = QListWidgetItem(f"{row['name']}　{age(row['birth_date'])}岁　{row.get('village_name') or ''}"
+                                   f"　{idnumber.mask(row['id_number'])}{mark}")
+            item.setData(Qt.ItemDataRole.UserRole, pid)
+            self.results.addItem(item)
+        if self.results.count() == 1:
+            self.results.setCurrentRow(0)
+
+    def _first(self) -> None:
+        if self.results.count():
+            self.results.setCurrentRow(max(self.results.currentRow(), 0))
+            self.results.setFocus()
+
+
+class VisitDialogBase(RecordDialog):
+    """Record (record None) or correct a visit to `person_id`; `saved` after exec(). A program
+    says which fields it asks, what the profile line shows, what its rule proposes, how it saves."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+    DUE_INPUTS: ClassVar[tuple[str, ...]] = ("visit_date", "next_due")  # fields the proposal reads
+    DEFAULTS: ClassVar[dict[str, Any]] = {}
+    LEFT_OUT: ClassVar[dict[str, tuple[str, ...]]] = {}  # choices of the other program only
+    TITLES: ClassVar[tuple[str, str]] = ("登记走访", "修改走访记录")
+
+    def __init__(self, session: Session, person_id: str, record: dict[str, Any] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.person_id = person_id
+        self.record = record
+        self.saved: dict[str, Any] | None = None
+        self._due_typed = record is not None  # a stored date is the worker's: never replaced unasked
+        writer = session.actor.can_write
+        self.form = FieldForm("visit", self.FIELDS, columns=2)
+        for name, codes in self.LEFT_OUT.items():
+            combo = self.form.editor(name)
+            assert isinstance(combo, QComboBox)
+            for code in codes:
+                combo.removeItem(combo.findData(code))
+        self.due_hint = QLabel()
+        self.due_hint.setStyleSheet("color: #555555;")
+        self.due_hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(person_summary(session.database, person_id)))
+        layout.addWidget(QLabel(self.profile_line()))
+        layout.addWidget(self.form)
+        layout.addWidget(self.due_hint)
+        layout.addLayout(self._buttons(writer))
+        self.form.set_values(dict(record or {"visit_date": dt.date.today().isoformat(),
+                                             "visitor": session.actor.display_name, **self.DEFAULTS}))
+        self.form.edited.connect(self._edited)
+        if not writer:
+            self._read_only(self.form, self.FIELDS)
+        self._propose_due()
+        self.setWindowTitle(self.TITLES[1] if record else self.TITLES[0])
+        self.resize(max(self.sizeHint().width(), 900), self.sizeHint().height())
+        self.form.editor("visit_date").setFocus()
+
+    def profile_line(self) -> str:
+        raise NotImplementedError
+
+    def proposal(self, values: dict[str, Any], day: dt.date) -> tuple[dt.date, str]:
+        """(the next-due date the rule gives for what is typed, the hint that explains it)"""
+        raise NotImplementedError
+
+    def store_visit(self, values: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _edited(self, name: str) -> None:
+        if name == "next_due":
+            self._due_typed = bool(self.form.values()["next_due"].strip())
+        if name in self.DUE_INPUTS:
+            self._propose_due()
+
+    def _propose_due(self) -> None:
+        """The rule's next-due date for what is typed so far, filled in unless the worker chose one."""
+        values = self.form.values()
+        try:
+            day = parse_date(values["visit_date"])
+        except FieldError:
+            self.due_hint.setText("")
+            return
+        proposed, hint = self.proposal(values, day)
+        self.due_hint.setText(hint)
+        if not self._due_typed:
+            editor = self.form.editor("next_due")
+            assert isinstance(editor, QLineEdit)
+            editor.setText(proposed.isoformat())
+
+    def save(self) -> None:
+        values = {**self.form.values(), "person_id": self.person_id}
+        try:
+            saved = self.store_visit(values)
+        except KnownError as exc:
+            self._refused(self.form, self.FIELDS, exc)
+            return
+        self.saved = saved
+        self.accept()

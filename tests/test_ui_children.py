@@ -1,0 +1,211 @@
+"""The children's module as a worker meets it: register a child in the archive dialog, add the
+entrustment agreement, record a visit from the due list, and see the children's list and the
+figures change; a protection case late on its first step is flagged on the due list; a viewer gets
+the dialogs read-only; opening an archive is written to the access log."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import datetime as dt  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QDialog, QLineEdit  # noqa: E402
+
+from station_app.store import access_log, children, due  # noqa: E402
+from station_app.ui import program_dialogs  # noqa: E402
+from station_app.ui.child_dialogs import (  # noqa: E402
+    AgreementDialog,
+    ChildProfileDialog,
+    ChildVisitDialog,
+    ReportDialog,
+)
+from station_app.ui.child_page import ChildPage  # noqa: E402
+from station_app.ui.due_page import DuePage  # noqa: E402
+from station_app.ui.main_window import MainWindow  # noqa: E402
+from station_app.ui.stats_page import StatsPage  # noqa: E402
+from tests.test_ui_elder import check, choose  # noqa: E402
+from tests.ui_helpers import column_texts, wait_for_list  # noqa: E402
+
+pytest_plugins = ["tests.ui_fixtures"]
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def kids(session, village) -> dict[str, dict]:
+    store = session.store
+    return {name: store.create("person", {"name": name, "gender": "F", "birth_date": birth,
+                                          "village_id": village["id"], "address": f"前甸村2组{n}号"})
+            for n, (name, birth) in enumerate((("刘小雨", "2016-03-02"), ("陈小军", "2014-08-09")), 1)}
+
+
+def register_child(qtbot, session, search: str, risk: str) -> dict:
+    dialog = ChildProfileDialog(session)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.picker.search, search)
+    assert dialog.picker.results.count() == 1
+    choose(dialog.form, "risk_level", risk)
+    choose(dialog.form, "parents_situation", "both_away")
+    dialog.form.editor("guardian_name").setText("刘奶奶")
+    dialog.form.editor("guardian_relation").setText("祖母")
+    dialog.form.editor("guardian_phone").setText("1390000")  # too short: refused at the field
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.saved is None and dialog.form.error_text("guardian_phone")
+    dialog.form.editor("guardian_phone").setText("13900001234")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    return dialog.saved
+
+
+def test_register_sign_visit_from_the_due_list_and_see_list_and_figures_change(qtbot, session, village, kids,
+                                                                             monkeypatch):
+    rain = register_child(qtbot, session, "lxy", "high")
+    register_child(qtbot, session, "cxj", "low")
+
+    page = ChildPage(session)
+    qtbot.addWidget(page)
+    wait_for_list(qtbot, page.model)
+    assert sorted(column_texts(page.model, "姓名")) == ["刘小雨", "陈小军"]
+    assert column_texts(page.model, "委托协议") == ["未签协议", "未签协议"]
+
+    # The agreement, pre-filled from the archive, signed today.
+    page.table.select_key(rain["id"])
+    def sign(dialog: AgreementDialog) -> int:
+        qtbot.addWidget(dialog)
+        assert dialog.form.values()["guardian_name"] == "刘奶奶"
+        dialog.form.editor("guardian_name").setText("刘建军")
+        dialog.form.editor("guardian_relation").setText("父亲")
+        dialog.form.editor("signed_date").setText(TODAY.isoformat())
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        return dialog.result()
+    monkeypatch.setattr(AgreementDialog, "exec", sign)
+    page.agreement_button.click()
+    wait_for_list(qtbot, page.model)
+    status = dict(zip(column_texts(page.model, "姓名"), column_texts(page.model, "委托协议"), strict=True))
+    assert status == {"刘小雨": "已签协议", "陈小军": "未签协议"}
+    page.agreement.setCurrentIndex(page.agreement.findData(children.AGREEMENT_PROBLEM))
+    wait_for_list(qtbot, page.model)
+    assert column_texts(page.model, "姓名") == ["陈小军"]
+
+    # Both are due (never visited); record 刘小雨's visit from the due list, with a problem found.
+    due_page = DuePage(session)
+    qtbot.addWidget(due_page)
+    wait_for_list(qtbot, due_page.model)
+    assert sorted(column_texts(due_page.model, "姓名")) == ["刘小雨", "陈小军"]
+    due_page.table.select_key(due.DueKey(rain["person_id"], "child", TODAY))
+    assert due_page.visit_button.isEnabled()
+    def visit(dialog: ChildVisitDialog) -> int:
+        qtbot.addWidget(dialog)
+        assert "下次走访应在" in dialog.due_hint.text()
+        assert dialog.form.values()["next_due"] == (TODAY + dt.timedelta(days=30)).isoformat()  # high risk: monthly
+        dialog.form.editor("problems").setPlainText("作业无人辅导，成绩下滑")
+        assert dialog.form.values()["next_due"] == (TODAY + dt.timedelta(days=14)).isoformat()  # follow-up sooner
+        dialog.form.editor("actions").setPlainText("联系学校安排课后辅导")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        return dialog.result()
+    monkeypatch.setattr(ChildVisitDialog, "exec", visit)
+    due_page.visit_button.click()
+    wait_for_list(qtbot, due_page.model)
+    assert column_texts(due_page.model, "姓名") == ["陈小军"]
+
+    page.agreement.setCurrentIndex(0)
+    page.refresh()
+    wait_for_list(qtbot, page.model)
+    last = dict(zip(column_texts(page.model, "姓名"), column_texts(page.model, "最近走访"), strict=True))
+    assert last == {"刘小雨": TODAY.isoformat(), "陈小军": "尚未走访"}
+    stats = StatsPage(session)
+    qtbot.addWidget(stats)
+    qtbot.waitUntil(lambda: stats.figures is not None, timeout=10000)
+    text = stats.children_summary.text()
+    assert "在册 2 人" in text and "签订率 50%（1/2" in text and "本月走访覆盖 1 人" in text
+    coverage = stats.chart("child_coverage").series()[0].barSets()[0]
+    assert [coverage.at(i) for i in range(3)] == [2.0, 1.0, 1.0]
+
+
+def test_a_late_protection_step_is_flagged_on_the_due_list_and_worked_in_its_dialog(qtbot, session, village, kids):
+    profile = register_child(qtbot, session, "cxj", "low")
+    reported = dt.datetime.now().replace(second=0, microsecond=0) - dt.timedelta(hours=30)
+    dialog = ReportDialog(session, profile["person_id"])
+    qtbot.addWidget(dialog)
+    dialog.form.editor("source").setText("学校老师")
+    dialog.form.editor("reported_at").setText(reported.strftime("%Y-%m-%d %H:%M"))
+    dialog.form.editor("description").setPlainText("孩子连续三天未到校，家中无人")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.changed
+    due_page = DuePage(session)
+    qtbot.addWidget(due_page)
+    wait_for_list(qtbot, due_page.model)
+    assert column_texts(due_page.model, "项目")[0] == "儿童保护个案"
+    assert column_texts(due_page.model, "状态")[0].startswith("已超时")
+    assert column_texts(due_page.model, "跟进")[0] == "待应急处置"
+    assert "儿童保护个案超过办理时限 1 件" in due_page.summary.text()
+    window = MainWindow(session)  # and on the status bar, whichever page is open
+    qtbot.addWidget(window)
+    assert window.protection_label.text() == "⚠ 儿童保护个案超过办理时限 1 件"
+
+    case = children.person_reports(session.database, profile["person_id"])[0]
+    work = ReportDialog(session, profile["person_id"], case["id"])
+    qtbot.addWidget(work)
+    assert "已超时" in work.stage.text()
+    work.step_note.setPlainText("已入户，孩子由邻居临时照看")
+    qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)
+    assert "调查评估" in work.stage.text() and "已超时" not in work.stage.text()
+    assert column_texts(work.steps.model(), "时限")[1].endswith("（超时）")  # answered late: kept on record
+    due_page.refresh()
+    wait_for_list(qtbot, due_page.model)
+    assert column_texts(due_page.model, "状态")[0].startswith("时限")  # the assessment is due within 72 h
+    assert column_texts(due_page.model, "跟进")[0] == "待调查评估"
+    assert "超过办理时限" not in due_page.summary.text()
+    window.update_status()
+    assert window.protection_label.text() == ""
+
+
+def test_a_viewer_reads_the_archive_but_cannot_change_it_and_every_opening_is_logged(
+        qtbot, session, viewer_session, village, kids, monkeypatch):
+    said: list[str] = []
+    monkeypatch.setattr(program_dialogs, "show_error", lambda _parent, exc: said.append(exc.message))
+    profile = register_child(qtbot, session, "lxy", "medium")
+    dialog = ChildProfileDialog(viewer_session, profile)
+    qtbot.addWidget(dialog)
+    assert not dialog.save_button.isVisible() and not dialog.form.editor("risk_level").isEnabled()
+    assert not dialog.new_agreement_button.isEnabled() and not dialog.new_visit_button.isEnabled()
+    visit = ChildVisitDialog(viewer_session, profile["person_id"])
+    qtbot.addWidget(visit)
+    editor = visit.form.editor("visitor")
+    assert isinstance(editor, QLineEdit) and editor.isReadOnly()
+    visit.save()  # even if asked, the store refuses
+    assert visit.saved is None and children.person_visits(session.database, profile["person_id"]) == []
+    assert said and "只读" in said[0]
+    page = ChildPage(viewer_session)
+    qtbot.addWidget(page)
+    wait_for_list(qtbot, page.model)
+    page.table.select_row(0)
+    assert not page.add_button.isEnabled() and not page.visit_button.isEnabled()
+    assert page.register_button.isEnabled()
+    views = [e for e in access_log.entries(session.database, session.actor) if e["entity"] == "child_profile"]
+    assert [(e["username"], e["record_id"]) for e in views] == [(viewer_session.actor.username, profile["id"])]
+
+
+def test_a_child_moved_off_the_roll_stays_in_the_archive(qtbot, session, village, kids, monkeypatch):
+    profile = register_child(qtbot, session, "cxj", "low")
+    register_child(qtbot, session, "lxy", "low")
+    page = ChildPage(session)
+    qtbot.addWidget(page)
+    wait_for_list(qtbot, page.model)
+    page.table.select_key(profile["id"])
+    monkeypatch.setattr("station_app.ui.child_page.QInputDialog.getItem", lambda *a, **k: ("父母返乡", True))
+    page.leave_button.click()
+    wait_for_list(qtbot, page.model)
+    status = dict(zip(column_texts(page.model, "姓名"), column_texts(page.model, "状态"), strict=True))
+    assert status == {"陈小军": "已退出", "刘小雨": "在册"}
+    page.filter_bar.search.setText("cxj")
+    qtbot.keyClick(page.filter_bar.search, Qt.Key.Key_Return)  # search now, not after the typing pause
+    wait_for_list(qtbot, page.model)
+    assert column_texts(page.model, "姓名") == ["陈小军"]
+    page.active_only.setChecked(True)
+    wait_for_list(qtbot, page.model)
+    assert column_texts(page.model, "姓名") == []
