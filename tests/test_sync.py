@@ -1,0 +1,169 @@
+"""Sync against a real county server process on 127.0.0.1: round trip, idempotency, trust, conflicts."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from station_app.core.entities import ENTITIES
+from station_app.core.errors import KnownError
+from station_app.store import reference_data, relief, sync_state
+from station_app.store.records import RecordStore
+from station_app.sync import client
+from station_app.sync import protocol as p
+from tests.helpers import count
+from tests.sync_fixtures import TODAY, county, enrolled, new_station, referred_case  # noqa: F401 (fixture)
+
+
+
+@pytest.fixture
+def a_village(database, demo_people) -> dict:
+    return database.query("SELECT * FROM village ORDER BY code LIMIT 1")[0]
+
+
+def local_records(database) -> dict[tuple[str, str], int]:
+    """Every synced record of the station: (entity, id) -> rev."""
+    out = {}
+    for name in ENTITIES:
+        for r in database.query(f"SELECT id, rev FROM {name} WHERE station_id = ?", [database.station_id]):
+            out[(name, r["id"])] = r["rev"]
+    return out
+
+
+def server_records(county, station_id: str) -> dict[tuple[str, str], int]:
+    return {(r["entity"], r["record_id"]): r["rev"] for r in county.store.records(owner=station_id)}
+
+
+def test_round_trip_records_up_decision_and_reference_data_down(county, database, store, a_village):
+    enrolled(county, database, "前甸镇")
+    case = referred_case(store, a_village)
+    report = client.sync(database)
+    assert server_records(county, database.station_id) == local_records(database)
+    assert report.counts["applied"] == report.counts["sent"] > 300
+    assert count(database, "outbox WHERE acked_at IS NULL") == 0
+
+    [waiting] = county.store.waiting_cases()
+    assert waiting["id"] == case["id"] and waiting["station_name"] == "前甸镇"
+    county.store.decide(case["id"], True, 1_000_000, "同意，核减至1万元", "顺城区民政局张科长", TODAY.isoformat())
+    county.store.publish_reference("relief_tiers", reference_data.default("relief_tiers"), "2027-01-01",
+                                   "2027年标准", "县民政局")
+    client.sync(database)
+
+    decided = store.get("relief_case", case["id"])
+    assert (decided["status"], decided["amount_approved"], decided["authority"]) == ("approved", 1_000_000, "county")
+    last = relief.steps(database, case["id"])[-1]
+    assert (last["action"], last["actor_name"]) == ("county_approve", "顺城区民政局张科长")
+    [version] = [v for v in reference_data.versions(database, "relief_tiers") if v["effective_from"] == "2027-01-01"]
+    assert version["updated_by"] == "县民政局"
+    assert count(database, "outbox WHERE entity = 'reference_value'") == 0  # came down, does not go back up
+    # The decision's step and case update go up like any station change, and the case stops waiting.
+    client.sync(database)
+    assert server_records(county, database.station_id) == local_records(database)
+    assert county.store.waiting_cases() == []
+
+
+def _batches(database, size: int) -> list[dict]:
+    rows = sync_state.pending_changes(database, 10_000)
+    return p.batches(0, [p.change_from_outbox(r) for r in rows], size)
+
+
+def _push(county, enrollment, batch) -> dict:
+    body = p.canonical(p.request(enrollment.station_id, "push", enrollment.keys.sign, batch=batch))
+    reply = httpx.post(f"{county.url}/v1/push", content=body)
+    return p.verify(reply.json(), enrollment.county["sign"])
+
+
+def test_the_same_batch_twice_and_batches_out_of_order_apply_once(county, database, store, a_village):
+    enrollment = enrolled(county, database, "前甸镇")
+    first, second, third = _batches(database, 200)[:3]
+    assert _push(county, enrollment, second)["status"] == "gap"  # ahead of what the server has: nothing applied
+    assert county.store.records(owner=database.station_id) == []
+    assert {r["status"] for r in _push(county, enrollment, first)["results"]} == {p.APPLIED}
+    assert {r["status"] for r in _push(county, enrollment, first)["results"]} == {p.DUPLICATE}
+    assert {r["status"] for r in _push(county, enrollment, second)["results"]} == {p.APPLIED}
+    assert {r["status"] for r in _push(county, enrollment, second)["results"]} == {p.DUPLICATE}
+    assert county.store.change_count(database.station_id) == 400
+    client.sync(database)  # the client then sends all of it: the first 400 are duplicates
+    assert county.store.change_count(database.station_id) == count(database, "outbox")
+    assert server_records(county, database.station_id) == local_records(database)
+    assert third["changes"][0]["seq"] == 401
+
+
+def test_station_b_cannot_read_or_overwrite_a_and_strangers_are_refused(county, database, store, village, tmp_path):
+    a = enrolled(county, database, "前甸镇")
+    client.sync(database)
+    other, other_head = new_station(tmp_path / "b", "章党镇", "210411102")
+    b = enrolled(county, other, "章党镇")
+    RecordStore(other, other_head).create("village", {"code": "210411102201", "name": "章党村"})
+    client.sync(other)
+    # B pulls: nothing of A's comes down; B cannot see A's records.
+    assert count(other, "village") == 1 and count(other, "person") == 0
+    # B tries to overwrite A's village, signed with its own key: rejected, A's record untouched.
+    forged = {**village, "name": "被改", "rev": 2}
+    change = {"seq": 99, "change_id": "forged-1", "entity": "village", "record_id": village["id"], "op": "upsert",
+              "base_rev": 1, "rev": 2, "payload": forged}
+    [answer] = _push(county, b, {"after_seq": 0, "changes": [change]})["results"]
+    assert answer["status"] == p.REJECTED
+    assert server_records(county, a.station_id)[("village", village["id"])] == 1
+    # B claims to be A: its signature does not verify with A's key.
+    body = p.canonical(p.request(a.station_id, "push", b.keys.sign, batch={"after_seq": 0, "changes": []}))
+    assert httpx.post(f"{county.url}/v1/push", content=body).status_code == 401
+    # An unknown station, and then a revoked one, are refused.
+    stranger = p.KeyPair.generate()
+    body = p.canonical(p.request("no-such-station", "pull", stranger.sign, cursor=0))
+    assert httpx.post(f"{county.url}/v1/pull", content=body).status_code == 403
+    county.store.revoke("章党镇")
+    with pytest.raises(KnownError, match="撤销"):
+        client.sync(other)
+    other.close()
+
+
+def test_an_enrollment_code_works_once(county, database, head, tmp_path):
+    code = county.station_code("前甸镇")
+    client.enroll(database, county.url, code)
+    other, _ = new_station(tmp_path / "b", "章党镇", "210411102")
+    with pytest.raises(KnownError, match="登记码无效"):
+        client.enroll(other, county.url, code)
+    other.close()
+
+
+def test_the_escrow_copy_opens_the_database_key_at_the_county(county, database, head, db_key):
+    enrolled(county, database, "前甸镇")
+    from station_app.store.keyring import open_sealed
+
+    assert open_sealed(p.unb64(county.store.escrow("前甸镇")), county.keys.pair.box) == db_key
+
+
+def test_a_field_changed_on_both_sides_is_kept_both_ways_and_flagged(county, database, store, village):
+    enrolled(county, database, "前甸镇")
+    client.sync(database)
+    county.store.county_edit("village", village["id"], {"name": "前甸新村"}, "县民政局")
+    store.update("village", village["id"], {"name": "前甸老村"}, 1)
+    report = client.sync(database)
+    assert report.counts["conflict"] == 1
+    [conflict] = sync_state.open_conflicts(database)
+    assert conflict.fields == ["name"]
+    assert conflict.mine["name"] == "前甸老村" and conflict.theirs["name"] == "前甸新村"
+    assert store.get("village", village["id"])["name"] == "前甸老村"  # nothing overwritten
+    [server_side] = county.store.records(entity_name="village")
+    assert server_side["payload"]["name"] == "前甸新村"
+    # The person keeps the station's name: a new change based on the county's revision, accepted.
+    store.resolve_conflict(conflict, {"name": "前甸老村"})
+    assert sync_state.open_conflicts(database) == []
+    assert client.sync(database).counts["applied"] == 1
+    [server_side] = county.store.records(entity_name="village")
+    assert (server_side["payload"]["name"], server_side["rev"]) == ("前甸老村", 3)
+
+
+def test_offline_is_told_and_nothing_is_lost(database, store, village, county):
+    enrolled(county, database, "前甸镇")
+    from tests.sync_fixtures import stop
+
+    stop(county.process)
+    with pytest.raises(client.Offline):
+        client.sync(database)
+    assert sync_state.get(database, sync_state.OFFLINE_SINCE) is not None
+    assert count(database, "outbox WHERE acked_at IS NULL") == 2
+    assert json.loads(json.dumps(sync_state.history(database)[0]["error"])).startswith("无法连接")
