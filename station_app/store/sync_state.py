@@ -86,6 +86,12 @@ def outbox_payload(conn: Connection, entity_name: str, record_id: str, rev: int)
     return json.loads(row[0]) if row else None
 
 
+def outbox_change(conn: Connection, change_id: str) -> dict[str, Any]:
+    entity_name, record_id, payload = conn.execute(
+        "SELECT entity, record_id, payload FROM outbox WHERE change_id = ?", (change_id,)).fetchone()
+    return {"entity": entity_name, "record_id": record_id, "payload": json.loads(payload)}
+
+
 def rejected_count(database: StationDatabase) -> int:
     return int(database.scalar("SELECT COUNT(*) FROM outbox WHERE ack_status = 'rejected'"))
 

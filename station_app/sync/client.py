@@ -10,7 +10,6 @@ transaction. Both work the same from the network (`HttpTransport`) or from a ret
 from __future__ import annotations
 
 import datetime as dt
-import json
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -181,12 +180,12 @@ def take_acknowledgements(database: StationDatabase, results: list[dict[str, Any
             report.add("sent")
             report.add(r["status"])
             if r["status"] == p.CONFLICT:
-                _flag_push_conflict(database, conn, r)
+                _flag_push_conflict(conn, r)
 
 
-def _flag_push_conflict(database: StationDatabase, conn: Any, result: Mapping[str, Any]) -> None:
-    row = database.query("SELECT entity, record_id, payload FROM outbox WHERE change_id = ?", [result["change_id"]])[0]
-    mine = json.loads(row["payload"])
+def _flag_push_conflict(conn: Any, result: Mapping[str, Any]) -> None:
+    row = sync_state.outbox_change(conn, result["change_id"])
+    mine = row["payload"]
     theirs = result.get("server_payload")
     fields = [k for k in mine if theirs is not None and k not in ("rev", "updated_at", "updated_by")
               and mine.get(k) != theirs.get(k)]
