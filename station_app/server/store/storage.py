@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from station_app.core import reference, relief  # noqa: F401 (relief registers its reference keys)
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.ids import new_id, now_iso
 from station_app.core.validation import validate
@@ -238,6 +239,8 @@ class ServerStore:
 
     def publish_reference(self, key: str, value: Any, effective_from: str, notes: str, by: str) -> dict[str, Any]:
         """A new version of a reference-data key, owned by the county, sent down to every station."""
+        if key not in reference.KEYS:
+            raise KnownError(f"没有这项参考数据：{key}（可用：{'、'.join(sorted(reference.KEYS))}）")
         now = now_iso()
         record = {"id": new_id(), "station_id": p.COUNTY, "rev": 1, "created_at": now, "updated_at": now,
                   "created_by": by, "updated_by": by, "deleted": 0, "key": key,
