@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -14,7 +18,7 @@ from station_app.store.records import RecordStore
 from station_app.sync import client
 from station_app.sync import protocol as p
 from tests.helpers import count
-from tests.sync_fixtures import TODAY, county, enrolled, new_station, referred_case  # noqa: F401 (fixture)
+from tests.sync_fixtures import ROOT, TODAY, county, enrolled, new_station, referred_case  # noqa: F401 (fixture)
 
 
 
@@ -167,3 +171,49 @@ def test_offline_is_told_and_nothing_is_lost(database, store, village, county):
     assert sync_state.get(database, sync_state.OFFLINE_SINCE) is not None
     assert count(database, "outbox WHERE acked_at IS NULL") == 2
     assert json.loads(json.dumps(sync_state.history(database)[0]["error"])).startswith("无法连接")
+
+
+def test_the_county_decides_over_http_with_its_token_and_by_command(county, database, store, a_village, tmp_path):
+    enrolled(county, database, "前甸镇")
+    first, second = referred_case(store, a_village, 131), referred_case(store, a_village, 158)
+    client.sync(database)
+    url = f"{county.url}/v1/county/relief"
+    assert httpx.get(url).status_code == 403
+    assert httpx.get(url, headers={"authorization": "Bearer wrong"}).status_code == 403
+    token = {"authorization": f"Bearer {(county.folder / 'admin.token').read_text()}"}
+    assert [c["id"] for c in httpx.get(url, headers=token).json()["cases"]] == [first["id"], second["id"]]
+    refused = httpx.post(f"{url}/{first['id']}/decision", headers=token,
+                         json={"approved": False, "decided_by": "县民政局", "decided_on": TODAY.isoformat()})
+    assert refused.status_code == 422 and "理由" in refused.json()["fields"]["reason"]
+    ok = httpx.post(f"{url}/{first['id']}/decision", headers=token,
+                    json={"approved": False, "reason": "不符合条件", "decided_by": "县民政局", "decided_on": TODAY.isoformat()})
+    assert ok.status_code == 200
+    out = subprocess.run([sys.executable, "main.py", "server", "--dir", str(county.folder), "waiting"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert second["id"] in out.stdout and first["id"] not in out.stdout
+    out = subprocess.run([sys.executable, "main.py", "server", "--dir", str(county.folder), "decide", second["id"],
+                          "--approve", "--amount", "9000", "--by", "县民政局张科长"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    client.sync(database)
+    assert store.get("relief_case", first["id"])["status"] == "rejected"
+    assert (store.get("relief_case", second["id"])["status"], store.get("relief_case", second["id"])["amount_approved"]) \
+        == ("approved", 900_000)
+
+
+def test_enrollment_by_command_line(county, tmp_path):
+    data = tmp_path / "station"
+    env = {**os.environ, "STATION_PASSWORD": "secret123"}
+    run = functools.partial(subprocess.run, cwd=ROOT, capture_output=True, text=True, env=env)
+    assert run([sys.executable, "main.py", "--data-dir", str(data), "init", "--name", "前甸镇社会工作服务站",
+                "--township", "前甸镇", "--county", "顺城区", "--admin-code", "210411101", "--head-username", "head",
+                "--head-name", "王站长"]).returncode == 0
+    made = run([sys.executable, "main.py", "server", "--dir", str(county.folder), "create-station", "前甸镇"])
+    code = made.stdout.split("登记码：")[1].split()[0]
+    fingerprint = made.stdout.split("指纹（登记时核对）：")[1].split()[0]
+    out = run([sys.executable, "main.py", "--data-dir", str(data), "--user", "head", "sync", "enroll",
+               "--server", county.url, "--code", code, "--fingerprint", fingerprint])
+    assert out.returncode == 0, out.stderr
+    out = run([sys.executable, "main.py", "--data-dir", str(data), "--user", "head", "sync", "run"])
+    assert out.returncode == 0 and "县里新接收" in out.stdout, out.stderr
+    listed = run([sys.executable, "main.py", "server", "--dir", str(county.folder), "stations"]).stdout
+    assert "前甸镇\t已登记" in listed
