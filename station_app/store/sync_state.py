@@ -167,3 +167,29 @@ def add_history(conn: Connection, kind: str, counts: Mapping[str, int], error: s
 
 def history(database: StationDatabase, limit: int = 50) -> list[dict[str, Any]]:
     return database.query("SELECT * FROM sync_history ORDER BY id DESC LIMIT ?", [limit])
+
+
+@dataclass(frozen=True)
+class Status:
+    enrolled: bool
+    pending: int
+    conflicts: int
+    rejected: int
+    last_ok_at: str | None
+    offline_since: str | None
+    last_error: str | None
+
+
+def status(database: StationDatabase) -> Status:
+    """What the status bar and the sync page say, from a few index look-ups."""
+    state = {r[0]: r[1] for r in database.conn.execute(
+        "SELECT key, value FROM sync_state WHERE key IN (?, ?, ?, ?)", (ENROLLMENT, LAST_OK, OFFLINE_SINCE, LAST_ERROR))}
+    return Status(ENROLLMENT in state, int(database.scalar("SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL")),
+                  open_conflict_count(database), rejected_count(database), state.get(LAST_OK),
+                  state.get(OFFLINE_SINCE), state.get(LAST_ERROR))
+
+
+def dismiss_conflict(database: StationDatabase, conflict_id: int, username: str) -> None:
+    """A notice a person has read (a county decision that could not be applied): nothing to write."""
+    with database.transaction() as conn:
+        close_conflict(conn, conflict_id, username)
