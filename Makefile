@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test bench screenshot clean-venv
+.PHONY: run test bench bench-sync screenshot clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -28,6 +28,9 @@ test: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.run $(ARGS)
+
+bench-sync: $(VENV)/.dev
+	$(BIN)/python -m bench.sync $(ARGS)
 
 clean-venv:
 	rm -rf $(VENV)
