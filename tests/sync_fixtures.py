@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -46,18 +47,21 @@ class County:
         return self.store.create_station(name)
 
 
-def start_server(folder: Path) -> tuple[str, subprocess.Popen]:
+def start_server(folder: Path, tls: tuple[Path, Path] | None = None) -> tuple[str, subprocess.Popen]:
+    """The server as a subprocess on a free port of 127.0.0.1 (HTTPS with `tls` = (cert, key))."""
     port = free_port()
+    extra = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])] if tls else []
     process = subprocess.Popen(
         [sys.executable, "main.py", "--data-dir", str(folder / "unused"), "server", "--dir", str(folder), "run",
-         "--host", "127.0.0.1", "--port", str(port)],
+         "--host", "127.0.0.1", "--port", str(port), *extra],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
+    url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+    verify = ssl.create_default_context(cafile=str(tls[0])) if tls else True
     for _ in range(300):
         if process.poll() is not None:
             raise RuntimeError(process.stderr.read().decode() if process.stderr else "server exited")
         try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+            if httpx.get(f"{url}/health", timeout=1, verify=verify).status_code == 200:
                 return url, process
         except httpx.TransportError:
             time.sleep(0.05)

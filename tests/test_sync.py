@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import os
@@ -18,7 +19,8 @@ from station_app.store.records import RecordStore
 from station_app.sync import client
 from station_app.sync import protocol as p
 from tests.helpers import count
-from tests.sync_fixtures import ROOT, TODAY, county, enrolled, new_station, referred_case  # noqa: F401 (fixture)
+from station_app.server.store.storage import ServerStore
+from tests.sync_fixtures import ROOT, TODAY, county, enrolled, new_station, referred_case, start_server, stop  # noqa: F401
 
 
 
@@ -37,7 +39,11 @@ def local_records(database) -> dict[tuple[str, str], int]:
 
 
 def server_records(county, station_id: str) -> dict[tuple[str, str], int]:
-    return {(r["entity"], r["record_id"]): r["rev"] for r in county.store.records(owner=station_id)}
+    return server_records_of(county.store, station_id)
+
+
+def server_records_of(server: ServerStore, station_id: str) -> dict[tuple[str, str], int]:
+    return {(r["entity"], r["record_id"]): r["rev"] for r in server.records(owner=station_id)}
 
 
 def test_round_trip_records_up_decision_and_reference_data_down(county, database, store, a_village):
@@ -163,8 +169,6 @@ def test_a_field_changed_on_both_sides_is_kept_both_ways_and_flagged(county, dat
 
 def test_offline_is_told_and_nothing_is_lost(database, store, village, county):
     enrolled(county, database, "前甸镇")
-    from tests.sync_fixtures import stop
-
     stop(county.process)
     with pytest.raises(client.Offline):
         client.sync(database)
@@ -217,3 +221,44 @@ def test_enrollment_by_command_line(county, tmp_path):
     assert out.returncode == 0 and "县里新接收" in out.stdout, out.stderr
     listed = run([sys.executable, "main.py", "server", "--dir", str(county.folder), "stations"]).stdout
     assert "前甸镇\t已登记" in listed
+
+
+def _self_signed(folder) -> tuple:
+    """A certificate for 127.0.0.1, as a county would install on its server."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = p.utc_now()
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_over_tls_with_the_countys_certificate(database, store, village, tmp_path):
+    folder = tmp_path / "tls-county"
+    folder.mkdir()
+    tls = _self_signed(folder)
+    url, process = start_server(folder, tls)
+    server = ServerStore(folder / "county.db")
+    try:
+        client.enroll(database, url, server.create_station("前甸镇"), ca_file=str(tls[0]))
+        assert client.sync(database).counts["applied"] == 2
+        assert server_records_of(server, database.station_id) == local_records(database)
+        with pytest.raises(client.Offline):  # without the county's certificate the connection is refused
+            client.HttpTransport(url).get("/health")
+    finally:
+        server.close()
+        stop(process)
