@@ -305,6 +305,11 @@ class ConflictDialog(QDialog):
                 grid.addWidget(QLabel(_text(conflict.theirs.get(name))), row, 2)
                 grid.addWidget(choice, row, 3)
             layout.addLayout(grid)
+            mine = conflict.mine or {}
+            also = [spec.field(f).label for f in spec.field_names
+                    if f not in conflict.fields and mine.get(f) != conflict.theirs.get(f)]
+            if also:
+                layout.addWidget(QLabel(f"县里另外改了：{'、'.join(also)}，处理后采用县里的内容。"))
             buttons.addButton("保存处理结果", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.save)
