@@ -54,12 +54,12 @@ def start_server(folder: Path, tls: tuple[Path, Path] | None = None) -> tuple[st
     process = subprocess.Popen(
         [sys.executable, "main.py", "--data-dir", str(folder / "unused"), "server", "--dir", str(folder), "run",
          "--host", "127.0.0.1", "--port", str(port), *extra],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # its log: folder/logs/server.jsonl
     url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     verify = ssl.create_default_context(cafile=str(tls[0])) if tls else True
     for _ in range(300):
         if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode() if process.stderr else "server exited")
+            raise RuntimeError(f"server exited with {process.returncode}")
         try:
             if httpx.get(f"{url}/health", timeout=1, verify=verify).status_code == 200:
                 return url, process

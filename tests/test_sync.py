@@ -262,3 +262,26 @@ def test_over_tls_with_the_countys_certificate(database, store, village, tmp_pat
     finally:
         server.close()
         stop(process)
+
+
+def test_a_county_correction_of_an_untouched_record_comes_down_audited_and_not_sent_back(county, database, store,
+                                                                                      village):
+    enrolled(county, database, "前甸镇")
+    client.sync(database)
+    county.store.county_edit("village", village["id"], {"name": "前甸新村"}, "县民政局")
+    report = client.sync(database)
+    assert report.counts["received"] == 1 and report.counts["sent"] == 0
+    local = store.get("village", village["id"])
+    assert (local["name"], local["rev"], local["updated_by"]) == ("前甸新村", 2, "县民政局")
+    assert count(database, "outbox WHERE acked_at IS NULL") == 0 and sync_state.open_conflicts(database) == []
+    [entry] = [h for h in store.history("village", village["id"]) if h["action"] == "sync_update"]
+    assert entry["username"] == "county"
+    client.sync(database)  # pulling again brings nothing new and changes nothing
+    assert store.get("village", village["id"])["rev"] == 2
+
+
+def test_health_and_the_protocol_description(county):
+    assert httpx.get(f"{county.url}/health").json()["status"] == "ok"
+    doc = httpx.get(f"{county.url}/openapi.json").json()
+    assert {"/v1/enroll", "/v1/push", "/v1/pull"} <= set(doc["paths"])
+    assert (county.folder / "logs" / "server.jsonl").read_text(encoding="utf-8").count('"path": "/health"') >= 1

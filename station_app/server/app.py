@@ -75,9 +75,12 @@ def _logged(handler: Handler, server: Server) -> Callable[[Request], Awaitable[R
             response = _error(400 if "格式" in exc.message else 401, exc.message)
         except KnownError as exc:
             response = _error(409, exc.message)
-        log.info(json.dumps({"path": request.url.path, "status": response.status_code,
-                             "ms": round((time.perf_counter() - started) * 1000, 1),
-                             "client": request.client.host if request.client else None}, ensure_ascii=False))
+        entry = {"path": request.url.path, "status": response.status_code,
+                 "ms": round((time.perf_counter() - started) * 1000, 1),
+                 "client": request.client.host if request.client else None}
+        if response.status_code >= 400:
+            entry["error"] = json.loads(bytes(response.body)).get("error")
+        log.info(json.dumps(entry, ensure_ascii=False))
         return response
     return endpoint
 

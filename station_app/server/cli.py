@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -115,15 +114,14 @@ def _import(store: Any, keys: Any, args: argparse.Namespace) -> None:
 
 
 def _serve(args: argparse.Namespace, folder: Path) -> int:
-    import logging
-
     import uvicorn
 
+    from station_app.server import logs
     from station_app.server.app import create_app
 
     if args.database_url and not args.database_url.startswith("sqlite"):
         raise KnownError("目前只支持 SQLite 数据库（PostgreSQL 尚未实现）")
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
+    logs.setup(folder)
     uvicorn.run(create_app(folder), host=args.host, port=args.port, ssl_certfile=args.certfile,
-                ssl_keyfile=args.keyfile, log_level="warning", access_log=False)
+                ssl_keyfile=args.keyfile, log_config=None, access_log=False)
     return 0
