@@ -285,3 +285,17 @@ def test_health_and_the_protocol_description(county):
     doc = httpx.get(f"{county.url}/openapi.json").json()
     assert {"/v1/enroll", "/v1/push", "/v1/pull"} <= set(doc["paths"])
     assert (county.folder / "logs" / "server.jsonl").read_text(encoding="utf-8").count('"path": "/health"') >= 1
+
+
+def test_a_decision_on_a_case_withdrawn_meanwhile_waits_for_a_person(county, database, store, village):
+    enrolled(county, database, "前甸镇")
+    case = referred_case(store, village)
+    client.sync(database)
+    county.store.decide(case["id"], True, 1_120_000, "同意", "县民政局", TODAY.isoformat())
+    relief.act(store, case["id"], "withdraw", case["rev"], reason="申请人已外出务工", today=TODAY)
+    client.sync(database)
+    assert store.get("relief_case", case["id"])["status"] == "withdrawn"  # the station's state stands
+    [notice] = sync_state.open_conflicts(database)
+    assert notice.kind == "decision" and "县级审批结果无法自动写入" in notice.message
+    sync_state.dismiss_conflict(database, notice.id, "head")
+    assert sync_state.open_conflicts(database) == []
