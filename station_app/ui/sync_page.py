@@ -91,7 +91,7 @@ class SyncPage(QWidget):
         self.enroll_button = QPushButton("登记到县服务器…")
         self.enroll_button.clicked.connect(self.enroll)
 
-        self.pending_model = QueryTableModel((
+        self.model = QueryTableModel((
             Column("登记时间", lambda r: local_time(r["created_at"]), sample="2026-11-23 14:05"),
             Column("类型", "entity_label", sample="特殊困难老年人档案"),
             Column("操作", "op_label", sample="新增"),
@@ -99,7 +99,7 @@ class SyncPage(QWidget):
         ), lambda seqs: outbox_status.pending_rows(session.database, seqs), _find_pending, session.db_path,
             parent=self)
         self.pending_table = RecordTable()
-        self.pending_table.setModel(self.pending_model)
+        self.pending_table.setModel(self.model)
         self.by_type = QLabel()
         self.by_type.setWordWrap(True)
         pending_tab = QWidget()
@@ -157,7 +157,7 @@ class SyncPage(QWidget):
         if found is not None:
             return found
         if self._own_runner is None:
-            self._own_runner = SyncRunner(self.session, self)
+            self._own_runner = SyncRunner(self.session, self, background=False)
         return self._own_runner
 
     def refresh(self) -> None:
@@ -184,7 +184,7 @@ class SyncPage(QWidget):
         self.conflict_model.set_rows([_conflict_row(c) for c in sync_state.open_conflicts(database)])
         self.tabs.setTabText(1, f"冲突（{state.conflicts}）" if state.conflicts else "冲突")
         self.history_model.set_rows([_history_row(r) for r in sync_state.history(database)])
-        self.pending_model.search()
+        self.model.search()
         self.data_changed.emit()
 
     # -- actions -------------------------------------------------------------------------------

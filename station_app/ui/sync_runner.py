@@ -30,7 +30,7 @@ class SyncRunner(QObject):
     changed = Signal()  # a run ended (either way): re-read the state
     done = Signal(object)  # the Report of a run that succeeded
 
-    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+    def __init__(self, session: Session, parent: QObject | None = None, *, background: bool = True) -> None:
         super().__init__(parent)
         self.session = session
         self.failures = 0
@@ -38,13 +38,13 @@ class SyncRunner(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(lambda: self.sync_now(manual=False))
-        self.timer.start(FIRST_RUN_MS)
+        self.background = background
+        if background and sync_state.enrollment(session.database) is not None:
+            self.timer.start(FIRST_RUN_MS)
 
     def sync_now(self, manual: bool = True) -> bool:
         """Start a run unless one is going or the station is not enrolled; True if started."""
         if self.running or sync_state.enrollment(self.session.database) is None:
-            if not self.running:
-                self.timer.start(status.NORMAL_INTERVAL_S * 1000)
             return False
         self.running = True
         parent = self.parent() if manual else None
@@ -56,7 +56,7 @@ class SyncRunner(QObject):
     def _finished(self, report: client.Report) -> None:
         self.running = False
         self.failures = 0
-        self.timer.start(status.next_delay(0) * 1000)
+        self._schedule(status.next_delay(0))
         self.done.emit(report)
         self.changed.emit()
 
@@ -64,11 +64,15 @@ class SyncRunner(QObject):
         self.running = False
         self.failures += 1
         delay = status.next_delay(self.failures)
-        self.timer.start(delay * 1000)
+        self._schedule(delay)
         log.info("sync failed (%s); next try in %d s", exc, delay)
         if manual or not isinstance(exc, KnownError):
             show_error(None, exc)
         self.changed.emit()
+
+    def _schedule(self, seconds: int) -> None:
+        if self.background:
+            self.timer.start(seconds * 1000)
 
     def stop(self) -> None:
         self.timer.stop()
