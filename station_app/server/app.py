@@ -139,11 +139,12 @@ async def decide(server: Server, request: Request) -> Response:
     return JSONResponse(item)
 
 
-def create_app(data_dir: Path) -> Starlette:
-    """The app for the server whose database, keys and admin token live in `data_dir`."""
+def create_app(data_dir: Path, database_url: str | None = None) -> Starlette:
+    """The app for the server whose keys and admin token live in `data_dir`, and its records there
+    too (SQLite) or in the database at `database_url`."""
     from station_app.server import config
 
-    server = Server(ServerStore(config.database_path(data_dir)), CountyKeys.load_or_create(data_dir),
+    server = Server(ServerStore(config.database(data_dir, database_url)), CountyKeys.load_or_create(data_dir),
                     config.admin_token(data_dir))
     routes = [
         Route("/health", _logged(health, server), methods=["GET"]),

@@ -14,11 +14,11 @@ from station_app.core.errors import KnownError
 def add_parser(sub: Any) -> None:
     server = sub.add_parser("server", help="县民政局服务器：运行服务、登记社工站、审批、推送参考数据、导入U盘数据包")
     server.add_argument("--dir", type=Path, help="服务器数据目录（默认：数据目录下的 county-server）")
+    server.add_argument("--database-url", help="数据库：postgresql://用户@主机/库名（默认：服务器数据目录下的 SQLite 文件）")
     cmds = server.add_subparsers(dest="server_command", required=True)
     run = cmds.add_parser("run", help="启动同步服务（uvicorn）")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8443)
-    run.add_argument("--database-url", help="数据库（默认：数据目录下的 SQLite 文件；目前只支持 SQLite）")
     run.add_argument("--certfile", help="TLS 证书（提供则以 HTTPS 服务）")
     run.add_argument("--keyfile", help="TLS 私钥")
     create = cmds.add_parser("create-station", help="登记一个社工站，得到一次性登记码")
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     from station_app.server.store.storage import ServerStore
     from station_app.sync import protocol as p
 
-    store = ServerStore(config.database_path(folder))
+    store = ServerStore(config.database(folder, args.database_url))
     keys = CountyKeys.load_or_create(folder)
     try:
         if args.server_command == "create-station":
@@ -119,9 +119,7 @@ def _serve(args: argparse.Namespace, folder: Path) -> int:
     from station_app.server import logs
     from station_app.server.app import create_app
 
-    if args.database_url and not args.database_url.startswith("sqlite"):
-        raise KnownError("目前只支持 SQLite 数据库（PostgreSQL 尚未实现）")
     logs.setup(folder)
-    uvicorn.run(create_app(folder), host=args.host, port=args.port, ssl_certfile=args.certfile,
+    uvicorn.run(create_app(folder, args.database_url), host=args.host, port=args.port, ssl_certfile=args.certfile,
                 ssl_keyfile=args.keyfile, log_config=None, access_log=False)
     return 0

@@ -9,8 +9,9 @@ from pathlib import Path
 TOKEN_FILE = "admin.token"
 
 
-def database_path(data_dir: Path) -> Path:
-    return Path(data_dir) / "county.db"
+def database(data_dir: Path, url: str | None = None) -> str:
+    """Where the server's records live: `url` (postgresql://… or sqlite:///…), else county.db in `data_dir`."""
+    return url or str(Path(data_dir) / "county.db")
 
 
 def admin_token(data_dir: Path) -> str:

@@ -5,8 +5,9 @@ Not the station's store: the server keeps every station's records as the protoco
 and bundle numbers, every change_id it has answered (so a resent change is acknowledged again and
 never applied twice), conflicts it kept, and one feed of what flows down (per station, or to all).
 
-SQLite (WAL, synchronous=FULL) in one file by default; one connection guarded by a lock, so the
-server's worker threads write one batch at a time, each batch one transaction.
+SQLite (WAL, synchronous=FULL) in one file by default, or PostgreSQL by URL (store.backend); one
+connection guarded by a lock, so the server's worker threads write one batch at a time, each batch
+one transaction.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import contextlib
 import hashlib
 import json
 import secrets
-import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -26,35 +26,36 @@ from station_app.core import reference, relief  # noqa: F401 (relief registers i
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.ids import new_id, now_iso
 from station_app.core.validation import validate
+from station_app.server.store.backend import Backend, connect
 from station_app.sync import protocol as p
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS station (
+CREATE TABLE IF NOT EXISTS stations (
     name TEXT PRIMARY KEY, code_hash TEXT NOT NULL, created_at TEXT NOT NULL,
     station_id TEXT UNIQUE, sign_public TEXT, box_public TEXT, escrow TEXT, enrolled_at TEXT, revoked_at TEXT,
     high_water INTEGER NOT NULL DEFAULT 0, last_bundle INTEGER NOT NULL DEFAULT 0,
     return_number INTEGER NOT NULL DEFAULT 0, last_seen_at TEXT
 );
-CREATE TABLE IF NOT EXISTS change (
+CREATE TABLE IF NOT EXISTS changes (
     change_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, seq INTEGER NOT NULL, entity TEXT NOT NULL,
     record_id TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, received_at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS record (
+CREATE TABLE IF NOT EXISTS records (
     entity TEXT NOT NULL, record_id TEXT NOT NULL, owner TEXT NOT NULL, rev INTEGER NOT NULL,
     deleted INTEGER NOT NULL, payload TEXT NOT NULL, updated_at TEXT NOT NULL,
     PRIMARY KEY (entity, record_id)
 );
-CREATE INDEX IF NOT EXISTS record_owner ON record(owner, entity);
-CREATE TABLE IF NOT EXISTS conflict (
-    id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, change_id TEXT NOT NULL, entity TEXT NOT NULL,
+CREATE INDEX IF NOT EXISTS record_owner ON records(owner, entity);
+CREATE TABLE IF NOT EXISTS conflicts (
+    id {serial}, station_id TEXT NOT NULL, change_id TEXT NOT NULL, entity TEXT NOT NULL,
     record_id TEXT NOT NULL, base_rev INTEGER NOT NULL, server_rev INTEGER NOT NULL, payload TEXT NOT NULL,
     received_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS feed (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, station_id TEXT, body TEXT NOT NULL, created_at TEXT NOT NULL
+    seq {serial}, station_id TEXT, body TEXT NOT NULL, created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS feed_station ON feed(station_id, seq);
-CREATE TABLE IF NOT EXISTS decision (
+CREATE TABLE IF NOT EXISTS decisions (
     case_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, approved INTEGER NOT NULL, amount INTEGER,
     reason TEXT, decided_by TEXT NOT NULL, decided_on TEXT NOT NULL, feed_seq INTEGER NOT NULL
 );
@@ -81,33 +82,29 @@ def hash_code(code: str) -> str:
 
 
 class ServerStore:
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.executescript(SCHEMA)
+    def __init__(self, url_or_path: str | Path) -> None:
+        """`url_or_path`: a SQLite file (or sqlite:///path), or a postgresql:// URL."""
+        self.db = connect(url_or_path)
+        self.db.script([s.strip() for s in SCHEMA.format(serial=self.db.serial).split(";") if s.strip()])
         self._lock = threading.RLock()
 
     def close(self) -> None:
-        self.conn.close()
+        self.db.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Backend]:
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.db.execute(self.db.begin)
             try:
-                yield self.conn
+                yield self.db
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self.db.execute("ROLLBACK")
                 raise
-            self.conn.execute("COMMIT")
+            self.db.execute("COMMIT")
 
-    def _rows(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+    def _rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         with self._lock:
-            return self.conn.execute(sql, params).fetchall()
+            return list(self.db.execute(sql, params).fetchall())
 
     # -- stations ------------------------------------------------------------------------------
 
@@ -115,34 +112,34 @@ class ServerStore:
         """A station the county expects, and its one-time enrollment code (shown once)."""
         code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
         with self.transaction() as conn:
-            if conn.execute("SELECT 1 FROM station WHERE name = ?", (name,)).fetchone():
+            if conn.execute("SELECT 1 FROM stations WHERE name = ?", (name,)).fetchone():
                 raise KnownError(f"社工站“{name}”已存在")
-            conn.execute("INSERT INTO station (name, code_hash, created_at) VALUES (?, ?, ?)",
+            conn.execute("INSERT INTO stations (name, code_hash, created_at) VALUES (?, ?, ?)",
                          (name, hash_code(code), now_iso()))
         return code
 
     def enroll(self, code: str, station_id: str, sign_public: str, box_public: str, escrow: str | None) -> str:
         """Bind the station that holds `code` to its keys; the code is spent. Returns its name."""
         with self.transaction() as conn:
-            row = conn.execute("SELECT name, station_id, revoked_at FROM station WHERE code_hash = ?",
+            row = conn.execute("SELECT name, station_id, revoked_at FROM stations WHERE code_hash = ?",
                                (hash_code(code),)).fetchone()
             if row is None or row["station_id"] is not None or row["revoked_at"]:
                 raise Refused("登记码无效或已使用，请向县民政局索取新的登记码")
-            if conn.execute("SELECT 1 FROM station WHERE station_id = ?", (station_id,)).fetchone():
+            if conn.execute("SELECT 1 FROM stations WHERE station_id = ?", (station_id,)).fetchone():
                 raise Refused("这个社工站已经登记过")
-            conn.execute("UPDATE station SET station_id = ?, sign_public = ?, box_public = ?, escrow = ?,"
+            conn.execute("UPDATE stations SET station_id = ?, sign_public = ?, box_public = ?, escrow = ?,"
                          " enrolled_at = ? WHERE name = ?",
                          (station_id, sign_public, box_public, escrow, now_iso(), row["name"]))
             return str(row["name"])
 
     def revoke(self, name: str) -> None:
         with self.transaction() as conn:
-            if conn.execute("UPDATE station SET revoked_at = ? WHERE name = ?", (now_iso(), name)).rowcount != 1:
+            if conn.execute("UPDATE stations SET revoked_at = ? WHERE name = ?", (now_iso(), name)).rowcount != 1:
                 raise KnownError(f"没有名为“{name}”的社工站")
 
     def station(self, station_id: str) -> Station:
         """The enrolled, unrevoked station with `station_id`, or Refused."""
-        rows = self._rows("SELECT * FROM station WHERE station_id = ?", (station_id,))
+        rows = self._rows("SELECT * FROM stations WHERE station_id = ?", (station_id,))
         if not rows:
             raise Refused("未登记的社工站")
         row = rows[0]
@@ -153,10 +150,10 @@ class ServerStore:
 
     def stations(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self._rows(
-            "SELECT name, station_id, enrolled_at, revoked_at, high_water, last_seen_at FROM station ORDER BY name")]
+            "SELECT name, station_id, enrolled_at, revoked_at, high_water, last_seen_at FROM stations ORDER BY name")]
 
     def escrow(self, name: str) -> str | None:
-        rows = self._rows("SELECT escrow FROM station WHERE name = ?", (name,))
+        rows = self._rows("SELECT escrow FROM stations WHERE name = ?", (name,))
         if not rows:
             raise KnownError(f"没有名为“{name}”的社工站")
         return rows[0]["escrow"]
@@ -167,9 +164,10 @@ class ServerStore:
         with self.transaction() as conn:
             return self.apply_batch(conn, station.station_id, batch)
 
-    def apply_batch(self, conn: sqlite3.Connection, station_id: str, batch: Mapping[str, Any]) -> dict[str, Any]:
+    def apply_batch(self, conn: Backend, station_id: str, batch: Mapping[str, Any]) -> dict[str, Any]:
         """Apply one batch inside the caller's transaction: every change answered with its status."""
-        high_water = conn.execute("SELECT high_water FROM station WHERE station_id = ?", (station_id,)).fetchone()[0]
+        high_water = conn.execute("SELECT high_water FROM stations WHERE station_id = ?",
+                                  (station_id,)).fetchone()["high_water"]
         if batch["after_seq"] > high_water:  # something before this batch has not arrived yet
             return {"status": "gap", "high_water": high_water, "results": []}
         now = now_iso()
@@ -178,23 +176,23 @@ class ServerStore:
             result = self._apply_change(conn, station_id, change, now)
             results.append(result)
             if result["status"] != p.DUPLICATE:
-                conn.execute("INSERT INTO change VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                conn.execute("INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                              (change["change_id"], station_id, change["seq"], change["entity"], change["record_id"],
                               result["status"], result.get("reason"), now))
         last = batch["changes"][-1]["seq"] if batch["changes"] else high_water
         high_water = max(high_water, last)
-        conn.execute("UPDATE station SET high_water = ?, last_seen_at = ? WHERE station_id = ?",
+        conn.execute("UPDATE stations SET high_water = ?, last_seen_at = ? WHERE station_id = ?",
                      (high_water, now, station_id))
         return {"status": "ok", "high_water": high_water, "results": results}
 
-    def _apply_change(self, conn: sqlite3.Connection, station_id: str, change: Mapping[str, Any],
+    def _apply_change(self, conn: Backend, station_id: str, change: Mapping[str, Any],
                       now: str) -> dict[str, Any]:
         answer = {"change_id": change["change_id"], "seq": change["seq"]}
-        seen = conn.execute("SELECT status FROM change WHERE change_id = ?", (change["change_id"],)).fetchone()
+        seen = conn.execute("SELECT status FROM changes WHERE change_id = ?", (change["change_id"],)).fetchone()
         if seen:
-            return {**answer, "status": p.DUPLICATE, "first_status": seen[0]}
+            return {**answer, "status": p.DUPLICATE, "first_status": seen["status"]}
         payload = change["payload"]
-        current = conn.execute("SELECT owner, rev, payload FROM record WHERE entity = ? AND record_id = ?",
+        current = conn.execute("SELECT owner, rev, payload FROM records WHERE entity = ? AND record_id = ?",
                                (change["entity"], change["record_id"])).fetchone()
         owner = current["owner"] if current else payload.get("station_id")
         if owner != station_id:
@@ -205,7 +203,7 @@ class ServerStore:
             return {**answer, "status": p.REJECTED, "reason": "；".join(f"{k}：{v}" for k, v in exc.errors.items())}
         server_rev = current["rev"] if current else 0
         if server_rev != change["base_rev"]:
-            conn.execute("INSERT INTO conflict (station_id, change_id, entity, record_id, base_rev, server_rev,"
+            conn.execute("INSERT INTO conflicts (station_id, change_id, entity, record_id, base_rev, server_rev,"
                          " payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          (station_id, change["change_id"], change["entity"], change["record_id"], change["base_rev"],
                           server_rev, p.canonical(payload).decode(), now))
@@ -215,9 +213,9 @@ class ServerStore:
         return {**answer, "status": p.APPLIED}
 
     @staticmethod
-    def _put(conn: sqlite3.Connection, entity_name: str, payload: Mapping[str, Any], owner: str, now: str) -> None:
+    def _put(conn: Backend, entity_name: str, payload: Mapping[str, Any], owner: str, now: str) -> None:
         conn.execute(
-            "INSERT INTO record (entity, record_id, owner, rev, deleted, payload, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO records (entity, record_id, owner, rev, deleted, payload, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (entity, record_id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted,"
             " payload = excluded.payload, updated_at = excluded.updated_at",
             (entity_name, payload["id"], owner, payload["rev"], int(bool(payload.get("deleted"))),
@@ -231,9 +229,9 @@ class ServerStore:
         items = [{**json.loads(r["body"]), "seq": r["seq"]} for r in rows[:limit]]
         return {"items": items, "cursor": items[-1]["seq"] if items else after, "more": len(rows) > limit}
 
-    def _feed(self, conn: sqlite3.Connection, station_id: str | None, body: Mapping[str, Any]) -> int:
-        return int(conn.execute("INSERT INTO feed (station_id, body, created_at) VALUES (?, ?, ?)",
-                                (station_id, p.canonical(body).decode(), now_iso())).lastrowid)
+    def _feed(self, conn: Backend, station_id: str | None, body: Mapping[str, Any]) -> int:
+        return int(conn.execute("INSERT INTO feed (station_id, body, created_at) VALUES (?, ?, ?) RETURNING seq",
+                                (station_id, p.canonical(body).decode(), now_iso())).fetchone()["seq"])
 
     # -- what the county does ---------------------------------------------------------------------
 
@@ -255,7 +253,7 @@ class ServerStore:
         """A correction the county makes to a station's record: a new revision, sent down to its owner."""
         now = now_iso()
         with self.transaction() as conn:
-            row = conn.execute("SELECT owner, rev, payload FROM record WHERE entity = ? AND record_id = ?",
+            row = conn.execute("SELECT owner, rev, payload FROM records WHERE entity = ? AND record_id = ?",
                                (entity_name, record_id)).fetchone()
             if row is None:
                 raise KnownError("服务器上没有这条记录")
@@ -269,9 +267,9 @@ class ServerStore:
     def waiting_cases(self) -> list[dict[str, Any]]:
         """Relief cases sent up for the county's approval and not yet decided, oldest first."""
         rows = self._rows(
-            "SELECT r.owner, s.name AS station_name, r.payload FROM record r LEFT JOIN station s ON s.station_id = r.owner"
-            " WHERE r.entity = 'relief_case' AND r.deleted = 0 AND json_extract(r.payload, '$.status') = 'county'"
-            " AND r.record_id NOT IN (SELECT case_id FROM decision) ORDER BY json_extract(r.payload, '$.applied_on')")
+            "SELECT r.owner, s.name AS station_name, r.payload FROM records r LEFT JOIN stations s ON s.station_id = r.owner"
+            f" WHERE r.entity = 'relief_case' AND r.deleted = 0 AND {self.db.json_field('r.payload', 'status')} = 'county'"
+            f" AND r.record_id NOT IN (SELECT case_id FROM decisions) ORDER BY {self.db.json_field('r.payload', 'applied_on')}")
         return [{"station_id": r["owner"], "station_name": r["station_name"], **json.loads(r["payload"])} for r in rows]
 
     def decide(self, case_id: str, approved: bool, amount: int | None, reason: str | None, decided_by: str,
@@ -282,22 +280,22 @@ class ServerStore:
         if approved and not amount:
             raise ValidationError({"amount": "批准须写明金额"})
         with self.transaction() as conn:
-            row = conn.execute("SELECT owner, payload FROM record WHERE entity = 'relief_case' AND record_id = ?",
+            row = conn.execute("SELECT owner, payload FROM records WHERE entity = 'relief_case' AND record_id = ?",
                                (case_id,)).fetchone()
             if row is None or json.loads(row["payload"]).get("status") != "county":
                 raise KnownError("这个案件不在等待县级审批的状态")
-            if conn.execute("SELECT 1 FROM decision WHERE case_id = ?", (case_id,)).fetchone():
+            if conn.execute("SELECT 1 FROM decisions WHERE case_id = ?", (case_id,)).fetchone():
                 raise KnownError("这个案件已经审批过")
             item = p.feed_decision(case_id, approved, amount, reason, decided_by, decided_on)
             seq = self._feed(conn, row["owner"], item)
-            conn.execute("INSERT INTO decision VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            conn.execute("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          (case_id, row["owner"], int(approved), amount, reason, decided_by, decided_on, seq))
         return item
 
     # -- reading, for the county and for tests -------------------------------------------------------
 
     def records(self, owner: str | None = None, entity_name: str | None = None) -> list[dict[str, Any]]:
-        sql, params = "SELECT entity, record_id, owner, rev, deleted, payload FROM record WHERE 1 = 1", []
+        sql, params = "SELECT entity, record_id, owner, rev, deleted, payload FROM records WHERE 1 = 1", []
         if owner is not None:
             sql, params = sql + " AND owner = ?", [*params, owner]
         if entity_name is not None:
@@ -305,10 +303,10 @@ class ServerStore:
         return [{**dict(r), "payload": json.loads(r["payload"])} for r in self._rows(sql, params)]
 
     def change_count(self, station_id: str) -> int:
-        return int(self._rows("SELECT COUNT(*) FROM change WHERE station_id = ?", (station_id,))[0][0])
+        return int(self._rows("SELECT COUNT(*) AS n FROM changes WHERE station_id = ?", (station_id,))[0]["n"])
 
     def conflicts(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self._rows("SELECT * FROM conflict ORDER BY id")]
+        return [dict(r) for r in self._rows("SELECT * FROM conflicts ORDER BY id")]
 
     # -- bundles ---------------------------------------------------------------------------------
 
@@ -316,8 +314,8 @@ class ServerStore:
         """Every batch of a station's bundle in one transaction, then the return content: the
         acknowledgements and what the feed holds for the station after the cursor it sent."""
         with self.transaction() as conn:
-            last = conn.execute("SELECT last_bundle FROM station WHERE station_id = ?",
-                                (station.station_id,)).fetchone()[0]
+            last = conn.execute("SELECT last_bundle FROM stations WHERE station_id = ?",
+                                (station.station_id,)).fetchone()["last_bundle"]
             if number <= last:
                 raise p.ProtocolError(f"这个数据包（第 {number} 号）已经导入过，不能重复导入")
             results: list[dict[str, Any]] = []
@@ -329,8 +327,8 @@ class ServerStore:
                 if answer["status"] != "ok":
                     raise p.ProtocolError("数据包缺少前面的变更：请在社工站重新导出（会包含所有未确认的变更）")
                 results.extend(answer["results"])
-            returned = conn.execute("UPDATE station SET last_bundle = ?, return_number = return_number + 1"
+            returned = conn.execute("UPDATE stations SET last_bundle = ?, return_number = return_number + 1"
                                     " WHERE station_id = ? RETURNING return_number",
-                                    (number, station.station_id)).fetchone()[0]
+                                    (number, station.station_id)).fetchone()["return_number"]
         feed = self.pull(station, int(content.get("cursor", 0)), limit=1_000_000)
         return {"return_number": returned, "results": results, "feed": feed}
