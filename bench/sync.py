@@ -1,6 +1,7 @@
 """Sync benchmarks: `make bench-sync` writes bench/SYNC-RESULTS.md.
 
-A real county server process on 127.0.0.1 (SQLite), real encrypted station databases:
+A real county server process on 127.0.0.1 (SQLite, then PostgreSQL where installed), real
+encrypted station databases:
 - about 10,000 changes (demo data of every kind) pushed end to end (outbox read, signed batches, HTTP, server applies, acks written);
 - 30 stations pushing at once (threads, each its own database and connection);
 - a 10,000-change USB bundle exported, imported at the county (with its return bundle) and its size.
@@ -29,7 +30,7 @@ from station_app.server.store.storage import ServerStore  # noqa: E402
 from station_app.store import keyring  # noqa: E402
 from station_app.store.database import StationDatabase  # noqa: E402
 from station_app.sync import bundles, client  # noqa: E402
-from tests.sync_fixtures import start_server, stop  # noqa: E402
+from tests.sync_fixtures import new_postgres_database, running_postgres, start_server, stop  # noqa: E402
 
 RESULTS = ROOT / "bench" / "SYNC-RESULTS.md"
 PEOPLE = 2_700  # about 10,000 changes of every kind (demo data), payloads ~540 bytes
@@ -55,15 +56,16 @@ def timed(fn) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def main() -> None:
+def measure(database_url: str | None) -> list[str]:
+    """The table rows for one server database (SQLite file when `database_url` is None)."""
     rows: list[str] = []
     with tempfile.TemporaryDirectory(prefix="sync-bench-") as tmp:
         folder = Path(tmp)
         county_dir = folder / "county"
         county_dir.mkdir()
         CountyKeys.load_or_create(county_dir)
-        url, server = start_server(county_dir)
-        store = ServerStore(county_dir / "county.db")
+        url, server = start_server(county_dir, database_url=database_url)
+        store = ServerStore(database_url or county_dir / "county.db")
         keys = CountyKeys.load_or_create(county_dir)
         try:
             # 1. 10,000 changes, one station, end to end.
@@ -124,14 +126,24 @@ def main() -> None:
         finally:
             store.close()
             stop(server)
-    RESULTS.write_text(
-        "# Sync benchmarks\n\n"
-        f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()} ({os.cpu_count()} cores), Python "
-        f"{platform.python_version()}. Produced by `make bench-sync` (bench/sync.py): a real server process "
-        "(uvicorn, SQLite, synchronous=FULL) on 127.0.0.1 and encrypted station databases.\n\n"
-        "| what | time | detail | target | |\n|---|---:|---|---|---|\n" + "\n".join(rows) + "\n",
-        encoding="utf-8")
-    print(RESULTS.read_text(encoding="utf-8"))
+    return rows
+
+
+def main() -> None:
+    header = "| what | time | detail | target | |\n|---|---:|---|---|---|\n"
+    text = ("# Sync benchmarks\n\n"
+            f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()} ({os.cpu_count()} cores), Python "
+            f"{platform.python_version()}. Produced by `make bench-sync` (bench/sync.py): a real server process "
+            "(uvicorn) on 127.0.0.1 and encrypted station databases with demo data of every record type.\n\n"
+            "## Server on SQLite (synchronous=FULL)\n\n" + header + "\n".join(measure(None)) + "\n")
+    try:
+        with running_postgres() as base:
+            rows = measure(new_postgres_database(base))
+        text += "\n## Server on PostgreSQL (fsync on, started by the benchmark)\n\n" + header + "\n".join(rows) + "\n"
+    except FileNotFoundError as exc:
+        text += f"\nPostgreSQL not measured: {exc}\n"
+    RESULTS.write_text(text, encoding="utf-8")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ from station_app.sync import client
 from station_app.sync import protocol as p
 from tests.helpers import count
 from station_app.server.store.storage import ServerStore
-from tests.sync_fixtures import ROOT, TODAY, county, enrolled, new_station, referred_case, start_server, stop  # noqa: F401
+from tests.sync_fixtures import (  # noqa: F401 (fixtures)
+    ROOT, TODAY, county, enrolled, new_station, postgres, referred_case, start_server, stop)
 
 
 
@@ -192,11 +193,10 @@ def test_the_county_decides_over_http_with_its_token_and_by_command(county, data
     ok = httpx.post(f"{url}/{first['id']}/decision", headers=token,
                     json={"approved": False, "reason": "不符合条件", "decided_by": "县民政局", "decided_on": TODAY.isoformat()})
     assert ok.status_code == 200
-    out = subprocess.run([sys.executable, "main.py", "server", "--dir", str(county.folder), "waiting"], cwd=ROOT,
-                         capture_output=True, text=True)
+    out = subprocess.run(county.command("waiting"), cwd=ROOT, capture_output=True, text=True)
     assert second["id"] in out.stdout and first["id"] not in out.stdout
-    out = subprocess.run([sys.executable, "main.py", "server", "--dir", str(county.folder), "decide", second["id"],
-                          "--approve", "--amount", "9000", "--by", "县民政局张科长"], cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run(county.command("decide", second["id"], "--approve", "--amount", "9000", "--by",
+                                        "县民政局张科长"), cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     client.sync(database)
     assert store.get("relief_case", first["id"])["status"] == "rejected"
@@ -211,7 +211,7 @@ def test_enrollment_by_command_line(county, tmp_path):
     assert run([sys.executable, "main.py", "--data-dir", str(data), "init", "--name", "前甸镇社会工作服务站",
                 "--township", "前甸镇", "--county", "顺城区", "--admin-code", "210411101", "--head-username", "head",
                 "--head-name", "王站长"]).returncode == 0
-    made = run([sys.executable, "main.py", "server", "--dir", str(county.folder), "create-station", "前甸镇"])
+    made = run(county.command("create-station", "前甸镇"))
     code = made.stdout.split("登记码：")[1].split()[0]
     fingerprint = made.stdout.split("指纹（登记时核对）：")[1].split()[0]
     out = run([sys.executable, "main.py", "--data-dir", str(data), "--user", "head", "sync", "enroll",
@@ -219,7 +219,7 @@ def test_enrollment_by_command_line(county, tmp_path):
     assert out.returncode == 0, out.stderr
     out = run([sys.executable, "main.py", "--data-dir", str(data), "--user", "head", "sync", "run"])
     assert out.returncode == 0 and "县里新接收" in out.stdout, out.stderr
-    listed = run([sys.executable, "main.py", "server", "--dir", str(county.folder), "stations"]).stdout
+    listed = run(county.command("stations")).stdout
     assert "前甸镇\t已登记" in listed
 
 

@@ -16,7 +16,7 @@ from station_app.store import reference_data, sync_state
 from station_app.sync import bundles, client
 from station_app.sync import protocol as p
 from tests.helpers import count
-from tests.sync_fixtures import ROOT, TODAY, county, enrolled, referred_case  # noqa: F401 (fixture)
+from tests.sync_fixtures import ROOT, TODAY, county, enrolled, postgres, referred_case  # noqa: F401 (fixtures)
 from tests.test_sync import local_records, server_records
 
 
@@ -56,8 +56,7 @@ def test_export_import_and_return_bundle_round_trip(county, station, store, tmp_
 
 def test_the_county_command_imports_a_bundle_and_writes_the_return_bundle(county, station, tmp_path):
     path, n = bundles.export_bundle(station, tmp_path / "usb")
-    out = subprocess.run([sys.executable, "main.py", "server", "--dir", str(county.folder), "import-bundle",
-                          str(path), "--out", str(tmp_path / "usb")], cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run(county.command("import-bundle", str(path), "--out", str(tmp_path / "usb")), cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert f"新接收 {n} 条" in out.stdout
     [back] = (tmp_path / "usb").glob("县民政局回执-*.stbundle")

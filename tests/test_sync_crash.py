@@ -13,7 +13,7 @@ from station_app import admin
 from station_app.store import sync_state
 from station_app.sync import client
 from tests.helpers import count
-from tests.sync_fixtures import ROOT, county, enrolled  # noqa: F401 (fixture)
+from tests.sync_fixtures import ROOT, county, enrolled, postgres  # noqa: F401 (fixtures)
 from tests.test_sync import local_records, server_records
 
 KILLS = 12

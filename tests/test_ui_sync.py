@@ -7,7 +7,7 @@ from station_app.store import sync_state
 from station_app.ui.main_window import PAGES, MainWindow
 from station_app.ui.operations import wait_for_jobs
 from station_app.ui.sync_page import ConflictDialog
-from tests.sync_fixtures import county, enrolled, stop  # noqa: F401 (fixture)
+from tests.sync_fixtures import county, enrolled, postgres, stop  # noqa: F401 (fixtures)
 from tests.test_ui_shell import said  # noqa: F401 (fixture)
 
 pytest_plugins = ["tests.ui_fixtures"]

@@ -21,6 +21,9 @@ class Backend:
     def execute(self, sql: str, params: Any = ()) -> Any:
         raise NotImplementedError
 
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        raise NotImplementedError
+
     def json_field(self, column: str, key: str) -> str:
         raise NotImplementedError
 
@@ -47,6 +50,10 @@ class SqliteBackend(Backend):
     def execute(self, sql: str, params: Any = ()) -> Any:
         return self.conn.execute(sql, params)
 
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            self.conn.executemany(sql, rows)
+
     def json_field(self, column: str, key: str) -> str:
         return f"json_extract({column}, '$.{key}')"
 
@@ -71,6 +78,11 @@ class PostgresBackend(Backend):
 
     def execute(self, sql: str, params: Any = ()) -> Any:
         return self.conn.execute(sql.replace("?", "%s"), params)
+
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:  # psycopg pipelines executemany: one round trip per batch, not per row
+            with self.conn.cursor() as cursor:
+                cursor.executemany(sql.replace("?", "%s"), rows)
 
     def json_field(self, column: str, key: str) -> str:
         return f"({column}::jsonb ->> '{key}')"
