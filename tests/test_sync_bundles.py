@@ -131,3 +131,20 @@ def test_a_return_bundle_for_another_station_is_refused(county, station, tmp_pat
     with pytest.raises(p.ProtocolError, match="不是发给本单位"):
         bundles.import_return(station, back)
     assert returned.return_number == 1 and sync_state.get_int(station, sync_state.RETURN_NUMBER) == 0
+
+
+def test_a_stick_pulled_out_during_export_leaves_no_bundle_and_nothing_counted(station, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    def pulled(_fd):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", pulled)
+    with pytest.raises(KnownError, match="U盘是否已拔出"):
+        bundles.export_bundle(station, tmp_path / "usb")
+    assert list((tmp_path / "usb").iterdir()) == []  # neither a bundle nor a partial file
+    assert sync_state.get_int(station, sync_state.BUNDLE_NUMBER) == 0
+    monkeypatch.undo()
+    path, _ = bundles.export_bundle(station, tmp_path / "usb")
+    assert path.name.endswith("-00001.stbundle")
