@@ -145,6 +145,8 @@ def test_the_escrow_copy_opens_the_database_key_at_the_county(county, database, 
     from station_app.store.keyring import open_sealed
 
     assert open_sealed(p.unb64(county.store.escrow("前甸镇")), county.keys.pair.box) == db_key
+    out = subprocess.run(county.command("unseal-escrow", "前甸镇"), cwd=ROOT, capture_output=True, text=True)
+    assert out.stdout.strip() == db_key.hex(), out.stderr
 
 
 def test_a_field_changed_on_both_sides_is_kept_both_ways_and_flagged(county, database, store, village):

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS records (
     PRIMARY KEY (entity, record_id)
 );
 CREATE INDEX IF NOT EXISTS record_owner ON records(owner, entity);
+CREATE INDEX IF NOT EXISTS record_id ON records(record_id);
 CREATE TABLE IF NOT EXISTS conflicts (
     id {serial}, station_id TEXT NOT NULL, change_id TEXT NOT NULL, entity TEXT NOT NULL,
     record_id TEXT NOT NULL, base_rev INTEGER NOT NULL, server_rev INTEGER NOT NULL, payload TEXT NOT NULL,
