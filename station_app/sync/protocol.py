@@ -293,15 +293,15 @@ def manifest(batch_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What a bundle holds, batch by batch, with a checksum of each (read back after writing)."""
     out = []
     for batch in batch_list:
-        changes = verify_unsigned(batch)["changes"]
+        changes = envelope_batch(batch)["changes"]
         out.append({"sha256": hashlib.sha256(canonical(batch)).hexdigest(), "count": len(changes),
                     "first_seq": changes[0]["seq"] if changes else None,
                     "last_seq": changes[-1]["seq"] if changes else None})
     return out
 
 
-def verify_unsigned(envelope: Mapping[str, Any]) -> dict[str, Any]:
-    """The batch inside a signed push request, without checking the signature (for the manifest)."""
+def envelope_batch(envelope: Mapping[str, Any]) -> dict[str, Any]:
+    """The batch inside a signed push request, as written (the signature is checked on import)."""
     return envelope["body"]["batch"]
 
 
