@@ -301,3 +301,26 @@ def test_a_decision_on_a_case_withdrawn_meanwhile_waits_for_a_person(county, dat
     assert notice.kind == "decision" and "县级审批结果无法自动写入" in notice.message
     sync_state.dismiss_conflict(database, notice.id, "head")
     assert sync_state.open_conflicts(database) == []
+
+
+def test_something_else_answering_at_the_address_is_an_error_not_offline(database, head, tmp_path):
+    import http.server
+    import threading
+
+    class NotOurs(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the stdlib's name
+            self.send_response(502)
+            self.end_headers()
+            self.wfile.write(b"<html>Bad Gateway</html>")
+
+        def log_message(self, *_args):
+            pass
+
+    proxy = http.server.HTTPServer(("127.0.0.1", 0), NotOurs)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(KnownError, match="HTTP 502") as caught:
+            client.enroll(database, f"http://127.0.0.1:{proxy.server_port}", "AAAA-BBBB-CCCC-DDDD")
+        assert not isinstance(caught.value, client.Offline)
+    finally:
+        proxy.shutdown()

@@ -111,8 +111,8 @@ class HttpTransport:
     def _answer(response: httpx.Response) -> dict[str, Any]:
         try:
             data = response.json()
-        except ValueError:
-            raise Offline(f"服务器回复无法读取（HTTP {response.status_code}）") from None
+        except ValueError:  # not our server's answer (a proxy's page, a crash): an error, not "offline"
+            raise KnownError(f"服务器回复无法读取（HTTP {response.status_code}）") from None
         if response.status_code != 200:
             raise KnownError(f"服务器拒绝：{data.get('error', response.status_code)}")
         return data
