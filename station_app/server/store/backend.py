@@ -80,9 +80,14 @@ class PostgresBackend(Backend):
         return self.conn.execute(sql.replace("?", "%s"), params)
 
     def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        if rows:  # psycopg pipelines executemany: one round trip per batch, not per row
-            with self.conn.cursor() as cursor:
-                cursor.executemany(sql.replace("?", "%s"), rows)
+        """An INSERT of many rows as one multi-row statement (several times faster than pipelining
+        row by row); the rows must not touch the same key twice."""
+        for start in range(0, len(rows), 1000):  # within PostgreSQL's 65,535 parameters
+            chunk = rows[start : start + 1000]
+            head, _, tail = sql.partition(" VALUES ")
+            end = tail.index(")") + 1
+            values = ", ".join([tail[:end]] * len(chunk))
+            self.execute(f"{head} VALUES {values}{tail[end:]}", [v for row in chunk for v in row])
 
     def json_field(self, column: str, key: str) -> str:
         return f"({column}::jsonb ->> '{key}')"

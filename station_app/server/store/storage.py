@@ -99,7 +99,11 @@ class _BatchWork:
     current: dict[tuple[str, str], dict[str, Any]]  # the server's records the batch touches
     change_rows: list[tuple[Any, ...]] = field(default_factory=list)
     conflict_rows: list[tuple[Any, ...]] = field(default_factory=list)
-    record_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    records: dict[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)  # the last state of each
+
+    @property
+    def record_rows(self) -> list[tuple[Any, ...]]:
+        return list(self.records.values())
 
     def apply(self, change: Mapping[str, Any]) -> dict[str, Any]:
         result = self._decide(change)
@@ -130,7 +134,7 @@ class _BatchWork:
             return {**answer, "status": p.CONFLICT, "server_rev": server_rev,
                     "server_payload": json.loads(current["payload"]) if current else None}
         row = _record_row(change["entity"], payload, self.station_id, self.now)
-        self.record_rows.append(row)
+        self.records[key] = row
         self.current[key] = {"owner": self.station_id, "rev": payload["rev"], "payload": row[5]}
         return {**answer, "status": p.APPLIED}
 
