@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("encrypt", help="把旧版本留下的未加密数据库转换为加密数据库（站长账号）")
     backup = sub.add_parser("backup", help="备份数据库")
     backup.add_argument("--to", type=Path, help="备份文件或目录（默认：数据目录下的 backups）")
+    from station_app.server import cli as server_cli
+    from station_app.sync import cli as sync_cli
+
+    server_cli.add_parser(sub)
+    sync_cli.add_parser(sub)
     return parser
 
 
@@ -147,5 +152,17 @@ def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
     return 0
 
 
+def _cmd_server(args: argparse.Namespace, data_dir: Path) -> int:
+    from station_app.server import cli as server_cli
+
+    return server_cli.run(args, data_dir)
+
+
+def _cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
+    from station_app.sync import cli as sync_cli
+
+    return sync_cli.run(args, lambda: _open(args, data_dir)[0])
+
+
 _COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "check": _cmd_check, "backup": _cmd_backup,
-             "encrypt": _cmd_encrypt}
+             "encrypt": _cmd_encrypt, "server": _cmd_server, "sync": _cmd_sync}

@@ -201,7 +201,7 @@ def test_sync_page_tells_what_waits_and_since_when(qtbot, session, village):
     page = SyncPage(session)
     qtbot.addWidget(page)
     wait_for_list(qtbot, page.model)
-    assert page.summary.text() == f"有 {waiting} 条变更等待发送到县民政局"
+    assert page.summary.text() == f"{waiting} 条变更待同步（未登记县服务器）"
     assert page.model.rowCount() == waiting
     assert column_texts(page.model, "记录")[0] == "张三"  # newest first
     assert column_texts(page.model, "类型")[:2] == ["人员", "村（社区）"]

@@ -215,8 +215,8 @@ def test_main_window_status_bar_names_user_station_and_database_state(window, se
     assert window.station_label.text() == session.station["name"]
     assert "正在检查数据库" in window.database_label.text()
     window.set_database_check([])
-    assert window.database_label.text().startswith("数据库正常 · ")
-    assert "条变更待同步" in window.database_label.text()  # set-up itself is a change for the county
+    assert window.database_label.text() == "数据库正常"
+    assert "条变更待同步" in window.sync_label.text()  # set-up itself is a change for the county
     window.set_database_check(["*** in database main ***\nPage 5: never used"])
     assert window.database_label.text().startswith("数据库检查发现问题")
     assert "c62828" in window.database_label.styleSheet()

@@ -43,3 +43,5 @@ class Actor:
 
 # The actor for work the program does on its own behalf (first-run set-up, migrations).
 SYSTEM = Actor(user_id="system", username="system", display_name="系统", role=HEAD)
+# The actor for what sync brings down from the county (reference data, decisions, corrections).
+COUNTY_SYNC = Actor(user_id="county", username="county", display_name="县民政局（同步）", role=HEAD)

@@ -28,7 +28,7 @@ from station_app.core.ids import new_id, now_iso
 from station_app.core.roles import Actor
 from station_app.core.search import sort_key
 from station_app.core.validation import validate
-from station_app.store import audit_log, search_index
+from station_app.store import audit_log, search_index, sync_state
 from station_app.store.database import StationDatabase
 from station_app.store.driver import Connection
 
@@ -160,6 +160,70 @@ class RecordStore:
             self._log(conn, spec, [(before, after, DELETE, base_rev)])
         return after
 
+    # -- changes from the county (sync) --------------------------------------------------------
+
+    def apply_remote(self, entity_name: str, payload: Mapping[str, Any], base_rev: int) -> str:
+        """Write a record as the county sent it (its id, rev and station kept), audited but not put
+        in the outbox: it came from the server. Returns 'applied', 'duplicate' or 'conflict'.
+
+        Applied when the local record is still at `base_rev` (or absent); a record edited here
+        since then is left as it is and both versions are kept in sync_conflict for a person.
+        Runs inside the caller's transaction when there is one (the pull cursor goes with it).
+        """
+        spec = entity(entity_name)
+        incoming = {c: payload.get(c) for c in spec.columns}
+        incoming["deleted"] = int(bool(incoming["deleted"]))
+        with self.database.transaction() as conn:
+            rows = self.database.query(f"SELECT * FROM {spec.name} WHERE id = ?", [incoming["id"]])
+            local = decode(spec, rows[0]) if rows else None
+            if local is not None and local["rev"] >= incoming["rev"] and _same(spec, local, incoming):
+                return "duplicate"
+            if local is not None and (local["rev"] != base_rev or sync_state.has_open_conflict(conn, spec.name, local["id"])):
+                base = sync_state.outbox_payload(conn, spec.name, local["id"], base_rev) or {}
+                fields = [f for f in spec.field_names + ("deleted",)
+                          if local.get(f) != incoming.get(f) and base.get(f, local.get(f)) != local.get(f)]
+                sync_state.flag_conflict(conn, spec.name, local["id"], mine=local, theirs=incoming,
+                                         theirs_rev=incoming["rev"], fields=fields or
+                                         [f for f in spec.field_names if local.get(f) != incoming.get(f)])
+                return "conflict"
+            self._put_remote(conn, spec, local, incoming)
+        return "applied"
+
+    def _put_remote(self, conn: Connection, spec: Entity, local: dict[str, Any] | None, incoming: dict[str, Any]) -> None:
+        columns = stored_columns(spec)
+        conn.execute(f"INSERT INTO {spec.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+                     f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns[1:])}",
+                     encode_row(spec, incoming))
+        if spec.name == "person":
+            if local is not None:
+                search_index.drop_keys(conn, [local])
+            if not incoming["deleted"]:
+                search_index.add_keys(conn, [incoming])
+        action = "sync_delete" if incoming["deleted"] else "sync_create" if local is None else "sync_update"
+        audit_log.append(conn, self.actor, [audit_log.Event(action, spec.name, incoming["id"], None,
+                                                            audit.field_changes(local, incoming, spec.field_names))])
+
+    def resolve_conflict(self, conflict: sync_state.Conflict, chosen: Mapping[str, Any]) -> dict[str, Any]:
+        """A person's resolution: the county's version with the fields they chose from ours, written
+        as a new change based on the county's revision, so the server applies it without conflict."""
+        spec = entity(conflict.entity)
+        self._require_write(spec)
+        with self.database.transaction() as conn:
+            before = self.get(spec.name, conflict.record_id, include_deleted=True)
+            theirs = conflict.theirs or before
+            base_rev = conflict.theirs_rev if conflict.theirs_rev is not None else before["rev"]
+            values = validate(spec.name, {**theirs, **chosen}, self._today)
+            after = {**theirs, **values, "rev": max(base_rev, before["rev"]) + 1, "updated_at": now_iso(),
+                     "updated_by": self.actor.username}
+            self._check(conn, spec, [after], previous=before)
+            self._write_over(conn, spec, after, before["rev"])
+            if spec.name == "person":
+                search_index.drop_keys(conn, [before])
+                search_index.add_keys(conn, [after])
+            self._log(conn, spec, [(before, after, UPSERT, base_rev)])
+            sync_state.close_conflict(conn, conflict.id, self.actor.username)
+        return after
+
     # -- the pieces of a write -------------------------------------------------------------
 
     def _require_write(self, spec: Entity) -> None:
@@ -238,6 +302,10 @@ class RecordStore:
             outbox,
         )
         audit_log.append(conn, self.actor, events)
+
+
+def _same(spec: Entity, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return all(a.get(f) == b.get(f) for f in (*spec.field_names, "deleted"))
 
 
 def _refuse_if_referenced(conn: Connection, spec: Entity, record_id: str) -> None:

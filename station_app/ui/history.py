@@ -20,7 +20,8 @@ from station_app.ui.models import Column, ListTableModel, field_text
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
-ACTIONS = {"create": "新建", "update": "修改", "delete": "删除"}
+ACTIONS = {"create": "新建", "update": "修改", "delete": "删除",
+           "sync_create": "县里新建（同步）", "sync_update": "县里修改（同步）", "sync_delete": "县里删除（同步）"}
 EMPTY = "（空）"
 COLUMNS = (
     Column("时间", "at", sample="2026-11-23 14:05"),

@@ -3,7 +3,8 @@
 Pages are built on first visit (the window opens at once, and QtCharts or the print engine load
 only when someone goes there) and refreshed each later time they are shown. Ctrl+1…Ctrl+8 switch
 pages. The status bar says who is working, at which station, and how the database is: the
-start-up check's verdict (red if it failed) and how many changes wait for the county.
+start-up check's verdict (red if it failed) and the state of sync with the county (synced, N waiting,
+offline since …, error with the reason); a background runner syncs while the window is open.
 """
 
 from __future__ import annotations
@@ -34,15 +35,19 @@ from PySide6.QtWidgets import (
 from station_app import __version__, admin, paths
 from station_app.core.jobs import JobState
 from station_app.core.roles import ROLE_LABELS
-from station_app.store import backups, children, people
+from station_app.store import backups, children, people, sync_state
 from station_app.store.database import StationDatabase
+from station_app.sync import status as sync_status
 from station_app.ui.history import local_time
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.session import Session
+from station_app.ui.sync_runner import SyncRunner
 
 GEOMETRY_KEY = "main/geometry"
 PAGE_KEY = "main/page"
-STATUS_REFRESH_MS = 60_000  # the pending count also changes through work in dialogs
+STATUS_REFRESH_MS = 60_000
+SYNC_STYLE = {sync_status.OK: "color: #2e7d32;", sync_status.WAITING: "", sync_status.OFFLINE: "color: #ef6c00;",
+              sync_status.ERROR: "color: #c62828; font-weight: bold;"}  # the pending count also changes through work in dialogs
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        self.sync_runner = SyncRunner(session, self)
+        self.sync_runner.changed.connect(self.update_status)
         self._build_menus()
         self._build_status_bar()
         self._status_timer = QTimer(self)
@@ -259,7 +266,8 @@ class MainWindow(QMainWindow):
         self.protection_label.setStyleSheet("color: #c62828; font-weight: bold;")
         self.protection_label.setToolTip("儿童保护个案的下一环节已超过县里规定的办理时限：请在“待办提醒”中打开处置")
         self.statusBar().addWidget(self.protection_label)
-        for label in (self.user_label, self.station_label, self.database_label):
+        self.sync_label = QLabel()
+        for label in (self.user_label, self.station_label, self.database_label, self.sync_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
         self.update_status()
@@ -270,19 +278,22 @@ class MainWindow(QMainWindow):
         self.update_status()
 
     def update_status(self) -> None:
-        pending = people.pending_changes(self.session.database)
-        queue = f"{pending:,} 条变更待同步" if pending else "无待同步变更"
         if self._check_problems is None:
             state, color = "正在检查数据库…", ""
         elif self._check_problems:
             state, color = "数据库检查发现问题", "color: #c62828; font-weight: bold;"
         else:
             state, color = "数据库正常", ""
-        self.database_label.setText(f"{state} · {queue}")
+        self.database_label.setText(state)
         self.database_label.setStyleSheet(color)
         self.database_label.setToolTip("\n".join(self._check_problems or []))
         late = len(children.late_cases(self.session.database, dt.datetime.now()))
         self.protection_label.setText(f"⚠ 儿童保护个案超过办理时限 {late} 件" if late else "")
+        text, level = sync_status.describe(sync_state.status(self.session.database))
+        if self.sync_runner.running:
+            text = "正在同步… · " + text
+        self.sync_label.setText(text)
+        self.sync_label.setStyleSheet(SYNC_STYLE[level])
 
     # -- closing -----------------------------------------------------------------------------
 
@@ -291,4 +302,5 @@ class MainWindow(QMainWindow):
         stored.setValue(GEOMETRY_KEY, self.saveGeometry())
         stored.setValue(PAGE_KEY, self.current_key)
         self._status_timer.stop()
+        self.sync_runner.stop()
         super().closeEvent(event)

@@ -1,0 +1,36 @@
+"""USB bundles at the county: import a station's bundle, answer with its return bundle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from station_app.server.keys import CountyKeys
+from station_app.server.store.storage import ServerStore
+from station_app.sync import protocol as p
+
+
+@dataclass(frozen=True)
+class Imported:
+    station_name: str
+    number: int
+    counts: dict[str, int]
+    return_bundle: bytes
+    return_number: int
+
+
+def import_bundle(store: ServerStore, keys: CountyKeys, data: bytes) -> Imported:
+    """Verify the bundle in full (whole, untampered, from an enrolled station, for this county, not
+    expired, not seen before), apply it in one transaction and build the return bundle."""
+    envelope, _ = p.read_header(data)
+    station = store.station(str(envelope["body"].get("station_id")))
+    header, content = p.open_bundle(data, kind=p.STATION_BUNDLE, signer_sign_b64=station.sign_public,
+                                    recipient=keys.pair.box)
+    answer = store.import_bundle(station, int(header["number"]), content)
+    counts: dict[str, int] = dict.fromkeys(p.STATUSES, 0)
+    for r in answer["results"]:
+        counts[r["status"]] += 1
+    counts["feed"] = len(answer["feed"]["items"])
+    returned = p.write_bundle(p.RETURN_BUNDLE, station.station_id, answer["return_number"],
+                              {"manifest": [], "batches": [], "results": answer["results"], "feed": answer["feed"]},
+                              keys.pair.sign, station.box_public)
+    return Imported(station.name, int(header["number"]), counts, returned, answer["return_number"])

@@ -1,0 +1,125 @@
+"""`main.py server …`: run the county server and do the county administrator's tasks."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from station_app.core.errors import KnownError
+
+
+def add_parser(sub: Any) -> None:
+    server = sub.add_parser("server", help="县民政局服务器：运行服务、登记社工站、审批、推送参考数据、导入U盘数据包")
+    server.add_argument("--dir", type=Path, help="服务器数据目录（默认：数据目录下的 county-server）")
+    server.add_argument("--database-url", help="数据库：postgresql://用户@主机/库名（默认：服务器数据目录下的 SQLite 文件）")
+    cmds = server.add_subparsers(dest="server_command", required=True)
+    run = cmds.add_parser("run", help="启动同步服务（uvicorn）")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8443)
+    run.add_argument("--certfile", help="TLS 证书（提供则以 HTTPS 服务）")
+    run.add_argument("--keyfile", help="TLS 私钥")
+    create = cmds.add_parser("create-station", help="登记一个社工站，得到一次性登记码")
+    create.add_argument("name")
+    revoke = cmds.add_parser("revoke", help="撤销社工站的同步资格")
+    revoke.add_argument("name")
+    cmds.add_parser("stations", help="列出社工站")
+    cmds.add_parser("waiting", help="列出等待县级审批的临时救助案件")
+    decide = cmds.add_parser("decide", help="审批一个案件")
+    decide.add_argument("case_id")
+    verdict = decide.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--approve", action="store_true")
+    verdict.add_argument("--reject", action="store_true")
+    decide.add_argument("--amount", type=float, help="批准金额（元）")
+    decide.add_argument("--reason", default="")
+    decide.add_argument("--by", required=True, help="审批人")
+    ref = cmds.add_parser("publish-reference", help="发布一项参考数据的新版本（推送到所有社工站）")
+    ref.add_argument("key")
+    ref.add_argument("value", help="JSON 内容")
+    ref.add_argument("--from", dest="effective_from", required=True, help="生效日期 YYYY-MM-DD")
+    ref.add_argument("--notes", default="")
+    ref.add_argument("--by", default="县民政局")
+    imp = cmds.add_parser("import-bundle", help="导入社工站的U盘数据包，写出回执包")
+    imp.add_argument("bundle", type=Path)
+    imp.add_argument("--out", type=Path, required=True, help="回执包写到哪个文件夹（如U盘）")
+    escrow = cmds.add_parser("unseal-escrow", help="取出社工站托管的数据库密钥（恢复用）")
+    escrow.add_argument("name")
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> int:
+    folder = Path(args.dir) if args.dir else data_dir / "county-server"
+    if args.server_command == "run":
+        return _serve(args, folder)
+    from station_app.server import config
+    from station_app.server.keys import CountyKeys
+    from station_app.server.store.storage import ServerStore
+    from station_app.sync import protocol as p
+
+    store = ServerStore(config.database(folder, args.database_url))
+    keys = CountyKeys.load_or_create(folder)
+    try:
+        if args.server_command == "create-station":
+            code = store.create_station(args.name)
+            print(f"已登记社工站“{args.name}”。一次性登记码：{code}")
+            print(f"服务器公钥指纹（登记时核对）：{p.fingerprint(keys.pair.public['sign'])}")
+        elif args.server_command == "revoke":
+            store.revoke(args.name)
+            print(f"已撤销“{args.name}”的同步资格")
+        elif args.server_command == "stations":
+            for s in store.stations():
+                state = "已撤销" if s["revoked_at"] else "已登记" if s["enrolled_at"] else "待登记"
+                print(f"{s['name']}\t{state}\t已接收到第 {s['high_water']} 号变更\t最近 {s['last_seen_at'] or '-'}")
+        elif args.server_command == "waiting":
+            for c in store.waiting_cases():
+                amount = (c.get("amount_proposed") or 0) / 100
+                print(f"{c['id']}\t{c['station_name']}\t{c.get('applied_on')}\t拟救助 {amount:.2f} 元\t{c.get('reason') or ''}")
+        elif args.server_command == "decide":
+            amount = round(args.amount * 100) if args.amount is not None else None
+            store.decide(args.case_id, bool(args.approve), amount, args.reason, args.by, dt.date.today().isoformat())
+            print("已记录审批结果，社工站下次同步（或导入回执包）时收到")
+        elif args.server_command == "publish-reference":
+            record = store.publish_reference(args.key, json.loads(args.value), args.effective_from, args.notes, args.by)
+            print(f"已发布 {args.key}（自 {args.effective_from} 起），记录 {record['id']}")
+        elif args.server_command == "import-bundle":
+            _import(store, keys, args)
+        elif args.server_command == "unseal-escrow":
+            from station_app.store.keyring import open_sealed
+
+            sealed = store.escrow(args.name)
+            if not sealed:
+                raise KnownError("该社工站没有托管密钥")
+            print(open_sealed(p.unb64(sealed), keys.pair.box).hex())
+    finally:
+        store.close()
+    return 0
+
+
+def _import(store: Any, keys: Any, args: argparse.Namespace) -> None:
+    from station_app.server.bundles import import_bundle
+    from station_app.sync.bundles import write_verified
+
+    try:
+        data = args.bundle.read_bytes()
+    except OSError as exc:
+        raise KnownError(f"无法读取 {args.bundle}（{exc.strerror}）") from exc
+    imported = import_bundle(store, keys, data)
+    out = args.out / f"县民政局回执-{imported.station_name}-{imported.return_number:05d}.stbundle"
+    write_verified(out, imported.return_bundle)
+    c = imported.counts
+    print(f"已导入 {imported.station_name} 第 {imported.number} 号数据包：新接收 {c['applied']} 条，重复 {c['duplicate']} 条，"
+          f"冲突 {c['conflict']} 条，拒绝 {c['rejected']} 条；回执包含县里更新 {c['feed']} 条")
+    print(f"回执包：{out}")
+
+
+def _serve(args: argparse.Namespace, folder: Path) -> int:
+    import uvicorn
+
+    from station_app.server import logs
+    from station_app.server.app import create_app
+
+    logs.setup(folder)
+    uvicorn.run(create_app(folder, args.database_url), host=args.host, port=args.port, ssl_certfile=args.certfile,
+                ssl_keyfile=args.keyfile, log_config=None, access_log=False)
+    return 0

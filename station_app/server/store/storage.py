@@ -1,0 +1,381 @@
+"""The county server's own database: stations, their records with revisions, the change feed.
+
+Not the station's store: the server keeps every station's records as the protocol delivers them
+(entity, id, owning station, revision, full payload), each station's acknowledged high-water seq
+and bundle numbers, every change_id it has answered (so a resent change is acknowledged again and
+never applied twice), conflicts it kept, and one feed of what flows down (per station, or to all).
+
+SQLite (WAL, synchronous=FULL) in one file by default, or PostgreSQL by URL (store.backend); one
+connection guarded by a lock, so the server's worker threads write one batch at a time, each batch
+one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import secrets
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from station_app.core import reference, relief  # noqa: F401 (relief registers its reference keys)
+from station_app.core.errors import KnownError, ValidationError
+from station_app.core.ids import new_id, now_iso
+from station_app.core.validation import validate
+from station_app.server.store.backend import Backend, connect
+from station_app.sync import protocol as p
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS stations (
+    name TEXT PRIMARY KEY, code_hash TEXT NOT NULL, created_at TEXT NOT NULL,
+    station_id TEXT UNIQUE, sign_public TEXT, box_public TEXT, escrow TEXT, enrolled_at TEXT, revoked_at TEXT,
+    high_water INTEGER NOT NULL DEFAULT 0, last_bundle INTEGER NOT NULL DEFAULT 0,
+    return_number INTEGER NOT NULL DEFAULT 0, last_seen_at TEXT
+);
+CREATE TABLE IF NOT EXISTS changes (
+    change_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, seq INTEGER NOT NULL, entity TEXT NOT NULL,
+    record_id TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, received_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+    entity TEXT NOT NULL, record_id TEXT NOT NULL, owner TEXT NOT NULL, rev INTEGER NOT NULL,
+    deleted INTEGER NOT NULL, payload TEXT NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (entity, record_id)
+);
+CREATE INDEX IF NOT EXISTS record_owner ON records(owner, entity);
+CREATE INDEX IF NOT EXISTS record_id ON records(record_id);
+CREATE TABLE IF NOT EXISTS conflicts (
+    id {serial}, station_id TEXT NOT NULL, change_id TEXT NOT NULL, entity TEXT NOT NULL,
+    record_id TEXT NOT NULL, base_rev INTEGER NOT NULL, server_rev INTEGER NOT NULL, payload TEXT NOT NULL,
+    received_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feed (
+    seq {serial}, station_id TEXT, body TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS feed_station ON feed(station_id, seq);
+CREATE TABLE IF NOT EXISTS decisions (
+    case_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, approved INTEGER NOT NULL, amount INTEGER,
+    reason TEXT, decided_by TEXT NOT NULL, decided_on TEXT NOT NULL, feed_seq INTEGER NOT NULL
+);
+"""
+
+
+class Refused(KnownError):
+    """A request the server will not serve (unknown or revoked station, bad code): HTTP 403."""
+
+
+@dataclass(frozen=True)
+class Station:
+    name: str
+    station_id: str
+    sign_public: str
+    box_public: str
+    high_water: int
+    last_bundle: int
+    return_number: int
+
+
+_UPSERT_RECORD = (
+    "INSERT INTO records (entity, record_id, owner, rev, deleted, payload, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (entity, record_id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted,"
+    " payload = excluded.payload, updated_at = excluded.updated_at")
+
+
+def _record_row(entity_name: str, payload: Mapping[str, Any], owner: str, now: str) -> tuple[Any, ...]:
+    return (entity_name, payload["id"], owner, payload["rev"], int(bool(payload.get("deleted"))),
+            p.canonical(payload).decode(), now)
+
+
+@dataclass
+class _BatchWork:
+    """One batch decided change by change in memory (the contract's rules), its writes collected."""
+
+    station_id: str
+    now: str
+    seen: dict[str, str]  # change_id -> the status it got when first received
+    current: dict[tuple[str, str], dict[str, Any]]  # the server's records the batch touches
+    change_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    conflict_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    records: dict[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)  # the last state of each
+
+    @property
+    def record_rows(self) -> list[tuple[Any, ...]]:
+        return list(self.records.values())
+
+    def apply(self, change: Mapping[str, Any]) -> dict[str, Any]:
+        result = self._decide(change)
+        if result["status"] != p.DUPLICATE:
+            self.seen[change["change_id"]] = result["status"]
+            self.change_rows.append((change["change_id"], self.station_id, change["seq"], change["entity"],
+                                     change["record_id"], result["status"], result.get("reason"), self.now))
+        return result
+
+    def _decide(self, change: Mapping[str, Any]) -> dict[str, Any]:
+        answer = {"change_id": change["change_id"], "seq": change["seq"]}
+        if change["change_id"] in self.seen:
+            return {**answer, "status": p.DUPLICATE, "first_status": self.seen[change["change_id"]]}
+        payload = change["payload"]
+        key = (change["entity"], change["record_id"])
+        current = self.current.get(key)
+        owner = current["owner"] if current else payload.get("station_id")
+        if owner != self.station_id:
+            return {**answer, "status": p.REJECTED, "reason": "这条记录属于其他单位，本站不能修改"}
+        try:
+            validate(change["entity"], payload)
+        except ValidationError as exc:
+            return {**answer, "status": p.REJECTED, "reason": "；".join(f"{k}：{v}" for k, v in exc.errors.items())}
+        server_rev = current["rev"] if current else 0
+        if server_rev != change["base_rev"]:
+            self.conflict_rows.append((self.station_id, change["change_id"], change["entity"], change["record_id"],
+                                       change["base_rev"], server_rev, p.canonical(payload).decode(), self.now))
+            return {**answer, "status": p.CONFLICT, "server_rev": server_rev,
+                    "server_payload": json.loads(current["payload"]) if current else None}
+        row = _record_row(change["entity"], payload, self.station_id, self.now)
+        self.records[key] = row
+        self.current[key] = {"owner": self.station_id, "rev": payload["rev"], "payload": row[5]}
+        return {**answer, "status": p.APPLIED}
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().replace("-", "").encode()).hexdigest()
+
+
+class ServerStore:
+    def __init__(self, url_or_path: str | Path) -> None:
+        """`url_or_path`: a SQLite file (or sqlite:///path), or a postgresql:// URL."""
+        self.db = connect(url_or_path)
+        self.db.script([s.strip() for s in SCHEMA.format(serial=self.db.serial).split(";") if s.strip()])
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Backend]:
+        with self._lock:
+            self.db.execute(self.db.begin)
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.db.execute(sql, params).fetchall())
+
+    # -- stations ------------------------------------------------------------------------------
+
+    def create_station(self, name: str) -> str:
+        """A station the county expects, and its one-time enrollment code (shown once)."""
+        code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM stations WHERE name = ?", (name,)).fetchone():
+                raise KnownError(f"社工站“{name}”已存在")
+            conn.execute("INSERT INTO stations (name, code_hash, created_at) VALUES (?, ?, ?)",
+                         (name, hash_code(code), now_iso()))
+        return code
+
+    def enroll(self, code: str, station_id: str, sign_public: str, box_public: str, escrow: str | None) -> str:
+        """Bind the station that holds `code` to its keys; the code is spent. Returns its name."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT name, station_id, revoked_at FROM stations WHERE code_hash = ?",
+                               (hash_code(code),)).fetchone()
+            if row is None or row["station_id"] is not None or row["revoked_at"]:
+                raise Refused("登记码无效或已使用，请向县民政局索取新的登记码")
+            if conn.execute("SELECT 1 FROM stations WHERE station_id = ?", (station_id,)).fetchone():
+                raise Refused("这个社工站已经登记过")
+            conn.execute("UPDATE stations SET station_id = ?, sign_public = ?, box_public = ?, escrow = ?,"
+                         " enrolled_at = ? WHERE name = ?",
+                         (station_id, sign_public, box_public, escrow, now_iso(), row["name"]))
+            return str(row["name"])
+
+    def revoke(self, name: str) -> None:
+        with self.transaction() as conn:
+            if conn.execute("UPDATE stations SET revoked_at = ? WHERE name = ?", (now_iso(), name)).rowcount != 1:
+                raise KnownError(f"没有名为“{name}”的社工站")
+
+    def station(self, station_id: str) -> Station:
+        """The enrolled, unrevoked station with `station_id`, or Refused."""
+        rows = self._rows("SELECT * FROM stations WHERE station_id = ?", (station_id,))
+        if not rows:
+            raise Refused("未登记的社工站")
+        row = rows[0]
+        if row["revoked_at"]:
+            raise Refused("该社工站的同步资格已被县民政局撤销")
+        return Station(row["name"], row["station_id"], row["sign_public"], row["box_public"], row["high_water"],
+                       row["last_bundle"], row["return_number"])
+
+    def stations(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._rows(
+            "SELECT name, station_id, enrolled_at, revoked_at, high_water, last_seen_at FROM stations ORDER BY name")]
+
+    def escrow(self, name: str) -> str | None:
+        rows = self._rows("SELECT escrow FROM stations WHERE name = ?", (name,))
+        if not rows:
+            raise KnownError(f"没有名为“{name}”的社工站")
+        return rows[0]["escrow"]
+
+    # -- push ----------------------------------------------------------------------------------
+
+    def push(self, station: Station, batch: Mapping[str, Any]) -> dict[str, Any]:
+        with self.transaction() as conn:
+            return self.apply_batch(conn, station.station_id, batch)
+
+    def apply_batch(self, conn: Backend, station_id: str, batch: Mapping[str, Any]) -> dict[str, Any]:
+        """Apply one batch inside the caller's transaction: every change answered with its status.
+
+        What the batch touches is read in two queries and written with one executemany per table,
+        so a batch costs a handful of round trips whatever the database."""
+        high_water = conn.execute("SELECT high_water FROM stations WHERE station_id = ?",
+                                  (station_id,)).fetchone()["high_water"]
+        if batch["after_seq"] > high_water:  # something before this batch has not arrived yet
+            return {"status": "gap", "high_water": high_water, "results": []}
+        changes = batch["changes"]
+        work = _BatchWork(station_id, now_iso(), self._seen(conn, changes), self._current(conn, changes))
+        results = [work.apply(change) for change in changes]
+        conn.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", work.change_rows)
+        conn.executemany("INSERT INTO conflicts (station_id, change_id, entity, record_id, base_rev, server_rev,"
+                         " payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", work.conflict_rows)
+        conn.executemany(_UPSERT_RECORD, work.record_rows)
+        high_water = max(high_water, changes[-1]["seq"] if changes else high_water)
+        conn.execute("UPDATE stations SET high_water = ?, last_seen_at = ? WHERE station_id = ?",
+                     (high_water, work.now, station_id))
+        return {"status": "ok", "high_water": high_water, "results": results}
+
+    @staticmethod
+    def _seen(conn: Backend, changes: list[dict[str, Any]]) -> dict[str, str]:
+        ids = [c["change_id"] for c in changes]
+        if not ids:
+            return {}
+        return {r["change_id"]: r["status"] for r in conn.execute(
+            f"SELECT change_id, status FROM changes WHERE change_id IN ({', '.join('?' * len(ids))})", ids)}
+
+    @staticmethod
+    def _current(conn: Backend, changes: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+        ids = sorted({c["record_id"] for c in changes})
+        if not ids:
+            return {}
+        return {(r["entity"], r["record_id"]): r for r in conn.execute(
+            f"SELECT entity, record_id, owner, rev, payload FROM records WHERE record_id IN ({', '.join('?' * len(ids))})",
+            ids)}
+
+    @staticmethod
+    def _put(conn: Backend, entity_name: str, payload: Mapping[str, Any], owner: str, now: str) -> None:
+        conn.execute(_UPSERT_RECORD, _record_row(entity_name, payload, owner, now))
+
+    # -- pull ----------------------------------------------------------------------------------
+
+    def pull(self, station: Station, after: int, limit: int = 1000) -> dict[str, Any]:
+        rows = self._rows("SELECT seq, body FROM feed WHERE seq > ? AND (station_id = ? OR station_id IS NULL)"
+                          " ORDER BY seq LIMIT ?", (after, station.station_id, limit + 1))
+        items = [{**json.loads(r["body"]), "seq": r["seq"]} for r in rows[:limit]]
+        return {"items": items, "cursor": items[-1]["seq"] if items else after, "more": len(rows) > limit}
+
+    def _feed(self, conn: Backend, station_id: str | None, body: Mapping[str, Any]) -> int:
+        return int(conn.execute("INSERT INTO feed (station_id, body, created_at) VALUES (?, ?, ?) RETURNING seq",
+                                (station_id, p.canonical(body).decode(), now_iso())).fetchone()["seq"])
+
+    # -- what the county does ---------------------------------------------------------------------
+
+    def publish_reference(self, key: str, value: Any, effective_from: str, notes: str, by: str) -> dict[str, Any]:
+        """A new version of a reference-data key, owned by the county, sent down to every station."""
+        if key not in reference.KEYS:
+            raise KnownError(f"没有这项参考数据：{key}（可用：{'、'.join(sorted(reference.KEYS))}）")
+        now = now_iso()
+        record = {"id": new_id(), "station_id": p.COUNTY, "rev": 1, "created_at": now, "updated_at": now,
+                  "created_by": by, "updated_by": by, "deleted": 0, "key": key,
+                  "value": value, "effective_from": effective_from, "notes": notes}
+        validate("reference_value", record)
+        with self.transaction() as conn:
+            self._put(conn, "reference_value", record, p.COUNTY, now)
+            self._feed(conn, None, p.feed_record("reference_value", record, 0))
+        return record
+
+    def county_edit(self, entity_name: str, record_id: str, changes: Mapping[str, Any], by: str) -> dict[str, Any]:
+        """A correction the county makes to a station's record: a new revision, sent down to its owner."""
+        now = now_iso()
+        with self.transaction() as conn:
+            row = conn.execute("SELECT owner, rev, payload FROM records WHERE entity = ? AND record_id = ?",
+                               (entity_name, record_id)).fetchone()
+            if row is None:
+                raise KnownError("服务器上没有这条记录")
+            record = {**json.loads(row["payload"]), **changes, "rev": row["rev"] + 1, "updated_at": now,
+                      "updated_by": by}
+            record.update(validate(entity_name, record))
+            self._put(conn, entity_name, record, row["owner"], now)
+            self._feed(conn, row["owner"], p.feed_record(entity_name, record, row["rev"]))
+        return record
+
+    def waiting_cases(self) -> list[dict[str, Any]]:
+        """Relief cases sent up for the county's approval and not yet decided, oldest first."""
+        rows = self._rows(
+            "SELECT r.owner, s.name AS station_name, r.payload FROM records r LEFT JOIN stations s ON s.station_id = r.owner"
+            f" WHERE r.entity = 'relief_case' AND r.deleted = 0 AND {self.db.json_field('r.payload', 'status')} = 'county'"
+            f" AND r.record_id NOT IN (SELECT case_id FROM decisions) ORDER BY {self.db.json_field('r.payload', 'applied_on')}")
+        return [{"station_id": r["owner"], "station_name": r["station_name"], **json.loads(r["payload"])} for r in rows]
+
+    def decide(self, case_id: str, approved: bool, amount: int | None, reason: str | None, decided_by: str,
+               decided_on: str) -> dict[str, Any]:
+        """The county's decision on a waiting case, queued for the station that owns it."""
+        if not (reason or "").strip() and not approved:
+            raise ValidationError({"reason": "不予救助须写明理由"})
+        if approved and not amount:
+            raise ValidationError({"amount": "批准须写明金额"})
+        with self.transaction() as conn:
+            row = conn.execute("SELECT owner, payload FROM records WHERE entity = 'relief_case' AND record_id = ?",
+                               (case_id,)).fetchone()
+            if row is None or json.loads(row["payload"]).get("status") != "county":
+                raise KnownError("这个案件不在等待县级审批的状态")
+            if conn.execute("SELECT 1 FROM decisions WHERE case_id = ?", (case_id,)).fetchone():
+                raise KnownError("这个案件已经审批过")
+            item = p.feed_decision(case_id, approved, amount, reason, decided_by, decided_on)
+            seq = self._feed(conn, row["owner"], item)
+            conn.execute("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (case_id, row["owner"], int(approved), amount, reason, decided_by, decided_on, seq))
+        return item
+
+    # -- reading, for the county and for tests -------------------------------------------------------
+
+    def records(self, owner: str | None = None, entity_name: str | None = None) -> list[dict[str, Any]]:
+        sql, params = "SELECT entity, record_id, owner, rev, deleted, payload FROM records WHERE 1 = 1", []
+        if owner is not None:
+            sql, params = sql + " AND owner = ?", [*params, owner]
+        if entity_name is not None:
+            sql, params = sql + " AND entity = ?", [*params, entity_name]
+        return [{**dict(r), "payload": json.loads(r["payload"])} for r in self._rows(sql, params)]
+
+    def change_count(self, station_id: str) -> int:
+        return int(self._rows("SELECT COUNT(*) AS n FROM changes WHERE station_id = ?", (station_id,))[0]["n"])
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._rows("SELECT * FROM conflicts ORDER BY id")]
+
+    # -- bundles ---------------------------------------------------------------------------------
+
+    def import_bundle(self, station: Station, number: int, content: Mapping[str, Any]) -> dict[str, Any]:
+        """Every batch of a station's bundle in one transaction, then the return content: the
+        acknowledgements and what the feed holds for the station after the cursor it sent."""
+        with self.transaction() as conn:
+            last = conn.execute("SELECT last_bundle FROM stations WHERE station_id = ?",
+                                (station.station_id,)).fetchone()["last_bundle"]
+            if number <= last:
+                raise p.ProtocolError(f"这个数据包（第 {number} 号）已经导入过，不能重复导入")
+            results: list[dict[str, Any]] = []
+            for envelope in content["batches"]:
+                body = p.verify(envelope, station.sign_public)
+                if body.get("station_id") != station.station_id:
+                    raise p.ProtocolError("数据包中的批次不属于这个社工站")
+                answer = self.apply_batch(conn, station.station_id, p.check_batch(body["batch"]))
+                if answer["status"] != "ok":
+                    raise p.ProtocolError("数据包缺少前面的变更：请在社工站重新导出（会包含所有未确认的变更）")
+                results.extend(answer["results"])
+            returned = conn.execute("UPDATE stations SET last_bundle = ?, return_number = return_number + 1"
+                                    " WHERE station_id = ? RETURNING return_number",
+                                    (number, station.station_id)).fetchone()["return_number"]
+        feed = self.pull(station, int(content.get("cursor", 0)), limit=1_000_000)
+        return {"return_number": returned, "results": results, "feed": feed}

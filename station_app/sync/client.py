@@ -1,0 +1,271 @@
+"""The station's sync client: enrollment, push, pull, and what a run leaves behind.
+
+Push sends the outbox's unacknowledged rows in seq order, a batch at a time; rows are marked
+acknowledged only from the server's signed reply, in one transaction, so a run cut off anywhere
+(network, power, a killed process) just sends the rest again and the server answers "duplicate".
+Pull applies the county's feed through the store's write path and moves the cursor in the same
+transaction. Both work the same from the network (`HttpTransport`) or from a return bundle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from station_app.core.errors import KnownError
+from station_app.core.jobs import JobState
+from station_app.core.roles import COUNTY_SYNC
+from station_app.store import outbox_status, relief, sync_state
+from station_app.store.database import StationDatabase
+from station_app.store.keyring import KeyRing, keys_path
+from station_app.store.records import RecordStore
+from station_app.sync import protocol as p
+
+TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+
+
+class Offline(KnownError):
+    """The server could not be reached: nothing is wrong with the data, it waits for the next try."""
+
+
+class NotEnrolled(KnownError):
+    def __init__(self) -> None:
+        super().__init__("本站尚未在县民政局服务器登记：请在“同步”页用县里提供的登记码登记。")
+
+
+@dataclass
+class Report:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("sent", *p.STATUSES, "received"), 0))
+
+    def add(self, status: str, n: int = 1) -> None:
+        self.counts[status] = self.counts.get(status, 0) + n
+
+    def summary(self) -> str:
+        c = self.counts
+        text = f"发送 {c['sent']:,} 条，县里新接收 {c['applied']:,} 条"
+        if c["duplicate"]:
+            text += f"，此前已收到 {c['duplicate']:,} 条"
+        if c["conflict"]:
+            text += f"，冲突 {c['conflict']:,} 条（请在同步页处理）"
+        if c["rejected"]:
+            text += f"，被拒绝 {c['rejected']:,} 条"
+        return text + f"；收到县里的更新 {c['received']:,} 条"
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    server_url: str
+    station_id: str
+    name: str
+    keys: p.KeyPair
+    county: dict[str, str]  # the county's public keys, pinned at enrollment
+    ca_file: str | None = None
+
+    @classmethod
+    def load(cls, database: StationDatabase) -> Enrollment:
+        data = sync_state.enrollment(database)
+        if data is None:
+            raise NotEnrolled()
+        return cls(data["server_url"], data["station_id"], data["name"], p.KeyPair.from_dict(data["keys"]),
+                   data["county"], data.get("ca_file"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"server_url": self.server_url, "station_id": self.station_id, "name": self.name,
+                "keys": self.keys.to_dict(), "county": self.county, "ca_file": self.ca_file}
+
+
+class HttpTransport:
+    """Signed requests to the county server; replies verified against the pinned county key."""
+
+    def __init__(self, server_url: str, county_sign: str | None = None, ca_file: str | None = None) -> None:
+        verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=ca_file) if ca_file else True
+        self.client = httpx.Client(base_url=server_url.rstrip("/"), timeout=TIMEOUT, verify=verify)
+        self.county_sign = county_sign
+
+    def close(self) -> None:
+        self.client.close()
+
+    def get(self, path: str) -> dict[str, Any]:
+        return self._answer(self._send("GET", path, None))
+
+    def post(self, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        answer = self._answer(self._send("POST", path, p.canonical(body)))
+        if self.county_sign is None:
+            raise p.ProtocolError("尚未固定县里的公钥")
+        return p.verify(answer, self.county_sign)
+
+    def _send(self, method: str, path: str, content: bytes | None) -> httpx.Response:
+        try:
+            return self.client.request(method, path, content=content,
+                                       headers={"content-type": "application/json"})
+        except httpx.TransportError as exc:
+            raise Offline(f"无法连接县民政局服务器（{type(exc).__name__}）") from exc
+
+    @staticmethod
+    def _answer(response: httpx.Response) -> dict[str, Any]:
+        try:
+            data = response.json()
+        except ValueError:  # not our server's answer (a proxy's page, a crash): an error, not "offline"
+            raise KnownError(f"服务器回复无法读取（HTTP {response.status_code}）") from None
+        if response.status_code != 200:
+            raise KnownError(f"服务器拒绝：{data.get('error', response.status_code)}")
+        return data
+
+
+def enroll(database: StationDatabase, server_url: str, code: str, *, ca_file: str | None = None,
+           expect_fingerprint: str | None = None) -> Enrollment:
+    """Enroll this station with a one-time code: make its keys, pin the county's, send the escrow copy
+    of the database key (sealed to the county) so the county can recover a station that lost its head."""
+    if sync_state.enrollment(database) is not None:
+        raise KnownError("本站已经登记过，无需重复登记")
+    station_id = database.station_id
+    if station_id is None:
+        raise KnownError("尚未完成社工站初始设置")
+    transport = HttpTransport(server_url, ca_file=ca_file)
+    ring = KeyRing.load(keys_path(database.path))
+    try:
+        health = transport.get("/health")
+        county = {"sign": health["county_sign"], "box": health["county_box"]}
+        if expect_fingerprint and p.fingerprint(county["sign"]) != expect_fingerprint.strip().upper():
+            raise p.ProtocolError("服务器公钥指纹与县里提供的不一致：可能连到了假冒的服务器，已停止登记")
+        keys = p.KeyPair.generate()
+        ring.seal_for_county(database.require_key(), p.unb64(county["box"]))
+        transport.county_sign = county["sign"]
+        reply = transport.post("/v1/enroll", {"code": code, "station_id": station_id,
+                                              "sign_public": keys.public["sign"], "box_public": keys.public["box"],
+                                              "escrow": ring.escrow})
+    finally:
+        transport.close()
+    if reply["county"] != county:
+        raise p.ProtocolError("服务器登记回复中的公钥与先前不一致，已停止登记")
+    enrollment = Enrollment(server_url, station_id, reply["name"], keys, county, ca_file)
+    if ring.exists:
+        ring.save()
+    sync_state.save_enrollment(database, enrollment.to_dict())
+    return enrollment
+
+
+# -- push and pull ---------------------------------------------------------------------------------
+
+def push(database: StationDatabase, enrollment: Enrollment, transport: HttpTransport, report: Report,
+         state: JobState | None = None) -> None:
+    state = state or JobState()
+    total = outbox_status.pending_summary(database).count
+    done = 0
+    while True:
+        rows = sync_state.pending_changes(database, p.BATCH_SIZE)
+        if not rows:
+            return
+        batch = p.build_batch(sync_state.seq_before(database, rows[0]["seq"]),
+                              [p.change_from_outbox(r) for r in rows])
+        reply = transport.post("/v1/push", p.request(enrollment.station_id, "push", enrollment.keys.sign, batch=batch))
+        if reply["status"] != "ok":
+            raise KnownError(f"服务器缺少本站第 {reply['high_water']} 号之后的变更，无法按顺序接收。请联系县民政局技术人员。")
+        take_acknowledgements(database, reply["results"], report)
+        done += len(rows)
+        state.report(done, total, f"已发送 {done:,} 条变更")
+
+
+def take_acknowledgements(database: StationDatabase, results: list[dict[str, Any]], report: Report) -> None:
+    """Mark what the server answered, and keep both sides of each conflict, in one transaction."""
+    with database.transaction() as conn:
+        sync_state.acknowledge(conn, results)
+        for r in results:
+            report.add("sent")
+            report.add(r["status"])
+            if r["status"] == p.CONFLICT:
+                _flag_push_conflict(conn, r)
+
+
+def _flag_push_conflict(conn: Any, result: Mapping[str, Any]) -> None:
+    row = sync_state.outbox_change(conn, result["change_id"])
+    mine = row["payload"]
+    theirs = result.get("server_payload")
+    fields = [k for k in mine if theirs is not None and k not in ("rev", "updated_at", "updated_by")
+              and mine.get(k) != theirs.get(k)]
+    sync_state.flag_conflict(conn, row["entity"], row["record_id"], mine=mine, theirs=theirs,
+                             theirs_rev=result.get("server_rev"), fields=fields)
+
+
+def pull(database: StationDatabase, enrollment: Enrollment, transport: HttpTransport, report: Report) -> None:
+    while True:
+        cursor = sync_state.get_int(database, sync_state.CURSOR)
+        reply = transport.post("/v1/pull", p.request(enrollment.station_id, "pull", enrollment.keys.sign,
+                                                     cursor=cursor))
+        apply_feed(database, reply, report)
+        if not reply["more"]:
+            return
+
+
+def apply_feed(database: StationDatabase, feed: Mapping[str, Any], report: Report) -> None:
+    """The county's items and the new cursor, in one transaction."""
+    store = RecordStore(database, COUNTY_SYNC)
+    with database.transaction() as conn:
+        for item in feed["items"]:
+            if item["seq"] <= sync_state.get_int(database, sync_state.CURSOR):
+                continue  # applied before (a return bundle and a pull may both carry it)
+            apply_item(store, conn, item)
+            report.add("received")
+            sync_state.put(conn, sync_state.CURSOR, item["seq"])
+
+
+def apply_item(store: RecordStore, conn: Any, item: Mapping[str, Any]) -> None:
+    if item["kind"] == p.RECORD:
+        store.apply_remote(item["entity"], item["payload"], item["base_rev"])
+    elif item["kind"] == p.DECISION:
+        _apply_decision(store, conn, item)
+
+
+def _apply_decision(store: RecordStore, conn: Any, item: Mapping[str, Any]) -> None:
+    """The county's decision moves the case on through the relief workflow; a case that moved
+    meanwhile (withdrawn, say) keeps its state and the decision waits for a person in the conflicts."""
+    try:
+        case = store.get("relief_case", item["case_id"])
+        relief.apply_county_decision(store, item["case_id"], case["rev"], approved=item["approved"],
+                                     amount=item["amount"], reason=item["reason"], decided_by=item["decided_by"],
+                                     decided_on=dt.date.fromisoformat(item["decided_on"]))
+    except KnownError as exc:
+        sync_state.flag_conflict(conn, "relief_case", item["case_id"], kind="decision", theirs=dict(item),
+                                 message=f"县级审批结果无法自动写入：{exc.message}")
+
+
+def sync(database: StationDatabase, state: JobState | None = None, *,
+         transport: HttpTransport | None = None) -> Report:
+    """One run: push everything waiting, then pull what the county has. The outcome (or why it
+    failed) is written to the history and the state the status bar shows."""
+    enrollment = Enrollment.load(database)
+    own = transport is None
+    transport = transport or HttpTransport(enrollment.server_url, enrollment.county["sign"], enrollment.ca_file)
+    report = Report()
+    try:
+        push(database, enrollment, transport, report, state)
+        pull(database, enrollment, transport, report)
+    except KnownError as exc:
+        note_failure(database, exc, report)
+        raise
+    finally:
+        if own:
+            transport.close()
+    with database.transaction() as conn:
+        sync_state.put(conn, sync_state.LAST_OK, p.iso(p.utc_now()))
+        sync_state.forget(conn, sync_state.OFFLINE_SINCE)
+        sync_state.forget(conn, sync_state.LAST_ERROR)
+        sync_state.add_history(conn, "online", report.counts)
+    return report
+
+
+def note_failure(database: StationDatabase, exc: KnownError, report: Report) -> None:
+    with database.transaction() as conn:
+        if isinstance(exc, Offline):
+            if sync_state.get(database, sync_state.OFFLINE_SINCE) is None:
+                sync_state.put(conn, sync_state.OFFLINE_SINCE, p.iso(p.utc_now()))
+            sync_state.forget(conn, sync_state.LAST_ERROR)
+        else:
+            sync_state.put(conn, sync_state.LAST_ERROR, exc.message)
+        sync_state.add_history(conn, "online", report.counts, exc.message)
