@@ -12,11 +12,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import datetime as dt  # noqa: E402
 
 import pytest  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QDialog, QLineEdit  # noqa: E402
 
 from station_app.store import access_log, children, due  # noqa: E402
-from station_app.ui import program_dialogs  # noqa: E402
+from station_app.ui import child_dialogs, program_dialogs  # noqa: E402
 from station_app.ui.child_dialogs import (  # noqa: E402
     AgreementDialog,
     ChildProfileDialog,
@@ -27,7 +28,8 @@ from station_app.ui.child_page import ChildPage  # noqa: E402
 from station_app.ui.due_page import DuePage  # noqa: E402
 from station_app.ui.main_window import MainWindow  # noqa: E402
 from station_app.ui.stats_page import StatsPage  # noqa: E402
-from tests.test_ui_elder import check, choose  # noqa: E402
+from tests.test_forms import page_texts  # noqa: E402
+from tests.test_ui_elder import choose  # noqa: E402
 from tests.ui_helpers import column_texts, wait_for_list  # noqa: E402
 
 pytest_plugins = ["tests.ui_fixtures"]
@@ -209,3 +211,23 @@ def test_a_child_moved_off_the_roll_stays_in_the_archive(qtbot, session, village
     page.active_only.setChecked(True)
     wait_for_list(qtbot, page.model)
     assert column_texts(page.model, "姓名") == []
+
+
+def test_the_archive_prints_the_agreement_and_shows_the_history_of_a_changed_fact(qtbot, session, village, kids,
+                                                                                 monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr(child_dialogs.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    profile = register_child(qtbot, session, "lxy", "low")
+    children.save_agreement(session.store, {"child_profile_id": profile["id"], "guardian_name": "刘建军",
+                                            "caregiver_name": "刘奶奶", "expiry_date": "2030-01-01"})
+    changed = children.save_profile(session.store, {"parents_situation": "father_away"}, profile)
+    dialog = ChildProfileDialog(session, changed)
+    qtbot.addWidget(dialog)
+    assert dialog.agreement_status.text() == "未签协议"  # printed for signature, not signed yet
+    qtbot.mouseClick(dialog.print_agreement_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    text = page_texts(PdfReader(opened[0]))[0]
+    assert "委托照护协议书" in text and "刘建军" in text and "至2030年1月1日止" in text
+    history = dialog.tabs.widget(dialog.tabs.count() - 1).model()
+    texts = [history.index(r, c).data() or "" for r in range(history.rowCount()) for c in range(history.columnCount())]
+    assert any("父亲外出、母亲无监护能力" in t for t in texts)

@@ -62,14 +62,15 @@ def saved_after(dialog: QDialog) -> Any:
 class RecordDialog(QDialog):
     """保存/取消 (关闭 for a viewer); Ctrl+Enter saves from anywhere."""
 
-    def _buttons(self, writer: bool) -> QHBoxLayout:
+    def _buttons(self, writer: bool, saves: bool = True) -> QHBoxLayout:
+        """保存 and 取消; a dialog that saves in steps of its own (`saves` False) has 关闭 only."""
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setIcon(qta.icon("fa6s.floppy-disk"))
         self.save_button.setDefault(True)
-        self.save_button.setVisible(writer)
+        self.save_button.setVisible(writer and saves)
         self.save_button.setToolTip("保存（Ctrl+Enter）")
-        cancel = self.buttons.addButton("取消" if writer else "关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel = self.buttons.addButton("取消" if writer and saves else "关闭", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
         cancel.clicked.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
