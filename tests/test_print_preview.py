@@ -13,7 +13,7 @@ from pypdf import PdfReader  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 from PySide6.QtPrintSupport import QPrinter  # noqa: E402
 
-from station_app import elder_printouts, printouts  # noqa: E402
+from station_app import child_printouts, elder_printouts, printouts  # noqa: E402
 from station_app.core.jobs import JobState  # noqa: E402
 from station_app.forms.recovery_sheet import render_recovery_sheet  # noqa: E402
 from station_app.store import keyring, relief  # noqa: E402
@@ -36,6 +36,9 @@ def forms(database, head, demo_people, tmp_path) -> dict[str, object]:
     visit = one(database, "SELECT id FROM visit WHERE program = 'elder' LIMIT 1")
     store = RecordStore(database, head)
     applicant = one(database, "SELECT id FROM person WHERE id_number IS NOT NULL AND household_id IS NOT NULL LIMIT 1")
+    agreement = one(database, "SELECT id FROM agreement WHERE deleted = 0 LIMIT 1")
+    child = one(database, "SELECT person_id FROM child_profile WHERE deleted = 0 LIMIT 1")
+    child_visit = one(database, "SELECT id FROM visit WHERE program = 'child' LIMIT 1")
     case = relief.register(store, {"person_id": applicant, "case_type": "emergency", "tier": "1",
                                    "household_size": "2", "reason": "夜间房屋失火，衣物被褥烧毁"})
     relief.add_fund_entry(store, "topup", "5000", "镇财政拨入", dt.date.today())
@@ -51,6 +54,11 @@ def forms(database, head, demo_people, tmp_path) -> dict[str, object]:
         "探访记录表": lambda out: elder_printouts.visit_records(database, s, a, [visit], out),
         "空白探访记录表": lambda out: elder_printouts.blank_visit_records(database, s, a, [elder], out),
         "月度探访花名册": lambda out: elder_printouts.visit_roster(database, s, a, village, "2026-10", out),
+        "委托照护协议书": lambda out: child_printouts.agreement(database, s, a, agreement, out),
+        "儿童走访记录表": lambda out: child_printouts.visits(database, s, a, [child_visit], out),
+        "空白儿童走访记录表": lambda out: child_printouts.blank_visits(database, s, a, [child], out),
+        "留守儿童信息登记表": lambda out: child_printouts.register(database, s, a, child, out),
+        "留守儿童花名册": lambda out: child_printouts.roster(database, s, a, None, out),
         "月报": lambda out: printouts.monthly_report(database, s, a, "2026-10", out),
         "恢复码": lambda out: render_recovery_sheet(keyring.new_recovery_code(), "前甸镇社会工作服务站", out,
                                                   printed_at=dt.datetime.now()),

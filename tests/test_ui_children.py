@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QDialog, QLineEdit  # noqa: E402
 
 from station_app.store import access_log, children, due  # noqa: E402
-from station_app.ui import child_dialogs, program_dialogs  # noqa: E402
+from station_app.ui import child_dialogs, print_preview, program_dialogs  # noqa: E402
 from station_app.ui.child_dialogs import (  # noqa: E402
     AgreementDialog,
     ChildProfileDialog,
@@ -216,7 +216,7 @@ def test_a_child_moved_off_the_roll_stays_in_the_archive(qtbot, session, village
 def test_the_archive_prints_the_agreement_and_shows_the_history_of_a_changed_fact(qtbot, session, village, kids,
                                                                                  monkeypatch):
     opened: list[str] = []
-    monkeypatch.setattr(child_dialogs.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(print_preview, "show_printed", lambda _parent, pdf: opened.append(str(pdf)))
     profile = register_child(qtbot, session, "lxy", "low")
     children.save_agreement(session.store, {"child_profile_id": profile["id"], "guardian_name": "刘建军",
                                             "caregiver_name": "刘奶奶", "expiry_date": "2030-01-01"})
