@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from station_app import admin
 from station_app.core.entities import FUND_OUTFLOWS
-from station_app.store import elder_rounds, monthly_report
+from station_app.store import children, elder_rounds, monthly_report
 
 pytest_plugins = ["tests.ui_fixtures"]
 
@@ -38,10 +38,13 @@ def test_children_figures_match_the_records(database, report):
     assert set(report["在册农村留守儿童"].ids) == left and report["在册农村留守儿童"].value == len(left)
     assert report["在册困境儿童"].value == sum(p["category"] == "in_difficulty" for p in profiles)
     agreements = rows(database, "SELECT * FROM agreement WHERE deleted = 0")
-    signed = {a["child_profile_id"] for a in agreements if a["child_profile_id"] in left
+    # Who needs an agreement: left behind, or in fact nobody brings the child up (事实无人抚养).
+    need = {p["id"] for p in profiles if p["category"] == "left_behind" or p["sub_type"] == "unsupported"}
+    signed = {a["child_profile_id"] for a in agreements if a["child_profile_id"] in need
               and a["signed_date"] and a["signed_date"] <= LAST and (a["expiry_date"] is None or a["expiry_date"] >= LAST)}
-    rate = report["委托照护协议签订率（留守儿童）"]
-    assert (set(rate.ids), rate.value, rate.of) == (signed, len(signed), len(left))
+    rate = report["委托照护协议签订率（需签订协议的儿童）"]
+    assert (set(rate.ids), rate.value, rate.of) == (signed, len(signed), len(need))
+    assert rate.of == children.child_figures(database, TODAY)["agreements_needed"]  # the statistics page agrees
     visits = [v for v in rows(database, "SELECT * FROM visit WHERE deleted = 0 AND program = 'child'")
               if FIRST <= v["visit_date"] <= LAST]
     assert report["本月走访儿童"].value == len(visits)

@@ -18,6 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from station_app.core.child_rules import needs_agreement
 from station_app.core.elder_rules import month_bounds
 from station_app.core.entities import CHILD_CATEGORIES, FUND_OUTFLOWS, RELIEF_TYPES
 from station_app.core.fields import format_money
@@ -60,17 +61,17 @@ def figures(database: StationDatabase, month: str) -> list[Figure]:
 
     # Children on the roll at the month's end (registered by then, not exited).
     roll = database.query(
-        "SELECT id, person_id, category FROM child_profile WHERE deleted = 0 AND status = 'active'"
+        "SELECT id, person_id, category, sub_type FROM child_profile WHERE deleted = 0 AND status = 'active'"
         " AND substr(created_at, 1, 10) <= ?", [last])
     for code, label in CHILD_CATEGORIES:
         rows = [r for r in roll if r["category"] == code]
         out.append(Figure(CHILDREN, f"在册{label}", len(rows), "人", "child_profile", _ids(rows)))
-    need = [r for r in roll if r["category"] == "left_behind"]
+    need = [r for r in roll if needs_agreement(r)]  # the same rule as the children's list and figures
     signed = database.query(
         f"""SELECT DISTINCT c.id FROM child_profile c JOIN agreement a ON a.child_profile_id = c.id AND a.deleted = 0
             WHERE c.id IN ({', '.join('?' * len(need)) or "''"}) AND a.signed_date <= ?
               AND (a.expiry_date IS NULL OR a.expiry_date >= ?)""", [*_ids(need), last, last])
-    out.append(Figure(CHILDREN, "委托照护协议签订率（留守儿童）", len(signed), "人", "child_profile", _ids(signed),
+    out.append(Figure(CHILDREN, "委托照护协议签订率（需签订协议的儿童）", len(signed), "人", "child_profile", _ids(signed),
                       of=len(need)))
     visits = database.query("SELECT id FROM visit WHERE deleted = 0 AND program = 'child' AND visit_date BETWEEN ? AND ?",
                             [first, last])
