@@ -206,12 +206,12 @@ class ChildPage(ProfileListPage):
     def add_agreement(self) -> None:
         profile = self._selected()
         if profile is not None and open_agreement(self.session, profile, parent=self) is not None:
-            self._changed(profile["id"])
+            self.changed(profile["id"])
 
     def add_report(self) -> None:
         profile = self._selected()
         if profile is not None and open_report(self.session, profile["person_id"], parent=self):
-            self._changed(profile["id"])
+            self.changed(profile["id"])
 
     def leave_roll(self) -> None:
         profile = self._selected()
@@ -221,7 +221,7 @@ class ChildPage(ProfileListPage):
                                           list(child_rules.EXIT_REASONS), 0, True)
         if ok and reason.strip():
             children.leave_roll(self.session.store, profile, reason)
-            self._changed(profile["id"])
+            self.changed(profile["id"])
 
     def show_aged_out(self) -> None:
         waiting = children.aged_out(self.session.database, dt.date.today())
@@ -234,7 +234,7 @@ class ChildPage(ProfileListPage):
             for entry in waiting:
                 children.leave_roll(self.session.store, self.session.store.get("child_profile", entry["id"]),
                                     child_rules.EXIT_REASONS[0])
-            self._changed(None)
+            self.changed(None)
 
     def print_latest_visit(self) -> None:
         profile = self._selected()

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from functools import partial
 
 import qtawesome as qta
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -92,7 +91,6 @@ COLUMNS: Sequence[Column] = (
 
 
 class DuePage(ListPage):
-    data_changed = Signal()  # a visit was entered here
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         self.grouping = _Grouping()
@@ -124,8 +122,7 @@ class DuePage(ListPage):
         """The relief case for an advance, the protection case, else the person to visit."""
         if key.program == "protection":
             if open_report(self.session, key.person_id, key.record_id, self):
-                self.refresh()
-                self.data_changed.emit()
+                self.changed()
             return
         opened = open_case(self.session, key.record_id, self) if key.record_id else \
             open_person(self.session, key.person_id, self)
@@ -174,5 +171,4 @@ class DuePage(ListPage):
         key = self.table.current_key()
         if isinstance(key, due.DueKey) and key.program in VISIT_DIALOGS:
             if VISIT_DIALOGS[key.program](self.session, key.person_id, parent=self) is not None:
-                self.refresh()
-                self.data_changed.emit()
+                self.changed()

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton, QWidget
 
@@ -42,7 +42,6 @@ def _button(icon: str, text: str, shortcut: QKeySequence | None = None) -> QPush
 class PeoplePage(ListPage):
     """Search, filter and manage the station's people."""
 
-    data_changed = Signal()  # a person was added, changed or removed here
     export_name = "人员名单"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -105,8 +104,7 @@ class PeoplePage(ListPage):
         dialog = ImportDialog(self.session, self)
         dialog.exec()
         if dialog.imported:
-            self.refresh()
-            self.data_changed.emit()
+            self.changed()
         dialog.deleteLater()
 
     def edit_selected(self) -> None:
@@ -118,8 +116,7 @@ class PeoplePage(ListPage):
 
     def _after_edit(self, saved_id: str | None) -> None:
         if saved_id is not None:
-            self.refresh(select=saved_id)
-            self.data_changed.emit()
+            self.changed(saved_id)
 
     def delete_selected(self) -> None:
         """Ask, then tombstone the selected person (the deletion itself syncs to the county)."""
@@ -146,8 +143,7 @@ class PeoplePage(ListPage):
         except KnownError as exc:
             show_error(self, exc)
             return
-        self.refresh(select=neighbour)
-        self.data_changed.emit()
+        self.changed(neighbour)
 
     def print_card(self) -> None:
         """The selected person's registration card as a PDF in the data folder's prints/, shown in
@@ -178,5 +174,4 @@ class PeoplePage(ListPage):
             QMessageBox.information(self, "查看家庭", "此人尚未登记所属家庭。可以在“编辑”中选择所属家庭。")
             return
         if open_household(self.session, household_id, self, person_id=person_id):
-            self.refresh()
-            self.data_changed.emit()
+            self.changed()

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from station_app.core.entities import entity
@@ -123,7 +122,6 @@ class ProfileListPage(ListPage):
     """What the children's and the elderly pages share: the selected profile, opening or creating
     one, recording a visit for someone still on the roll; each says which dialogs do the work."""
 
-    data_changed = Signal()
     PROFILE_ENTITY = ""
     VISIT_TITLE = ""
     OFF_ROLL_MESSAGE = ""  # why a visit cannot be recorded for someone who left the roll
@@ -162,21 +160,18 @@ class ProfileListPage(ListPage):
         key = self.table.current_key()
         return self.session.store.get(self.PROFILE_ENTITY, key) if key is not None else None
 
-    def _changed(self, select: str | None) -> None:
-        self.refresh(select=select)
-        self.data_changed.emit()
 
     def add_profile(self) -> None:
         saved = self.open_profile_dialog(None)
         if saved is not None:
-            self._changed(saved["id"])
+            self.changed(saved["id"])
 
     def _open(self, profile_id: str | None) -> None:
         if profile_id is None:
             return
         saved = self.open_profile_dialog(self.session.store.get(self.PROFILE_ENTITY, profile_id))
         if saved is not None:
-            self._changed(saved["id"])
+            self.changed(saved["id"])
 
     def record_visit(self) -> None:
         profile = self._selected()
@@ -186,7 +181,7 @@ class ProfileListPage(ListPage):
             QMessageBox.information(self, self.VISIT_TITLE, self.OFF_ROLL_MESSAGE)
             return
         if self.open_visit_dialog(profile["person_id"]) is not None:
-            self._changed(profile["id"])
+            self.changed(profile["id"])
 
 
 class ProgramListPage(ListPage):

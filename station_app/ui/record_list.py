@@ -190,10 +190,12 @@ class ListPage(QWidget):
 
     `count_text` formats the count shown beside the filter ("共 {n} 人"). Subclasses add their
     buttons to `body` and act on `table.opened`. Every list exports to Excel as shown (Ctrl+E),
-    under `export_name`.
+    under `export_name`. After a record was changed from the page, `changed` re-reads the list and
+    emits `data_changed`, which the main window uses to refresh the other pages and the status bar.
     """
 
     export_name = "名单"
+    data_changed = Signal()
 
     def __init__(self, session: Session, model: QueryTableModel, count_text: str,
                  parent: QWidget | None = None) -> None:
@@ -231,6 +233,11 @@ class ListPage(QWidget):
         self._select_after = select if select is not None else self.table.current_key()
         self.filter_bar.set_villages(people.villages(self.session.database))
         self._search()
+
+    def changed(self, select: Key | None = None) -> None:
+        """A record was added, changed or removed from this page: show it, and say so."""
+        self.refresh(select=select)
+        self.data_changed.emit()
 
     def _search(self) -> None:
         self.model.search(self.filter_bar.text, self.filter_bar.village_id)

@@ -93,7 +93,6 @@ class CaseTableModel(QueryTableModel):
 
 
 class CaseList(ListPage):
-    data_changed = Signal()
 
     def __init__(self, session: Session, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(session, CaseTableModel(session.database, today), "共 {n} 件", parent)
@@ -184,8 +183,7 @@ class CaseList(ListPage):
 
     def _after(self, changed_id: str | None) -> None:
         if changed_id is not None:
-            self.refresh(select=changed_id)
-            self.data_changed.emit()
+            self.changed(changed_id)
 
     def _print_case(self, job: Callable[..., Path], title: str) -> None:
         row = self._current_row()
