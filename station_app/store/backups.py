@@ -23,8 +23,8 @@ from station_app.core.errors import DatabaseError
 from station_app.core.jobs import JobState
 from station_app.paths import backups_dir
 from station_app.store import migrations
-from station_app.store.database import StationDatabase, fsync_file, stamp
-from station_app.store.driver import Connection, keyed, sqlite
+from station_app.store.database import StationDatabase, connect_readonly, fsync_file, stamp
+from station_app.store.driver import keyed, sqlite
 from station_app.store.keyring import keys_path
 
 AUTO_PREFIX = "auto-"
@@ -69,19 +69,13 @@ class BackupInfo:
     last_change: str  # the newest audit entry's time (UTC ISO), "" if none
 
 
-def _open_readonly(path: Path, key: bytes) -> Connection:
-    conn = sqlite.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-    keyed(conn, key)
-    return conn
-
-
 def inspect(backup: Path, database: StationDatabase) -> BackupInfo:
     """Check `backup` can replace `database`; DatabaseError (in Chinese) saying why not otherwise."""
     backup = Path(backup)
     if not backup.is_file():
         raise DatabaseError(f"找不到备份文件 {backup}")
     try:
-        conn = _open_readonly(backup, database.require_key())
+        conn = connect_readonly(backup, database.require_key())
     except sqlite.Error as exc:
         raise DatabaseError(f"无法打开备份文件 {backup.name}：{exc}") from exc
     try:
@@ -115,7 +109,7 @@ def restore(database: StationDatabase, backup: Path) -> Path:
     kept = database.backup_to(backups_dir(path.parent) / f"before-restore-{stamp()}.db")
     incoming = path.with_name(path.name + ".restoring")
     incoming.unlink(missing_ok=True)
-    source = _open_readonly(backup, key)
+    source = connect_readonly(backup, key)
     target = sqlite.connect(str(incoming))
     try:
         keyed(target, key)

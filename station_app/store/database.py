@@ -75,11 +75,19 @@ def _key_for(path: Path, key: bytes | None) -> bytes:
         raise LockedDatabaseError("数据库已加密，需要用户登录后才能打开。") from None
 
 
+def connect_readonly(path: Path, key: bytes | None) -> Connection:
+    """A connection that cannot write (to look at a file that may not be ours to change);
+    `key` None only for a plaintext file."""
+    conn = sqlite.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    if key is not None:
+        keyed(conn, key)
+    return conn
+
+
 def _read_version(path: Path, key: bytes) -> int:
     """user_version without writing anything: the file may belong to a newer program."""
     try:
-        conn = sqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        keyed(conn, key)
+        conn = connect_readonly(path, key)
     except sqlite.Error as exc:
         raise CorruptDatabaseError(f"无法打开数据库文件 {path}：{exc}") from exc
     try:
@@ -285,7 +293,7 @@ def fsync_file(path: Path) -> None:
 def _read_version_any(path: Path, key: bytes | None) -> int:
     if key is not None:
         return _read_version(path, key)
-    conn = sqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = connect_readonly(path, None)
     try:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
     finally:
