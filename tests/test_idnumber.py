@@ -41,6 +41,12 @@ def test_invalid_numbers_say_what_is_wrong(number, message):
         idnumber.parse(number)
 
 
+def test_an_impossible_date_is_named_before_the_check_digit():
+    # 1949-13-31 with the check digit of the real number: the month is what the worker mistyped.
+    with pytest.raises(InvalidIdNumber, match=r"出生日期不存在（1949-13-31），请核对第7到14位"):
+        idnumber.parse("11010519491331002X")
+
+
 def test_birth_in_the_future_is_refused():
     with pytest.raises(InvalidIdNumber, match="出生日期不合理"):
         idnumber.parse("11010519491231002X", today=dt.date(1949, 12, 30))

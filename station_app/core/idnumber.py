@@ -49,17 +49,19 @@ def parse(raw: str, today: dt.date | None = None) -> IdInfo:
         raise InvalidIdNumber(f"身份证号应为18位，现在是{len(number)}位")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise InvalidIdNumber("身份证号前17位应为数字，最后一位为数字或X")
-    expected = ric.calc_check_digit(number)
-    if number[17] != expected:
-        raise InvalidIdNumber(f"身份证号校验位不正确（按前17位应为{expected}），请核对是否输错")
+    # The date before the check digit: a mistyped date also breaks the check digit, and "the
+    # birth date does not exist" tells the worker where to look.
     try:
         # Read directly: stdnum's get_birth_date re-cleans the number, a third of the cost of a
         # bulk import of ten thousand people.
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise InvalidIdNumber("身份证号中的出生日期不存在") from None
+        raise InvalidIdNumber(f"身份证号中的出生日期不存在（{number[6:10]}-{number[10:12]}-{number[12:14]}），请核对第7到14位") from None
     if birth > (today or dt.date.today()) or birth.year < 1890:
-        raise InvalidIdNumber("身份证号中的出生日期不合理")
+        raise InvalidIdNumber(f"身份证号中的出生日期不合理（{birth.isoformat()}），请核对第7到14位")
+    expected = ric.calc_check_digit(number)
+    if number[17] != expected:
+        raise InvalidIdNumber(f"身份证号校验位不正确（按前17位应为{expected}），请核对是否输错")
     region_name = regions.county_name(number[:6])
     if region_name is None:
         raise InvalidIdNumber(f"身份证号前6位地区码{number[:6]}不是有效的行政区划代码")
