@@ -82,3 +82,21 @@ def test_a_long_round_runs_on_to_a_second_page(database, head, village, tmp_path
     texts = page_texts(PdfReader(out))
     assert len(texts) == 2 and "12人" in texts[0]
     assert all(name in "".join(texts) for name in names) and "第2页共2页" in texts[1]
+
+
+def test_route_sheet_lies_on_its_side_with_every_point_in_full_and_the_seasons_once(database, head, village,
+                                                                                  tmp_path):
+    rounds = rounds_in(database, head, village)
+    first, second = rounds.elder("王桂兰", ["alone"]), rounds.elder("欧阳秀英", ["alone"])
+    follow_up = "烟道需清理，已联系村委会协调维修，下次查看是否修好"
+    rounds.visit(first, D(2026, 10, 1), hazards=["heating"], follow_up=follow_up, seen_in_person=False)
+    rounds.visit(second, D(2026, 10, 2))
+    out = elder_printouts.route_sheet(database, JobState(), head, village["id"], D(2026, 11, 19), tmp_path / "r.pdf")
+    page = PdfReader(out).pages[0]
+    assert page.mediabox.width > page.mediabox.height  # landscape: room for the result written by hand
+    text = page_texts(PdfReader(out))[0].replace("\n", "")
+    # Every point of the first person's, whole; the winter reminder both share said once for all.
+    for point in ("复查隐患：取暖/煤炉", "上次未见到本人，务必当面见到", f"跟进：{follow_up}"):
+        assert point in text
+    assert text.count("煤炉烟道") == 1 and "每户都要查看" in text
+    assert "上次10月1日" in text and "应访" in text

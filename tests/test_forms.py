@@ -154,7 +154,7 @@ def test_long_notes_wrap_inside_the_box_and_continue_on_a_second_page():
     assert compact(SENTENCES[0]) in texts[0] and compact(SENTENCES[-1]) in texts[1]
 
     # No line of the note runs past the right edge of the table.
-    right = layout.PAGE_WIDTH - layout.MARGIN_X
+    right = layout.PORTRAIT.width - layout.MARGIN_X
     note_lines = [(x, size, text) for x, size, text in shown_lines(reader.pages[0]) if text[0] in LONG_NOTE]
     assert len(note_lines) > 10
     for x, size, text in note_lines:
@@ -165,7 +165,7 @@ def test_a_long_address_wraps_within_its_cell_without_losing_text():
     address = "辽宁省铁岭市西丰县柏榆镇柏榆村三组长青路一百二十八号院内东侧第二户原供销社家属房后院"
     reader = pdf([card(address=address)])
     assert address in page_texts(reader)[0]
-    right = layout.PAGE_WIDTH - layout.MARGIN_X
+    right = layout.PORTRAIT.width - layout.MARGIN_X
     pieces = [(x, size, text) for x, size, text in shown_lines(reader.pages[0]) if text in address]
     assert len(pieces) >= 2
     assert all(x + len(text) * size <= right for x, size, text in pieces)
@@ -204,3 +204,15 @@ def test_progress_reaches_every_page(tmp_path: Path):
     render([card(notes=LONG_NOTE), card()], tmp_path / "cards.pdf", state=JobState(lambda d, t, m: reports.append((d, t))))
     assert reports == [(0, 3), (1, 3), (2, 3), (3, 3)]
     assert len(PdfReader(tmp_path / "cards.pdf").pages) == 3
+
+
+def test_a_short_aside_in_brackets_is_never_split_across_lines():
+    from station_app.forms import fonts
+
+    text = "1.李建国（儿子）2.张秀梅（子/女）"
+    for cut in range(text.index("）"), len(text)):  # any cell wide enough for the longest aside
+        width = fonts.width(text[:cut], layout.TEXT_SIZE)
+        lines = layout.wrap(text, width)
+        assert "".join(lines) == text
+        assert any("（子/女）" in line for line in lines), lines
+        assert any("（儿子）" in line for line in lines), lines

@@ -112,3 +112,15 @@ def test_save_as_copies_the_pdf(qtbot, forms, tmp_path, monkeypatch):
     saved = preview.save_as()
     assert saved == tmp_path / "usb" / "copy.pdf"
     assert saved.read_bytes() == forms["审批表"].read_bytes()
+
+
+def test_a_landscape_form_prints_on_landscape_pages(qtbot, forms, tmp_path):
+    preview = PrintPreview(forms["探访路线单"])
+    qtbot.addWidget(preview)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    with qtbot.waitSignal(preview.printed, timeout=20000):
+        preview.print_to(printer)
+    box = PdfReader(tmp_path / "printed.pdf").pages[0].mediabox
+    assert box.width > box.height

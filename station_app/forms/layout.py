@@ -1,4 +1,4 @@
-"""What every printed form shares: an A4 sheet with a title, boxed field tables, signature lines
+"""What every printed form shares: an A4 sheet (upright, or on its side for wide lists) with a title, boxed field tables, signature lines
 and a footer, and the renderer that prints a batch of pages into one PDF.
 
 A form module declares a `Sheet` once and prints one `Page` (the sheet plus one record's values)
@@ -34,11 +34,9 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from station_app.core.jobs import JobState
 from station_app.forms import fonts
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 20 * mm
 MARGIN_TOP = 15 * mm
 MARGIN_BOTTOM = 20 * mm  # the footer sits inside it
-CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 
 # Chinese type sizes: 小二 for titles, 五号 for form text, 小五 for the footer.
 TITLE_SIZE = 18.0
@@ -125,6 +123,20 @@ class _Plan:
     slots: dict[str, _Box]
 
 
+@dataclass(frozen=True)
+class Paper:
+    width: float
+    height: float
+
+    @property
+    def content_width(self) -> float:
+        return self.width - 2 * MARGIN_X
+
+
+PORTRAIT = Paper(*A4)
+LANDSCAPE = Paper(A4[1], A4[0])  # for lists with more columns than an upright page holds
+
+
 @dataclass(frozen=True, eq=False)
 class Sheet:
     """The design of one kind of page. Tables stack top-down with shared borders, so a block may
@@ -134,6 +146,7 @@ class Sheet:
     tables: tuple[Table, ...]
     header: tuple[tuple[str, str], ...] = ()  # (label, key) pairs on the line under the title
     signatures: tuple[tuple[Signature, ...], ...] = ()
+    paper: Paper = PORTRAIT
 
     @cached_property
     def plan(self) -> _Plan:
@@ -147,17 +160,18 @@ class Page:
 
 
 def _plan(sheet: Sheet) -> _Plan:
-    top = PAGE_HEIGHT - MARGIN_TOP
-    title = _Box(MARGIN_X, top - TITLE_SIZE * 2, CONTENT_WIDTH, TITLE_SIZE * 2, centered=True)
+    content_width = sheet.paper.content_width
+    top = sheet.paper.height - MARGIN_TOP
+    title = _Box(MARGIN_X, top - TITLE_SIZE * 2, content_width, TITLE_SIZE * 2, centered=True)
     labels: list[tuple[_Box, str]] = []
     slots: dict[str, _Box] = {}
     top = title.y
     if sheet.header:
         line = TEXT_SIZE * LEADING
         top -= line
-        for (text, key), x in zip(sheet.header, _spread(len(sheet.header)), strict=True):
+        for (text, key), x in zip(sheet.header, _spread(len(sheet.header), content_width), strict=True):
             start = _caption(text, x, top, labels)
-            slots[key] = _Box(start, top, x + CONTENT_WIDTH / len(sheet.header) - start - PAD_X, line)
+            slots[key] = _Box(start, top, x + content_width / len(sheet.header) - start - PAD_X, line)
         top -= 2 * mm
 
     bottom = MARGIN_BOTTOM + len(sheet.signatures) * SIGNATURE_LINE + (3 * mm if sheet.signatures else 0)
@@ -172,7 +186,7 @@ def _plan(sheet: Sheet) -> _Plan:
         row_tops = [table_top]
         for r in t.rows:
             row_tops.append(row_tops[-1] - (r.height or stretch))
-        for (x, y, w, h), cell in _cells(t, row_tops):
+        for (x, y, w, h), cell in _cells(t, row_tops, content_width):
             cells.append((x, y, w, h))
             inner = _Box(x + PAD_X, y + PAD_Y, w - 2 * PAD_X, h - 2 * PAD_Y, cell.centered)
             if cell.key:
@@ -184,19 +198,19 @@ def _plan(sheet: Sheet) -> _Plan:
     rules: list[tuple[float, float, float, float]] = []
     for i, signatures in enumerate(sheet.signatures):
         baseline = table_top - (i + 1) * SIGNATURE_LINE
-        for signature, x in zip(signatures, _spread(len(signatures)), strict=True):
-            _signature(signature, x, baseline, CONTENT_WIDTH / len(signatures), labels, rules)
-    frame = (MARGIN_X, table_top, CONTENT_WIDTH, top - table_top)
+        for signature, x in zip(signatures, _spread(len(signatures), content_width), strict=True):
+            _signature(signature, x, baseline, content_width / len(signatures), labels, rules)
+    frame = (MARGIN_X, table_top, content_width, top - table_top)
     return _Plan(tuple(cells), frame, tuple(rules), title, tuple(labels), slots)
 
 
-def _spread(count: int) -> list[float]:
-    return [MARGIN_X + i * CONTENT_WIDTH / count for i in range(count)]
+def _spread(count: int, width: float) -> list[float]:
+    return [MARGIN_X + i * width / count for i in range(count)]
 
 
-def _cells(t: Table, row_tops: list[float]) -> list[tuple[tuple[float, float, float, float], Cell]]:
+def _cells(t: Table, row_tops: list[float], width: float) -> list[tuple[tuple[float, float, float, float], Cell]]:
     """Place each cell like an HTML table: a cell takes the next column not covered from above."""
-    scale = CONTENT_WIDTH / sum(t.columns)
+    scale = width / sum(t.columns)
     xs = [MARGIN_X]
     for w in t.columns:
         xs.append(xs[-1] + w * scale)
@@ -244,8 +258,9 @@ def _signature(
         x += TEXT_SIZE
 
 
-# A run of digits, Latin letters and ASCII signs is kept whole; anything else breaks anywhere.
-_TOKEN = re.compile(r"[!-~]+|.")
+# A run of digits, Latin letters and ASCII signs is kept whole, and so is a short aside in
+# brackets (a relation such as "（子/女）"); anything else breaks anywhere.
+_TOKEN = re.compile(r"（[^（）\n]{1,4}）|[!-~]+|.")
 _NO_LINE_START = frozenset("，。、；：？！）》」』】〕”’…%,.;:?!)]}")
 _NO_LINE_END = frozenset("（《「『【〔“‘([{")
 
@@ -377,7 +392,7 @@ def _draw_template(canvas: Canvas, sheet: Sheet, name: str, station_name: str, p
         writer.box(box, text)
     writer.line(MARGIN_X, _FOOTER_BASELINE, station_name, SMALL_SIZE)
     stamp = f"打印时间：{printed_at:%Y-%m-%d %H:%M}"
-    writer.line(PAGE_WIDTH - MARGIN_X - fonts.width(stamp, SMALL_SIZE), _FOOTER_BASELINE, stamp, SMALL_SIZE)
+    writer.line(sheet.paper.width - MARGIN_X - fonts.width(stamp, SMALL_SIZE), _FOOTER_BASELINE, stamp, SMALL_SIZE)
     canvas.drawText(writer.text)
 
     # The font has no bold face: fill and stroke the outlines instead, as printed forms do.
@@ -413,6 +428,7 @@ def render(
     if state:
         state.report(0, total)
     for number, page in enumerate(pages, 1):
+        canvas.setPageSize((page.sheet.paper.width, page.sheet.paper.height))  # before a template: it is its bounds
         name = templates.get(id(page.sheet))
         if name is None:
             name = templates[id(page.sheet)] = f"sheet{len(templates)}"
@@ -423,7 +439,7 @@ def render(
             content = page.values.get(key)
             if content:
                 writer.box(box, content)
-        writer.centered(PAGE_WIDTH / 2, _FOOTER_BASELINE, f"第 {number} 页 共 {total} 页", SMALL_SIZE)
+        writer.centered(page.sheet.paper.width / 2, _FOOTER_BASELINE, f"第 {number} 页 共 {total} 页", SMALL_SIZE)
         canvas.drawText(writer.text)
         canvas.showPage()
         if state:

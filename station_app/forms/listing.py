@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from station_app.core.dates import age
-from station_app.forms.layout import ROW_HEIGHT, Page, Sheet, Signature, Value, label, row, table, value
+from station_app.forms.layout import (PORTRAIT, ROW_HEIGHT, Page, Paper, Sheet, Signature, Value, label, row, table,
+                                     value)
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,17 @@ def slot(line: int, key: str) -> str:
 
 def listing_sheet(title: str, columns: Sequence[ListColumn], lines: int, line_height: float = ROW_HEIGHT, *,
                   header: tuple[tuple[str, str], ...] = (),
-                  signatures: tuple[tuple[Signature, ...], ...] = ()) -> Sheet:
-    """A sheet of `lines` list lines under a row of column titles."""
+                  signatures: tuple[tuple[Signature, ...], ...] = (),
+                  common: tuple[str, str] | None = None, paper: Paper = PORTRAIT) -> Sheet:
+    """A sheet of `lines` list lines under a row of column titles; `common` (label, key) adds a
+    row above the lines for what holds for every line, said once instead of on each."""
     body = [row(*(label(c.title) for c in columns))]
+    if common:
+        body.append(row(label(common[0], span=2), value(common[1], span=len(columns) - 2)))
     for i in range(lines):
         body.append(row(*(value(slot(i, c.key), centered=c.centered) for c in columns), height=line_height))
-    return Sheet(title, header=header, tables=(table([c.width for c in columns], *body),), signatures=signatures)
+    return Sheet(title, header=header, tables=(table([c.width for c in columns], *body),), signatures=signatures,
+                 paper=paper)
 
 
 def listing_pages(sheet: Sheet, lines: int, items: Sequence[Mapping[str, Value]],

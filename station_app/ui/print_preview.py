@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter
+from PySide6.QtGui import QDesktopServices, QKeySequence, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -102,6 +102,9 @@ def print_pages(state: JobState, pdf: Path, printer: QPrinter) -> int:
     document.load(str(pdf))
     first, last = printer.fromPage(), printer.toPage()
     pages = list(range(first - 1, last) if first > 0 else range(document.pageCount()))
+    size = document.pagePointSize(pages[0]) if pages else None
+    if size is not None and size.width() > size.height():  # a list printed on its side (the route sheet)
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
     painter = QPainter()
     if not painter.begin(printer):
         raise KnownError("无法连接打印机，请检查打印机是否开启并已连接。")
