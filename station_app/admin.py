@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from station_app.core import passwords
 from station_app.core.errors import AuthError, KnownError, PermissionDenied
 from station_app.core.jobs import JobState
 from station_app.core.roles import HEAD, Actor
@@ -111,7 +112,7 @@ def recover(path: Path, code: str, new_password: str, *, backup_dir: Path | None
     For when the head's password is forgotten (or every head left): the earliest head account is
     re-enabled, unlocked and given `new_password`; the event is audited.
     """
-    users.check_password_rules(new_password, "new_password")
+    passwords.check(new_password, field="new_password")  # before the slow unlock; the head's own names after
     key = KeyRing.load(keys_path(path)).unlock_with_recovery(code)
     database = StationDatabase.open(path, key, backup_dir=backup_dir, check=False)
     try:

@@ -21,7 +21,7 @@ from station_app.store import keyring  # noqa: E402
 from station_app.store.database import StationDatabase, forget_keys  # noqa: E402
 from station_app.store.records import RecordStore  # noqa: E402
 
-HEAD_PASSWORD = "secret123"
+HEAD_PASSWORD = "shegong-qiandian-26"
 # Every test station wraps its key at least once: the shipped 64 MiB argon2 cost would add
 # minutes to the suite. The cost is stored with each wrap, so unwrapping follows whatever made it.
 keyring.KDF = keyring.KdfParams(time_cost=1, memory_kib=1024, parallelism=1)

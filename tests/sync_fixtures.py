@@ -161,7 +161,7 @@ def new_station(folder: Path, name: str, admin_code: str) -> tuple[StationDataba
     """Another station's database (the `database` fixture is station A)."""
     database = StationDatabase.open(folder / "station.db", keyring.new_key())
     head = admin.initialise_station(database, {**demo.STATION, "name": name, "admin_code": admin_code},
-                                    "head", "站长", "secret123")
+                                    "head", "站长", "shegong-qiandian-26")
     return database, head
 
 

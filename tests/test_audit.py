@@ -84,6 +84,6 @@ def test_check_command_exits_non_zero_and_names_the_row(data_dir, database, stor
 def test_logins_and_user_changes_are_audited(database, store):
     from station_app.store import users
 
-    users.authenticate(database, "head", "secret123")
+    users.authenticate(database, "head", "shegong-qiandian-26")
     actions = [r["action"] for r in database.query("SELECT action FROM audit_log ORDER BY seq")]
     assert actions[:2] == ["user_create", "create"] and actions[-1] == "login"

@@ -43,7 +43,7 @@ def test_the_agreement_prints_the_parties_the_term_and_the_clauses(database, hea
     assert "13800001111" in text  # the parties sign it: the head prints full numbers
     assert "至2027年12月31日止" in text and "监护责任不因委托而免除" in text
     assert "委托方（签字、按手印）" in text and "见证人（村儿童主任）" in text
-    viewer = users.create_user(database, head, "viewer", "县里检查", "viewer", "viewer123")
+    viewer = users.create_user(database, head, "viewer", "县里检查", "viewer", "county-check-55")
     from station_app.core.roles import Actor
     masked = page_texts(PdfReader(child_printouts.agreement(
         database, JobState(), Actor(viewer["id"], "viewer", "县里检查", "viewer"), deal["id"], tmp_path / "v.pdf")))[0]

@@ -197,7 +197,7 @@ def test_the_figures_count_categories_agreements_coverage_and_open_cases(roll, d
 
 def test_a_viewer_cannot_change_the_archive_or_record_anything(roll, database, head):
     person, profile = roll.child("戊")
-    user = users.create_user(database, head, "viewer", "县里检查", "viewer", "viewer123")
+    user = users.create_user(database, head, "viewer", "县里检查", "viewer", "county-check-55")
     viewer = RecordStore(database, Actor(user["id"], user["username"], user["display_name"], "viewer"))
     with pytest.raises(PermissionDenied):
         children.save_profile(viewer, {"risk_level": "high"}, profile)

@@ -15,12 +15,12 @@ from station_app.core.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 INIT = ["init", "--name", "前甸镇社会工作服务站", "--township", "前甸镇", "--county", "顺城区", "--admin-code", "210411101",
-        "--head-username", "head", "--head-name", "王站长", "--head-password", "secret123"]
+        "--head-username", "head", "--head-name", "王站长", "--head-password", "shegong-qiandian-26"]
 
 
 def run(*args, env=None):
     return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "STATION_PASSWORD": "secret123", **(env or {})})
+                          env={**os.environ, "STATION_PASSWORD": "shegong-qiandian-26", **(env or {})})
 
 
 def test_init_demo_check_backup(tmp_path):
@@ -38,7 +38,7 @@ def test_init_demo_check_backup(tmp_path):
     assert len(copies) == 1
     with pytest.raises(sqlite3.DatabaseError, match="not a database"):  # encrypted, as the stick may get lost
         sqlite3.connect(copies[0]).execute("SELECT COUNT(*) FROM person")
-    database, _head = admin.log_in(copies[0], "head", "secret123")  # its key ring travelled with it
+    database, _head = admin.log_in(copies[0], "head", "shegong-qiandian-26")  # its key ring travelled with it
     assert database.scalar("SELECT COUNT(*) FROM person") == 120
     assert database.integrity_check() == []
     database.close()

@@ -193,7 +193,7 @@ def test_emergency_contacts_are_checked_and_keep_their_order(store, village):
 
 def test_a_viewer_cannot_record_visits_or_change_profiles(rounds, database, head):
     person = rounds.elder("只读")
-    user = users.create_user(database, head, "viewer", "县里检查", "viewer", "viewer123")
+    user = users.create_user(database, head, "viewer", "县里检查", "viewer", "county-check-55")
     viewer = RecordStore(database, Actor(user["id"], user["username"], user["display_name"], "viewer"))
     visits_before = count(database, "visit")
     with pytest.raises(PermissionDenied):

@@ -97,8 +97,8 @@ def test_a_disabled_user_loses_their_copy_and_a_reenabled_one_gets_a_new_one(dat
     with pytest.raises(AuthError, match="请站长为您重设密码"):
         reopen(database, "liu", "worker-pass1")
     database, _ = reopen(database, "head", HEAD_PASSWORD)
-    users.enable(database, head, worker.user_id, "temporary-2")
-    opened, actor = reopen(database, "liu", "temporary-2")
+    users.enable(database, head, worker.user_id, "temporary-key-2")
+    opened, actor = reopen(database, "liu", "temporary-key-2")
     assert users.must_change_password(opened, actor)
     opened.close()
     database.close()

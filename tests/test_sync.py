@@ -208,7 +208,7 @@ def test_the_county_decides_over_http_with_its_token_and_by_command(county, data
 
 def test_enrollment_by_command_line(county, tmp_path):
     data = tmp_path / "station"
-    env = {**os.environ, "STATION_PASSWORD": "secret123"}
+    env = {**os.environ, "STATION_PASSWORD": "shegong-qiandian-26"}
     run = functools.partial(subprocess.run, cwd=ROOT, capture_output=True, text=True, env=env)
     assert run([sys.executable, "main.py", "--data-dir", str(data), "init", "--name", "前甸镇社会工作服务站",
                 "--township", "前甸镇", "--county", "顺城区", "--admin-code", "210411101", "--head-username", "head",

@@ -134,6 +134,13 @@ def test_wizard_head_page_keeps_mistakes_at_their_fields(qtbot, database):
     assert "至少8位" in form.error_text("password")
     assert wizard.isVisible() and database.station_id is None
 
+    # The head's password follows the same rule as everyone's: a top-ten password is refused.
+    for name in ("password", "confirm"):
+        form.editor(name).setText("12345678")
+    wizard.button(wizard.WizardButton.FinishButton).click()
+    qtbot.waitUntil(lambda: "常见密码" in form.error_text("password"), timeout=10000)
+    assert wizard.isVisible() and database.station_id is None
+
 
 # -- logging in ------------------------------------------------------------------------------
 
@@ -178,7 +185,7 @@ def test_login_remembers_the_username_for_next_time(qtbot, database, head):
 
 def test_after_a_reset_the_user_must_choose_a_new_password_before_getting_in(qtbot, monkeypatch, database, head,
                                                                               worker):
-    users.reset_password(database, head, worker.user_id, "temporary-1")
+    users.reset_password(database, head, worker.user_id, "temporary-key-47")
     forced: list[ChangePasswordDialog] = []
 
     def choose_new_password(self) -> int:
@@ -193,7 +200,7 @@ def test_after_a_reset_the_user_must_choose_a_new_password_before_getting_in(qtb
     dialog = LoginDialog(database.path)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.accepted, timeout=10000):
-        log_in(qtbot, dialog, "liu", "temporary-1")
+        log_in(qtbot, dialog, "liu", "temporary-key-47")
     assert len(forced) == 1
     assert not users.must_change_password(database, worker)
     assert users.authenticate(database, "liu", "my-own-pass9").username == "liu"
@@ -439,8 +446,8 @@ def test_head_disables_and_re_enables_a_user(qtbot, session, worker, said):
 
     def give_temporary_password():
         dialog = QApplication.activeModalWidget()
-        dialog.form.editor("password").setText("temporary-9")
-        dialog.form.editor("confirm").setText("temporary-9")
+        dialog.form.editor("password").setText("temporary-key-9")
+        dialog.form.editor("confirm").setText("temporary-key-9")
         dialog.ok_button.click()
 
     QTimer.singleShot(0, give_temporary_password)  # re-enabling asks for a temporary password

@@ -8,7 +8,7 @@ from station_app.core.errors import AuthError, PermissionDenied, ValidationError
 from station_app.core.roles import Actor
 from station_app.store import settings, users
 
-PASSWORD = "secret123"
+PASSWORD = "shegong-qiandian-26"
 
 
 def add_worker(database, head, username="liu", password="worker-pass1"):
@@ -58,10 +58,10 @@ def test_head_unlocks_by_resetting_and_the_user_must_change_it(database, head):
     for _ in range(settings.get_int(database, settings.LOCKOUT_THRESHOLD)):
         with pytest.raises(AuthError):
             users.authenticate(database, "liu", "wrong-password")
-    users.reset_password(database, head, worker.user_id, "temporary-1")
-    actor = users.authenticate(database, "liu", "temporary-1")
+    users.reset_password(database, head, worker.user_id, "temporary-key-47")
+    actor = users.authenticate(database, "liu", "temporary-key-47")
     assert users.must_change_password(database, actor)
-    users.change_own_password(database, actor, "temporary-1", "my-own-pass9")
+    users.change_own_password(database, actor, "temporary-key-47", "my-own-pass9")
     assert not users.must_change_password(database, actor)
     assert users.authenticate(database, "liu", "my-own-pass9").role == "worker"
 

@@ -20,7 +20,7 @@ from station_app.store.database import StationDatabase  # noqa: E402
 from station_app.ui.operations import wait_for_jobs  # noqa: E402
 from station_app.ui.session import Session  # noqa: E402
 
-VIEWER_PASSWORD = "viewer123"
+VIEWER_PASSWORD = "county-check-55"
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from station_app.core import passwords
 from station_app.core.errors import AuthError, NotFound, PermissionDenied, ValidationError
 from station_app.core.ids import new_id, now_iso
 from station_app.core.roles import ROLE_LABELS, Actor
@@ -29,7 +30,6 @@ from station_app.store.database import StationDatabase
 from station_app.store.keyring import KeyRing, keys_path
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended cost
-MIN_PASSWORD_LENGTH = 8
 _USER_COLUMNS = "id, username, display_name, role, active, must_change_password, failed_attempts, locked_until, created_at"
 
 
@@ -40,13 +40,6 @@ def _utcnow() -> dt.datetime:
 def _clock(stamp: str) -> str:
     """A stored UTC time as the local wall-clock time people read (HH:MM)."""
     return dt.datetime.fromisoformat(stamp).astimezone().strftime("%H:%M")
-
-
-def check_password_rules(password: str, field: str = "password") -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError({field: f"密码至少{MIN_PASSWORD_LENGTH}位"})
-    if len(set(password)) < 3:
-        raise ValidationError({field: "密码过于简单，请混用不同的字母和数字"})
 
 
 def has_users(database: StationDatabase) -> bool:
@@ -93,7 +86,7 @@ def create_user(database: StationDatabase, actor: Actor, username: str, display_
         errors["role"] = "请选择角色"
     if errors:
         raise ValidationError(errors)
-    check_password_rules(password)
+    passwords.check(password, names=(username, display_name))
     now = now_iso()
     user_id = new_id()
     with database.transaction() as conn:
@@ -197,7 +190,7 @@ def disable(database: StationDatabase, actor: Actor, user_id: str) -> None:
 def enable(database: StationDatabase, actor: Actor, user_id: str, temporary_password: str) -> None:
     """Re-enable a user with a temporary password (their old key copy was deleted on disabling)."""
     _require_head(actor)
-    check_password_rules(temporary_password)
+    _check_for(database, user_id, temporary_password)
     with _update_user(database, actor, user_id, "user_enable", "active = 1", ()):
         _set_temporary_password(database, user_id, temporary_password)
 
@@ -208,9 +201,14 @@ def reset_password(database: StationDatabase, actor: Actor, user_id: str, new_pa
     The old password stops opening the database at once (its key copy is replaced, not kept).
     """
     _require_head(actor)
-    check_password_rules(new_password)
+    _check_for(database, user_id, new_password)
     with _update_user(database, actor, user_id, "password_reset", "", ()):
         _set_temporary_password(database, user_id, new_password)
+
+
+def _check_for(database: StationDatabase, user_id: str, password: str) -> None:
+    user = _get(database, user_id)
+    passwords.check(password, names=(user["username"], user["display_name"]))
 
 
 def _set_temporary_password(database: StationDatabase, user_id: str, password: str) -> None:
@@ -224,7 +222,7 @@ def change_own_password(database: StationDatabase, actor: Actor, old_password: s
         authenticate(database, actor.username, old_password)
     except AuthError as exc:
         raise ValidationError({"old_password": exc.message}) from None
-    check_password_rules(new_password, "new_password")
+    passwords.check(new_password, names=(actor.username, actor.display_name), field="new_password")
     if old_password == new_password:
         raise ValidationError({"new_password": "新密码不能与原密码相同"})
     with _update_user(database, actor, actor.user_id, "password_change", "password_hash = ?, must_change_password = 0",
@@ -251,6 +249,7 @@ def _update_user(database: StationDatabase, actor: Actor, user_id: str, action: 
 
 def set_password_by_recovery(database: StationDatabase, head: Actor, new_password: str) -> None:
     """The recovery code was given: `head` gets `new_password`, enabled and unlocked."""
+    passwords.check(new_password, names=(head.username, head.display_name), field="new_password")
     with _update_user(database, head, head.user_id, "recovery_used",
                       "password_hash = ?, active = 1, must_change_password = 0, failed_attempts = 0, locked_until = NULL",
                       (_hasher.hash(new_password),)):

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station_app import paths
+from station_app.core import passwords
 from station_app.core.errors import KnownError
 from station_app.core.jobs import JobState
 from station_app.core.roles import ROLE_LABELS, Actor
@@ -29,8 +30,6 @@ from station_app.ui.fieldform import ERROR_STYLE
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.plain_form import FormDialog, PlainForm
 
-PASSWORD_RULES = (f"密码至少{users.MIN_PASSWORD_LENGTH}位，不能只由一两个字符组成；"
-                  "建议混用字母和数字，不要用生日或电话号码。")
 USERNAME_KEY = "login/username"
 CURTAIN_COLOR = QColor("#eceff1")
 
@@ -235,7 +234,7 @@ class ChangePasswordDialog(FormDialog):
             self.form.add_line("old_password", "原密码", password=True, max_length=128)
         self.form.add_line("new_password", "新密码", password=True, max_length=128)
         self.form.add_line("confirm", "再输入一次", password=True, max_length=128)
-        self.form.add_note(PASSWORD_RULES)
+        self.form.add_note(passwords.RULE_TEXT)
 
     def submit(self) -> None:
         if not self.passwords_match("new_password", "confirm"):

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButt
 
 from station_app import admin, paths
 from station_app.core.jobs import JobState
+from station_app.core.passwords import RULE_TEXT
 from station_app.core.roles import Actor
 from station_app.forms.recovery_sheet import render_recovery_sheet
 from station_app.ui import print_preview
-from station_app.ui.login import PASSWORD_RULES
 from station_app.ui.operations import run_job
 from station_app.ui.plain_form import FormDialog
 
@@ -101,7 +101,7 @@ class RecoverDialog(FormDialog):
         self.form.add_line("code", "恢复码", placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX", max_length=60)
         self.form.add_line("new_password", "站长新密码", password=True, max_length=128)
         self.form.add_line("confirm", "再输入一次", password=True, max_length=128)
-        self.form.add_note(PASSWORD_RULES)
+        self.form.add_note(RULE_TEXT)
 
     def submit(self) -> None:
         values = self.form.values()

@@ -28,11 +28,12 @@ from station_app import admin
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError
 from station_app.core.jobs import JobState
+from station_app.core.passwords import RULE_TEXT
 from station_app.core.roles import ROLE_LABELS, ROLES, WORKER, Actor
 from station_app.store import settings, users
 from station_app.store.database import StationDatabase
 from station_app.ui.history import local_time
-from station_app.ui.login import PASSWORD_RULES, ChangePasswordDialog
+from station_app.ui.login import ChangePasswordDialog
 from station_app.ui.models import Column, ListTableModel, Row
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.plain_form import FormDialog
@@ -74,7 +75,7 @@ class AddUserDialog(FormDialog):
         role.setCurrentIndex(role.findData(WORKER))
         self.form.add_line("password", "初始密码", password=True, max_length=128)
         self.form.add_line("confirm", "再输入一次", password=True, max_length=128)
-        self.form.add_note(PASSWORD_RULES + "请把初始密码当面告诉本人。")
+        self.form.add_note(RULE_TEXT + "请把初始密码当面告诉本人。")
 
     def submit(self) -> None:
         if self.passwords_match("password", "confirm"):
@@ -93,7 +94,7 @@ class ResetPasswordDialog(FormDialog):
         self._actor, self._user_id, self._enable = session.actor, user["id"], enable
         self.form.add_line("password", "临时密码", password=True, max_length=128)
         self.form.add_line("confirm", "再输入一次", password=True, max_length=128)
-        self.form.add_note(PASSWORD_RULES)
+        self.form.add_note(RULE_TEXT)
 
     def submit(self) -> None:
         if self.passwords_match("password", "confirm"):

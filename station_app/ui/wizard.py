@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
 from station_app import admin
 from station_app.core.errors import ValidationError
 from station_app.core.jobs import JobState
+from station_app.core.passwords import RULE_TEXT
 from station_app.core.roles import Actor
 from station_app.core.validation import validate
 from station_app.store.database import StationDatabase
 from station_app.ui.fieldform import FieldForm
-from station_app.ui.login import PASSWORD_RULES
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.plain_form import PlainForm
 
@@ -68,7 +68,7 @@ class HeadPage(QWizardPage):
         self.form.add_line("display_name", "姓名", placeholder="如 王志正", max_length=30)
         self.form.add_line("password", "密码", password=True, max_length=128)
         self.form.add_line("confirm", "再输入一次密码", password=True, max_length=128)
-        self.form.add_note(PASSWORD_RULES)
+        self.form.add_note(RULE_TEXT)
         self.status = QLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
