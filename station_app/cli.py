@@ -57,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
 
     logs.setup(paths.logs_dir(data_dir))
     if args.command in (None, "gui"):
+        from station_app.ui import platform_libs
+
+        missing = platform_libs.missing_packages() if platform_libs.uses_x11(os.environ) else []
+        if missing:
+            print(platform_libs.message(missing), file=sys.stderr)
+            return 2
         from station_app.ui.app import run_gui
 
         return run_gui(data_dir)
