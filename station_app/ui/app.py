@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -36,6 +36,7 @@ from station_app.store.keyring import KeyRing, keys_path, new_key
 from station_app.ui.idle import IdleWatcher
 from station_app.ui.login import Curtain, LockDialog, LoginDialog, cover_windows
 from station_app.ui.operations import run_job, show_error, wait_for_jobs
+from station_app.ui.qt_translation import CatchUpTranslator
 from station_app.ui.session import Session
 
 if TYPE_CHECKING:
@@ -66,8 +67,10 @@ def install_qt_translation(app: QApplication) -> bool:
     """Qt's own words (是/否, the file dialog's 保存/取消) in Chinese, from Qt's bundled translations."""
     if app.property("station_translated"):
         return True
-    translator = QTranslator(app)
-    found = translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+    chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    QLocale.setDefault(chinese)  # dates in Qt's own views (the file dialog's 修改日期) as a Chinese reader writes them
+    translator = CatchUpTranslator(app)
+    found = translator.load(chinese, "qtbase", "_",
                             QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
     if found:
         app.installTranslator(translator)
@@ -151,7 +154,7 @@ def _first_run(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
         admin.discard_new_database(scratch)
         return None
     station_name = KeyRing.load(keys_path(scratch)).label
-    RecoveryCodeDialog(wizard.recovery_code, station_name, data_dir).exec()
+    RecoveryCodeDialog(wizard.recovery_code, station_name).exec()
     key = database.require_key()
     database.close()
     final = admin.adopt_new_database(scratch, paths.database_path(data_dir))
