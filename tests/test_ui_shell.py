@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import logging  # noqa: E402
 import sqlite3  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 import shiboken6  # noqa: E402
@@ -559,10 +560,11 @@ def when_modal(cls, action) -> None:
 def test_first_run_sets_up_an_encrypted_station_and_shows_the_recovery_code_once(qtbot, tmp_path, monkeypatch):
     from station_app.ui.recovery import RecoveryCodeDialog
 
-    monkeypatch.setattr(print_preview, "show_printed", lambda _parent, _pdf: None)
+    monkeypatch.setattr(print_preview, "show_printed", lambda _parent, _pdf, keep: None)
     data = tmp_path / "new-station"
     data.mkdir()
     shown: list[str] = []
+    printed: list[Path] = []
 
     def fill_wizard(wizard):
         fill_station(wizard, GOOD_STATION)
@@ -578,6 +580,7 @@ def test_first_run_sets_up_an_encrypted_station_and_shows_the_recovery_code_once
         assert not dialog.close_button.isEnabled()  # not before the head says the code is kept
         dialog.print_button.click()
         qtbot.waitUntil(lambda: dialog.printed is not None, timeout=10000)
+        printed.append(dialog.printed)
         dialog.kept.setChecked(True)
         dialog.close_button.click()
 
@@ -587,13 +590,32 @@ def test_first_run_sets_up_an_encrypted_station_and_shows_the_recovery_code_once
         assert actor.username == "wangzz" and database.path == paths.database_path(data)
         files = {p.name for p in data.iterdir() if p.is_file()}
         assert {"station.db", "station.keys"} <= files <= {"station.db", "station.db-wal", "station.db-shm", "station.keys"}
-        assert "前甸镇" in PdfReader(next((data / "prints").glob("恢复码-*.pdf"))).pages[0].extract_text()
         code = shown[0]
+        # The sheet was printed from outside the data folder, and nothing in it holds the code.
+        assert code in PdfReader(printed[0]).pages[0].extract_text() and not printed[0].is_relative_to(data)
+        assert not any(code.encode() in f.read_bytes() for f in data.rglob("*") if f.is_file())
+        assert not list(data.rglob("*.pdf"))
         assert KeyRing.load(keys_path(database.path)).unlock_with_recovery(code) == database.key
         with pytest.raises(sqlite3.DatabaseError):
             sqlite3.connect(database.path).execute("SELECT * FROM station").fetchall()
     finally:
         database.close()
+
+
+def test_the_recovery_sheets_preview_offers_no_copy_and_deletes_the_sheet_when_closed(qtbot):
+    from station_app.ui.recovery import RecoveryCodeDialog
+
+    dialog = RecoveryCodeDialog("ABCD-EFGH-JKLM-NPQR-STUV-WXYZ", "前甸镇社会工作服务站")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.print_button.click()
+    qtbot.waitUntil(lambda: dialog.printed is not None, timeout=10000)
+    preview = next(w for w in dialog.findChildren(print_preview.PrintPreview))
+    assert preview.ready and preview.print_button.isVisible()
+    assert not preview.save_button.isVisible() and not preview.open_button.isVisible()
+    assert dialog.printed.exists()
+    preview.close()
+    assert not dialog.printed.exists() and not dialog.printed.parent.exists()
 
 
 def test_an_abandoned_first_run_leaves_nothing_behind(qtbot, tmp_path):

@@ -146,7 +146,7 @@ class LoginDialog(QDialog):
             from station_app.ui.recovery import RecoveryCodeDialog
 
             self.recovery_code = recovery_code
-            RecoveryCodeDialog(recovery_code, self.subheading.text(), self._path.parent, self, converted=True).exec()
+            RecoveryCodeDialog(recovery_code, self.subheading.text(), self, converted=True).exec()
         if users.must_change_password(self.database, actor):
             change = ChangePasswordDialog(self.database, actor, self, current_password=password, forced=True)
             if change.exec() != QDialog.DialogCode.Accepted:

@@ -36,7 +36,9 @@ from station_app.ui.operations import JobHandle, run_job
 class PrintPreview(QDialog):
     printed = Signal(int)  # pages sent to the printer
 
-    def __init__(self, pdf: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, pdf: Path, parent: QWidget | None = None, *, keep: bool = True) -> None:
+        """`keep=False` for a secret (the recovery code): no copy can be saved or opened elsewhere, and
+        the PDF and the private folder it was written to are deleted when the preview closes."""
         super().__init__(parent)
         self.pdf = Path(pdf)
         self.setWindowTitle(f"打印预览 — {self.pdf.stem}")
@@ -61,13 +63,20 @@ class PrintPreview(QDialog):
         bar = QHBoxLayout()
         bar.addWidget(self.pages)
         bar.addStretch(1)
-        for button in (self.print_button, self.save_button, self.open_button, close):
+        for button in (self.print_button, self.save_button, self.open_button, close) if keep \
+                else (self.print_button, close):
             bar.addWidget(button)
+        if not keep:
+            self.finished.connect(self._forget)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(bar)
         screen = self.screen().availableGeometry() if self.screen() else None
         self.resize(QSize(860, screen.height() - 80 if screen else 900))
+
+    def _forget(self) -> None:
+        self.document.close()
+        shutil.rmtree(self.pdf.parent, ignore_errors=True)
 
     @property
     def ready(self) -> bool:
@@ -123,9 +132,9 @@ def print_pages(state: JobState, pdf: Path, printer: QPrinter) -> int:
     return len(pages)
 
 
-def show_printed(parent: QWidget | None, pdf: Path) -> PrintPreview:
+def show_printed(parent: QWidget | None, pdf: Path, *, keep: bool = True) -> PrintPreview:
     """Open the preview of a freshly printed form (not modal: the worker may keep it beside the list)."""
-    preview = PrintPreview(pdf, parent)
+    preview = PrintPreview(pdf, parent, keep=keep)
     preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     preview.show()
     return preview

@@ -9,6 +9,7 @@ for the station's head at the log-in window.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -25,16 +26,18 @@ from station_app.ui.operations import run_job
 from station_app.ui.plain_form import FormDialog
 
 
-def _print_sheet(state: JobState, code: str, station_name: str, out: Path) -> Path:
+def _print_sheet(state: JobState, code: str, station_name: str) -> Path:
+    """The sheet in a private temporary folder, never beside the database it opens: the preview
+    deletes it once the head has printed it."""
+    out = Path(tempfile.mkdtemp(prefix="station-")) / "恢复码.pdf"
     render_recovery_sheet(code, station_name, out, printed_at=dt.datetime.now())
     return out
 
 
 class RecoveryCodeDialog(QDialog):
-    def __init__(self, code: str, station_name: str, data_dir: Path, parent: QWidget | None = None, *,
-                 converted: bool = False) -> None:
+    def __init__(self, code: str, station_name: str, parent: QWidget | None = None, *, converted: bool = False) -> None:
         super().__init__(parent)
-        self._code, self._station, self._data_dir = code, station_name, data_dir
+        self._code, self._station = code, station_name
         self.printed: Path | None = None
         self.setWindowTitle("请保管数据库恢复码")
         intro = QLabel(
@@ -72,12 +75,11 @@ class RecoveryCodeDialog(QDialog):
         self.setMinimumWidth(560)
 
     def _print(self) -> None:
-        out = paths.print_path(self._data_dir, "恢复码")
-        run_job(self, "正在生成恢复码页", _print_sheet, self._code, self._station, out, on_done=self._printed)
+        run_job(self, "正在生成恢复码页", _print_sheet, self._code, self._station, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
         self.printed = path
-        print_preview.show_printed(self, path)
+        print_preview.show_printed(self, path, keep=False)
 
     def reject(self) -> None:
         """Esc does not close it before the head confirmed the code is kept."""

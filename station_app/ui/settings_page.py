@@ -224,7 +224,7 @@ class SecuritySettings(QGroupBox):
     def _show_code(self, code: str) -> None:
         from station_app.ui.recovery import RecoveryCodeDialog
 
-        RecoveryCodeDialog(code, self.session.station["name"], self.session.data_dir, self).exec()
+        RecoveryCodeDialog(code, self.session.station["name"], self).exec()
 
     def show_access_log(self) -> None:
         from station_app.ui.access_log_dialog import AccessLogDialog
