@@ -174,7 +174,10 @@ def parse_value(f: Field, raw: Any, ctx: ParseContext) -> Any:
     if kind == MULTI:
         return _parse_multi(f, raw)
     if kind == JSON:
-        return raw if not isinstance(raw, str) else json.loads(raw)
+        try:
+            return raw if not isinstance(raw, str) else json.loads(raw)
+        except (ValueError, RecursionError):
+            raise FieldError(f"{f.label}应为有效的 JSON") from None
     if kind == REF:
         return str(raw)
     if kind == PHONE:
