@@ -158,9 +158,10 @@ def hash_code(code: str) -> str:
 
 
 class ServerStore:
-    def __init__(self, url_or_path: str | Path) -> None:
-        """`url_or_path`: a SQLite file (or sqlite:///path), or a postgresql:// URL."""
-        self.db = connect(url_or_path)
+    def __init__(self, url_or_path: str | Path, key_file: Path | None = None) -> None:
+        """`url_or_path`: a SQLite file (or sqlite:///path), encrypted with the key in `key_file`
+        (see server.config.database_key), or a postgresql:// URL."""
+        self.db = connect(url_or_path, key_file)
         self.db.script([s.strip() for s in SCHEMA.format(serial=self.db.serial).split(";") if s.strip()])
         self._lock = threading.RLock()
 
