@@ -131,7 +131,12 @@ def _parse_choice(f: Field, raw: Any) -> str:
 def _parse_multi(f: Field, raw: Any) -> list[str]:
     if isinstance(raw, str):
         text = clean(raw)
-        raw = json.loads(text) if text.startswith("[") else re.split(r"[,，、;；\s]+", text)
+        try:
+            raw = json.loads(text) if text.startswith("[") else re.split(r"[,，、;；\s]+", text)
+        except ValueError:
+            raw = None
+    if not isinstance(raw, list | tuple | set):  # a number or an object where choices belong
+        raise FieldError("请从列表中选择：" + "、".join(label for _, label in f.choices))
     return [_parse_choice(f, item) for item in raw if clean(str(item))]
 
 

@@ -134,7 +134,7 @@ async def enroll(server: Server, request: Request) -> Response:
 
 
 async def push(server: Server, request: Request) -> Response:
-    station, body = await _station_request(server, request, "push", p.PUSH)
+    station, body = await _station_request(server, request, "push", p.PUSH_FRAME)
     answer = server.store.push(station, p.check_batch(body["batch"]))
     log.info(json.dumps({"event": "push", "station": station.name, "changes": len(answer["results"]),
                          "status": answer["status"]}, ensure_ascii=False))

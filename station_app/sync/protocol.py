@@ -99,7 +99,7 @@ def _text(title: str, high: int, low: int = 1) -> dict[str, Any]:
 
 ID = {**_text("编号", 64), "pattern": r"^[0-9A-Za-z][0-9A-Za-z_.:-]*$", "description": "字母、数字或连字符组成的编号"}
 NONCE = {**_text("随机数", 64, 8), "pattern": r"^[0-9a-f]+$", "description": "十六进制数字"}
-KEY = {**_text("公钥", 64, 40), "format": "byte"}
+KEY = {"type": "string", "title": "公钥", "pattern": r"^[A-Za-z0-9+/]{43}=$", "description": "32 字节公钥的 base64 编码"}
 PAYLOAD = {"type": "object", "title": "记录内容", "required": ["id", "station_id", "rev"],
            "properties": {"id": ID, "station_id": {**ID, "title": "所属单位"}, "rev": _int("版本号", 1),
                           "deleted": {"type": ["boolean", "integer"], "title": "已删除", "minimum": 0, "maximum": 1}}}
@@ -110,9 +110,16 @@ CHANGE = {"type": "object", "title": "变更", "required": list(CHANGE_KEYS), "p
 # What the server needs of a change to answer it at all; the rest of CHANGE decides applied or rejected.
 _CHANGE_FRAME = {"type": "object", "required": ["seq", "change_id"],
                  "properties": {k: CHANGE["properties"][k] for k in ("seq", "change_id")}}
-BATCH = {"type": "object", "title": "批次", "required": ["after_seq", "changes"], "properties": {
-    "after_seq": _int("上一批最后序号"), "changes": {"type": "array", "title": "变更", "maxItems": BATCH_SIZE,
-                                                   "items": _CHANGE_FRAME}}}
+
+
+def _batch(change: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "title": "批次", "required": ["after_seq", "changes"], "properties": {
+        "after_seq": _int("上一批最后序号"), "changes": {"type": "array", "title": "变更", "maxItems": BATCH_SIZE,
+                                                       "items": change}}}
+
+
+BATCH = _batch(CHANGE)  # a batch as it should be (the description); the server refuses whole only
+BATCH_FRAME = _batch(_CHANGE_FRAME)  # a batch whose frame breaks, and rejects single changes
 
 
 def _request(kind: str, required: list[str], **properties: Any) -> dict[str, Any]:
@@ -126,10 +133,12 @@ def _request(kind: str, required: list[str], **properties: Any) -> dict[str, Any
 def signed(body: dict[str, Any]) -> dict[str, Any]:
     """The schema of an envelope {body, signature} around `body`."""
     return {"type": "object", "required": ["body", "signature"], "properties": {
-        "body": body, "signature": {**_text("签名", 128, 80), "format": "byte", "description": "Ed25519 签名"}}}
+        "body": body, "signature": {"type": "string", "title": "签名", "pattern": r"^[A-Za-z0-9+/]{86}==$",
+                                    "description": "Ed25519 签名的 base64 编码"}}}
 
 
 PUSH = _request("push", ["batch"], batch=BATCH)
+PUSH_FRAME = _request("push", ["batch"], batch=BATCH_FRAME)
 PULL = _request("pull", ["cursor"], cursor=_int("同步位置"), limit=_int("数量", 1, MAX_PULL),
                 rejected={"type": "array", "title": "本站拒收的县级更新", "maxItems": MAX_PULL, "items": {
                     "type": "object", "required": ["seq", "reason"],
@@ -270,20 +279,13 @@ def _raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
 
 
 def check_public_keys(body: Mapping[str, Any]) -> None:
-    """Both keys a station registers are real: a 32-byte Ed25519 key (that it signs with is
-    proved by the request's signature) and a 32-byte X25519 key that yields a shared secret (a
-    low-order point yields none)."""
-    errors = {}
-    for name, label in (("sign_public", "签名公钥"), ("box_public", "加密公钥")):
-        if len(unb64(body[name])) != 32:
-            errors[name] = f"{label}无效：应为32字节的公钥"
-    if not errors:
-        try:
-            X25519PrivateKey.generate().exchange(X25519PublicKey.from_public_bytes(unb64(body["box_public"])))
-        except ValueError:
-            errors["box_public"] = "加密公钥无效：不是可用的 X25519 公钥"
-    if errors:
-        raise ValidationError(errors)
+    """Both 32-byte keys a station registers (ENROLL's schema) are real: the Ed25519 key by the
+    request's signature, which the caller verifies with it, and the X25519 key here, by a shared
+    secret it yields (a low-order point yields none)."""
+    try:
+        X25519PrivateKey.generate().exchange(X25519PublicKey.from_public_bytes(unb64(body["box_public"])))
+    except ValueError:
+        raise ValidationError({"box_public": "加密公钥无效：不是可用的 X25519 公钥"}) from None
 
 
 def fingerprint(public_b64: str) -> str:
@@ -345,7 +347,7 @@ def check_batch(batch: Any) -> dict[str, Any]:
     """Refuse a batch whose frame breaks the contract (ValidationError, or ProtocolError for
     changes out of order) before anything of it is applied; each change's content is judged on
     its own when it is applied (`change_problem`)."""
-    check(BATCH, batch)
+    check(BATCH_FRAME, batch)
     last = batch["after_seq"]
     for change in batch["changes"]:
         if change["seq"] <= last:

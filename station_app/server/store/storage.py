@@ -404,7 +404,7 @@ class ServerStore:
                 raise p.ProtocolError(f"这个数据包（第 {number} 号）已经导入过，不能重复导入")
             results: list[dict[str, Any]] = []
             for envelope in content["batches"]:
-                body = p.check(p.PUSH, p.verify(envelope, station.sign_public))
+                body = p.check(p.PUSH_FRAME, p.verify(envelope, station.sign_public))
                 if body["station_id"] != station.station_id:
                     raise p.ProtocolError("数据包中的批次不属于这个社工站")
                 answer = self.apply_batch(conn, station.station_id, p.check_batch(body["batch"]))
