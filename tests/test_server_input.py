@@ -70,9 +70,10 @@ def _enroll_body(code: str, keys: p.KeyPair, station_id: str, **override) -> dic
     return p.request(station_id, "enroll", keys.sign, **fields)
 
 
-@pytest.mark.parametrize("attempt", ["county", "not base64", "short key", "low-order box key", "foreign signature",
-                                     "code as a number"])
-def test_a_refused_enrollment_leaves_the_code_usable(county, database, head, attempt):
+@pytest.mark.parametrize(("attempt", "why"), [
+    ("county", "body.station_id"), ("not base64", "body.sign_public"), ("short key", "body.box_public"),
+    ("low-order box key", "box_public"), ("foreign signature", "签名校验失败"), ("code as a number", "body.code")])
+def test_a_refused_enrollment_leaves_the_code_usable(county, database, head, attempt, why):
     code = county.station_code("前甸镇")
     keys, station_id = p.KeyPair.generate(), database.station_id
     body = {"county": lambda: _enroll_body(code, keys, p.COUNTY),
@@ -82,14 +83,20 @@ def test_a_refused_enrollment_leaves_the_code_usable(county, database, head, att
             "foreign signature": lambda: _enroll_body(code, keys, station_id,
                                                       sign_public=p.KeyPair.generate().public["sign"]),
             "code as a number": lambda: _enroll_body(12345678, keys, station_id)}[attempt]()
-    _refused(_post(county, "/v1/enroll", body))
+    answer = _refused(_post(county, "/v1/enroll", body))
+    assert why in answer.get("fields", {}) or why in answer["error"], answer  # refused for that reason
     assert [s["station_id"] for s in county.store.stations()] == [None]
     enrollment = client.enroll(database, county.url, code)  # the code still works
     assert enrollment.name == "前甸镇"
 
 
 def test_a_station_cannot_write_the_countys_records(county, database, store, village):
+    """Not even one that an earlier version let enroll as "county"."""
     enrollment = enrolled(county, database, "前甸镇")
+    with county.store.transaction() as conn:
+        conn.execute("UPDATE stations SET station_id = ? WHERE name = '前甸镇'", (p.COUNTY,))
+    enrollment = client.Enrollment(enrollment.server_url, p.COUNTY, enrollment.name, enrollment.keys,
+                                   enrollment.county)
     published = county.store.publish_reference("relief_repeat", {"warn_within_days": 90}, "2020-01-01", "", "县民政局")
     forged = {**published, "value": {"warn_within_days": 1}, "rev": 2}
     change = {"seq": 99, "change_id": "forged-county", "entity": "reference_value", "record_id": published["id"],

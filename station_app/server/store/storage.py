@@ -132,8 +132,8 @@ class _BatchWork:
         payload = change["payload"]
         key = (change["entity"], change["record_id"])
         current = self.current.get(key)
-        if (current["owner"] if current else payload["station_id"]) != self.station_id \
-                or payload["station_id"] != self.station_id:
+        owners = {current["owner"] if current else payload["station_id"], payload["station_id"]}
+        if owners != {self.station_id} or p.COUNTY in owners:
             return {**answer, "status": p.REJECTED, "reason": "这条记录属于其他单位或县民政局，本站不能修改"}
         server_rev = current["rev"] if current else 0
         if server_rev != change["base_rev"]:
