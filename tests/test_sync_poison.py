@@ -109,3 +109,17 @@ def test_an_unexpected_error_during_sync_is_recorded_not_silent(county, database
         client.sync(database)
     assert "RuntimeError" in sync_state.get(database, sync_state.LAST_ERROR)
     assert "磁盘控制器异常" in sync_state.history(database)[0]["error"]
+
+
+def test_a_long_reason_and_an_unknown_kind_do_not_stop_the_pulls_either(county, database, store, village):
+    enrolled(county, database, "前甸镇")
+    _feed(county, database.station_id, {"kind": "merge_households", "note": "新版本才有的更新"})
+    client.sync(database)
+    [refused] = sync_state.rejected_items(database)
+    assert "不认识的更新类型" in refused["reason"]
+    with database.transaction() as conn:  # a refusal whose reason is longer than the protocol carries
+        sync_state.reject_feed_item(conn, {"seq": 99, "kind": p.RECORD}, "原因很长" * 1000)
+    client.sync(database)
+    reported = county.store.feed_rejections(database.station_id)
+    assert [len(r["reason"]) <= p.MAX_REASON for r in reported] == [True, True]
+    assert sync_state.get(database, sync_state.LAST_ERROR) is None

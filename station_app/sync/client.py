@@ -207,7 +207,8 @@ def pull(database: StationDatabase, enrollment: Enrollment, transport: HttpTrans
     """Everything the county has after the cursor; items refused here before are reported with it."""
     while True:
         cursor = sync_state.get_int(database, sync_state.CURSOR)
-        refused = sync_state.unreported_rejections(database)[: p.MAX_PULL]
+        refused = [{"seq": r["seq"], "reason": r["reason"][: p.MAX_REASON]}
+                   for r in sync_state.unreported_rejections(database)[: p.MAX_PULL]]
         reply = transport.post("/v1/pull", p.request(enrollment.station_id, "pull", enrollment.keys.sign,
                                                      cursor=cursor, rejected=refused))
         with database.transaction() as conn:

@@ -58,6 +58,7 @@ BATCH_BYTES = 2 * 1024 * 1024
 # before it is read, or as soon as the stream passes the limit.
 MAX_BODY = {"push": 4 * 1024 * 1024, "pull": 256 * 1024, "enroll": 64 * 1024, "decision": 16 * 1024}
 MAX_PULL = 1000  # feed items in one pull reply
+MAX_REASON = 2000  # characters of a reason for a refusal that travel with it
 MAX_AMOUNT = 100_000_000  # fen: a million yuan, far above any relief a county decides
 # A signed request older (or newer) than this is refused: a captured request cannot be replayed later.
 REQUEST_WINDOW = dt.timedelta(minutes=10)
@@ -142,7 +143,7 @@ PUSH_FRAME = _request("push", ["batch"], batch=BATCH_FRAME)
 PULL = _request("pull", ["cursor"], cursor=_int("同步位置"), limit=_int("数量", 1, MAX_PULL),
                 rejected={"type": "array", "title": "本站拒收的县级更新", "maxItems": MAX_PULL, "items": {
                     "type": "object", "required": ["seq", "reason"],
-                    "properties": {"seq": _int("序号", 1), "reason": _text("原因", 2000)}}})
+                    "properties": {"seq": _int("序号", 1), "reason": _text("原因", MAX_REASON)}}})
 ENROLL = _request("enroll", ["code", "sign_public", "box_public"],
                   station_id={"type": "string", "format": "uuid", "title": "社工站编号"},
                   code={**_text("登记码", 40), "pattern": r"^[0-9A-Za-z -]+$", "description": "如 1A2B-3C4D-5E6F-7A8B"},
@@ -207,9 +208,10 @@ def check_decision(fields: Mapping[str, Any], today: dt.date) -> None:
 def feed_item_problem(item: Mapping[str, Any], today: dt.date) -> str | None:
     """Why a station must not apply this feed item, or None. `today` is the station's, a day ahead:
     the county's clock may be a little ahead of a township PC's."""
+    if item["kind"] not in FEED_ITEMS:
+        return f"不认识的更新类型：{str(item['kind'])[:40]}（本程序可能需要升级）"
     try:
-        check(FEED_ITEMS.get(item["kind"], {"enum": list(FEED_ITEMS), "title": "类型"}),
-              item if item["kind"] in FEED_ITEMS else item["kind"])
+        check(FEED_ITEMS[item["kind"]], item)
         if item["kind"] == DECISION:
             check_decision(item, today + dt.timedelta(days=1))
         elif item["payload"]["id"] != item["record_id"] or item["payload"]["rev"] != item["rev"]:
