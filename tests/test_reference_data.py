@@ -8,7 +8,7 @@ import json
 import pytest
 
 from station_app.core import reference
-from station_app.core.errors import PermissionDenied
+from station_app.core.errors import PermissionDenied, ValidationError
 from station_app.core.roles import WORKER, Actor
 from station_app.store import reference_data
 from station_app.store.records import RecordStore
@@ -20,6 +20,8 @@ KEY = "test_visit_days"
 def rule(monkeypatch, tmp_path):
     """A reference key with a shipped default of 30 days."""
     monkeypatch.setitem(reference.KEYS, KEY, "测试走访间隔")
+    monkeypatch.setitem(reference.SCHEMAS, KEY, {"type": "object", "required": ["days"], "properties": {
+        "days": {"type": "integer", "title": "间隔（天）", "minimum": 1, "maximum": 366}}})
     (tmp_path / "reference").mkdir()
     (tmp_path / "reference" / f"{KEY}.json").write_text(json.dumps({"days": 30}), encoding="utf-8")
     monkeypatch.setattr(reference_data, "resource", lambda *parts: tmp_path.joinpath(*parts))
@@ -61,3 +63,27 @@ def test_only_the_head_changes_reference_data(database, head, rule):
 def test_an_unknown_key_fails_loudly(database):
     with pytest.raises(KeyError):
         reference_data.value(database, "no_such_rule")
+
+
+@pytest.mark.parametrize("value", ['"14"', "十四天", {"days": "14"}, {"days": 0}, {"weeks": 2}])
+def test_the_store_refuses_a_version_that_breaks_the_keys_schema(database, store, rule, value):
+    with pytest.raises(ValidationError) as refused:
+        reference_data.set_value(store, rule, value, dt.date(2026, 12, 1))
+    assert list(refused.value.errors) == ["value"]
+    assert reference_data.versions(database, rule) == []
+
+
+def test_every_key_declares_a_schema_its_shipped_default_fits():
+    assert reference.KEYS and set(reference.SCHEMAS) == set(reference.KEYS)
+    for key in reference.KEYS:
+        reference.check(key, reference_data.default(key))
+
+
+def test_check_names_the_field_in_chinese():
+    bad = reference_data.default("relief_tiers")
+    bad["tiers"][1]["months"] = "三"
+    with pytest.raises(ValidationError) as refused:
+        reference.check("relief_tiers", bad)
+    assert refused.value.errors == {"tiers.1.months": "「分档 / 第2项 / 月数」应为整数"}
+    with pytest.raises(ValidationError, match="没有这项参考数据"):
+        reference.check("no_such_rule", {})

@@ -65,3 +65,23 @@ def test_server_up_then_down_then_a_conflict(qtbot, window, session, county, vil
     dialog.save()
     assert session.store.get("village", village["id"])["name"] == "前甸新村"
     assert sync_state.open_conflicts(session.database) == []
+
+
+def test_what_was_refused_either_way_is_listed_for_a_person(qtbot, window, session, county, village):
+    from tests.test_sync_poison import _feed, _reference_record
+    from station_app.sync import protocol as p
+
+    enrolled(county, session.database, "前甸镇")
+    bad = _reference_record("relief_tiers", {"tiers": [], "counted_members_max": 6,
+                                             "cap_fen": {"emergency": 1, "expenditure": 1}}, "2020-01-01")
+    _feed(county, None, p.feed_record("reference_value", bad, 0))
+    with session.database.transaction() as conn:  # a change an older version let through: a code cut short
+        conn.execute("UPDATE outbox SET payload = json_set(payload, '$.code', '2104') WHERE entity = 'village'")
+    _synced(qtbot, window)
+    page = window.page("sync")
+    assert page.tabs.tabText(3) == "被拒绝（2）" and "2 条变更内容有误" in page.detail.text()
+    rows = {page.rejected_model.row(i)["direction"]: page.rejected_model.row(i) for i in range(2)}
+    assert rows["县里下发，本站未采用"]["record"] == "relief_tiers"
+    assert "分档" in rows["县里下发，本站未采用"]["reason"]
+    assert rows["本站上传，县里拒收"]["type"] == "村（社区）" and rows["本站上传，县里拒收"]["record"] == "前甸村"
+    assert window.sync_label.text().startswith("已同步")

@@ -32,9 +32,19 @@ from station_app.core.elder_rules import FrequencyRule
 FREQUENCY_KEY = "child_visit_frequency"
 LIMITS_KEY = "child_protection_limits"
 ROLL_KEY = "child_roll_rules"
-reference.KEYS.setdefault(FREQUENCY_KEY, "留守儿童/困境儿童走访频次（天）")
-reference.KEYS.setdefault(LIMITS_KEY, "强制报告各环节办理时限（小时）")
-reference.KEYS.setdefault(ROLL_KEY, "委托照护协议到期提醒天数、退出名册年龄")
+_HOURS = {"type": "number", "minimum": 0, "maximum": 8760}
+reference.register(FREQUENCY_KEY, "留守儿童/困境儿童走访频次（天）", elder_rules.FREQUENCY_SCHEMA)
+reference.register(LIMITS_KEY, "强制报告各环节办理时限（小时）", {
+    "type": "object", "required": ["response_hours", "assessment_hours", "plan_hours"],
+    "properties": {"response_hours": {**_HOURS, "type": ["number", "object"], "additionalProperties": _HOURS,
+                                      "title": "应急处置时限（小时，可按紧急程度）"},
+                   "assessment_hours": {**_HOURS, "title": "评估时限（小时）"},
+                   "plan_hours": {**_HOURS, "title": "帮扶方案时限（小时）"}}})
+reference.register(ROLL_KEY, "委托照护协议到期提醒天数、退出名册年龄", {
+    "type": "object",
+    "properties": {"warn_days": {"type": "integer", "title": "到期提醒（天）", "minimum": 0, "maximum": 365},
+                   "exit_age": {"type": "integer", "title": "退出名册年龄", "minimum": 1, "maximum": 18},
+                   "term_years": {"type": "integer", "title": "协议期限（年）", "minimum": 1, "maximum": 10}}})
 
 # The order of the chain; intervention may be skipped (most cases close after the plan).
 STEP_ORDER = ("reported", "response", "assessment", "plan", "intervention", "closed")

@@ -31,7 +31,23 @@ from typing import Any
 from station_app.core import reference
 
 FREQUENCY_KEY = "elder_visit_frequency"
-reference.KEYS.setdefault(FREQUENCY_KEY, "特殊困难老年人探访频次（天）")
+_DAYS = {"type": "integer", "minimum": 1, "maximum": 366}
+# The shape of a visit frequency rule (`FrequencyRule.from_value`), for the elderly and for children.
+FREQUENCY_SCHEMA = {
+    "type": "object", "required": ["seasons"],
+    "properties": {
+        "seasons": {"type": "array", "title": "季节", "minItems": 1, "maxItems": 12, "items": {
+            "type": "object", "required": ["months", "default_days"],
+            "properties": {
+                "name": {"type": "string", "title": "名称", "maxLength": 60},
+                "months": {"type": "array", "title": "月份", "minItems": 1, "maxItems": 12,
+                           "items": {"type": "integer", "minimum": 1, "maximum": 12}},
+                "by_risk": {"type": "object", "title": "按风险等级（天）", "additionalProperties": _DAYS},
+                "by_category": {"type": "object", "title": "按类别（天）", "additionalProperties": _DAYS},
+                "default_days": {**_DAYS, "title": "默认间隔（天）"},
+                "checks": {"type": "string", "title": "走访重点", "maxLength": 500}}}},
+        "follow_up_days": {"type": "object", "title": "跟进期限（天）", "additionalProperties": _DAYS}}}
+reference.register(FREQUENCY_KEY, "特殊困难老年人探访频次（天）", FREQUENCY_SCHEMA)
 
 RELIEF_REFERRAL = "relief"
 # The longest a search for the due day runs: no rule asks for less than one visit a year.

@@ -131,7 +131,12 @@ def _parse_choice(f: Field, raw: Any) -> str:
 def _parse_multi(f: Field, raw: Any) -> list[str]:
     if isinstance(raw, str):
         text = clean(raw)
-        raw = json.loads(text) if text.startswith("[") else re.split(r"[,，、;；\s]+", text)
+        try:
+            raw = json.loads(text) if text.startswith("[") else re.split(r"[,，、;；\s]+", text)
+        except ValueError:
+            raw = None
+    if not isinstance(raw, list | tuple | set):  # a number or an object where choices belong
+        raise FieldError("请从列表中选择：" + "、".join(label for _, label in f.choices))
     return [_parse_choice(f, item) for item in raw if clean(str(item))]
 
 
@@ -174,7 +179,10 @@ def parse_value(f: Field, raw: Any, ctx: ParseContext) -> Any:
     if kind == MULTI:
         return _parse_multi(f, raw)
     if kind == JSON:
-        return raw if not isinstance(raw, str) else json.loads(raw)
+        try:
+            return raw if not isinstance(raw, str) else json.loads(raw)
+        except (ValueError, RecursionError):
+            raise FieldError(f"{f.label}应为有效的 JSON") from None
     if kind == REF:
         return str(raw)
     if kind == PHONE:

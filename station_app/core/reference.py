@@ -6,7 +6,11 @@ The county may push new versions (a `reference_value` record per version, effect
 a rule changed later applies from its date on, while work done earlier is still judged by the rule
 that was in force then.
 
-A program registers its keys in `KEYS` and ships the matching default file.
+A program registers each key with `register`, declaring the shape of its value (a schema, see
+core.schema) beside the code that reads it, and ships the matching default file. `check` is the one
+test of a version: the server refuses a malformed one when the county publishes it, a station
+ignores one that arrives malformed (the version before stays in force), and the station's store
+refuses to write one.
 """
 
 from __future__ import annotations
@@ -15,8 +19,27 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from station_app.core import schema
+from station_app.core.errors import ValidationError
+
 # key -> the label a station head reads when looking at the rules in force.
 KEYS: dict[str, str] = {}
+# key -> the shape its value must have.
+SCHEMAS: dict[str, schema.Schema] = {}
+
+
+def register(key: str, label_text: str, shape: schema.Schema) -> None:
+    """Declare a county rule: its key, its label and the schema every version must fit."""
+    KEYS[key] = label_text
+    SCHEMAS[key] = shape
+
+
+def check(key: str, value: Any) -> None:
+    """Nothing if `value` is a well-formed version of `key`; else ValidationError naming the field
+    (paths such as "tiers.0.months", or "key" for a key nobody registered)."""
+    if key not in SCHEMAS:
+        raise ValidationError({"key": f"没有这项参考数据：{key}（可用：{'、'.join(sorted(SCHEMAS))}）"})
+    schema.check(SCHEMAS[key], value)
 
 
 def label(key: str) -> str:

@@ -34,13 +34,40 @@ TIERS = "relief_tiers"
 AUTHORITY = "relief_authority"
 ADVANCE = "relief_advance"
 REPEAT = "relief_repeat"
-reference.KEYS.update({
-    STANDARD: "临时救助计算基数（低保标准）",
-    TIERS: "临时救助分档标准与封顶金额",
-    AUTHORITY: "临时救助审批权限",
-    ADVANCE: "先行救助限额与补办手续期限",
-    REPEAT: "重复救助提醒期限",
-})
+# Amounts are fen; no county rule names a sum above a million yuan.
+_FEN = {"type": "integer", "minimum": 0, "maximum": 100_000_000}
+reference.register(STANDARD, "临时救助计算基数（低保标准）", {
+    "type": "object", "required": ["monthly_fen"],
+    "properties": {"monthly_fen": {**_FEN, "title": "每人每月标准（分）", "minimum": 1},
+                   "basis": {"type": "string", "title": "依据", "maxLength": 500}}})
+reference.register(TIERS, "临时救助分档标准与封顶金额", {
+    "type": "object", "required": ["tiers", "counted_members_max", "cap_fen"],
+    "properties": {
+        "tiers": {"type": "array", "title": "分档", "minItems": 1, "maxItems": 10, "items": {
+            "type": "object", "required": ["tier", "label", "multiple", "months"],
+            "properties": {
+                "tier": {"type": "integer", "title": "档次", "minimum": 1, "maximum": 10},
+                "label": {"type": "string", "title": "名称", "minLength": 1, "maxLength": 40},
+                "multiple": {"type": ["string", "number"], "title": "倍数", "minimum": 0, "maximum": 20,
+                             "pattern": r"^\d{1,2}(\.\d{1,2})?$", "description": "数字，如 1 或 1.3"},
+                "months": {"type": "integer", "title": "月数", "minimum": 1, "maximum": 24}}}},
+        "counted_members_max": {"type": "integer", "title": "计算人口上限", "minimum": 1, "maximum": 30},
+        "cap_fen": {"type": "object", "title": "封顶金额（分）", "required": ["emergency", "expenditure"],
+                    "properties": {"emergency": {**_FEN, "title": "急难型"}, "expenditure": {**_FEN, "title": "支出型"}}}}})
+reference.register(AUTHORITY, "临时救助审批权限", {
+    "type": "object", "required": ["approval_limit_fen"],
+    "properties": {"approval_limit_fen": {"type": "object", "title": "审批限额（分）", "minProperties": 1,
+                                          "additionalProperties": _FEN}}})
+reference.register(ADVANCE, "先行救助限额与补办手续期限", {
+    "type": "object", "required": ["cap_fen", "working_days"],
+    "properties": {"cap_fen": {**_FEN, "title": "先行救助限额（分）"},
+                   "working_days": {"type": "integer", "title": "补办手续期限（工作日）", "minimum": 1, "maximum": 60},
+                   "holidays": {"type": "array", "title": "节假日", "maxItems": 366,
+                                "items": {"type": "string", "format": "date"}}}})
+reference.register(REPEAT, "重复救助提醒期限", {
+    "type": "object", "required": ["warn_within_days"],
+    "properties": {"warn_within_days": {"type": "integer", "title": "提醒期限（天）", "minimum": 0, "maximum": 3650},
+                   "block": {"type": "boolean", "title": "期限内不得再次救助"}}})
 
 STATUS_LABELS = dict(RELIEF_STATUS)
 ACTION_LABELS = dict(RELIEF_ACTIONS)

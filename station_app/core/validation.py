@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from station_app.core import child_rules, idnumber
+from station_app.core import child_rules, idnumber, reference
+from station_app.core import relief as _relief  # noqa: F401 (registers the relief rules' reference keys)
 from station_app.core.entities import GENDERS, Entity, entity
 from station_app.core.errors import ValidationError
 from station_app.core.fields import PHONE, Field, FieldError, ParseContext, parse_value
@@ -151,6 +152,16 @@ def _times(*names: str) -> Rule:
     return rule
 
 
+def _reference_value(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+    """A version of a county rule must have the shape its key declares, wherever it is written."""
+    if "key" in errors or "value" in errors:
+        return
+    try:
+        reference.check(values["key"], values["value"])
+    except ValidationError as exc:
+        errors["key" if "key" in exc.errors else "value"] = exc.message
+
+
 _RULES: dict[str, tuple[Rule, ...]] = {
     "person": (_person_id_number,),
     "child_profile": (_exit_reason,),
@@ -161,4 +172,5 @@ _RULES: dict[str, tuple[Rule, ...]] = {
     "visit": (_date_order("visit_date", "next_due", "下次走访日期不能早于本次走访日期"), _referral_note),
     "relief_case": (_household_size,),
     "reserve_fund_entry": (_positive("amount", "金额应大于0；冲正请选择相应类型"), _advance_has_case),
+    "reference_value": (_reference_value,),
 }

@@ -45,17 +45,48 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-async def _station_request(server: Server, request: Request, kind: str) -> tuple[Station, dict[str, Any]]:
+# Which HTTP status an error type answers with, most specific first (types, never message text).
+STATUS_OF = ((p.TooLarge, 413), (Refused, 403), (ValidationError, 422), (p.NotAuthentic, 401),
+             (p.ProtocolError, 400), (KnownError, 409))
+
+
+def _refusal(exc: KnownError) -> JSONResponse:
+    status = next(code for kind, code in STATUS_OF if isinstance(exc, kind))
+    body: dict[str, Any] = {"error": exc.message}
+    if isinstance(exc, ValidationError):
+        body["fields"] = exc.errors
+    return JSONResponse(body, status_code=status)
+
+
+async def read_json(request: Request, kind: str) -> Any:
+    """The request's JSON, read only up to the endpoint's limit: a body declared longer is refused
+    before a byte of it is read, and one streamed without a length as soon as it passes the limit."""
+    limit = p.MAX_BODY[kind]
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit():
+        raise p.ProtocolError("请求长度（Content-Length）不正确")
+    if int(declared) > limit:
+        raise p.TooLarge(f"请求内容过大：最多 {limit // 1024:,} KB")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise p.TooLarge(f"请求内容过大：最多 {limit // 1024:,} KB")
     try:
-        envelope = json.loads(await request.body())
-        station_id = envelope["body"]["station_id"]
-    except (ValueError, KeyError, TypeError):
-        raise p.ProtocolError("请求格式不正确") from None
-    station = server.store.station(station_id)
-    body = p.verify(envelope, station.sign_public)
-    if body.get("kind") != kind:
-        raise p.ProtocolError("请求类型不符")
-    p.check_fresh(body)
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise p.ProtocolError("请求内容不是有效的 JSON（或嵌套过深）") from None
+
+
+async def _station_request(server: Server, request: Request, kind: str,
+                           body_schema: dict[str, Any]) -> tuple[Station, dict[str, Any]]:
+    """A station's signed request: well formed, from an enrolled station, signed by it, fresh, and
+    not seen before."""
+    envelope = p.check(p.signed(body_schema), await read_json(request, kind))
+    body = envelope["body"]
+    station = server.store.station(body["station_id"])
+    p.verify(envelope, station.sign_public)
+    server.store.spend_nonce(station.station_id, body["nonce"], p.check_fresh(body))
     return station, body
 
 
@@ -67,14 +98,8 @@ def _logged(handler: Handler, server: Server) -> Callable[[Request], Awaitable[R
         started = time.perf_counter()
         try:
             response = await handler(server, request)
-        except Refused as exc:
-            response = _error(403, exc.message)
-        except ValidationError as exc:
-            response = JSONResponse({"error": exc.message, "fields": exc.errors}, status_code=422)
-        except p.ProtocolError as exc:
-            response = _error(400 if "格式" in exc.message else 401, exc.message)
         except KnownError as exc:
-            response = _error(409, exc.message)
+            response = _refusal(exc)
         entry = {"path": request.url.path, "status": response.status_code,
                  "ms": round((time.perf_counter() - started) * 1000, 1),
                  "client": request.client.host if request.client else None}
@@ -95,26 +120,32 @@ async def openapi_doc(server: Server, request: Request) -> Response:
 
 
 async def enroll(server: Server, request: Request) -> Response:
-    try:
-        body = json.loads(await request.body())
-        args = (body["code"], body["station_id"], body["sign_public"], body["box_public"], body.get("escrow"))
-    except (ValueError, KeyError, TypeError):
-        raise p.ProtocolError("登记请求格式不正确") from None
-    name = server.store.enroll(*args)
+    """Bind a station to its keys with the county's one-time code. Everything is checked before the
+    code is spent: the body's types, the station id (a UUID, so no reserved name such as "county"),
+    both keys, and the signature by the signing key being registered (the station holds it)."""
+    envelope = p.check(p.signed(p.ENROLL), await read_json(request, "enroll"))
+    body = envelope["body"]
+    p.check_public_keys(body)
+    p.verify(envelope, body["sign_public"])
+    p.check_fresh(body)
+    name = server.store.enroll(body["code"], body["station_id"], body["sign_public"], body["box_public"],
+                               body.get("escrow"))
     return server.signed({"name": name, "station_id": body["station_id"], "county": server.keys.pair.public})
 
 
 async def push(server: Server, request: Request) -> Response:
-    station, body = await _station_request(server, request, "push")
-    answer = server.store.push(station, p.check_batch(body.get("batch")))
+    station, body = await _station_request(server, request, "push", p.PUSH_FRAME)
+    answer = server.store.push(station, p.check_batch(body["batch"]))
     log.info(json.dumps({"event": "push", "station": station.name, "changes": len(answer["results"]),
                          "status": answer["status"]}, ensure_ascii=False))
     return server.signed(answer)
 
 
 async def pull(server: Server, request: Request) -> Response:
-    station, body = await _station_request(server, request, "pull")
-    return server.signed(server.store.pull(station, int(body.get("cursor", 0)), int(body.get("limit", 1000))))
+    station, body = await _station_request(server, request, "pull", p.PULL)
+    if body.get("rejected"):
+        server.store.note_rejections(station, body["rejected"])
+    return server.signed(server.store.pull(station, body["cursor"], body.get("limit", p.MAX_PULL)))
 
 
 def _admin(server: Server, request: Request) -> None:
@@ -130,22 +161,19 @@ async def waiting_cases(server: Server, request: Request) -> Response:
 
 async def decide(server: Server, request: Request) -> Response:
     _admin(server, request)
-    try:
-        body = json.loads(await request.body())
-        item = server.store.decide(request.path_params["case_id"], bool(body["approved"]), body.get("amount"),
-                                   body.get("reason"), body["decided_by"], body["decided_on"])
-    except (ValueError, KeyError, TypeError):
-        raise p.ProtocolError("审批请求格式不正确") from None
+    body = p.check(p.DECISION_BODY, await read_json(request, "decision"))
+    item = server.store.decide(request.path_params["case_id"], body["approved"], body.get("amount"),
+                               body.get("reason"), body["decided_by"], body["decided_on"])
     return JSONResponse(item)
 
 
-def create_app(data_dir: Path, database_url: str | None = None) -> Starlette:
+def create_app(data_dir: Path, database_url: str | None = None, key_file: Path | None = None) -> Starlette:
     """The app for the server whose keys and admin token live in `data_dir`, and its records there
-    too (SQLite) or in the database at `database_url`."""
+    too (SQLite, encrypted with the key in `key_file`) or in the database at `database_url`."""
     from station_app.server import config
 
-    server = Server(ServerStore(config.database(data_dir, database_url)), CountyKeys.load_or_create(data_dir),
-                    config.admin_token(data_dir))
+    server = Server(ServerStore(config.database(data_dir, database_url), key_file),
+                    CountyKeys.load_or_create(data_dir), config.admin_token(data_dir))
     routes = [
         Route("/health", _logged(health, server), methods=["GET"]),
         Route("/openapi.json", _logged(openapi_doc, server), methods=["GET"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ def add_parser(sub: Any) -> None:
     server = sub.add_parser("server", help="县民政局服务器：运行服务、登记社工站、审批、推送参考数据、导入U盘数据包")
     server.add_argument("--dir", type=Path, help="服务器数据目录（默认：数据目录下的 county-server）")
     server.add_argument("--database-url", help="数据库：postgresql://用户@主机/库名（默认：服务器数据目录下的 SQLite 文件）")
+    server.add_argument("--key-file", type=Path,
+                        help="SQLite 数据库密钥文件（默认：数据库旁的 county.db.key；可放在U盘等处与数据库分开保管）")
     cmds = server.add_subparsers(dest="server_command", required=True)
     run = cmds.add_parser("run", help="启动同步服务（uvicorn）")
     run.add_argument("--host", default="127.0.0.1")
@@ -49,6 +52,9 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
+    # Everything the server writes (database, WAL, keys, token, logs, return bundles) holds the
+    # townships' personal data or the secrets guarding it: readable by the server's user only.
+    os.umask(0o077)
     folder = Path(args.dir) if args.dir else data_dir / "county-server"
     if args.server_command == "run":
         return _serve(args, folder)
@@ -57,7 +63,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     from station_app.server.store.storage import ServerStore
     from station_app.sync import protocol as p
 
-    store = ServerStore(config.database(folder, args.database_url))
+    store = ServerStore(config.database(folder, args.database_url), args.key_file)
     keys = CountyKeys.load_or_create(folder)
     try:
         if args.server_command == "create-station":
@@ -120,6 +126,6 @@ def _serve(args: argparse.Namespace, folder: Path) -> int:
     from station_app.server.app import create_app
 
     logs.setup(folder)
-    uvicorn.run(create_app(folder, args.database_url), host=args.host, port=args.port, ssl_certfile=args.certfile,
-                ssl_keyfile=args.keyfile, log_config=None, access_log=False)
+    uvicorn.run(create_app(folder, args.database_url, args.key_file), host=args.host, port=args.port,
+                ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_config=None, access_log=False)
     return 0

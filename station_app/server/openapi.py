@@ -1,4 +1,8 @@
-"""The OpenAPI description of the sync protocol, served at /openapi.json."""
+"""The OpenAPI description of the county server, served at /openapi.json.
+
+Built from the protocol's own message schemas (sync.protocol), so the description, the server's
+checks and the fuzzing that reads the description (tests/test_server_fuzz.py) never disagree.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +10,63 @@ from typing import Any
 
 from station_app.sync import protocol as p
 
-_SIGNED = {"type": "object", "required": ["body", "signature"],
-           "properties": {"body": {"type": "object"}, "signature": {"type": "string", "format": "byte",
-                                                                      "description": "Ed25519 over canonical JSON"}}}
-_CHANGE = {"type": "object", "required": list(p.CHANGE_KEYS),
-           "properties": {"seq": {"type": "integer"}, "change_id": {"type": "string", "format": "uuid"},
-                          "entity": {"type": "string"}, "record_id": {"type": "string"},
-                          "op": {"enum": ["upsert", "delete"]}, "base_rev": {"type": "integer"},
-                          "rev": {"type": "integer"}, "payload": {"type": "object"}}}
+_ERROR = {"type": "object", "required": ["error"], "properties": {
+    "error": {"type": "string", "description": "为什么拒绝（中文）"},
+    "fields": {"type": "object", "additionalProperties": {"type": "string"},
+               "description": "每个有误的项目及其说明（HTTP 422）"}}}
+_REFUSALS = {
+    "400": "malformed request (not JSON, changes out of order)",
+    "401": "bad signature, stale request or a replay",
+    "403": "unknown or revoked station, invalid enrollment code, missing county credentials",
+    "409": "the request does not fit the records' state",
+    "413": "request body too large",
+    "422": "a field of the wrong type or out of range; `fields` names each",
+}
 
 
-def _post(summary: str, request: dict[str, Any], reply: str) -> dict[str, Any]:
-    return {"post": {"summary": summary,
-                     "requestBody": {"content": {"application/json": {"schema": request}}},
-                     "responses": {"200": {"description": reply,
-                                           "content": {"application/json": {"schema": _SIGNED}}},
-                                   "401": {"description": "bad signature or stale request"},
-                                   "403": {"description": "unknown or revoked station"}}}}
+def _answers(reply: str, reply_schema: dict[str, Any]) -> dict[str, Any]:
+    refusals = {code: {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                for code, text in _REFUSALS.items()}
+    return {"200": {"description": reply, "content": {"application/json": {"schema": reply_schema}}}, **refusals}
+
+
+def _post(summary: str, request: dict[str, Any], reply: str, reply_schema: dict[str, Any] | None = None,
+          **extra: Any) -> dict[str, Any]:
+    return {"post": {"summary": summary, "requestBody": {"required": True, "content": {"application/json": {
+        "schema": request}}}, "responses": _answers(reply, reply_schema or p.signed({"type": "object"})), **extra}}
+
+
+_BEARER = [{"county": []}]
 
 
 def document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Station county sync", "version": str(p.VERSION),
-                 "description": "Station requests are signed envelopes {body, signature}; body carries "
-                                "station_id, kind, sent_at, nonce. Replies are signed by the county key."},
-        "components": {"schemas": {"Signed": _SIGNED, "Change": _CHANGE}},
+                 "description": "Station requests are signed envelopes {body, signature}: body carries station_id, "
+                                "kind, sent_at (with its time zone), nonce (each used once) and version; the "
+                                "signature is Ed25519 over the body's canonical JSON. Replies are signed by the "
+                                "county key. Bodies longer than the endpoint's limit are refused with 413: "
+                                + ", ".join(f"{k} {v // 1024} KiB" for k, v in p.MAX_BODY.items()) + "."},
+        "components": {"schemas": {"Change": p.CHANGE, "Error": _ERROR, "Decision": p.DECISION_BODY},
+                       "securitySchemes": {"county": {"type": "http", "scheme": "bearer",
+                                                      "description": "the county administrator's token (admin.token)"}}},
         "paths": {
-            "/health": {"get": {"summary": "liveness", "responses": {"200": {"description": "ok"}}}},
-            "/v1/enroll": _post("enroll with a one-time code", {"type": "object", "required": [
-                "code", "station_id", "sign_public", "box_public"]}, "the county's public keys, signed"),
-            "/v1/push": _post("push a batch {after_seq, changes: [Change]} (body.kind = push)", _SIGNED,
+            "/health": {"get": {"summary": "liveness and the county's public keys",
+                                "responses": {"200": {"description": "ok"}}}},
+            "/openapi.json": {"get": {"summary": "this description", "responses": {"200": {"description": "ok"}}}},
+            "/v1/enroll": _post("enroll with a one-time code; signed with the signing key being registered",
+                                p.signed(p.ENROLL), "the county's public keys, signed"),
+            "/v1/push": _post("push a batch of changes in seq order", p.signed(p.PUSH),
                               f"status ok|gap, high_water, results[] with status in {list(p.STATUSES)}"),
-            "/v1/pull": _post("pull feed items after body.cursor (body.kind = pull)", _SIGNED,
+            "/v1/pull": _post("pull feed items after cursor; report items this station refused", p.signed(p.PULL),
                               f"items[] of kind {p.RECORD} or {p.DECISION}, cursor, more"),
-            "/v1/county/relief": {"get": {"summary": "relief cases waiting for the county (bearer token)",
-                                          "responses": {"200": {"description": "cases"}}}},
-            "/v1/county/relief/{case_id}/decision": {"post": {
-                "summary": "approve or reject a waiting case (bearer token)",
-                "requestBody": {"content": {"application/json": {"schema": {
-                    "type": "object", "required": ["approved", "decided_by", "decided_on"],
-                    "properties": {"approved": {"type": "boolean"}, "amount": {"type": "integer"},
-                                   "reason": {"type": "string"}}}}}},
-                "responses": {"200": {"description": "the decision as queued for the station"}}}},
+            "/v1/county/relief": {"get": {"summary": "relief cases waiting for the county", "security": _BEARER,
+                                          "responses": {"200": {"description": "cases"},
+                                                        "403": {"description": "missing county credentials"}}}},
+            "/v1/county/relief/{case_id}/decision": _post(
+                "approve or reject a waiting case", p.DECISION_BODY, "the decision as queued for the station",
+                {"type": "object"}, security=_BEARER,
+                parameters=[{"name": "case_id", "in": "path", "required": True, "schema": p.ID}]),
         },
     }

@@ -9,14 +9,13 @@ converted the same way. Other users get access when the head sets them a tempora
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from station_app.core.errors import AuthError, DatabaseError
 from station_app.core.roles import HEAD, Actor
 from station_app.store import audit_log, users
 from station_app.store.database import StationDatabase, fsync_file, stamp, connect
-from station_app.store.driver import Connection, is_plaintext, sqlite
+from station_app.store.driver import export_encrypted, is_plaintext, replace_overwriting, row_counts, sqlite
 from station_app.store.keyring import KeyRing, keys_path, new_key
 
 
@@ -71,11 +70,8 @@ def encrypt_in_place(path: Path, key: bytes, backup_dir: Path, *, keep_backup: b
     try:
         plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         version = int(plain.execute("PRAGMA user_version").fetchone()[0])
-        expected = _row_counts(plain)
-        plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", [str(work)])
-        plain.execute("SELECT sqlcipher_export('encrypted')")
-        plain.execute(f"PRAGMA encrypted.user_version = {version}")
-        plain.execute("DETACH DATABASE encrypted")
+        expected = row_counts(plain)
+        export_encrypted(plain, work, key)
     finally:
         plain.close()
     try:
@@ -83,7 +79,7 @@ def encrypt_in_place(path: Path, key: bytes, backup_dir: Path, *, keep_backup: b
         copy = StationDatabase(work, connect(work, key), key)
         try:
             problems = copy.integrity_check()
-            if copy.user_version != version or _row_counts(copy.conn) != expected:
+            if copy.user_version != version or row_counts(copy.conn) != expected:
                 problems.append("加密副本与原数据库的记录数不一致")
             if audit_log.first_broken(copy.conn) is not None:
                 problems.append("加密副本的审计日志哈希链不完整")
@@ -96,19 +92,5 @@ def encrypt_in_place(path: Path, key: bytes, backup_dir: Path, *, keep_backup: b
     except BaseException:
         work.unlink(missing_ok=True)
         raise
-    with open(path, "r+b") as original:
-        os.replace(work, path)  # the name now leads to the encrypted file; `original` still holds the old
-        size = os.fstat(original.fileno()).st_size
-        original.seek(0)
-        for _ in range(0, size, 1 << 20):
-            original.write(bytes(min(1 << 20, size - original.tell())))
-        original.flush()
-        os.fsync(original.fileno())
-    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        leftover.unlink(missing_ok=True)
+    replace_overwriting(work, path)
     return backup
-
-
-def _row_counts(conn: Connection) -> dict[str, int]:
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-    return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}

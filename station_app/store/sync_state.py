@@ -1,5 +1,6 @@
-"""The station's side of sync, in its own tables (db/0008_sync.sql): enrollment and cursors,
-the server's answers on outbox rows, conflicts waiting for a person, and the history of runs.
+"""The station's side of sync, in its own tables (db/0008_sync.sql, 0009): enrollment and cursors,
+the server's answers on outbox rows, conflicts waiting for a person, feed items the station
+refused, and the history of runs.
 
 Functions taking `conn` run inside the caller's transaction: acknowledgements and the pull cursor
 are written in the same transaction as what they acknowledge or what was pulled.
@@ -93,12 +94,48 @@ def outbox_change(conn: Connection, change_id: str) -> dict[str, Any]:
 
 
 def rejected_count(database: StationDatabase) -> int:
-    return int(database.scalar("SELECT COUNT(*) FROM outbox WHERE ack_status = 'rejected'"))
+    return int(database.scalar("SELECT (SELECT COUNT(*) FROM outbox WHERE ack_status = 'rejected')"
+                               " + (SELECT COUNT(*) FROM sync_rejected)"))
 
 
 def pending_by_entity(database: StationDatabase) -> list[tuple[str, int]]:
     return [(r[0], r[1]) for r in database.conn.execute(
         "SELECT entity, COUNT(*) FROM outbox WHERE acked_at IS NULL GROUP BY entity ORDER BY COUNT(*) DESC")]
+
+
+# -- what was refused, either way -------------------------------------------------------------------
+
+def reject_feed_item(conn: Connection, item: Mapping[str, Any], reason: str) -> None:
+    """Keep a county feed item the station would not apply, with why (the cursor moves past it)."""
+    conn.execute(
+        "INSERT INTO sync_rejected (seq, kind, entity, record_id, reason, item, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (seq) DO NOTHING",
+        (item["seq"], str(item.get("kind")), _text_or_none(item.get("entity")),
+         _text_or_none(item.get("record_id") or item.get("case_id")), reason, json.dumps(dict(item), ensure_ascii=False),
+         now_iso()))
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def unreported_rejections(database: StationDatabase) -> list[dict[str, Any]]:
+    """Refused feed items the server has not been told of yet: [{seq, reason}]."""
+    return database.query("SELECT seq, reason FROM sync_rejected WHERE reported_at IS NULL ORDER BY seq")
+
+
+def mark_reported(conn: Connection, seqs: Iterable[int]) -> None:
+    conn.executemany("UPDATE sync_rejected SET reported_at = ? WHERE seq = ?", [(now_iso(), s) for s in seqs])
+
+
+def rejected_items(database: StationDatabase) -> list[dict[str, Any]]:
+    """Everything refused, newest first: changes the county rejected (direction "up") and county
+    updates this station refused ("down"), each with its entity, record and reason."""
+    return database.query(
+        "SELECT 'up' AS direction, acked_at AS at, entity, record_id, payload AS content, ack_reason AS reason"
+        " FROM outbox WHERE ack_status = 'rejected'"
+        " UNION ALL SELECT 'down', received_at, COALESCE(entity, kind), record_id, item, reason FROM sync_rejected"
+        " ORDER BY at DESC")
 
 
 # -- conflicts -------------------------------------------------------------------------------------

@@ -4,12 +4,16 @@ Push sends the outbox's unacknowledged rows in seq order, a batch at a time; row
 acknowledged only from the server's signed reply, in one transaction, so a run cut off anywhere
 (network, power, a killed process) just sends the rest again and the server answers "duplicate".
 Pull applies the county's feed through the store's write path and moves the cursor in the same
-transaction. Both work the same from the network (`HttpTransport`) or from a return bundle.
+transaction. Each feed item is checked against the protocol's schema first; one that fails, or that
+the store refuses, is kept in sync_rejected with its reason (and reported with the next pull) while
+the rest applies and the cursor moves on. Both work the same from the network (`HttpTransport`) or
+from a return bundle. Whatever stops a run, the reason is written to the history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +31,8 @@ from station_app.store.records import RecordStore
 from station_app.sync import protocol as p
 
 TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+log = logging.getLogger(__name__)
+REFUSED = "refused"  # the Report's count of county feed items this station set aside
 
 
 class Offline(KnownError):
@@ -41,7 +47,7 @@ class NotEnrolled(KnownError):
 @dataclass
 class Report:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("sent", *p.STATUSES, "received"), 0))
+        ("sent", *p.STATUSES, "received", REFUSED), 0))
 
     def add(self, status: str, n: int = 1) -> None:
         self.counts[status] = self.counts.get(status, 0) + n
@@ -55,7 +61,10 @@ class Report:
             text += f"，冲突 {c['conflict']:,} 条（请在同步页处理）"
         if c["rejected"]:
             text += f"，被拒绝 {c['rejected']:,} 条"
-        return text + f"；收到县里的更新 {c['received']:,} 条"
+        text += f"；收到县里的更新 {c['received']:,} 条"
+        if c[REFUSED]:
+            text += f"，其中 {c[REFUSED]:,} 条内容有误未采用（见同步页“被拒绝”）"
+        return text
 
 
 @dataclass(frozen=True)
@@ -137,9 +146,10 @@ def enroll(database: StationDatabase, server_url: str, code: str, *, ca_file: st
         keys = p.KeyPair.generate()
         ring.seal_for_county(database.require_key(), p.unb64(county["box"]))
         transport.county_sign = county["sign"]
-        reply = transport.post("/v1/enroll", {"code": code, "station_id": station_id,
-                                              "sign_public": keys.public["sign"], "box_public": keys.public["box"],
-                                              "escrow": ring.escrow})
+        # Signed with the new key: the server sees that this station holds the key it registers.
+        reply = transport.post("/v1/enroll", p.request(station_id, "enroll", keys.sign, code=code,
+                                                       sign_public=keys.public["sign"],
+                                                       box_public=keys.public["box"], escrow=ring.escrow))
     finally:
         transport.close()
     if reply["county"] != county:
@@ -162,13 +172,13 @@ def push(database: StationDatabase, enrollment: Enrollment, transport: HttpTrans
         rows = sync_state.pending_changes(database, p.BATCH_SIZE)
         if not rows:
             return
-        batch = p.build_batch(sync_state.seq_before(database, rows[0]["seq"]),
-                              [p.change_from_outbox(r) for r in rows])
+        [batch, *_] = p.batches(sync_state.seq_before(database, rows[0]["seq"]),
+                                [p.change_from_outbox(r) for r in rows])
         reply = transport.post("/v1/push", p.request(enrollment.station_id, "push", enrollment.keys.sign, batch=batch))
         if reply["status"] != "ok":
             raise KnownError(f"服务器缺少本站第 {reply['high_water']} 号之后的变更，无法按顺序接收。请联系县民政局技术人员。")
         take_acknowledgements(database, reply["results"], report)
-        done += len(rows)
+        done += len(batch["changes"])
         state.report(done, total, f"已发送 {done:,} 条变更")
 
 
@@ -194,25 +204,50 @@ def _flag_push_conflict(conn: Any, result: Mapping[str, Any]) -> None:
 
 
 def pull(database: StationDatabase, enrollment: Enrollment, transport: HttpTransport, report: Report) -> None:
+    """Everything the county has after the cursor; items refused here before are reported with it."""
     while True:
         cursor = sync_state.get_int(database, sync_state.CURSOR)
+        refused = [{"seq": r["seq"], "reason": r["reason"][: p.MAX_REASON]}
+                   for r in sync_state.unreported_rejections(database)[: p.MAX_PULL]]
         reply = transport.post("/v1/pull", p.request(enrollment.station_id, "pull", enrollment.keys.sign,
-                                                     cursor=cursor))
-        apply_feed(database, reply, report)
+                                                     cursor=cursor, rejected=refused))
+        with database.transaction() as conn:
+            apply_feed(database, reply, report)
+            sync_state.mark_reported(conn, [r["seq"] for r in refused])
         if not reply["more"]:
             return
 
 
 def apply_feed(database: StationDatabase, feed: Mapping[str, Any], report: Report) -> None:
-    """The county's items and the new cursor, in one transaction."""
+    """The county's items and the new cursor, in one transaction; each item that does not hold up
+    is set aside with its reason and the rest still applies."""
+    p.check(p.FEED, feed)
     store = RecordStore(database, COUNTY_SYNC)
     with database.transaction() as conn:
         for item in feed["items"]:
             if item["seq"] <= sync_state.get_int(database, sync_state.CURSOR):
                 continue  # applied before (a return bundle and a pull may both carry it)
-            apply_item(store, conn, item)
+            reason = p.feed_item_problem(item, store.today) or _apply_or_reason(store, conn, item)
+            if reason:
+                log.warning("county feed item %s refused: %s", item["seq"], reason)
+                sync_state.reject_feed_item(conn, item, reason)
+                report.add(REFUSED)
             report.add("received")
             sync_state.put(conn, sync_state.CURSOR, item["seq"])
+
+
+def _apply_or_reason(store: RecordStore, conn: Any, item: Mapping[str, Any]) -> str | None:
+    """Apply a well-formed item in its own savepoint; why not, if the store refused it. An
+    unexpected error is a bug to fix, logged with its traceback, but it must not stop the feed."""
+    try:
+        with store.database.transaction():
+            apply_item(store, conn, item)
+    except KnownError as exc:
+        return exc.message
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        log.exception("applying county feed item %s failed", item["seq"])
+        return f"无法写入本站（程序错误：{type(exc).__name__}）"
+    return None
 
 
 def apply_item(store: RecordStore, conn: Any, item: Mapping[str, Any]) -> None:
@@ -246,7 +281,7 @@ def sync(database: StationDatabase, state: JobState | None = None, *,
     try:
         push(database, enrollment, transport, report, state)
         pull(database, enrollment, transport, report)
-    except KnownError as exc:
+    except Exception as exc:
         note_failure(database, exc, report)
         raise
     finally:
@@ -260,12 +295,19 @@ def sync(database: StationDatabase, state: JobState | None = None, *,
     return report
 
 
-def note_failure(database: StationDatabase, exc: KnownError, report: Report) -> None:
+def note_failure(database: StationDatabase, exc: Exception, report: Report) -> None:
+    """Write down why a run stopped: offline, an error a person can act on, or (logged with its
+    traceback) anything else, so no failure is silent."""
+    if isinstance(exc, KnownError):
+        message = exc.message
+    else:
+        log.error("sync failed unexpectedly", exc_info=exc)
+        message = f"同步时发生程序错误（{type(exc).__name__}：{exc}），详情见日志"
     with database.transaction() as conn:
         if isinstance(exc, Offline):
             if sync_state.get(database, sync_state.OFFLINE_SINCE) is None:
                 sync_state.put(conn, sync_state.OFFLINE_SINCE, p.iso(p.utc_now()))
             sync_state.forget(conn, sync_state.LAST_ERROR)
         else:
-            sync_state.put(conn, sync_state.LAST_ERROR, exc.message)
-        sync_state.add_history(conn, "online", report.counts, exc.message)
+            sync_state.put(conn, sync_state.LAST_ERROR, message)
+        sync_state.add_history(conn, "online", report.counts, message)

@@ -13,6 +13,11 @@ signs its replies and return bundles with the key the station pinned then.
   them is applied; a change_id seen before is acknowledged again, never applied twice.
 - A **feed item** is what flows down: a county-made record change ("record") or a county decision
   on a relief case ("relief_decision"), numbered by the server's feed sequence.
+- Every message has a **schema** here (`PUSH`, `PULL`, `ENROLL`, `DECISION_BODY`, `CHANGE`, feed items), in
+  the subset of JSON Schema that core.schema checks with Chinese messages; the server's OpenAPI
+  description is built from the same dicts. A frame that breaks its schema is refused whole; a
+  change or feed item whose content does not hold up is answered "rejected" with its reason and
+  the rest goes on (`change_problem`, `feed_item_problem`).
 - A **bundle** carries the same batches (or acknowledgements and feed items, for the county's return
   bundle) in a file: header line (who, which number, for whom, until when, checksum, signature),
   then the compressed payload encrypted (X25519 + AES-GCM) to the recipient.
@@ -38,11 +43,23 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
+from station_app.core import schema
 from station_app.core.entities import ENTITIES
-from station_app.core.errors import KnownError
+from station_app.core.errors import KnownError, ValidationError
+from station_app.core.schema import SAFE_INTEGER, aware_time
+from station_app.core.validation import validate
 
 VERSION = 1
 BATCH_SIZE = 500
+# A batch is cut before it grows past this many bytes of changes, so every push fits the server's
+# body limit below whatever the records hold.
+BATCH_BYTES = 2 * 1024 * 1024
+# The largest request body the server reads, by endpoint kind; anything longer is refused (413)
+# before it is read, or as soon as the stream passes the limit.
+MAX_BODY = {"push": 4 * 1024 * 1024, "pull": 256 * 1024, "enroll": 64 * 1024, "decision": 16 * 1024}
+MAX_PULL = 1000  # feed items in one pull reply
+MAX_REASON = 2000  # characters of a reason for a refusal that travel with it
+MAX_AMOUNT = 100_000_000  # fen: a million yuan, far above any relief a county decides
 # A signed request older (or newer) than this is refused: a captured request cannot be replayed later.
 REQUEST_WINDOW = dt.timedelta(minutes=10)
 BUNDLE_LIFETIME = dt.timedelta(days=30)
@@ -60,7 +77,150 @@ _BUNDLE_INFO = b"station sync bundle v1"
 
 
 class ProtocolError(KnownError):
-    """A message or bundle that does not hold up: bad shape, bad signature, wrong party."""
+    """A message or bundle that does not hold up: bad shape, wrong party (HTTP 400)."""
+
+
+class NotAuthentic(ProtocolError):
+    """A request whose signature, freshness or nonce does not prove who sent it (HTTP 401)."""
+
+
+class TooLarge(ProtocolError):
+    """A request body longer than the endpoint accepts (HTTP 413)."""
+
+
+# -- message schemas (core.schema's subset of JSON Schema; titles name fields in messages) --------
+
+def _int(title: str, low: int = 0, high: int = SAFE_INTEGER) -> dict[str, Any]:
+    return {"type": "integer", "title": title, "minimum": low, "maximum": high}
+
+
+def _text(title: str, high: int, low: int = 1) -> dict[str, Any]:
+    return {"type": "string", "title": title, "minLength": low, "maxLength": high}
+
+
+ID = {**_text("编号", 64), "pattern": r"^[0-9A-Za-z][0-9A-Za-z_.:-]*$", "description": "字母、数字或连字符组成的编号"}
+NONCE = {**_text("随机数", 64, 8), "pattern": r"^[0-9a-f]+$", "description": "十六进制数字"}
+KEY = {"type": "string", "title": "公钥", "pattern": r"^[A-Za-z0-9+/]{43}=$", "description": "32 字节公钥的 base64 编码"}
+PAYLOAD = {"type": "object", "title": "记录内容", "required": ["id", "station_id", "rev"],
+           "properties": {"id": ID, "station_id": {**ID, "title": "所属单位"}, "rev": _int("版本号", 1),
+                          "deleted": {"type": ["boolean", "integer"], "title": "已删除", "minimum": 0, "maximum": 1}}}
+CHANGE = {"type": "object", "title": "变更", "required": list(CHANGE_KEYS), "properties": {
+    "seq": _int("序号", 1), "change_id": {**ID, "title": "变更编号"}, "entity": {"enum": sorted(ENTITIES), "title": "记录类型"},
+    "record_id": {**ID, "title": "记录编号"}, "op": {"enum": ["upsert", "delete"], "title": "操作"},
+    "base_rev": _int("原版本号"), "rev": _int("版本号", 1), "payload": PAYLOAD}}
+# What the server needs of a change to answer it at all; the rest of CHANGE decides applied or rejected.
+_CHANGE_FRAME = {"type": "object", "required": ["seq", "change_id"],
+                 "properties": {k: CHANGE["properties"][k] for k in ("seq", "change_id")}}
+
+
+def _batch(change: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "title": "批次", "required": ["after_seq", "changes"], "properties": {
+        "after_seq": _int("上一批最后序号"), "changes": {"type": "array", "title": "变更", "maxItems": BATCH_SIZE,
+                                                       "items": change}}}
+
+
+BATCH = _batch(CHANGE)  # a batch as it should be (the description); the server refuses whole only
+BATCH_FRAME = _batch(_CHANGE_FRAME)  # a batch whose frame breaks, and rejects single changes
+
+
+def _request(kind: str, required: list[str], **properties: Any) -> dict[str, Any]:
+    """The body of a station's signed request of `kind` (see `request`)."""
+    return {"type": "object", "required": ["station_id", "kind", "sent_at", "nonce", "version", *required],
+            "properties": {"station_id": {**ID, "title": "社工站编号"}, "kind": {"enum": [kind], "title": "请求类型"},
+                           "sent_at": {"type": "string", "format": "date-time", "title": "发送时间"},
+                           "nonce": NONCE, "version": {"enum": [VERSION], "title": "协议版本"}, **properties}}
+
+
+def signed(body: dict[str, Any]) -> dict[str, Any]:
+    """The schema of an envelope {body, signature} around `body`."""
+    return {"type": "object", "required": ["body", "signature"], "properties": {
+        "body": body, "signature": {"type": "string", "title": "签名", "pattern": r"^[A-Za-z0-9+/]{86}==$",
+                                    "description": "Ed25519 签名的 base64 编码"}}}
+
+
+PUSH = _request("push", ["batch"], batch=BATCH)
+PUSH_FRAME = _request("push", ["batch"], batch=BATCH_FRAME)
+PULL = _request("pull", ["cursor"], cursor=_int("同步位置"), limit=_int("数量", 1, MAX_PULL),
+                rejected={"type": "array", "title": "本站拒收的县级更新", "maxItems": MAX_PULL, "items": {
+                    "type": "object", "required": ["seq", "reason"],
+                    "properties": {"seq": _int("序号", 1), "reason": _text("原因", MAX_REASON)}}})
+ENROLL = _request("enroll", ["code", "sign_public", "box_public"],
+                  station_id={"type": "string", "format": "uuid", "title": "社工站编号"},
+                  code={**_text("登记码", 40), "pattern": r"^[0-9A-Za-z -]+$", "description": "如 1A2B-3C4D-5E6F-7A8B"},
+                  sign_public={**KEY, "title": "签名公钥"}, box_public={**KEY, "title": "加密公钥"},
+                  escrow={"type": ["string", "null"], "title": "托管密钥", "format": "byte", "maxLength": 4096})
+DECISION_FIELDS = {"approved": {"type": "boolean", "title": "是否批准"},
+                   "amount": {"type": ["integer", "null"], "title": "批准金额（分）", "minimum": 1, "maximum": MAX_AMOUNT},
+                   "reason": {"type": ["string", "null"], "title": "理由", "maxLength": 2000},
+                   "decided_by": _text("审批人", 30), "decided_on": {"type": "string", "format": "date", "title": "审批日期"}}
+DECISION_BODY = {"type": "object", "title": "县级审批", "additionalProperties": False,
+            "required": ["approved", "decided_by", "decided_on"], "properties": DECISION_FIELDS}
+FEED_ITEMS = {
+    RECORD: {"type": "object", "required": ["entity", "record_id", "base_rev", "rev", "payload"],
+             "properties": {k: CHANGE["properties"][k] for k in ("entity", "record_id", "base_rev", "rev", "payload")}},
+    DECISION: {"type": "object", "required": ["case_id", *DECISION_BODY["required"]],
+               "properties": {"case_id": {**ID, "title": "案件编号"}, **DECISION_FIELDS}},
+}
+FEED = {"type": "object", "required": ["items", "cursor", "more"], "properties": {
+    "items": {"type": "array", "items": {"type": "object", "required": ["seq", "kind"],
+                                         "properties": {"seq": _int("序号", 1), "kind": {"type": "string"}}}},
+    "cursor": _int("同步位置"), "more": {"type": "boolean"}}}
+
+
+def check(message_schema: dict[str, Any], message: Any) -> dict[str, Any]:
+    """`message` if it fits `message_schema`; else ValidationError naming each field (HTTP 422)."""
+    schema.check(message_schema, message)
+    return message
+
+
+def _reason(exc: ValidationError) -> str:
+    return "；".join(exc.errors.values())
+
+
+def change_problem(change: Mapping[str, Any]) -> str | None:
+    """Why the server must reject this change (its schema, its parts agreeing, the record's own
+    validation), or None when it may be applied."""
+    try:
+        check(CHANGE, change)
+        payload = change["payload"]
+        if payload["id"] != change["record_id"] or payload["rev"] != change["rev"]:
+            return "变更的记录编号或版本号与内容不符"
+        validate(change["entity"], payload)
+    except ValidationError as exc:
+        return _reason(exc)
+    return None
+
+
+def check_decision(fields: Mapping[str, Any], today: dt.date) -> None:
+    """The rules a county decision keeps beyond its types: a reason to refuse, an amount to approve,
+    and a date that has come (`today` by the checking side's calendar)."""
+    errors = {}
+    if not fields["approved"] and not (fields.get("reason") or "").strip():
+        errors["reason"] = "不予救助须写明理由"
+    if fields["approved"] and not fields.get("amount"):
+        errors["amount"] = "批准须写明金额"
+    if dt.date.fromisoformat(fields["decided_on"]) > today:
+        errors["decided_on"] = "审批日期不能晚于今天"
+    if errors:
+        raise ValidationError(errors)
+
+
+def feed_item_problem(item: Mapping[str, Any], today: dt.date) -> str | None:
+    """Why a station must not apply this feed item, or None. `today` is the station's, a day ahead:
+    the county's clock may be a little ahead of a township PC's."""
+    if item["kind"] not in FEED_ITEMS:
+        return f"不认识的更新类型：{str(item['kind'])[:40]}（本程序可能需要升级）"
+    try:
+        check(FEED_ITEMS[item["kind"]], item)
+        if item["kind"] == DECISION:
+            check_decision(item, today + dt.timedelta(days=1))
+        elif item["payload"]["id"] != item["record_id"] or item["payload"]["rev"] != item["rev"]:
+            return "更新的记录编号或版本号与内容不符"
+        else:
+            validate(item["entity"], item["payload"])
+    except ValidationError as exc:
+        return _reason(exc)
+    return None
 
 
 # -- encoding ------------------------------------------------------------------------------------
@@ -120,6 +280,16 @@ def _raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
     return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
+def check_public_keys(body: Mapping[str, Any]) -> None:
+    """Both 32-byte keys a station registers (ENROLL's schema) are real: the Ed25519 key by the
+    request's signature, which the caller verifies with it, and the X25519 key here, by a shared
+    secret it yields (a low-order point yields none)."""
+    try:
+        X25519PrivateKey.generate().exchange(X25519PublicKey.from_public_bytes(unb64(body["box_public"])))
+    except ValueError:
+        raise ValidationError({"box_public": "加密公钥无效：不是可用的 X25519 公钥"}) from None
+
+
 def fingerprint(public_b64: str) -> str:
     """A short, readable form of a public key, for a person to compare over the phone."""
     digest = hashlib.sha256(unb64(public_b64)).hexdigest()[:20].upper()
@@ -141,7 +311,7 @@ def verify(envelope: Any, public_b64: str) -> dict[str, Any]:
         Ed25519PublicKey.from_public_bytes(unb64(public_b64)).verify(unb64(envelope["signature"]),
                                                                      canonical(envelope["body"]))
     except (InvalidSignature, ValueError):
-        raise ProtocolError("签名校验失败：消息不是由登记的一方签发，或在途中被改动") from None
+        raise NotAuthentic("签名校验失败：消息不是由登记的一方签发，或在途中被改动") from None
     return envelope["body"]
 
 
@@ -151,13 +321,15 @@ def request(station_id: str, kind: str, key: Ed25519PrivateKey, **fields: Any) -
                  "version": VERSION, **fields}, key)
 
 
-def check_fresh(body: Mapping[str, Any], now: dt.datetime | None = None) -> None:
-    try:
-        sent = dt.datetime.fromisoformat(body["sent_at"])
-    except (KeyError, TypeError, ValueError):
-        raise ProtocolError("请求缺少发送时间") from None
+def check_fresh(body: Mapping[str, Any], now: dt.datetime | None = None) -> dt.datetime:
+    """When the request was sent, if that is within the window; a request without its time zone
+    is refused (its moment is unknown)."""
+    sent = aware_time(body["sent_at"]) if isinstance(body.get("sent_at"), str) else None
+    if sent is None:
+        raise NotAuthentic("请求缺少带时区的发送时间")
     if abs((now or utc_now()) - sent) > REQUEST_WINDOW:
-        raise ProtocolError("请求时间与服务器相差过大：请校准本机时钟后再试")
+        raise NotAuthentic("请求时间与服务器相差过大：请校准本机时钟后再试")
+    return sent
 
 
 # -- changes and batches -------------------------------------------------------------------------
@@ -174,27 +346,16 @@ def build_batch(after_seq: int, changes: list[dict[str, Any]]) -> dict[str, Any]
 
 
 def check_batch(batch: Any) -> dict[str, Any]:
-    """Refuse a batch whose shape breaks the contract before anything of it is applied."""
-    if not isinstance(batch, dict) or not isinstance(batch.get("after_seq"), int) \
-            or not isinstance(batch.get("changes"), list):
-        raise ProtocolError("批次格式不正确")
+    """Refuse a batch whose frame breaks the contract (ValidationError, or ProtocolError for
+    changes out of order) before anything of it is applied; each change's content is judged on
+    its own when it is applied (`change_problem`)."""
+    check(BATCH_FRAME, batch)
     last = batch["after_seq"]
     for change in batch["changes"]:
-        check_change(change)
         if change["seq"] <= last:
             raise ProtocolError("批次中的变更没有按顺序排列")
         last = change["seq"]
     return batch
-
-
-def check_change(change: Any) -> None:
-    if not isinstance(change, dict) or any(k not in change for k in CHANGE_KEYS):
-        raise ProtocolError("变更格式不正确")
-    payload = change["payload"]
-    if change["entity"] not in ENTITIES or change["op"] not in ("upsert", "delete") \
-            or not isinstance(payload, dict) or payload.get("id") != change["record_id"] \
-            or payload.get("rev") != change["rev"] or not isinstance(change["seq"], int):
-        raise ProtocolError(f"变更 {change.get('change_id')} 的内容与其说明不符")
 
 
 def feed_record(entity_name: str, payload: Mapping[str, Any], base_rev: int) -> dict[str, Any]:
@@ -209,16 +370,23 @@ def feed_decision(case_id: str, approved: bool, amount: int | None, reason: str 
             "decided_by": decided_by, "decided_on": decided_on}
 
 
-def batches(after_seq: int, changes: Iterable[dict[str, Any]], size: int = BATCH_SIZE) -> list[dict[str, Any]]:
-    """Consecutive batches of at most `size` changes, each knowing the seq before it."""
+def batches(after_seq: int, changes: Iterable[dict[str, Any]], size: int = BATCH_SIZE,
+            max_bytes: int = BATCH_BYTES) -> list[dict[str, Any]]:
+    """Consecutive batches of at most `size` changes and about `max_bytes` of them, each knowing
+    the seq before it."""
     out: list[dict[str, Any]] = []
     current: list[dict[str, Any]] = []
-    before = after_seq
+    before, weight = after_seq, 0
     for change in changes:
+        length = len(canonical(change))
+        if current and weight + length > max_bytes:
+            out.append(build_batch(before, current))
+            before, current, weight = current[-1]["seq"], [], 0
         current.append(change)
+        weight += length
         if len(current) == size:
             out.append(build_batch(before, current))
-            before, current = change["seq"], []
+            before, current, weight = change["seq"], [], 0
     if current:
         out.append(build_batch(before, current))
     return out

@@ -7,6 +7,7 @@ re-reads the state from the database whenever a run ends.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from station_app.core.jobs import JobState
 from station_app.store import outbox_status, sync_state
 from station_app.store.database import StationDatabase
 from station_app.sync import bundles, client, status
+from station_app.sync.protocol import DECISION as RELIEF_DECISION
 from station_app.sync.protocol import STATUS_LABELS, fingerprint
 from station_app.ui.history import local_time
 from station_app.ui.models import Column, ListTableModel, QueryTableModel
@@ -59,12 +61,31 @@ def _history_row(row: dict[str, Any]) -> dict[str, Any]:
             "outcome": row["error"] or "成功"}
 
 
+def _record_label(record: Any, record_id: str | None) -> str:
+    """How a person recognises a record: its name, a household's head, a rule's key, else its id."""
+    record = record if isinstance(record, dict) else {}
+    found = record.get("name") or record.get("head_name") or record.get("key")
+    return str(found) if found else (record_id or "")[:8]
+
+
 def _conflict_row(c: sync_state.Conflict) -> dict[str, Any]:
     spec = ENTITIES.get(c.entity)
-    label = (c.mine or c.theirs or {}).get("name") or (c.mine or c.theirs or {}).get("head_name") or c.record_id[:8]
     fields = "、".join(spec.field(f).label if spec and f in spec.field_names else f for f in c.fields)
-    return {"id": c.id, "when": local_time(c.detected_at), "type": spec.label if spec else c.entity, "record": label,
-            "what": c.message or f"两边都改了：{fields}", "conflict": c}
+    return {"id": c.id, "when": local_time(c.detected_at), "type": spec.label if spec else c.entity,
+            "record": _record_label(c.mine or c.theirs, c.record_id), "what": c.message or f"两边都改了：{fields}",
+            "conflict": c}
+
+
+DIRECTIONS = {"up": "本站上传，县里拒收", "down": "县里下发，本站未采用"}
+
+
+def _rejected_row(row: dict[str, Any]) -> dict[str, Any]:
+    content = json.loads(row["content"])
+    record = content.get("payload", content) if row["direction"] == "down" else content
+    spec = ENTITIES.get(row["entity"])
+    kind = spec.label if spec else "县级审批结果" if row["entity"] == RELIEF_DECISION else row["entity"]
+    return {"when": local_time(row["at"]), "direction": DIRECTIONS[row["direction"]], "type": kind,
+            "record": _record_label(record, row["record_id"]), "reason": row["reason"] or ""}
 
 
 class SyncPage(QWidget):
@@ -130,10 +151,24 @@ class SyncPage(QWidget):
         self.history_table = RecordTable()
         self.history_table.setModel(self.history_model)
 
+        self.rejected_model = ListTableModel((
+            Column("时间", "when", sample="2026-11-23 14:05"), Column("方向", "direction", sample="县里下发，本站未采用"),
+            Column("类型", "type", sample="特殊困难老年人档案"), Column("记录", "record", sample="欧阳晓明明明"),
+            Column("原因", "reason", sample="「分档 / 第1项 / 月数」应在 1 到 24 之间"),
+        ), parent=self)
+        self.rejected_table = RecordTable()
+        self.rejected_table.setModel(self.rejected_model)
+        rejected_tab = QWidget()
+        box = QVBoxLayout(rejected_tab)
+        box.addWidget(QLabel("内容有误、未被对方采用的变更。其余变更照常同步；请按原因更正后重新登记，"
+                             "或请县民政局更正后重新下发。"))
+        box.addWidget(self.rejected_table, 1)
+
         self.tabs = QTabWidget()
         self.tabs.addTab(pending_tab, "等待发送")
         self.tabs.addTab(conflict_tab, "冲突")
         self.tabs.addTab(self.history_table, "同步记录")
+        self.tabs.addTab(rejected_tab, "被拒绝")
 
         top = QHBoxLayout()
         text = QVBoxLayout()
@@ -170,7 +205,7 @@ class SyncPage(QWidget):
         if enrollment:
             self.detail.setText(f"县服务器：{enrollment['server_url']}（登记名称：{enrollment['name']}，"
                                 f"服务器公钥指纹 {fingerprint(enrollment['county']['sign'])}）"
-                                + (f"；{state.rejected} 条变更被县里拒绝，见同步记录" if state.rejected else ""))
+                                + (f"；{state.rejected} 条变更内容有误未被采用，见“被拒绝”" if state.rejected else ""))
         else:
             self.detail.setText("本站尚未登记到县民政局服务器。有网络时请用县里提供的登记码登记；"
                                 "登记前所有变更都完整保存在本机，按顺序排队。")
@@ -184,6 +219,8 @@ class SyncPage(QWidget):
         self.conflict_model.set_rows([_conflict_row(c) for c in sync_state.open_conflicts(database)])
         self.tabs.setTabText(1, f"冲突（{state.conflicts}）" if state.conflicts else "冲突")
         self.history_model.set_rows([_history_row(r) for r in sync_state.history(database)])
+        self.rejected_model.set_rows([_rejected_row(r) for r in sync_state.rejected_items(database)])
+        self.tabs.setTabText(3, f"被拒绝（{state.rejected}）" if state.rejected else "被拒绝")
         self.model.search()
         self.data_changed.emit()
 

@@ -13,6 +13,7 @@ one transaction.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import secrets
@@ -22,8 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from station_app.core import reference, relief  # noqa: F401 (relief registers its reference keys)
-from station_app.core.errors import KnownError, ValidationError
+from station_app.core.errors import KnownError
 from station_app.core.ids import new_id, now_iso
 from station_app.core.validation import validate
 from station_app.server.store.backend import Backend, connect
@@ -56,6 +56,13 @@ CREATE TABLE IF NOT EXISTS feed (
     seq {serial}, station_id TEXT, body TEXT NOT NULL, created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS feed_station ON feed(station_id, seq);
+CREATE TABLE IF NOT EXISTS nonces (
+    station_id TEXT NOT NULL, nonce TEXT NOT NULL, sent_at TEXT NOT NULL, PRIMARY KEY (station_id, nonce)
+);
+CREATE TABLE IF NOT EXISTS feed_rejections (
+    station_id TEXT NOT NULL, feed_seq INTEGER NOT NULL, reason TEXT NOT NULL, reported_at TEXT NOT NULL,
+    PRIMARY KEY (station_id, feed_seq)
+);
 CREATE TABLE IF NOT EXISTS decisions (
     case_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, approved INTEGER NOT NULL, amount INTEGER,
     reason TEXT, decided_by TEXT NOT NULL, decided_on TEXT NOT NULL, feed_seq INTEGER NOT NULL
@@ -109,24 +116,25 @@ class _BatchWork:
         result = self._decide(change)
         if result["status"] != p.DUPLICATE:
             self.seen[change["change_id"]] = result["status"]
-            self.change_rows.append((change["change_id"], self.station_id, change["seq"], change["entity"],
-                                     change["record_id"], result["status"], result.get("reason"), self.now))
+            self.change_rows.append((change["change_id"], self.station_id, change["seq"], _label(change, "entity"),
+                                     _label(change, "record_id"), result["status"], result.get("reason"), self.now))
         return result
 
     def _decide(self, change: Mapping[str, Any]) -> dict[str, Any]:
+        """The contract's rules in order: seen before, well formed (protocol.change_problem), the
+        station's own record (never another station's, never the county's), then the revision."""
         answer = {"change_id": change["change_id"], "seq": change["seq"]}
         if change["change_id"] in self.seen:
             return {**answer, "status": p.DUPLICATE, "first_status": self.seen[change["change_id"]]}
+        problem = p.change_problem(change)
+        if problem:
+            return {**answer, "status": p.REJECTED, "reason": problem}
         payload = change["payload"]
         key = (change["entity"], change["record_id"])
         current = self.current.get(key)
-        owner = current["owner"] if current else payload.get("station_id")
-        if owner != self.station_id:
-            return {**answer, "status": p.REJECTED, "reason": "这条记录属于其他单位，本站不能修改"}
-        try:
-            validate(change["entity"], payload)
-        except ValidationError as exc:
-            return {**answer, "status": p.REJECTED, "reason": "；".join(f"{k}：{v}" for k, v in exc.errors.items())}
+        owners = {current["owner"] if current else payload["station_id"], payload["station_id"]}
+        if owners != {self.station_id} or p.COUNTY in owners:
+            return {**answer, "status": p.REJECTED, "reason": "这条记录属于其他单位或县民政局，本站不能修改"}
         server_rev = current["rev"] if current else 0
         if server_rev != change["base_rev"]:
             self.conflict_rows.append((self.station_id, change["change_id"], change["entity"], change["record_id"],
@@ -139,14 +147,21 @@ class _BatchWork:
         return {**answer, "status": p.APPLIED}
 
 
+def _label(change: Mapping[str, Any], name: str) -> str:
+    """A change's entity or record id as the change log keeps it, whatever a malformed change sent."""
+    value = change.get(name)
+    return value[:64] if isinstance(value, str) else ""
+
+
 def hash_code(code: str) -> str:
     return hashlib.sha256(code.strip().upper().replace("-", "").encode()).hexdigest()
 
 
 class ServerStore:
-    def __init__(self, url_or_path: str | Path) -> None:
-        """`url_or_path`: a SQLite file (or sqlite:///path), or a postgresql:// URL."""
-        self.db = connect(url_or_path)
+    def __init__(self, url_or_path: str | Path, key_file: Path | None = None) -> None:
+        """`url_or_path`: a SQLite file (or sqlite:///path), encrypted with the key in `key_file`
+        (see server.config.database_key), or a postgresql:// URL."""
+        self.db = connect(url_or_path, key_file)
         self.db.script([s.strip() for s in SCHEMA.format(serial=self.db.serial).split(";") if s.strip()])
         self._lock = threading.RLock()
 
@@ -220,6 +235,29 @@ class ServerStore:
             raise KnownError(f"没有名为“{name}”的社工站")
         return rows[0]["escrow"]
 
+    def spend_nonce(self, station_id: str, nonce: str, sent_at: dt.datetime) -> None:
+        """Refuse a signed request seen before. Nonces are kept in the database, so every worker
+        process sees them, for as long as a request carrying them could still pass as fresh."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM nonces WHERE station_id = ? AND sent_at < ?",
+                         (station_id, p.iso(p.utc_now() - p.REQUEST_WINDOW)))
+            taken = conn.execute("INSERT INTO nonces (station_id, nonce, sent_at) VALUES (?, ?, ?)"
+                                 " ON CONFLICT (station_id, nonce) DO NOTHING", (station_id, nonce, p.iso(sent_at)))
+            if taken.rowcount != 1:
+                raise p.NotAuthentic("这个请求已经收到过（可能被截获后重放），已拒绝")
+
+    def note_rejections(self, station: Station, rejected: list[dict[str, Any]]) -> None:
+        """Feed items the station refused, with its reasons (for the county to see and correct)."""
+        now = now_iso()
+        with self.transaction() as conn:
+            for r in rejected:
+                conn.execute("INSERT INTO feed_rejections (station_id, feed_seq, reason, reported_at) VALUES (?, ?, ?, ?)"
+                             " ON CONFLICT (station_id, feed_seq) DO NOTHING", (station.station_id, r["seq"], r["reason"], now))
+
+    def feed_rejections(self, station_id: str) -> list[dict[str, Any]]:
+        return self._rows("SELECT feed_seq, reason, reported_at FROM feed_rejections WHERE station_id = ?"
+                          " ORDER BY feed_seq", (station_id,))
+
     # -- push ----------------------------------------------------------------------------------
 
     def push(self, station: Station, batch: Mapping[str, Any]) -> dict[str, Any]:
@@ -257,7 +295,7 @@ class ServerStore:
 
     @staticmethod
     def _current(conn: Backend, changes: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
-        ids = sorted({c["record_id"] for c in changes})
+        ids = sorted({c["record_id"] for c in changes if isinstance(c.get("record_id"), str)})
         if not ids:
             return {}
         return {(r["entity"], r["record_id"]): r for r in conn.execute(
@@ -283,9 +321,8 @@ class ServerStore:
     # -- what the county does ---------------------------------------------------------------------
 
     def publish_reference(self, key: str, value: Any, effective_from: str, notes: str, by: str) -> dict[str, Any]:
-        """A new version of a reference-data key, owned by the county, sent down to every station."""
-        if key not in reference.KEYS:
-            raise KnownError(f"没有这项参考数据：{key}（可用：{'、'.join(sorted(reference.KEYS))}）")
+        """A new version of a reference-data key, owned by the county, sent down to every station;
+        refused (ValidationError at the field) unless it fits the key's schema (core.reference)."""
         now = now_iso()
         record = {"id": new_id(), "station_id": p.COUNTY, "rev": 1, "created_at": now, "updated_at": now,
                   "created_by": by, "updated_by": by, "deleted": 0, "key": key,
@@ -321,11 +358,11 @@ class ServerStore:
 
     def decide(self, case_id: str, approved: bool, amount: int | None, reason: str | None, decided_by: str,
                decided_on: str) -> dict[str, Any]:
-        """The county's decision on a waiting case, queued for the station that owns it."""
-        if not (reason or "").strip() and not approved:
-            raise ValidationError({"reason": "不予救助须写明理由"})
-        if approved and not amount:
-            raise ValidationError({"amount": "批准须写明金额"})
+        """The county's decision on a waiting case, queued for the station that owns it; refused
+        (ValidationError at the field) unless it keeps the protocol's rules for a decision."""
+        fields = {"approved": approved, "amount": amount, "reason": reason, "decided_by": decided_by,
+                  "decided_on": decided_on}
+        p.check_decision(p.check(p.DECISION_BODY, fields), dt.date.today())
         with self.transaction() as conn:
             row = conn.execute("SELECT owner, payload FROM records WHERE entity = 'relief_case' AND record_id = ?",
                                (case_id,)).fetchone()
@@ -367,8 +404,8 @@ class ServerStore:
                 raise p.ProtocolError(f"这个数据包（第 {number} 号）已经导入过，不能重复导入")
             results: list[dict[str, Any]] = []
             for envelope in content["batches"]:
-                body = p.verify(envelope, station.sign_public)
-                if body.get("station_id") != station.station_id:
+                body = p.check(p.PUSH_FRAME, p.verify(envelope, station.sign_public))
+                if body["station_id"] != station.station_id:
                     raise p.ProtocolError("数据包中的批次不属于这个社工站")
                 answer = self.apply_batch(conn, station.station_id, p.check_batch(body["batch"]))
                 if answer["status"] != "ok":
