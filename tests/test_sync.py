@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -173,8 +174,9 @@ def test_a_field_changed_on_both_sides_is_kept_both_ways_and_flagged(county, dat
 def test_offline_is_told_and_nothing_is_lost(database, store, village, county):
     enrolled(county, database, "前甸镇")
     stop(county.process)
-    with pytest.raises(client.Offline):
+    with pytest.raises(client.Offline) as caught:
         client.sync(database)
+    assert caught.value.message == "无法连接县民政局服务器（网络未连通，或服务器没有开机）"  # no English class name
     assert sync_state.get(database, sync_state.OFFLINE_SINCE) is not None
     assert count(database, "outbox WHERE acked_at IS NULL") == 2
     assert json.loads(json.dumps(sync_state.history(database)[0]["error"])).startswith("无法连接")
@@ -259,7 +261,7 @@ def test_over_tls_with_the_countys_certificate(database, store, village, tmp_pat
         client.enroll(database, url, server.create_station("前甸镇"), ca_file=str(tls[0]))
         assert client.sync(database).counts["applied"] == 2
         assert server_records_of(server, database.station_id) == local_records(database)
-        with pytest.raises(client.Offline):  # without the county's certificate the connection is refused
+        with pytest.raises(client.Offline, match="证书无法验证"):  # without the county's certificate: refused
             client.HttpTransport(url).get("/health")
     finally:
         server.close()
@@ -324,3 +326,16 @@ def test_something_else_answering_at_the_address_is_an_error_not_offline(databas
         assert not isinstance(caught.value, client.Offline)
     finally:
         proxy.shutdown()
+
+
+@pytest.mark.parametrize(("error", "words"), [
+    (httpx.ConnectTimeout("timed out"), "连接超时"),
+    (httpx.ReadTimeout("timed out"), "长时间没有回应"),
+    (httpx.RemoteProtocolError("Server disconnected without sending a response."), "中途断开"),
+    (httpx.ConnectError("[Errno -2] Name or service not known"), "找不到服务器地址"),
+    (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), "证书无法验证"),
+    (httpx.ProxyError("407"), "代理"),
+])
+def test_every_network_failure_is_told_in_chinese(error, words):
+    said = client.network_words(error)
+    assert words in said and not re.search(r"[A-Za-z]", said)

@@ -39,6 +39,29 @@ class Offline(KnownError):
     """The server could not be reached: nothing is wrong with the data, it waits for the next try."""
 
 
+def network_words(exc: httpx.TransportError) -> str:
+    """What went wrong on the way to the server, in words a station worker can act on (httpx names
+    the failure by class; its message is the operating system's English)."""
+    text = str(exc)
+    if "CERTIFICATE" in text.upper():
+        return "服务器的证书无法验证，请联系县民政局核对"
+    if isinstance(exc, httpx.ConnectError) and ("getaddrinfo" in text or "Name or service" in text):
+        return "找不到服务器地址，请检查网络和服务器地址"
+    for kinds, words in _NETWORK_WORDS:
+        if isinstance(exc, kinds):
+            return words
+    return "网络出错"
+
+
+_NETWORK_WORDS: tuple[tuple[type[Exception] | tuple[type[Exception], ...], str], ...] = (
+    (httpx.ConnectTimeout, "连接超时，网络可能不通，或服务器没有开机"),
+    (httpx.ConnectError, "网络未连通，或服务器没有开机"),
+    (httpx.ProxyError, "本机的代理设置有误"),
+    ((httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout), "服务器长时间没有回应"),
+    ((httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError), "连接中途断开"),
+)
+
+
 class NotEnrolled(KnownError):
     def __init__(self) -> None:
         super().__init__("本站尚未在县民政局服务器登记：请在“同步”页用县里提供的登记码登记。")
@@ -114,7 +137,7 @@ class HttpTransport:
             return self.client.request(method, path, content=content,
                                        headers={"content-type": "application/json"})
         except httpx.TransportError as exc:
-            raise Offline(f"无法连接县民政局服务器（{type(exc).__name__}）") from exc
+            raise Offline(f"无法连接县民政局服务器（{network_words(exc)}）") from exc
 
     @staticmethod
     def _answer(response: httpx.Response) -> dict[str, Any]:

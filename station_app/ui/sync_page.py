@@ -146,7 +146,7 @@ class SyncPage(QWidget):
         self.history_model = ListTableModel((
             Column("时间", "when", sample="2026-11-23 14:05"), Column("方式", "what", sample="导出U盘数据包"),
             Column("数量", "counts", sample="发送 10,000（已接收 9,999，冲突 1），收到 12"),
-            Column("结果", "outcome", sample="无法连接县民政局服务器（ConnectError）"),
+            Column("结果", "outcome", sample="无法连接县民政局服务器（网络未连通，或服务器没有开机）"),
         ), parent=self)
         self.history_table = RecordTable()
         self.history_table.setModel(self.history_model)
