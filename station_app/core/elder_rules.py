@@ -34,6 +34,12 @@ FREQUENCY_KEY = "elder_visit_frequency"
 reference.KEYS.setdefault(FREQUENCY_KEY, "特殊困难老年人探访频次（天）")
 
 RELIEF_REFERRAL = "relief"
+# The rounds are for the elderly: people of this age and older are offered for the roll.
+ELDER_AGE = 60
+
+
+def is_elder(years: int | None) -> bool:
+    return years is not None and years >= ELDER_AGE
 # The longest a search for the due day runs: no rule asks for less than one visit a year.
 _MAX_DAYS = 366
 

@@ -22,7 +22,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from station_app.core import child_rules
-from station_app.core.dates import birthday_cutoff
 from station_app.core.elder_rules import FrequencyRule, month_bounds
 from station_app.core.entities import CHILD_CATEGORIES, ENTITIES, REPORT_STAGES
 from station_app.core.errors import ValidationError
@@ -30,7 +29,8 @@ from station_app.core.validation import validate
 from station_app.store import program_queries, program_records, reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
-from station_app.store.records import RecordStore, decode
+from station_app.store.record_rows import decode
+from station_app.store.records import RecordStore
 
 PROGRAM = "child"
 _PROFILE = ENTITIES["child_profile"]
@@ -93,8 +93,7 @@ def leave_roll(store: RecordStore, profile: Mapping[str, Any], reason: str, on: 
 
 def aged_out(database: StationDatabase, today: dt.date) -> list[dict[str, Any]]:
     """Children still on the roll who have reached the exit age: for the worker to move off."""
-    exit_age = int(roll_rules(database, today).get("exit_age", 16))
-    cutoff = birthday_cutoff(today, exit_age)
+    cutoff = child_rules.aged_out_born_by(today, child_rules.exit_age(roll_rules(database, today)))
     return database.query(
         """SELECT r.id, r.person_id, p.name, p.birth_date FROM child_profile r
            JOIN person p ON p.id = r.person_id AND p.deleted = 0

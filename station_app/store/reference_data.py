@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from station_app.core import reference
 from station_app.paths import resource
 from station_app.store.database import StationDatabase
-from station_app.store.records import RecordStore
+
+if TYPE_CHECKING:  # the write path reads rules from here while it checks a write
+    from station_app.store.records import RecordStore
 
 ENTITY = "reference_value"
 
