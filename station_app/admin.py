@@ -17,7 +17,7 @@ from station_app.core.errors import AuthError, KnownError, PermissionDenied
 from station_app.core.jobs import JobState
 from station_app.core.roles import HEAD, Actor
 from station_app.core.validation import validate
-from station_app.store import audit_log, backups, relief, users
+from station_app.store import audit_log, backups, demo_replay, users
 from station_app.store.database import StationDatabase
 from station_app.store.keyring import KeyRing, keys_path
 from station_app.store.records import RecordStore
@@ -137,10 +137,7 @@ def load_demo(database: StationDatabase, actor: Actor, people: int, *, seed: int
     with database.transaction():
         for entity_name, records in demo.generate(plan):
             if records:
-                if entity_name == "relief_case":  # worked through the workflow, as real cases are
-                    relief.replay(store, records)
-                else:
-                    store.create_many(entity_name, records)
+                demo_replay.write(store, entity_name, records)
                 counts[entity_name] = counts.get(entity_name, 0) + len(records)
             state.report(counts.get("person", 0), people, f"正在生成演示数据：{counts.get('person', 0)} / {people} 人")
     return counts

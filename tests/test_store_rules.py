@@ -4,16 +4,17 @@ county's own decisions exactly as the UI is. Rules are declared with their entit
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 
 import pytest
 
+from station_app import admin
 from station_app.core.behaviour import UPDATE, Behaviour, Storage, Write
 from station_app.core.entities import ENTITIES, Entity
-from station_app.core.errors import PermissionDenied, ValidationError
+from station_app.core.errors import PermissionDenied, TransitionRefused, ValidationError
 from station_app.core.fields import CHOICE, Field
-from station_app.core.relief import TransitionRefused
-from station_app.store import records, relief
+from station_app.store import children, records, relief
 from station_app.store.records import RecordStore
 from tests.helpers import count, county
 from tests.test_relief_store import TODAY, applicant, household, new_case, step, top_up, worker_store  # noqa: F401
@@ -170,10 +171,35 @@ def test_an_advance_on_the_case_needs_the_money_paid_from_the_fund(store, worker
                                                         "paperwork_due": "2026-11-30"}, case["rev"])
 
 
-def test_demo_cases_obey_the_workflow(database, demo_people):
-    """The demo's cases were replayed step by step: each case's state is its last step's."""
-    mismatched = database.scalar(
-        """SELECT COUNT(*) FROM relief_case c WHERE c.status != (SELECT s.to_status FROM relief_step s
-           WHERE s.relief_case_id = c.id ORDER BY s.rowid DESC LIMIT 1)""")
-    assert demo_people["relief_case"] > 0 and mismatched == 0
+# -- the protection chain ---------------------------------------------------------------------------
+
+
+def test_a_protection_case_moves_only_by_its_steps_in_the_chains_order(store, village):
+    child = store.create("person", {"name": "刘小满", "gender": "男", "birth_date": "2016-05-01",
+                                    "village_id": village["id"]})
+    report_data = {"person_id": child["id"], "source": "学校老师", "reported_at": "2026-11-02 09:00",
+                   "urgency": "normal", "description": "孩子身上多处淤青"}
+    with pytest.raises(TransitionRefused, match="只能处于“强制报告”环节"):
+        store.create("child_report", {**report_data, "stage": "closed"})
+    report = children.open_report(store, report_data)
+    with pytest.raises(TransitionRefused, match="只能通过办理下一环节推进"):
+        store.update("child_report", report["id"], {"stage": "closed", "stage_at": "2026-11-02 10:00"}, report["rev"])
+    with pytest.raises(ValidationError, match="下一步只能是应急处置"):
+        store.create("child_report_step", {"child_report_id": report["id"], "step": "closed",
+                                           "done_at": "2026-11-02 10:00", "actor_name": "刘晓梅"})
+    with pytest.raises(ValidationError, match="不能早于上一环节"):
+        store.create("child_report_step", {"child_report_id": report["id"], "step": "response",
+                                           "done_at": "2026-11-01 10:00", "actor_name": "刘晓梅"})
+    assert store.get("child_report", report["id"])["stage"] == "reported"
+    assert children.record_step(store, report, "response", "2026-11-02 11:00", "刘晓梅")["stage"] == "response"
+
+
+def test_demo_cases_were_worked_through_their_workflows(database, head):
+    """Demo data obeys the rules too: each relief and protection case is where its newest step put it."""
+    counts = admin.load_demo(database, head, 1500, today=dt.date(2026, 11, 1))
+    assert counts["relief_case"] > 10 and counts["child_report"] > 0
+    for table, state, steps, step_state, key in (("relief_case", "status", "relief_step", "to_status", "relief_case_id"),
+                                                 ("child_report", "stage", "child_report_step", "step", "child_report_id")):
+        assert database.scalar(f"""SELECT COUNT(*) FROM {table} c WHERE c.{state} != (SELECT s.{step_state}
+                                   FROM {steps} s WHERE s.{key} = c.id ORDER BY s.rowid DESC LIMIT 1)""") == 0
     assert relief.balance(database) >= 0

@@ -98,6 +98,13 @@ class Behaviour:
 NONE = Behaviour()
 
 
+def invented(w: Write, names: Iterable[str]) -> bool:
+    """A conflict resolution (RESOLVE) picks each field from one side or the other: true when it
+    sets one of `names` to a value neither this station's nor the county's version had."""
+    theirs = w.theirs or {}
+    return any(w.after.get(n) != theirs.get(n) for n in w.changed(names))
+
+
 def unique(field_name: str, refusal: Callable[[Record], KnownError]) -> Check:
     """One living record per value of `field_name` (empty values aside), within the write and
     against the database; `refusal(existing)` is raised naming the record that has it already."""

@@ -36,8 +36,17 @@ reference.KEYS.setdefault(FREQUENCY_KEY, "留守儿童/困境儿童走访频次�
 reference.KEYS.setdefault(LIMITS_KEY, "强制报告各环节办理时限（小时）")
 reference.KEYS.setdefault(ROLL_KEY, "委托照护协议到期提醒天数、退出名册年龄")
 
+REPORT_STAGES = (
+    ("reported", "强制报告"),
+    ("response", "应急处置"),
+    ("assessment", "调查评估"),
+    ("plan", "帮扶方案"),
+    ("intervention", "监护干预"),
+    ("closed", "结案"),
+)
+STAGE_LABELS = dict(REPORT_STAGES)
 # The order of the chain; intervention may be skipped (most cases close after the plan).
-STEP_ORDER = ("reported", "response", "assessment", "plan", "intervention", "closed")
+STEP_ORDER = tuple(code for code, _ in REPORT_STAGES)
 OPTIONAL_STEPS = frozenset({"intervention"})
 # Which step's limit applies once the case is at a stage: stage reached -> (next step, limit key).
 _LIMITS = {"reported": ("response", "response_hours"), "response": ("assessment", "assessment_hours"),

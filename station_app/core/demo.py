@@ -286,12 +286,21 @@ _REPORT_SOURCES = (("学校老师", "孩子连续三天未到校，联系不上�
                    ("村儿童主任", "孩子身上有多处淤青，说是被照护人打的。"), ("卫生院", "孩子营养不良，体重明显偏轻。"))
 
 
+@dataclass(frozen=True)
+class ReportHistory:
+    """A protection case as the demo's people worked it: the mandatory report, then each later step
+    (step, done_at, actor_name, note) in order; the store replays it through the chain."""
+
+    report: dict[str, Any]
+    steps: list[dict[str, Any]]
+
+
 def _protection(rng: random.Random, today: dt.date,
-                reported: list[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+                reported: list[dict[str, Any]]) -> Iterator[tuple[str, list[ReportHistory]]]:
     """Protection cases at every stage of the chain, their steps at times within the shipped limits
     (one answered late), and the latest still open: one of them past its limit today."""
     limits = json.loads(resource("reference", f"{child_rules.LIMITS_KEY}.json").read_text(encoding="utf-8"))
-    reports, steps = [], []
+    histories = []
     for n, child in enumerate(reported):
         source, description = rng.choice(_REPORT_SOURCES)
         urgency = rng.choices(("normal", "urgent", "critical"), (60, 30, 10))[0]
@@ -306,8 +315,7 @@ def _protection(rng: random.Random, today: dt.date,
         if "intervention" in path and rng.random() < 0.7:
             path.remove("intervention")
         stage, reached = "reported", at
-        steps.append({"id": new_id(), "child_report_id": report["id"], "step": "reported",
-                      "done_at": report["reported_at"], "actor_name": source, "note": description})
+        steps = []
         for step in path:
             due = child_rules.step_due(limits, stage, reached, urgency)
             late = n == 0 and step == "response"
@@ -316,17 +324,12 @@ def _protection(rng: random.Random, today: dt.date,
             reached = reached.replace(second=0, microsecond=0)
             if reached.date() >= today:  # not got that far yet
                 break
-            steps.append({"id": new_id(), "child_report_id": report["id"], "step": step,
-                          "done_at": child_rules.format_time(reached), "actor_name": rng.choice(_VISITORS),
-                          "note": _STEP_NOTES[step], "due_at": child_rules.format_time(due) if due else None})
+            steps.append({"step": step, "done_at": child_rules.format_time(reached),
+                          "actor_name": rng.choice(_VISITORS), "note": _STEP_NOTES[step]})
             stage = step
-        reached = dt.datetime.strptime(steps[-1]["done_at"], child_rules.TIME_FORMAT)
-        due = child_rules.step_due(limits, stage, reached, urgency)
-        reports.append({**report, "stage": stage, "stage_at": child_rules.format_time(reached),
-                        "step_due": child_rules.format_time(due) if due else None})
-    if reports:
-        yield "child_report", reports
-        yield "child_report_step", steps
+        histories.append(ReportHistory(report, steps))
+    if histories:
+        yield "child_report", histories
 
 
 _STEP_NOTES = {

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from station_app.core import relief_workflow
+from station_app.core import protection_workflow, relief_workflow
 from station_app.core.behaviour import NONE, Behaviour, unique
+from station_app.core.child_rules import REPORT_STAGES
 from station_app.core.errors import DuplicatePersonError
 from station_app.core.fields import (
     BOOL,
@@ -102,14 +103,6 @@ REFERRALS = (
 )
 MENTAL_STATES = (("good", "良好"), ("fair", "一般"), ("low", "情绪低落"), ("confused", "意识不清"))
 REPORT_URGENCY = (("normal", "一般"), ("urgent", "紧急"), ("critical", "危急"))
-REPORT_STAGES = (
-    ("reported", "强制报告"),
-    ("response", "应急处置"),
-    ("assessment", "调查评估"),
-    ("plan", "帮扶方案"),
-    ("intervention", "监护干预"),
-    ("closed", "结案"),
-)
 # What a child visit looks at (the county's visit form has a box for each).
 CHILD_CHECKS = (
     ("guardianship", "监护情况"),
@@ -267,6 +260,7 @@ CHILD_REPORT = _e(
     # time limit in force then); None once closed or when no limit applies.
     Field("stage_at", "进入当前环节时间", DATETIME),
     Field("step_due", "下一环节时限", DATETIME),
+    behaviour=protection_workflow.REPORT,
 )
 
 CHILD_REPORT_STEP = _e(
@@ -279,6 +273,7 @@ CHILD_REPORT_STEP = _e(
     Field("note", "办理情况", LONG_TEXT),
     Field("due_at", "时限", DATETIME),
     append_only=True,
+    behaviour=protection_workflow.STEP,
 )
 
 ELDER_PROFILE = _e(

@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from station_app.core import reference
-from station_app.core.errors import KnownError, PermissionDenied, ValidationError
+from station_app.core.errors import PermissionDenied, TransitionRefused, ValidationError
 from station_app.core.fields import format_money
 from station_app.core.roles import COUNTY, HEAD, ROLE_NAMES, VIEWER, WORKER
 
@@ -93,10 +93,6 @@ FINAL = frozenset({"closed", "rejected", "withdrawn"})
 AMENDABLE = frozenset({"applied", "verifying", "conference"})
 AMENDABLE_FIELDS = ("case_type", "tier", "household_size", "incident_place", "reason", "notes")
 STATION_STAFF = frozenset({HEAD, WORKER})
-
-
-class TransitionRefused(KnownError):
-    """The action does not fit the case's state (or the case's amounts)."""
 
 
 @dataclass(frozen=True)

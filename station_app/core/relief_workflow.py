@@ -16,8 +16,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from station_app.core.behaviour import CREATE, DELETE, RESOLVE, Behaviour, Storage, Write
-from station_app.core.errors import PermissionDenied, ValidationError
+from station_app.core.behaviour import CREATE, DELETE, RESOLVE, Behaviour, Storage, Write, invented
+from station_app.core.errors import PermissionDenied, TransitionRefused, ValidationError
 from station_app.core.fields import format_money
 from station_app.core.relief import (
     AMENDABLE,
@@ -26,7 +26,6 @@ from station_app.core.relief import (
     STATUS_LABELS,
     Action,
     Rules,
-    TransitionRefused,
     action,
     advance_problem,
     approval_problem,
@@ -139,9 +138,7 @@ def _case_update(w: Write, storage: Storage) -> None:
 
 
 def _resolution(w: Write) -> None:
-    """Resolving a conflict picks each field from one side; it never invents a state or an amount."""
-    theirs = w.theirs or {}
-    if any(w.after.get(f) != theirs.get(f) for f in w.changed(WORKFLOW_FIELDS)):
+    if invented(w, WORKFLOW_FIELDS):
         raise TransitionRefused("处理冲突时，案件的办理状态和金额只能取本站或县里的版本。")
 
 
