@@ -14,7 +14,7 @@ from station_app.core.behaviour import UPDATE, Behaviour, Storage, Write
 from station_app.core.entities import ENTITIES, Entity
 from station_app.core.errors import PermissionDenied, TransitionRefused, ValidationError
 from station_app.core.fields import CHOICE, Field
-from station_app.store import children, records, relief
+from station_app.store import children, records, relief, sync_state
 from station_app.store.records import RecordStore
 from tests.helpers import count, county
 from tests.test_relief_store import TODAY, applicant, household, new_case, step, top_up, worker_store  # noqa: F401
@@ -131,6 +131,19 @@ def test_the_application_is_locked_once_submitted(store, applicant):
     case = at_review(store, applicant)
     with pytest.raises(TransitionRefused, match="申请信息不能再修改"):
         store.update("relief_case", case["id"], {"tier": 3}, case["rev"])
+
+
+def test_resolving_a_conflict_picks_a_side_and_invents_no_state(store, applicant):
+    case = at_review(store, applicant)
+    theirs = {**case, "notes": "县里补充的说明", "rev": case["rev"] + 1}
+    with store.database.transaction() as conn:
+        sync_state.flag_conflict(conn, "relief_case", case["id"], mine=case, theirs=theirs,
+                                 theirs_rev=theirs["rev"], fields=["notes"])
+    [conflict] = sync_state.open_conflicts(store.database)
+    with pytest.raises(TransitionRefused, match="只能取本站或县里的版本"):
+        store.resolve_conflict(conflict, {"status": "approved", "amount_approved": "1420"})
+    resolved = store.resolve_conflict(conflict, {"notes": case["notes"]})
+    assert (resolved["status"], resolved["notes"]) == ("review", None)
 
 
 # -- advances and the reserve fund ---------------------------------------------------------------
