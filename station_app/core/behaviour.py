@@ -74,8 +74,8 @@ class Storage(Protocol):
     def sums(self, entity_name: str, amount_field: str, by: str) -> dict[str, int]:
         """Totals of `amount_field` over the living records, per value of `by`."""
 
-    def reference(self, key: str, on: dt.date) -> Any:
-        """The county's rule `key` in force on `on`."""
+    def reference(self, keys: Sequence[str], on: dt.date) -> dict[str, Any]:
+        """The county's rules `keys` in force on `on`, by key."""
 
 
 Check = Callable[[Sequence[Write], Storage], None]

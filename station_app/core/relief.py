@@ -181,9 +181,11 @@ class Rules:
     repeat: Mapping[str, Any]
 
     @classmethod
-    def on(cls, lookup: Callable[[str, dt.date], Any], day: dt.date) -> Rules:
-        """The rules in force on `day`, each read by `lookup(key, day)`."""
-        return cls(*(lookup(key, day) for key in (STANDARD, TIERS, AUTHORITY, ADVANCE, REPEAT)))
+    def on(cls, lookup: Callable[[Sequence[str], dt.date], Mapping[str, Any]], day: dt.date) -> Rules:
+        """The rules in force on `day`, read by `lookup(keys, day)`."""
+        keys = (STANDARD, TIERS, AUTHORITY, ADVANCE, REPEAT)
+        found = lookup(keys, day)
+        return cls(*(found[key] for key in keys))
 
 
 # -- amounts --------------------------------------------------------------------------------

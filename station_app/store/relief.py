@@ -45,7 +45,7 @@ _COUNTED = ("applied", "verifying", "conference", "review", "county", "approved"
 
 
 def rules(database: StationDatabase, on: dt.date) -> Rules:
-    return Rules.on(partial(reference_data.value, database), on)
+    return Rules.on(partial(reference_data.values, database), on)
 
 
 def suggested_amount(database: StationDatabase, case_type: str, tier: int, household_size: int,

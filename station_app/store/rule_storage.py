@@ -8,7 +8,7 @@ unfinished work. Table and column names come from the entity declarations, never
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from station_app.core.entities import entity
@@ -54,8 +54,8 @@ class StoreView:
     def sums(self, entity_name: str, amount_field: str, by: str) -> dict[str, int]:
         return sums(self._database, entity_name, amount_field, by)
 
-    def reference(self, key: str, on: dt.date) -> Any:
-        return reference_data.value(self._database, key, on)
+    def reference(self, keys: Sequence[str], on: dt.date) -> dict[str, Any]:
+        return reference_data.values(self._database, keys, on)
 
 
 def sums(database: StationDatabase, entity_name: str, amount_field: str, by: str) -> dict[str, int]:
