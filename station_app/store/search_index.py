@@ -18,25 +18,20 @@ from station_app.store.driver import Connection
 Record = Mapping[str, Any]
 
 
-def _rows(spec: Entity, records: Iterable[Record]) -> list[tuple[str, str, str]]:
-    keys, sort = spec.behaviour.search_keys, spec.behaviour.derived["sort_name"]
-    assert keys is not None
-    rows = []
-    for r in records:
-        sort_name = sort(r)
-        rows += [(key, r["id"], sort_name) for key in keys(r)]
-    return rows
-
-
 def reindex(conn: Connection, spec: Entity, old: Iterable[Record], new: Iterable[Record]) -> None:
     """Drop the keys the records put in the index as they were (`old`), add those of `new`;
     nothing for an entity without search keys."""
-    if spec.behaviour.search_keys is None:
+    keys, sort = spec.behaviour.search_keys, spec.behaviour.derived.get("sort_name")
+    if keys is None or sort is None:
         return
+
+    def rows(records: Iterable[Record]) -> list[tuple[str, str, str]]:
+        return [(key, r["id"], sort_name) for r in records for sort_name in (sort(r),) for key in keys(r)]
+
     conn.executemany(f"DELETE FROM {spec.name}_search WHERE key = ? AND {spec.name}_id = ?",
-                     [(key, rid) for key, rid, _ in _rows(spec, old)])
+                     [(key, rid) for key, rid, _ in rows(old)])
     conn.executemany(f"INSERT OR IGNORE INTO {spec.name}_search (key, {spec.name}_id, sort_name) VALUES (?, ?, ?)",
-                     _rows(spec, new))
+                     rows(new))
 
 
 def rebuild_search_index(conn: Connection) -> None:
