@@ -35,7 +35,8 @@ from station_app.store import migrations, users  # noqa: E402
 from station_app.store.database import StationDatabase, forget_keys  # noqa: E402
 from station_app.store.keyring import keys_path, new_key  # noqa: E402
 from station_app.store.people import PersonFilter, person_ids, person_rows  # noqa: E402
-from station_app.store.records import RecordStore, encode_row, stored_columns  # noqa: E402
+from station_app.store.record_rows import encode_row, stored_columns  # noqa: E402
+from station_app.store.records import RecordStore  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "RESULTS.md"

@@ -18,8 +18,7 @@ from station_app.core.errors import AuthError, KnownError, PermissionDenied
 from station_app.core.jobs import JobState
 from station_app.core.roles import HEAD, Actor
 from station_app.core.validation import validate
-from station_app.paths import backups_dir
-from station_app.store import audit_log, users
+from station_app.store import audit_log, backups, demo_replay, users
 from station_app.store.database import StationDatabase
 from station_app.store.keyring import KeyRing, keys_path
 from station_app.store.records import RecordStore
@@ -139,7 +138,7 @@ def load_demo(database: StationDatabase, actor: Actor, people: int, *, seed: int
     with database.transaction():
         for entity_name, records in demo.generate(plan):
             if records:
-                store.create_many(entity_name, records)
+                demo_replay.write(store, entity_name, records)
                 counts[entity_name] = counts.get(entity_name, 0) + len(records)
             state.report(counts.get("person", 0), people, f"正在生成演示数据：{counts.get('person', 0)} / {people} 人")
     return counts
@@ -170,10 +169,6 @@ def check_database(database: StationDatabase) -> CheckReport:
     return report
 
 
-def backup(database: StationDatabase, destination: Path | None = None) -> Path:
-    """A consistent copy of the live database. A folder (existing, or a path without a file
-    extension, e.g. a USB stick's directory) gets a file named with the date and time."""
-    if destination is None or destination.is_dir() or not destination.suffix:
-        folder = destination or backups_dir(database.path.parent)
-        destination = folder / f"station-{dt.datetime.now():%Y%m%d-%H%M%S}.db"
-    return database.backup_to(destination)
+def backup(database: StationDatabase, actor: Actor, destination: Path | None = None) -> Path:
+    """A consistent copy of the live database, made by `actor` (staff only: see store.backups)."""
+    return backups.backup_by_hand(database, actor, destination)

@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data_dir = paths.data_dir(args.data_dir)
     from station_app import logs
+    from station_app.store.private_files import keep_private_by_default
+
+    keep_private_by_default()  # the data folder, logs, exports and prints are the user's alone
 
     logs.setup(paths.logs_dir(data_dir))
     if args.command in (None, "gui"):
@@ -154,7 +157,7 @@ def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
 def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
     from station_app import admin
 
-    print(f"已备份到 {admin.backup(_open(args, data_dir)[0], args.to)}")
+    print(f"已备份到 {admin.backup(*_open(args, data_dir), args.to)}")
     return 0
 
 

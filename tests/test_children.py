@@ -217,3 +217,17 @@ def test_one_active_archive_per_child(roll):
     with pytest.raises(ValidationError) as refused:
         children.save_profile(roll.store, {"person_id": person["id"], "category": "left_behind", "status": "active"})
     assert "person_id" in refused.value.errors
+
+
+def test_leaving_the_roll_by_age_is_one_rule_in_core_and_store(database, store, village):
+    """The store's list of children to move off and core's rule agree, birthday by birthday."""
+    today = dt.date(2026, 11, 23)
+    born = {"on the birthday": "2010-11-23", "a day short": "2010-11-24", "long past": "2009-01-01"}
+    people = {label: store.create("person", {"name": f"儿童{i}", "gender": "女", "birth_date": day,
+                                             "village_id": village["id"]}) for i, (label, day) in enumerate(born.items())}
+    for person in people.values():
+        children.save_profile(store, {"person_id": person["id"], "category": "left_behind", "status": "active"})
+    listed = {r["person_id"] for r in children.aged_out(database, today)}
+    assert {label for label, p in people.items() if p["id"] in listed} == {"on the birthday", "long past"}
+    assert {label for label, day in born.items() if child_rules.ages_out(day, today, 16)} == {"on the birthday",
+                                                                                               "long past"}

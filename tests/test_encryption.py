@@ -47,7 +47,7 @@ def test_the_database_and_its_backups_are_noise_without_a_key(database, head, st
     database.conn.execute("SELECT sqlcipher_export('plain')")
     database.conn.execute("DETACH DATABASE plain")
     assert SECRET_NOTE.encode() in control.read_bytes()
-    copy = admin.backup(database, tmp_path / "usb")
+    copy = admin.backup(database, head, tmp_path / "usb")
     assert unreadable_without_key(copy)
     assert keys_path(copy).exists()  # the key ring travels with it: the copy opens with a password
     restored, actor = admin.log_in(copy, "head", HEAD_PASSWORD)

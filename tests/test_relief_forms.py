@@ -14,7 +14,7 @@ from station_app.core.fields import format_money
 from station_app.core.jobs import JobState
 from station_app.core.roles import VIEWER, Actor
 from station_app.store import relief
-from tests.helpers import id_number
+from tests.helpers import county, id_number
 
 TODAY = dt.date.today()
 BORN = "19540611"
@@ -36,7 +36,7 @@ def paid_case(store, village) -> dict:
     for code, kwargs in (("advance", {"amount": "1500.50", "reason": "急需购买被褥口粮"}), ("verify", {}),
                          ("submit", {"amount": "11200", "reason": "冬季需另购取暖煤"}), ("refer", {})):
         case = relief.act(store, case["id"], code, case["rev"], today=TODAY, **kwargs)
-    case = relief.apply_county_decision(store, case["id"], case["rev"], approved=True, amount="11200",
+    case = relief.apply_county_decision(county(store), case["id"], case["rev"], approved=True, amount="11200",
                                         reason="同意救助", decided_by="顺城区民政局张科长", decided_on=TODAY)
     return relief.act(store, case["id"], "pay", case["rev"], today=TODAY)
 

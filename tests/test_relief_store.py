@@ -14,7 +14,7 @@ from station_app.store import reference_data, relief
 from station_app.store.database import StationDatabase
 from station_app.store.driver import sqlite
 from station_app.store.records import RecordStore
-from tests.helpers import count, id_number
+from tests.helpers import count, county, id_number
 
 TODAY = dt.date(2026, 11, 23)  # a Monday
 
@@ -151,7 +151,7 @@ def test_a_case_above_authority_cannot_be_approved_locally_and_waits_for_the_cou
     assert case["status"] == "county"
     with pytest.raises(PermissionDenied, match="县民政局"):
         step(store, case, "county_approve", amount="6390")
-    decided = relief.apply_county_decision(store, case["id"], case["rev"], approved=True, amount="6000",
+    decided = relief.apply_county_decision(county(store), case["id"], case["rev"], approved=True, amount="6000",
                                            reason="核减至6000元", decided_by="县民政局 张科长",
                                            decided_on=dt.date(2026, 11, 25))
     assert (decided["status"], decided["amount_approved"], decided["authority"]) == ("approved", 600000, "county")
@@ -164,12 +164,12 @@ def test_a_case_above_authority_cannot_be_approved_locally_and_waits_for_the_cou
 def test_a_county_refusal_needs_a_reason_and_only_reaches_referred_cases(store, applicant):
     case = new_case(store, applicant)
     with pytest.raises(rules.TransitionRefused):
-        relief.apply_county_decision(store, case["id"], case["rev"], approved=False, reason="x",
+        relief.apply_county_decision(county(store), case["id"], case["rev"], approved=False, reason="x",
                                      decided_by="县民政局", decided_on=TODAY)
     case = step(store, step(store, step(store, case, "verify"), "submit", amount="4260"), "refer")
     with pytest.raises(ValidationError, match="理由"):
-        relief.apply_county_decision(store, case["id"], case["rev"], approved=False, decided_by="县", decided_on=TODAY)
-    refused = relief.apply_county_decision(store, case["id"], case["rev"], approved=False, reason="家庭收入超标",
+        relief.apply_county_decision(county(store), case["id"], case["rev"], approved=False, decided_by="县", decided_on=TODAY)
+    refused = relief.apply_county_decision(county(store), case["id"], case["rev"], approved=False, reason="家庭收入超标",
                                            decided_by="县民政局", decided_on=TODAY)
     assert refused["status"] == "rejected"
 

@@ -18,7 +18,8 @@ from station_app.core.roles import Actor
 from station_app.store import audit_log, users
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter, person_ids
-from station_app.store.records import RecordStore, fund_balance
+from station_app.store.records import RecordStore
+from station_app.store.relief import balance
 from tests.helpers import count
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,7 +181,7 @@ def test_reserve_fund_never_goes_below_zero_and_entries_are_never_edited(databas
     store.create("reserve_fund_entry", {**entry, "kind": "adjust_out", "amount": "1500", "reason": "冲正多记的拨入"})
     with pytest.raises(ValidationError, match="备用金余额不足：当前余额 500.00 元，本笔支出 600.00 元"):
         store.create("reserve_fund_entry", {**entry, "kind": "adjust_out", "amount": "600", "reason": "冲正"})
-    assert fund_balance(database.conn) == 50000
+    assert balance(database) == 50000
     with pytest.raises(PermissionDenied, match="只能新增"):
         store.update("reserve_fund_entry", topup["id"], {"amount": "9000"}, 1)
     with pytest.raises(PermissionDenied, match="只能新增"):

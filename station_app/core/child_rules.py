@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from station_app.core import elder_rules, reference
-from station_app.core.dates import age
+from station_app.core.dates import birthday_cutoff
 from station_app.core.elder_rules import FrequencyRule
 
 FREQUENCY_KEY = "child_visit_frequency"
@@ -46,8 +46,17 @@ reference.register(ROLL_KEY, "委托照护协议到期提醒天数、退出名�
                    "exit_age": {"type": "integer", "title": "退出名册年龄", "minimum": 1, "maximum": 18},
                    "term_years": {"type": "integer", "title": "协议期限（年）", "minimum": 1, "maximum": 10}}})
 
+REPORT_STAGES = (
+    ("reported", "强制报告"),
+    ("response", "应急处置"),
+    ("assessment", "调查评估"),
+    ("plan", "帮扶方案"),
+    ("intervention", "监护干预"),
+    ("closed", "结案"),
+)
+STAGE_LABELS = dict(REPORT_STAGES)
 # The order of the chain; intervention may be skipped (most cases close after the plan).
-STEP_ORDER = ("reported", "response", "assessment", "plan", "intervention", "closed")
+STEP_ORDER = tuple(code for code, _ in REPORT_STAGES)
 OPTIONAL_STEPS = frozenset({"intervention"})
 # Which step's limit applies once the case is at a stage: stage reached -> (next step, limit key).
 _LIMITS = {"reported": ("response", "response_hours"), "response": ("assessment", "assessment_hours"),
@@ -58,6 +67,7 @@ AGREEMENT_MISSING, AGREEMENT_EXPIRED, AGREEMENT_EXPIRING, AGREEMENT_VALID, AGREE
     "missing", "expired", "expiring", "valid", "not_needed")
 AGREEMENT_LABELS = {AGREEMENT_MISSING: "未签协议", AGREEMENT_EXPIRED: "协议已过期", AGREEMENT_EXPIRING: "协议即将到期",
                     AGREEMENT_VALID: "已签协议", AGREEMENT_NOT_NEEDED: "无需协议"}
+DEFAULT_EXIT_AGE = 16
 EXIT_REASONS = ("年满16周岁", "父母返乡", "父母恢复监护能力", "迁出本乡镇", "其他")
 
 
@@ -98,10 +108,20 @@ def agreement_status(profile: Mapping[str, Any], latest_expiry: str | None, has_
     return AGREEMENT_VALID
 
 
+def exit_age(roll_rules: Mapping[str, Any]) -> int:
+    """The age at which a child leaves the roll under the county's rules (16 by default)."""
+    return int(roll_rules.get("exit_age", DEFAULT_EXIT_AGE))
+
+
+def aged_out_born_by(today: dt.date, exit_age: int) -> str:
+    """The latest birth date ("YYYY-MM-DD") of a child who has reached `exit_age` by `today`:
+    anyone born on it or earlier leaves the roll (the store finds them with this by index)."""
+    return birthday_cutoff(today, exit_age)
+
+
 def ages_out(birth_date: str | None, today: dt.date, exit_age: int) -> bool:
-    """A child of `exit_age` (16 by default) leaves the roll."""
-    years = age(birth_date, today)
-    return years is not None and years >= exit_age
+    """A child of `exit_age` leaves the roll."""
+    return bool(birth_date) and str(birth_date) <= aged_out_born_by(today, exit_age)
 
 
 def parse_time(text: str) -> dt.datetime:

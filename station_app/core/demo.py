@@ -13,11 +13,11 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from stdnum.cn import ric
 
-from station_app.core import child_rules, elder_rules, entities, relief
+from station_app.core import child_rules, elder_rules, entities, relief, roles
 from station_app.core.ids import new_id
 from station_app.paths import resource
 
@@ -286,12 +286,21 @@ _REPORT_SOURCES = (("学校老师", "孩子连续三天未到校，联系不上�
                    ("村儿童主任", "孩子身上有多处淤青，说是被照护人打的。"), ("卫生院", "孩子营养不良，体重明显偏轻。"))
 
 
+@dataclass(frozen=True)
+class ReportHistory:
+    """A protection case as the demo's people worked it: the mandatory report, then each later step
+    (step, done_at, actor_name, note) in order; the store replays it through the chain."""
+
+    report: dict[str, Any]
+    steps: list[dict[str, Any]]
+
+
 def _protection(rng: random.Random, today: dt.date,
-                reported: list[dict[str, Any]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+                reported: list[dict[str, Any]]) -> Iterator[tuple[str, list[ReportHistory]]]:
     """Protection cases at every stage of the chain, their steps at times within the shipped limits
     (one answered late), and the latest still open: one of them past its limit today."""
     limits = json.loads(resource("reference", f"{child_rules.LIMITS_KEY}.json").read_text(encoding="utf-8"))
-    reports, steps = [], []
+    histories = []
     for n, child in enumerate(reported):
         source, description = rng.choice(_REPORT_SOURCES)
         urgency = rng.choices(("normal", "urgent", "critical"), (60, 30, 10))[0]
@@ -306,8 +315,7 @@ def _protection(rng: random.Random, today: dt.date,
         if "intervention" in path and rng.random() < 0.7:
             path.remove("intervention")
         stage, reached = "reported", at
-        steps.append({"id": new_id(), "child_report_id": report["id"], "step": "reported",
-                      "done_at": report["reported_at"], "actor_name": source, "note": description})
+        steps = []
         for step in path:
             due = child_rules.step_due(limits, stage, reached, urgency)
             late = n == 0 and step == "response"
@@ -316,17 +324,12 @@ def _protection(rng: random.Random, today: dt.date,
             reached = reached.replace(second=0, microsecond=0)
             if reached.date() >= today:  # not got that far yet
                 break
-            steps.append({"id": new_id(), "child_report_id": report["id"], "step": step,
-                          "done_at": child_rules.format_time(reached), "actor_name": rng.choice(_VISITORS),
-                          "note": _STEP_NOTES[step], "due_at": child_rules.format_time(due) if due else None})
+            steps.append({"step": step, "done_at": child_rules.format_time(reached),
+                          "actor_name": rng.choice(_VISITORS), "note": _STEP_NOTES[step]})
             stage = step
-        reached = dt.datetime.strptime(steps[-1]["done_at"], child_rules.TIME_FORMAT)
-        due = child_rules.step_due(limits, stage, reached, urgency)
-        reports.append({**report, "stage": stage, "stage_at": child_rules.format_time(reached),
-                        "step_due": child_rules.format_time(due) if due else None})
-    if reports:
-        yield "child_report", reports
-        yield "child_report_step", steps
+        histories.append(ReportHistory(report, steps))
+    if histories:
+        yield "child_report", histories
 
 
 _STEP_NOTES = {
@@ -398,43 +401,45 @@ _HEAD_NAME = "王站长"
 _COUNTY_NAME = "顺城区民政局"
 
 
+class DemoStep(NamedTuple):
+    action: str
+    reason: str | None
+    amount: int | None  # fen
+    by: str  # the name the step is written in
+    role: str  # the role that takes it (the county's decisions arrive through sync)
+    day: dt.date
+
+
+@dataclass(frozen=True)
+class CaseHistory:
+    """A relief case as the demo's people worked it: the application, then each step in order,
+    and the reserve-fund repayments made once it was paid (the store replays it through the
+    workflow, so demo cases obey the same rules as real ones)."""
+
+    application: dict[str, Any]
+    steps: list[DemoStep]
+    repayments: list[dict[str, Any]]
+
+
 def _relief(rng: random.Random, today: dt.date, people: int,
-            applicants: list[tuple[dict[str, Any], int]]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """Relief cases worked through the workflow (register → verify → submit → approve or refer →
-    pay → close, some with an advance, some refused or withdrawn, a few still open), their steps,
-    and the reserve fund: a top-up at the start (about 2 yuan per resident, Fushun's plan),
-    each advance, and its repayment once the case was approved."""
+            applicants: list[tuple[dict[str, Any], int]]) -> Iterator[tuple[str, list[Any]]]:
+    """The reserve fund's top-up at the start (about 2 yuan per resident, Fushun's plan), then the
+    relief cases' histories (register → verify → submit → approve or refer → pay → close, some
+    with an advance, some refused or withdrawn, a few still open)."""
     rules = {key: json.loads(resource("reference", f"{key}.json").read_text(encoding="utf-8"))
              for key in (relief.STANDARD, relief.TIERS, relief.AUTHORITY, relief.ADVANCE)}
     start = today - dt.timedelta(days=365)
     topup = max(2000000, people * 10 * 200 // 100000 * 100000)  # residents ≈ 10 × those registered
-    fund = [{"id": new_id(), "kind": "topup", "amount": topup, "reason": "镇财政按常住人口每人2元拨入临时救助备用金",
-             "entry_date": start.isoformat()}]
-    cases, steps = [], []
-    for person, size in applicants:
-        case, history, entries = _relief_case(rng, today, person, size, rules)
-        status = None
-        for action, note, amount, by, day in history:
-            target = "applied" if status is None else relief.target_status(relief.action(action), status)
-            steps.append({"id": new_id(), "relief_case_id": case["id"], "action": action, "from_status": status,
-                          "to_status": target, "reason": note, "amount": amount, "actor_name": by,
-                          "decided_on": day.isoformat(), "level": "county" if by == _COUNTY_NAME else None})
-            status = target
-        cases.append({**case, "status": status})
-        fund += entries
-    if cases:
-        yield "reserve_fund_entry", fund[:1]
-        yield "relief_case", cases
-        yield "relief_step", steps
-        yield "reserve_fund_entry", sorted(fund[1:], key=lambda e: e["entry_date"])
-
-
-Step = tuple[str, str | None, int | None, str, dt.date]  # action, reason, amount, by whom, when
+    histories = [_relief_case(rng, today, person, size, rules) for person, size in applicants]
+    if histories:
+        yield "reserve_fund_entry", [{"id": new_id(), "kind": "topup", "amount": topup,
+                                      "reason": "镇财政按常住人口每人2元拨入临时救助备用金", "entry_date": start.isoformat()}]
+        yield "relief_case", histories
 
 
 def _relief_case(rng: random.Random, today: dt.date, person: dict[str, Any], size: int,
-                 rules: dict[str, Any]) -> tuple[dict[str, Any], list[Step], list[dict[str, Any]]]:
-    """One case with its steps and fund entries, as the workflow would have written them."""
+                 rules: dict[str, Any]) -> CaseHistory:
+    """One case with its steps and repayments, as the workflow would have them."""
     case_type = rng.choices(("emergency", "expenditure"), (60, 40))[0]
     tier = rng.choices((1, 2, 3), (45, 40, 15))[0]
     reason, place = rng.choice(_HARDSHIPS[case_type])
@@ -442,50 +447,41 @@ def _relief_case(rng: random.Random, today: dt.date, person: dict[str, Any], siz
     age = {"open": rng.randrange(1, 5), "overdue": rng.randrange(12, 20)}.get(outcome, rng.randrange(20, 360))
     day = today - dt.timedelta(days=age)
     suggested = relief.suggested_amount(rules[relief.STANDARD], rules[relief.TIERS], case_type, tier, size)
-    case: dict[str, Any] = {
+    application = {
         "id": new_id(), "person_id": person["id"], "household_id": person["household_id"], "case_type": case_type,
-        "tier": tier, "household_size": size, "reason": reason, "incident_place": place,
-        "applied_on": day.isoformat(), "amount_suggested": suggested, "is_advance": 0}
+        "tier": tier, "household_size": size, "reason": reason, "incident_place": place, "applied_on": day.isoformat()}
     worker = rng.choice(_VISITORS)
-    history: list[Step] = [("register", reason, None, worker, day)]
-    entries: list[dict[str, Any]] = []
+    history = [DemoStep("register", reason, None, worker, roles.WORKER, day)]
+    repayments: list[dict[str, Any]] = []
+    advance = proposed = 0
 
     def later() -> dt.date:
         return min(today, day + dt.timedelta(days=rng.randrange(1, 3)))
 
     if case_type == "emergency" and (outcome == "overdue" or rng.random() < 0.3):
         advance = rng.choice((50000, 80000, 100000, 150000, 200000))
-        history.append(("advance", "情况紧急，先行救助解决基本生活", advance, worker, day))
-        case.update(is_advance=1, advance_amount=advance, advance_on=day.isoformat(),
-                    paperwork_due=relief.paperwork_due(day, rules[relief.ADVANCE]).isoformat())
-        entries.append({"id": new_id(), "kind": "advance", "amount": advance, "relief_case_id": case["id"],
-                        "reason": f"{person['name']}：先行救助", "entry_date": day.isoformat()})
+        history.append(DemoStep("advance", "情况紧急，先行救助解决基本生活", advance, worker, roles.WORKER, day))
     for action in _relief_path(rng, outcome):
         day = later()
-        amount, by, note = None, worker, None
+        step = DemoStep(action, None, None, worker, roles.WORKER, day)
         if action == "submit":
-            amount = max(suggested, case.get("advance_amount", 0))
-            case.update(amount_proposed=amount, authority=relief.level_for(amount, rules[relief.AUTHORITY]))
-        elif action == "approve" and case["authority"] == "county":
-            history.append(("refer", "超出乡镇审批权限，报县审批", None, _HEAD_NAME, day))
-            action, by, note, day = "county_approve", _COUNTY_NAME, "同意救助", later()
+            proposed = max(suggested, advance)
+            step = step._replace(amount=proposed, reason="已先行救助的金额高于按标准计算的金额，按实际支出申报"
+                                 if proposed != suggested else None)
+        elif action == "approve" and relief.level_for(proposed, rules[relief.AUTHORITY]) == "county":
+            history.append(DemoStep("refer", "超出乡镇审批权限，报县审批", None, _HEAD_NAME, roles.HEAD, day))
+            step = DemoStep("county_approve", "同意救助", proposed, _COUNTY_NAME, roles.COUNTY, later())
         elif action == "approve":
-            by, note = _HEAD_NAME, "经调查核实情况属实，同意救助"
-        if action in ("approve", "county_approve"):
-            amount = case["amount_proposed"]
-            case["amount_approved"] = amount
+            step = DemoStep("approve", "经调查核实情况属实，同意救助", proposed, _HEAD_NAME, roles.HEAD, day)
         elif action == "reject":
-            by, note = _HEAD_NAME, "家庭人均收入高于当地救助标准，不予救助"
+            step = step._replace(reason="家庭人均收入高于当地救助标准，不予救助", by=_HEAD_NAME, role=roles.HEAD)
         elif action == "withdraw":
-            note = "申请人已获亲属资助，主动撤回申请"
-        elif action == "pay":
-            case.update(amount_paid=case["amount_approved"] - case.get("advance_amount", 0), paid_on=day.isoformat())
-            if case.get("advance_amount"):
-                entries.append({"id": new_id(), "kind": "repayment", "amount": case["advance_amount"],
-                                "relief_case_id": case["id"], "reason": f"{person['name']}案审批后以救助资金归还先行救助",
-                                "entry_date": day.isoformat()})
-        history.append((action, note, amount, by, day))
-    return case, history, entries
+            step = step._replace(reason="申请人已获亲属资助，主动撤回申请")
+        elif action == "pay" and advance:
+            repayments.append({"id": new_id(), "kind": "repayment", "amount": advance, "relief_case_id": application["id"],
+                               "reason": f"{person['name']}案审批后以救助资金归还先行救助", "entry_date": day.isoformat()})
+        history.append(step)
+    return CaseHistory(application, history, repayments)
 
 
 def _relief_path(rng: random.Random, outcome: str) -> list[str]:

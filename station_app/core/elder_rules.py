@@ -50,6 +50,12 @@ FREQUENCY_SCHEMA = {
 reference.register(FREQUENCY_KEY, "特殊困难老年人探访频次（天）", FREQUENCY_SCHEMA)
 
 RELIEF_REFERRAL = "relief"
+# The rounds are for the elderly: people of this age and older are offered for the roll.
+ELDER_AGE = 60
+
+
+def is_elder(years: int | None) -> bool:
+    return years is not None and years >= ELDER_AGE
 # The longest a search for the due day runs: no rule asks for less than one visit a year.
 _MAX_DAYS = 366
 

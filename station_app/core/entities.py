@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from station_app.core import protection_workflow, relief_workflow
+from station_app.core.behaviour import NONE, Behaviour, unique
+from station_app.core.child_rules import REPORT_STAGES
+from station_app.core.errors import DuplicatePersonError
 from station_app.core.fields import (
     BOOL,
     CHOICE,
@@ -29,6 +33,15 @@ from station_app.core.fields import (
     Field,
 )
 from station_app.core.regions import TOWNSHIP_CODE_LEN, VILLAGE_CODE_LEN
+from station_app.core.relief import (
+    AUTHORITY_LEVELS,
+    FUND_ENTRY_KINDS,
+    RELIEF_ACTIONS,
+    RELIEF_STATUS,
+    RELIEF_TYPES,
+)
+from station_app.core.relief import FUND_OUTFLOWS as FUND_OUTFLOWS  # read here by the relief page
+from station_app.core.search import person_keys, sort_key
 
 SYSTEM_FIELDS = ("id", "station_id", "rev", "created_at", "updated_at", "created_by", "updated_by", "deleted")
 
@@ -90,14 +103,6 @@ REFERRALS = (
 )
 MENTAL_STATES = (("good", "良好"), ("fair", "一般"), ("low", "情绪低落"), ("confused", "意识不清"))
 REPORT_URGENCY = (("normal", "一般"), ("urgent", "紧急"), ("critical", "危急"))
-REPORT_STAGES = (
-    ("reported", "强制报告"),
-    ("response", "应急处置"),
-    ("assessment", "调查评估"),
-    ("plan", "帮扶方案"),
-    ("intervention", "监护干预"),
-    ("closed", "结案"),
-)
 # What a child visit looks at (the county's visit form has a box for each).
 CHILD_CHECKS = (
     ("guardianship", "监护情况"),
@@ -107,46 +112,6 @@ CHILD_CHECKS = (
     ("mental", "心理状况"),
     ("needs", "需求"),
 )
-RELIEF_TYPES = (("emergency", "急难型"), ("expenditure", "支出型"))
-RELIEF_STATUS = (
-    ("applied", "已受理"),
-    ("verifying", "调查核实"),
-    ("conference", "个案会商"),
-    ("review", "乡镇审核"),
-    ("county", "报县审批"),
-    ("approved", "已审批"),
-    ("paid", "已发放"),
-    ("closed", "已结案"),
-    ("rejected", "不予救助"),
-    ("withdrawn", "已撤回"),
-)
-AUTHORITY = (("township", "乡镇"), ("county", "县级"))
-# What can happen to a relief case; which state each leads to and who may do it is core.relief's.
-RELIEF_ACTIONS = (
-    ("register", "登记受理"),
-    ("verify", "调查核实"),
-    ("conference", "提请个案会商"),
-    ("submit", "提交乡镇审核"),
-    ("send_back", "退回补充"),
-    ("approve", "乡镇审批同意"),
-    ("refer", "报县审批"),
-    ("county_approve", "县级审批同意"),
-    ("county_reject", "县级不予救助"),
-    ("advance", "先行救助"),
-    ("pay", "发放"),
-    ("close", "结案"),
-    ("reject", "不予救助"),
-    ("withdraw", "撤回申请"),
-)
-FUND_ENTRY_KINDS = (
-    ("topup", "拨入"),
-    ("advance", "先行救助支出"),
-    ("repayment", "归还"),
-    ("adjust_in", "调增"),
-    ("adjust_out", "调减"),
-)
-# Which way each kind moves the reserve-fund balance; amounts themselves are always positive.
-FUND_OUTFLOWS = frozenset({"advance", "adjust_out"})
 
 
 @dataclass(frozen=True)
@@ -156,6 +121,8 @@ class Entity:
     fields: tuple[Field, ...]
     # Ledger entries are never edited or deleted: a correction is a new entry.
     append_only: bool = False
+    # Its rules and derived values, run by the store's write path on every write (core.behaviour).
+    behaviour: Behaviour = NONE
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -172,8 +139,8 @@ class Entity:
         return SYSTEM_FIELDS + self.field_names
 
 
-def _e(name: str, label: str, *fields: Field, append_only: bool = False) -> Entity:
-    return Entity(name, label, fields, append_only)
+def _e(name: str, label: str, *fields: Field, append_only: bool = False, behaviour: Behaviour = NONE) -> Entity:
+    return Entity(name, label, fields, append_only, behaviour)
 
 
 STATION = _e(
@@ -185,6 +152,7 @@ STATION = _e(
     Field("admin_code", "乡镇区划代码", DIVISION_CODE, required=True, code_length=TOWNSHIP_CODE_LEN),
     Field("phone", "联系电话", PHONE),
     Field("address", "地址"),
+    behaviour=Behaviour(is_station=True),
 )
 
 VILLAGE = _e(
@@ -220,6 +188,12 @@ PERSON = _e(
     Field("health", "健康状况", CHOICE, choices=HEALTH),
     Field("disability", "残疾类别及等级", max_length=60),
     Field("notes", "备注", LONG_TEXT),
+    behaviour=Behaviour(
+        checks=(unique("id_number", lambda found: DuplicatePersonError(found["id"], found["name"])),),
+        # Lists sort by the pinyin of the name, the order a Chinese reader expects.
+        derived={"sort_name": lambda r: sort_key(r["name"])},
+        search_keys=lambda r: person_keys(r["name"], r["id_number"]),
+    ),
 )
 
 CHILD_PROFILE = _e(
@@ -286,6 +260,7 @@ CHILD_REPORT = _e(
     # time limit in force then); None once closed or when no limit applies.
     Field("stage_at", "进入当前环节时间", DATETIME),
     Field("step_due", "下一环节时限", DATETIME),
+    behaviour=protection_workflow.REPORT,
 )
 
 CHILD_REPORT_STEP = _e(
@@ -298,6 +273,7 @@ CHILD_REPORT_STEP = _e(
     Field("note", "办理情况", LONG_TEXT),
     Field("due_at", "时限", DATETIME),
     append_only=True,
+    behaviour=protection_workflow.STEP,
 )
 
 ELDER_PROFILE = _e(
@@ -358,7 +334,7 @@ RELIEF_CASE = _e(
     Field("amount_proposed", "拟救助金额（元）", MONEY),
     Field("amount_approved", "批准金额（元）", MONEY),
     Field("status", "办理状态", CHOICE, required=True, choices=RELIEF_STATUS),
-    Field("authority", "审批权限", CHOICE, choices=AUTHORITY),
+    Field("authority", "审批权限", CHOICE, choices=AUTHORITY_LEVELS),
     Field("is_advance", "先行救助", BOOL),
     Field("applied_on", "申请日期", DATE, required=True, past_only=True),
     Field("notes", "备注", LONG_TEXT),
@@ -370,6 +346,7 @@ RELIEF_CASE = _e(
     Field("amount_paid", "发放金额（元）", MONEY),
     Field("paid_on", "发放日期", DATE),
     Field("repeat_warning", "重复救助提示", LONG_TEXT),
+    behaviour=relief_workflow.CASE,
 )
 
 RELIEF_STEP = _e(
@@ -382,9 +359,10 @@ RELIEF_STEP = _e(
     Field("reason", "意见或理由", LONG_TEXT),
     Field("amount", "金额（元）", MONEY),
     Field("actor_name", "办理人", required=True, max_length=30),
-    Field("level", "审批层级", CHOICE, choices=AUTHORITY),
+    Field("level", "审批层级", CHOICE, choices=AUTHORITY_LEVELS),
     Field("decided_on", "办理日期", DATE, required=True),
     append_only=True,
+    behaviour=relief_workflow.STEP,
 )
 
 RESERVE_FUND_ENTRY = _e(
@@ -396,6 +374,7 @@ RESERVE_FUND_ENTRY = _e(
     Field("reason", "事由", required=True),
     Field("entry_date", "日期", DATE, required=True, past_only=True),
     append_only=True,
+    behaviour=relief_workflow.FUND_ENTRY,
 )
 
 REFERENCE_VALUE = _e(

@@ -32,6 +32,10 @@ class NotFound(KnownError):
     pass
 
 
+class TransitionRefused(KnownError):
+    """A workflow step that does not fit the record's state (a relief case, a protection case)."""
+
+
 class StaleRecordError(KnownError):
     """The record changed since the editor loaded it; saving would overwrite someone's work."""
 

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from station_app.core import regions
-from station_app.core.text import clean
+from station_app.core.text import clean, has_hidden, is_valid_unicode, strip_hidden
 
 TEXT = "text"
 LONG_TEXT = "long_text"
@@ -34,6 +34,11 @@ ID_NUMBER = "id_number"
 DIVISION_CODE = "division_code"
 
 JSON_KINDS = frozenset({MULTI, JSON})
+# Money far above any relief case or reserve fund (99,999,999.99 yuan), far below what SQLite's
+# integers hold; whole numbers (tiers, household sizes) within plus or minus a billion.
+MONEY_MAX_FEN = 10**10 - 1
+INT_LIMIT = 10**9
+_MONEY_RANGE = f"金额应在 0 到 {MONEY_MAX_FEN // 100:,}.99 元之间"
 
 
 class FieldError(ValueError):
@@ -88,14 +93,21 @@ def parse_date(raw: str) -> dt.date:
 
 def _parse_money(raw: Any) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    m = _MONEY.match(clean(str(raw)).replace(" ", ""))
-    if not m:
-        raise FieldError("金额应为数字，最多两位小数，例如 1200 或 350.50")
-    try:
-        return int(Decimal(m[1].replace(",", "")) * 100)
-    except InvalidOperation:
-        raise FieldError("金额应为数字，最多两位小数，例如 1200 或 350.50") from None
+        fen = raw
+    else:
+        m = _MONEY.match(clean(str(raw)).replace(" ", ""))
+        if not m:
+            raise FieldError("金额应为数字，最多两位小数，例如 1200 或 350.50")
+        digits = m[1].replace(",", "")
+        if len(digits) > 16:  # longer than any amount in range: no need to read it
+            raise FieldError(_MONEY_RANGE)
+        try:
+            fen = int(Decimal(digits) * 100)
+        except InvalidOperation:
+            raise FieldError("金额应为数字，最多两位小数，例如 1200 或 350.50") from None
+    if not 0 <= fen <= MONEY_MAX_FEN:
+        raise FieldError(_MONEY_RANGE)
+    return fen
 
 
 def format_money(fen: int | None) -> str:
@@ -131,19 +143,61 @@ def _parse_choice(f: Field, raw: Any) -> str:
 def _parse_multi(f: Field, raw: Any) -> list[str]:
     if isinstance(raw, str):
         text = clean(raw)
-        try:
-            raw = json.loads(text) if text.startswith("[") else re.split(r"[,，、;；\s]+", text)
-        except ValueError:
-            raw = None
+        raw = _json(f, text) if text.startswith("[") else re.split(r"[,，、;；\s]+", text)
     if not isinstance(raw, list | tuple | set):  # a number or an object where choices belong
         raise FieldError("请从列表中选择：" + "、".join(label for _, label in f.choices))
     return [_parse_choice(f, item) for item in raw if clean(str(item))]
+
+
+def _json(f: Field, text: str) -> Any:
+    """Structured data as stored: a list or an object, never a bare word or number."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise FieldError(f"{f.label}格式不正确，无法读取") from None
+    if not isinstance(value, list | dict):
+        raise FieldError(f"{f.label}格式不正确：应为列表或对象，而不是一段文字或一个数字")
+    return value
+
+
+def _checked_text(f: Field, text: str) -> str:
+    """Typed text that can be stored faithfully. Invalid Unicode is refused everywhere; hidden
+    control and direction characters are dropped from free text (LONG_TEXT), where they only come
+    in with pasted text, and refused everywhere else (names, numbers, codes), where they disguise."""
+    if not is_valid_unicode(text):
+        raise FieldError(f"{f.label}含有无法识别的字符（可能是复制粘贴带来的乱码），请重新输入")
+    if f.kind == LONG_TEXT:
+        return strip_hidden(text)
+    if has_hidden(text):
+        raise FieldError(f"{f.label}含有不可见的控制字符或文字方向符号，请删除后重新输入")
+    return text
+
+
+def _checked_structure(f: Field, value: Any, depth: int = 0) -> None:
+    """Every text inside structured data (a contact's name) passes `_checked_text` as a name would."""
+    if depth > 20:
+        raise FieldError(f"{f.label}格式不正确：层次过多")
+    if isinstance(value, str):
+        _checked_text(Field(f.name, f.label), value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _checked_structure(f, key, depth + 1)
+            _checked_structure(f, item, depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _checked_structure(f, item, depth + 1)
 
 
 def parse_value(f: Field, raw: Any, ctx: ParseContext) -> Any:
     """The stored value for `raw`, None for an empty optional value; FieldError otherwise."""
     if raw is None and not f.required:  # most optional fields are empty: answer at once
         return [] if f.kind == MULTI else None
+    if isinstance(raw, str):
+        raw = _checked_text(f, raw)
+    elif f.kind in JSON_KINDS:
+        _checked_structure(f, raw)
+    elif isinstance(raw, list | dict | tuple | set | bytes):
+        raise FieldError(f"{f.label}格式不正确：应为一项文字或数字")
     if raw is None or (isinstance(raw, str) and not clean(raw)) or (f.kind in JSON_KINDS and raw in ([], {})):
         if f.required:
             raise FieldError(f"请填写{f.label}")
@@ -157,9 +211,12 @@ def parse_value(f: Field, raw: Any, ctx: ParseContext) -> Any:
         return text
     if kind == INT:
         try:
-            return int(clean(str(raw)))
+            number = int(clean(str(raw)))
         except ValueError:
             raise FieldError(f"{f.label}应为整数") from None
+        if abs(number) > INT_LIMIT:
+            raise FieldError(f"{f.label}超出合理范围")
+        return number
     if kind == MONEY:
         return _parse_money(raw)
     if kind == DATE:
@@ -179,10 +236,12 @@ def parse_value(f: Field, raw: Any, ctx: ParseContext) -> Any:
     if kind == MULTI:
         return _parse_multi(f, raw)
     if kind == JSON:
-        try:
-            return raw if not isinstance(raw, str) else json.loads(raw)
-        except (ValueError, RecursionError):
-            raise FieldError(f"{f.label}应为有效的 JSON") from None
+        value = _json(f, raw) if isinstance(raw, str) else raw
+        if not isinstance(value, list | dict):
+            raise FieldError(f"{f.label}格式不正确：应为列表或对象，而不是一段文字或一个数字")
+        if isinstance(raw, str):
+            _checked_structure(f, value)
+        return value
     if kind == REF:
         return str(raw)
     if kind == PHONE:

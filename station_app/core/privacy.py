@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from station_app.core.dates import age
+from station_app.core.fields import ID_NUMBER, JSON, PHONE
 from station_app.core.idnumber import mask as mask_id
+
+if TYPE_CHECKING:
+    from station_app.core.entities import Entity
 
 ADULT_AGE = 18
 # Every record of these kinds is sensitive; a person record is when the person is a minor.
@@ -35,6 +39,8 @@ def mask_phone(phone: str | None) -> str:
     """139****5678, 024-****2345: the last four digits tell contacts apart, the rest stays hidden."""
     if not phone:
         return ""
+    if "*" in phone:  # masked already (a viewer's read): masking again must not hide the last four
+        return phone
     digits = [i for i, c in enumerate(phone) if c.isdigit()]
     if len(digits) <= 4:
         return "*" * len(phone)
@@ -43,4 +49,28 @@ def mask_phone(phone: str | None) -> str:
     return "".join("*" if i in hidden else c for i, c in enumerate(phone))
 
 
-__all__ = ["ADULT_AGE", "SENSITIVE_ENTITIES", "is_minor", "is_sensitive", "mask_id", "mask_phone"]
+# The field kinds that hold personal numbers, and how each is masked.
+MASKED_KINDS = frozenset({ID_NUMBER, PHONE})
+
+
+def mask_value(kind: str, value: Any) -> Any:
+    """`value` of a field of `kind` as someone who may not see personal numbers sees it: ID and
+    phone numbers masked, and the phones inside a list of contacts; anything else as it is."""
+    if kind == ID_NUMBER:
+        return mask_id(value) if value else value
+    if kind == PHONE:
+        return mask_phone(value) if value else value
+    if kind == JSON and isinstance(value, list):
+        return [{**item, "phone": mask_phone(item["phone"])} if isinstance(item, dict) and item.get("phone") else item
+                for item in value]
+    return value
+
+
+def masked(spec: Entity, record: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `record` with every personal number masked (for reads by a viewer)."""
+    return {**record, **{f.name: mask_value(f.kind, record.get(f.name)) for f in spec.fields
+                         if f.kind in MASKED_KINDS or f.kind == JSON}}
+
+
+__all__ = ["ADULT_AGE", "MASKED_KINDS", "SENSITIVE_ENTITIES", "is_minor", "is_sensitive", "mask_id", "mask_phone",
+           "mask_value", "masked"]

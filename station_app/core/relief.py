@@ -2,9 +2,10 @@
 
 The workflow is one table, `ACTIONS`: for each thing that can happen to a case, the states it may
 happen in, the state it leads to, the roles that may do it, and what it must carry (a reason, an
-amount). The store asks `check` before it writes anything, the UI asks `available` to enable its
-buttons; neither keeps rules of its own. County decisions are actions of the role `COUNTY`, which
-no station account has: they arrive through sync.
+amount). The store's write path holds every write to it (`core.relief_workflow`, declared on the
+relief entities), the UI asks `available` to enable its buttons; neither keeps rules of its own.
+County decisions are actions of the role `COUNTY`, which no station account has: they arrive
+through sync.
 
 The amounts follow the county's rules (reference data, versioned by date, judged by the rule in
 force on the day the case was applied for): a suggested amount from the minimum-living standard by
@@ -16,18 +17,57 @@ within which its paperwork must be completed. Every amount is integer fen.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from station_app.core import reference
-from station_app.core.entities import RELIEF_ACTIONS, RELIEF_STATUS
-from station_app.core.errors import KnownError, PermissionDenied, ValidationError
+from station_app.core.errors import PermissionDenied, TransitionRefused, ValidationError
 from station_app.core.fields import format_money
-from station_app.core.roles import HEAD, ROLE_LABELS, VIEWER, WORKER
+from station_app.core.roles import COUNTY, HEAD, ROLE_NAMES, VIEWER, WORKER
 
-COUNTY = "county"  # the county civil-affairs office: decides cases above township authority
+RELIEF_TYPES = (("emergency", "急难型"), ("expenditure", "支出型"))
+RELIEF_STATUS = (
+    ("applied", "已受理"),
+    ("verifying", "调查核实"),
+    ("conference", "个案会商"),
+    ("review", "乡镇审核"),
+    ("county", "报县审批"),
+    ("approved", "已审批"),
+    ("paid", "已发放"),
+    ("closed", "已结案"),
+    ("rejected", "不予救助"),
+    ("withdrawn", "已撤回"),
+)
+AUTHORITY_LEVELS = (("township", "乡镇"), ("county", "县级"))
+# What can happen to a relief case; which state each leads to and who may do it is `ACTIONS` below.
+RELIEF_ACTIONS = (
+    ("register", "登记受理"),
+    ("verify", "调查核实"),
+    ("conference", "提请个案会商"),
+    ("submit", "提交乡镇审核"),
+    ("send_back", "退回补充"),
+    ("approve", "乡镇审批同意"),
+    ("refer", "报县审批"),
+    ("county_approve", "县级审批同意"),
+    ("county_reject", "县级不予救助"),
+    ("advance", "先行救助"),
+    ("pay", "发放"),
+    ("close", "结案"),
+    ("reject", "不予救助"),
+    ("withdraw", "撤回申请"),
+)
+FUND_ENTRY_KINDS = (
+    ("topup", "拨入"),
+    ("advance", "先行救助支出"),
+    ("repayment", "归还"),
+    ("adjust_in", "调增"),
+    ("adjust_out", "调减"),
+)
+# Which way each kind moves the reserve-fund balance; amounts themselves are always positive.
+FUND_OUTFLOWS = frozenset({"advance", "adjust_out"})
+
 
 STANDARD = "relief_standard"
 TIERS = "relief_tiers"
@@ -71,7 +111,6 @@ reference.register(REPEAT, "重复救助提醒期限", {
 
 STATUS_LABELS = dict(RELIEF_STATUS)
 ACTION_LABELS = dict(RELIEF_ACTIONS)
-ROLE_NAMES = {**ROLE_LABELS, COUNTY: "县民政局"}
 
 # A case still being handled at the station: its advance paperwork is not complete yet.
 OPEN_AT_STATION = frozenset({"applied", "verifying", "conference", "review"})
@@ -81,10 +120,6 @@ FINAL = frozenset({"closed", "rejected", "withdrawn"})
 AMENDABLE = frozenset({"applied", "verifying", "conference"})
 AMENDABLE_FIELDS = ("case_type", "tier", "household_size", "incident_place", "reason", "notes")
 STATION_STAFF = frozenset({HEAD, WORKER})
-
-
-class TransitionRefused(KnownError):
-    """The action does not fit the case's state (or the case's amounts)."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +197,24 @@ def target_status(act: Action, status: str) -> str:
     return act.target or status
 
 
+@dataclass(frozen=True)
+class Rules:
+    """The county's relief rules in force on one day."""
+
+    standard: Mapping[str, Any]
+    tiers: Mapping[str, Any]
+    authority: Mapping[str, Any]
+    advance: Mapping[str, Any]
+    repeat: Mapping[str, Any]
+
+    @classmethod
+    def on(cls, lookup: Callable[[Sequence[str], dt.date], Mapping[str, Any]], day: dt.date) -> Rules:
+        """The rules in force on `day`, read by `lookup(keys, day)`."""
+        keys = (STANDARD, TIERS, AUTHORITY, ADVANCE, REPEAT)
+        found = lookup(keys, day)
+        return cls(*(found[key] for key in keys))
+
+
 # -- amounts --------------------------------------------------------------------------------
 
 
@@ -190,6 +243,13 @@ def suggested_amount(standard: Mapping[str, Any], rules: Mapping[str, Any], case
     exact = Decimal(int(standard["monthly_fen"])) * chosen.multiple * members * chosen.months
     fen = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return min(fen, int(rules["cap_fen"][case_type]))
+
+
+def suggestion(rules: Rules, case_type: str | None, tier: Any, household_size: Any) -> int | None:
+    """The suggested amount once type, tier and household size are known (None before)."""
+    if not (case_type and tier and household_size):
+        return None
+    return suggested_amount(rules.standard, rules.tiers, case_type, int(tier), int(household_size))
 
 
 def proposal_problem(suggested: int | None, proposed: int | None, reason: str | None) -> dict[str, str]:
@@ -337,6 +397,11 @@ def _group_words(group: int) -> str:
 # Money paid out for a case goes through the case's advance; the head alone moves money in,
 # back, or corrects the books (a correction is a new entry, never an edit).
 HEAD_FUND_KINDS = frozenset({"topup", "repayment", "adjust_in", "adjust_out"})
+
+
+def fund_balance(totals: Mapping[str, int]) -> int:
+    """The reserve fund's balance in fen from the total of each kind of entry."""
+    return sum(-amount if kind in FUND_OUTFLOWS else amount for kind, amount in totals.items())
 
 
 def fund_entry_refusal(role: str, kind: str) -> str:

@@ -25,3 +25,24 @@ def clean(text: str | None) -> str:
     if not _UNCLEAN.search(text):
         return text
     return " ".join(to_halfwidth(text).split())
+
+
+# What never belongs in what a person types: control characters (tab, newline and carriage return
+# aside, which clean() turns into spaces where a line is expected) and the bidirectional overrides
+# and isolates (U+202A–U+202E, U+2066–U+2069) that make a name display in another order than it
+# is stored — a known way to disguise one name as another.
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Half of a UTF-16 pair on its own: not a character at all, and not storable as UTF-8.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_hidden(text: str) -> bool:
+    return _HIDDEN.search(text) is not None
+
+
+def strip_hidden(text: str) -> str:
+    return _HIDDEN.sub("", text)
+
+
+def is_valid_unicode(text: str) -> bool:
+    return _LONE_SURROGATE.search(text) is None

@@ -19,16 +19,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from station_app.core import retention
-from station_app.core.errors import DatabaseError
+from station_app.core.errors import DatabaseError, PermissionDenied
 from station_app.core.jobs import JobState
+from station_app.core.roles import Actor
 from station_app.paths import backups_dir
 from station_app.store import migrations
 from station_app.store.database import StationDatabase, connect_readonly, fsync_file, stamp
 from station_app.store.driver import keyed, sqlite
 from station_app.store.keyring import keys_path
+from station_app.store.private_files import create_private
 
 AUTO_PREFIX = "auto-"
 _STAMP = "%Y%m%d-%H%M%S"
+
+
+def backup_by_hand(database: StationDatabase, actor: Actor, destination: Path | None = None) -> Path:
+    """A copy a person asked for. A folder (existing, or a path without a file extension, e.g. a
+    USB stick's directory) gets a file named with the date and time. A backup carries every
+    record out of the station, so a read-only account may not make one."""
+    if not actor.can_back_up:
+        raise PermissionDenied("只读账号不能备份数据库：备份含全部个人信息，请由站长或社工备份。")
+    if destination is None or destination.is_dir() or not destination.suffix:
+        folder = destination or backups_dir(database.path.parent)
+        destination = folder / f"station-{dt.datetime.now():%Y%m%d-%H%M%S}.db"
+    return database.backup_to(destination)
 
 
 def automatic_backups(folder: Path) -> dict[Path, dt.datetime]:
@@ -109,6 +123,7 @@ def restore(database: StationDatabase, backup: Path) -> Path:
     kept = database.backup_to(backups_dir(path.parent) / f"before-restore-{stamp()}.db")
     incoming = path.with_name(path.name + ".restoring")
     incoming.unlink(missing_ok=True)
+    create_private(incoming)
     source = connect_readonly(backup, key)
     target = sqlite.connect(str(incoming))
     try:

@@ -18,11 +18,10 @@ next step under the rule in force when it reached its stage, so late cases are f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from station_app.core import child_rules
-from station_app.core.dates import birthday_cutoff
 from station_app.core.elder_rules import FrequencyRule, month_bounds
 from station_app.core.entities import CHILD_CATEGORIES, ENTITIES, REPORT_STAGES
 from station_app.core.errors import ValidationError
@@ -30,7 +29,11 @@ from station_app.core.validation import validate
 from station_app.store import program_queries, program_records, reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
-from station_app.store.records import RecordStore, decode
+from station_app.store.record_rows import decode
+from station_app.store.records import RecordStore
+
+if TYPE_CHECKING:
+    from station_app.core.demo import ReportHistory
 
 PROGRAM = "child"
 _PROFILE = ENTITIES["child_profile"]
@@ -93,8 +96,7 @@ def leave_roll(store: RecordStore, profile: Mapping[str, Any], reason: str, on: 
 
 def aged_out(database: StationDatabase, today: dt.date) -> list[dict[str, Any]]:
     """Children still on the roll who have reached the exit age: for the worker to move off."""
-    exit_age = int(roll_rules(database, today).get("exit_age", 16))
-    cutoff = birthday_cutoff(today, exit_age)
+    cutoff = child_rules.aged_out_born_by(today, child_rules.exit_age(roll_rules(database, today)))
     return database.query(
         """SELECT r.id, r.person_id, p.name, p.birth_date FROM child_profile r
            JOIN person p ON p.id = r.person_id AND p.deleted = 0
@@ -268,16 +270,10 @@ def open_report(store: RecordStore, values: Mapping[str, Any]) -> dict[str, Any]
 def record_step(store: RecordStore, report: Mapping[str, Any], step: str, done_at: str, actor_name: str,
                 note: str = "") -> dict[str, Any]:
     """Record the next step of a case (who, when, what was done) and move the case on; the step
-    keeps the limit it had, the case the limit of the step after it."""
-    allowed = child_rules.next_steps(report["stage"])
-    labels = dict(REPORT_STAGES)
-    if step not in allowed:
-        raise ValidationError({"step": f"当前环节为“{labels[report['stage']]}”，下一步只能是"
-                                       f"{'、'.join(labels[s] for s in allowed) or '（已结案）'}"})
+    keeps the limit it had, the case the limit of the step after it. The chain's order is the write
+    path's to hold (core.protection_workflow): a step out of order raises from the store."""
     clean = validate("child_report_step", {"child_report_id": report["id"], "step": step, "done_at": done_at,
                                            "actor_name": actor_name, "note": note}, store.today)
-    if clean["done_at"] < (report.get("stage_at") or ""):
-        raise ValidationError({"done_at": f"办理时间不能早于上一环节（{report['stage_at']}）"})
     reached = child_rules.parse_time(clean["done_at"])
     due = child_rules.step_due(protection_limits(store.database, reached.date()), step, reached, report["urgency"])
     with store.database.transaction():
@@ -286,6 +282,14 @@ def record_step(store: RecordStore, report: Mapping[str, Any], step: str, done_a
         return store.update("child_report", report["id"], {
             "stage": step, "stage_at": clean["done_at"],
             "step_due": child_rules.format_time(due) if due else None}, report["rev"])
+
+
+def replay(store: RecordStore, histories: Iterable[ReportHistory]) -> None:
+    """Work demo protection cases through the chain step by step, as real cases are."""
+    for history in histories:
+        report = open_report(store, history.report)
+        for step in history.steps:
+            report = record_step(store, report, step["step"], step["done_at"], step["actor_name"], step["note"])
 
 
 def report_steps(database: StationDatabase, report_id: str) -> list[dict[str, Any]]:

@@ -21,9 +21,10 @@ from typing import Any
 import sqlite_utils
 
 from station_app.core.errors import DatabaseError
-from station_app.store import migrations
+from station_app.store import migrations, sqlite_errors
 from station_app.store.driver import Connection, is_plaintext, keyed, sqlite
 from station_app.store.keyring import keys_path
+from station_app.store.private_files import create_private, make_private, remove_stale_partials
 from station_app.store.search_index import rebuild_search_index
 
 log = logging.getLogger(__name__)
@@ -142,6 +143,8 @@ class StationDatabase:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         exists = path.exists() and path.stat().st_size > 0
+        create_private(path)
+        make_private(path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
         if exists and is_plaintext(path) != plaintext:
             if plaintext:
                 raise DatabaseError(f"数据库 {path.name} 已经加密。")
@@ -154,7 +157,7 @@ class StationDatabase:
         try:
             conn = connect(path, key)
         except sqlite.DatabaseError as exc:
-            raise CorruptDatabaseError(f"无法打开数据库 {path}：{exc}") from exc
+            raise sqlite_errors.known(exc) or CorruptDatabaseError(f"无法打开数据库 {path}：{exc}") from exc
         database = cls(path, conn, key)
         try:
             if check:
@@ -228,26 +231,33 @@ class StationDatabase:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One atomic unit of work; nested use becomes a savepoint inside the outer one."""
+        """One atomic unit of work; nested use becomes a savepoint inside the outer one.
+
+        SQLite's environment errors (busy or locked, disk full, read-only, I/O, damaged file) leave
+        it as a `StorageError` with a calm Chinese message, after everything was rolled back."""
         conn = self.conn
         if conn.in_transaction:
             name = f"sp_{secrets.token_hex(6)}"
-            conn.execute(f"SAVEPOINT {name}")
+            with sqlite_errors.mapped():
+                conn.execute(f"SAVEPOINT {name}")
             try:
-                yield conn
+                with sqlite_errors.mapped():
+                    yield conn
+                    conn.execute(f"RELEASE {name}")
             except BaseException:
-                conn.execute(f"ROLLBACK TO {name}")
-                conn.execute(f"RELEASE {name}")
+                _quietly(conn, f"ROLLBACK TO {name}", f"RELEASE {name}")
                 raise
-            conn.execute(f"RELEASE {name}")
             return
-        conn.execute("BEGIN IMMEDIATE")
+        with sqlite_errors.mapped():
+            conn.execute("BEGIN IMMEDIATE")
         try:
-            yield conn
+            with sqlite_errors.mapped():
+                yield conn
+                conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                _quietly(conn, "ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     # -- backups ------------------------------------------------------------------------------
 
@@ -263,6 +273,8 @@ class StationDatabase:
         destination.parent.mkdir(parents=True, exist_ok=True)
         partial = destination.with_name(destination.name + ".partial")
         partial.unlink(missing_ok=True)
+        remove_stale_partials(destination.parent)
+        create_private(partial)
         target = sqlite.connect(str(partial))
         try:
             keyed(target, self.require_key())
@@ -283,6 +295,13 @@ class StationDatabase:
         if self.key is None:
             raise DatabaseError("未加密的数据库不能直接备份，请先完成加密转换。")
         return self.key
+
+
+def _quietly(conn: Connection, *statements: str) -> None:
+    """Undo after a failure; if even that fails (the disk is gone), the first error is the one to show."""
+    with contextlib.suppress(sqlite.Error):
+        for statement in statements:
+            conn.execute(statement)
 
 
 def fsync_file(path: Path) -> None:

@@ -31,7 +31,8 @@ from station_app.core.entities import ENTITIES
 from station_app.store import due, program_queries, program_records, reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
-from station_app.store.records import RecordStore, decode
+from station_app.store.record_rows import decode
+from station_app.store.records import RecordStore
 
 PROGRAM = "elder"
 _PROFILE = ENTITIES["elder_profile"]

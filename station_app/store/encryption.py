@@ -17,6 +17,7 @@ from station_app.store import audit_log, users
 from station_app.store.database import StationDatabase, fsync_file, stamp, connect
 from station_app.store.driver import export_encrypted, is_plaintext, replace_overwriting, row_counts, sqlite
 from station_app.store.keyring import KeyRing, keys_path, new_key
+from station_app.store.private_files import create_private
 
 
 def convert(path: Path, backup_dir: Path, username: str, password: str) -> tuple[Actor, str]:
@@ -66,6 +67,7 @@ def encrypt_in_place(path: Path, key: bytes, backup_dir: Path, *, keep_backup: b
     path = Path(path)
     work = path.with_name(path.name + ".encrypting")
     work.unlink(missing_ok=True)
+    create_private(work)
     plain = sqlite.connect(str(path), isolation_level=None)
     try:
         plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from station_app.core.errors import AuthError, DatabaseError
 from station_app.store.driver import KEY_BYTES
+from station_app.store.private_files import open_private
 
 FORMAT = 1
 RECOVERY = "recovery"
@@ -148,7 +149,7 @@ class KeyRing:
         partial = self.path.with_name(self.path.name + ".partial")
         payload = {"format": FORMAT, "label": self.label, "entries": self.entries, "escrow": self.escrow,
                    "failures": self.failures, "policy": self.policy}
-        with open(partial, "w", encoding="utf-8") as fh:
+        with open_private(partial) as fh:
             json.dump(payload, fh, ensure_ascii=False, indent=1)
             fh.flush()
             os.fsync(fh.fileno())

@@ -9,7 +9,6 @@ an error report the person can fix and import again.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from station_app.core import ledger_import as rules
 from station_app.core.errors import KnownError
 from station_app.core.jobs import JobState
 from station_app.store.database import StationDatabase
+from station_app.store.private_files import save_workbook
 from station_app.store.records import RecordStore
 
 HEADER_SEARCH_ROWS = 10  # ledgers often start with a title row or two above the column headers
@@ -93,10 +93,7 @@ def error_report(checks: list[rules.RowCheck], mapping: dict[int, str], out: Pat
         if c.problems:
             sheet.append([c.number, "；".join(c.problems), *(_text(c.raw.get(f)) for f in fields)])
     sheet.column_dimensions["B"].width = 60
-    partial = Path(out).with_name(Path(out).name + ".partial")
-    book.save(partial)
-    os.replace(partial, out)
-    return Path(out)
+    return save_workbook(book, Path(out))
 
 
 def _text(value: Any) -> Any:

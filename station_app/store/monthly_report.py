@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,13 @@ from openpyxl.styles import Font, PatternFill
 
 from station_app.core.child_rules import needs_agreement
 from station_app.core.elder_rules import month_bounds
-from station_app.core.entities import CHILD_CATEGORIES, FUND_OUTFLOWS, RELIEF_TYPES
+from station_app.core.entities import CHILD_CATEGORIES, RELIEF_TYPES
+from station_app.core.relief import FUND_OUTFLOWS
 from station_app.core.fields import format_money
 from station_app.core.idnumber import mask
 from station_app.store import elder_rounds
 from station_app.store.database import StationDatabase
+from station_app.store.private_files import save_workbook
 
 CHILDREN, ELDERS, RELIEF, FUND = "留守儿童和困境儿童", "特殊困难老年人探访", "临时救助", "临时救助备用金"
 PAID_STATUSES = ("paid", "closed")
@@ -193,11 +194,7 @@ def write_xlsx(database: StationDatabase, station_name: str, month: str, found: 
             ws.append(row)
     for column, width in zip("ABCDE", (6, 18, 34, 24, 12)):
         sheet.column_dimensions[column].width = width
-    out = Path(out)
-    partial = out.with_name(out.name + ".partial")
-    book.save(partial)
-    os.replace(partial, out)
-    return out
+    return save_workbook(book, Path(out))
 
 
 def previous_month(today: dt.date) -> str:

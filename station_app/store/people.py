@@ -14,7 +14,7 @@ from typing import Any
 from station_app.core import search
 from station_app.core.entities import ENTITIES, PERSON_LINKS
 from station_app.store.database import StationDatabase
-from station_app.store.records import decode
+from station_app.store.record_rows import decode
 
 # Columns a list may sort by, mapped to SQL; pinyin order for names.
 SORTABLE = {

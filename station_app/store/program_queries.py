@@ -20,7 +20,7 @@ from typing import Any
 from station_app.core.entities import ENTITIES
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter, person_ids
-from station_app.store.records import decode
+from station_app.store.record_rows import decode
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from station_app.core.entities import ENTITIES
 from station_app.core.errors import ValidationError
 from station_app.core.fields import parse_date
 from station_app.store.database import StationDatabase
-from station_app.store.records import RecordStore, decode
+from station_app.store.record_rows import decode
+from station_app.store.records import RecordStore
 
 # (the visit as it will be saved, its date) -> the next-due date the program's rule gives
 DueRule = Callable[[Mapping[str, Any], dt.date], dt.date]

@@ -1,10 +1,14 @@
 """The one write path: record, outbox row and audit row in a single transaction.
 
 Every change to a synced record goes through `RecordStore`. Within one transaction it checks the
-actor's role, validates the record (core.validation), checks references and the rules that need
-the database (one person per ID number, the reserve fund never below zero), writes the row, appends
-the change to the outbox exactly as the sync contract describes it, and appends a hash-chained audit
-entry naming who changed which fields from what to what. If anything fails, none of it is written.
+actor's role, validates the record (core.validation), checks references, runs the rules the entity
+declares (`Entity.behaviour`: one person per ID number, the relief workflow, the reserve fund never
+below zero, …), writes the row with its derived columns and search keys, appends the change to the
+outbox exactly as the sync contract describes it, and appends a hash-chained audit entry naming who
+changed which fields from what to what. If anything fails, none of it is written. The write path
+names no entity: what a record type does beyond its fields is declared with it (core.behaviour).
+
+Reads return personal numbers masked for an actor who may not see them (core.privacy).
 """
 
 from __future__ import annotations
@@ -14,52 +18,28 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from station_app.core import audit, relief
-from station_app.core.entities import ENTITIES, FUND_OUTFLOWS, Entity, entity
+from station_app.core import audit, privacy
+from station_app.core.behaviour import CREATE, DELETE, REMOTE, RESOLVE, UPDATE, Write
+from station_app.core.entities import ENTITIES, Entity, entity
 from station_app.core.errors import (
-    DuplicatePersonError,
     NotFound,
     PermissionDenied,
     StaleRecordError,
     ValidationError,
 )
-from station_app.core.fields import JSON_KINDS, REF, format_money
+from station_app.core.fields import REF
 from station_app.core.ids import new_id, now_iso
 from station_app.core.roles import Actor
-from station_app.core.search import sort_key
 from station_app.core.validation import validate
 from station_app.store import audit_log, search_index, sync_state
 from station_app.store.database import StationDatabase
 from station_app.store.driver import Connection
+from station_app.store.record_rows import decode, encode_row, stored_columns
+from station_app.store.rule_storage import StoreView
 
+# The outbox's operations, as the sync contract names them.
 UPSERT = "upsert"
-DELETE = "delete"
-
-# Columns the store derives and keeps locally (not declared fields, never synced).
-LOCAL_COLUMNS: dict[str, dict[str, Any]] = {"person": {"sort_name": lambda r: sort_key(r["name"])}}
-
-
-def decode(spec: Entity, row: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored row as Python values (JSON columns parsed), system fields included."""
-    record = {name: row[name] for name in spec.columns}
-    for f in spec.fields:
-        if f.kind in JSON_KINDS and isinstance(record[f.name], str):
-            record[f.name] = json.loads(record[f.name])
-    return record
-
-
-def stored_columns(spec: Entity) -> tuple[str, ...]:
-    return spec.columns + tuple(LOCAL_COLUMNS.get(spec.name, ()))
-
-
-def encode_row(spec: Entity, record: Mapping[str, Any]) -> list[Any]:
-    """Values in `stored_columns` order: JSON fields serialised, local columns derived."""
-    json_fields = {f.name for f in spec.fields if f.kind in JSON_KINDS}
-    values = [
-        json.dumps(record[c], ensure_ascii=False) if c in json_fields and record[c] is not None else record[c]
-        for c in spec.columns
-    ]
-    return values + [derive(record) for derive in LOCAL_COLUMNS.get(spec.name, {}).values()]
+TOMBSTONE = "delete"
 
 
 class RecordStore:
@@ -82,14 +62,19 @@ class RecordStore:
     # -- reading ----------------------------------------------------------------------------
 
     def get(self, entity_name: str, record_id: str, *, include_deleted: bool = False) -> dict[str, Any]:
+        """The record as the actor may see it: ID and phone numbers masked for those who may not."""
         spec = entity(entity_name)
+        record = self._read(spec, record_id, include_deleted)
+        return record if self.actor.can_see_full_id else privacy.masked(spec, record)
+
+    def history(self, entity_name: str, record_id: str) -> list[dict[str, Any]]:
+        return audit_log.history(self.conn, entity_name, record_id)
+
+    def _read(self, spec: Entity, record_id: str, include_deleted: bool = False) -> dict[str, Any]:
         rows = self.database.query(f"SELECT * FROM {spec.name} WHERE id = ?", [record_id])
         if not rows or (rows[0]["deleted"] and not include_deleted):
             raise NotFound(f"找不到这条{spec.label}记录（可能已被删除）")
         return decode(spec, rows[0])
-
-    def history(self, entity_name: str, record_id: str) -> list[dict[str, Any]]:
-        return audit_log.history(self.conn, entity_name, record_id)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -105,22 +90,21 @@ class RecordStore:
         for data in items:
             values = validate(spec.name, data, self._today)
             record_id = data.get("id") or new_id()
-            station_id = record_id if spec.name == "station" else self._station_id()
+            station_id = record_id if spec.behaviour.is_station else self._station_id()
             records.append(
                 {"id": record_id, "station_id": station_id, "rev": 1, "created_at": now, "updated_at": now,
                  "created_by": self.actor.username, "updated_by": self.actor.username, "deleted": 0, **values}
             )
         with self.database.transaction() as conn:
-            self._check(conn, spec, records, previous=None)
+            self._check(conn, spec, [Write(spec.name, CREATE, None, r) for r in records])
             columns = stored_columns(spec)
             conn.executemany(
                 f"INSERT INTO {spec.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 [encode_row(spec, r) for r in records],
             )
-            if spec.name == "person":
-                search_index.add_keys(conn, records)
+            search_index.reindex(conn, spec, [], records)
             self._log(conn, spec, [(None, r, UPSERT, 0) for r in records])
-        if spec.name == "station":
+        if spec.behaviour.is_station:
             self.database.forget_station_id()
         return records
 
@@ -136,11 +120,8 @@ class RecordStore:
                 return before
             after = {**before, **values, "rev": before["rev"] + 1, "updated_at": now_iso(),
                      "updated_by": self.actor.username}
-            self._check(conn, spec, [after], previous=before)
-            self._write_over(conn, spec, after, base_rev)
-            if spec.name == "person":
-                search_index.drop_keys(conn, [before])
-                search_index.add_keys(conn, [after])
+            self._check(conn, spec, [Write(spec.name, UPDATE, before, after)])
+            self._write_over(conn, spec, before, after, base_rev)
             self._log(conn, spec, [(before, after, UPSERT, base_rev)])
         return after
 
@@ -154,10 +135,9 @@ class RecordStore:
             _refuse_if_referenced(conn, spec, record_id)
             after = {**before, "deleted": 1, "rev": before["rev"] + 1, "updated_at": now_iso(),
                      "updated_by": self.actor.username}
-            self._write_over(conn, spec, after, base_rev)
-            if spec.name == "person":
-                search_index.drop_keys(conn, [before])
-            self._log(conn, spec, [(before, after, DELETE, base_rev)])
+            self._check(conn, spec, [Write(spec.name, DELETE, before, after)])
+            self._write_over(conn, spec, before, after, base_rev)
+            self._log(conn, spec, [(before, after, TOMBSTONE, base_rev)])
         return after
 
     # -- changes from the county (sync) --------------------------------------------------------
@@ -169,8 +149,11 @@ class RecordStore:
         Applied when the local record is still at `base_rev` (or absent); a record edited here
         since then is left as it is and both versions are kept in sync_conflict for a person.
         Runs inside the caller's transaction when there is one (the pull cursor goes with it).
+        Only the county's feed (the sync actor) writes this way.
         """
         spec = entity(entity_name)
+        if not self.actor.is_county:
+            raise PermissionDenied("只有从县民政局同步下来的数据可以这样写入。")
         incoming = {c: payload.get(c) for c in spec.columns}
         incoming["deleted"] = int(bool(incoming["deleted"]))
         with self.database.transaction() as conn:
@@ -190,15 +173,12 @@ class RecordStore:
         return "applied"
 
     def _put_remote(self, conn: Connection, spec: Entity, local: dict[str, Any] | None, incoming: dict[str, Any]) -> None:
+        self._check(conn, spec, [Write(spec.name, REMOTE, local, incoming)])
         columns = stored_columns(spec)
         conn.execute(f"INSERT INTO {spec.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
                      f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns[1:])}",
                      encode_row(spec, incoming))
-        if spec.name == "person":
-            if local is not None:
-                search_index.drop_keys(conn, [local])
-            if not incoming["deleted"]:
-                search_index.add_keys(conn, [incoming])
+        search_index.reindex(conn, spec, _living(local), _living(incoming))
         action = "sync_delete" if incoming["deleted"] else "sync_create" if local is None else "sync_update"
         audit_log.append(conn, self.actor, [audit_log.Event(action, spec.name, incoming["id"], None,
                                                             audit.field_changes(local, incoming, spec.field_names))])
@@ -209,17 +189,14 @@ class RecordStore:
         spec = entity(conflict.entity)
         self._require_write(spec)
         with self.database.transaction() as conn:
-            before = self.get(spec.name, conflict.record_id, include_deleted=True)
+            before = self._read(spec, conflict.record_id, include_deleted=True)
             theirs = conflict.theirs or before
             base_rev = conflict.theirs_rev if conflict.theirs_rev is not None else before["rev"]
             values = validate(spec.name, {**theirs, **chosen}, self._today)
             after = {**theirs, **values, "rev": max(base_rev, before["rev"]) + 1, "updated_at": now_iso(),
                      "updated_by": self.actor.username}
-            self._check(conn, spec, [after], previous=before)
-            self._write_over(conn, spec, after, before["rev"])
-            if spec.name == "person":
-                search_index.drop_keys(conn, [before])
-                search_index.add_keys(conn, [after])
+            self._check(conn, spec, [Write(spec.name, RESOLVE, before, after, theirs)])
+            self._write_over(conn, spec, before, after, before["rev"])
             self._log(conn, spec, [(before, after, UPSERT, base_rev)])
             sync_state.close_conflict(conn, conflict.id, self.actor.username)
         return after
@@ -244,7 +221,7 @@ class RecordStore:
         return station_id
 
     def _current(self, spec: Entity, record_id: str, base_rev: int) -> dict[str, Any]:
-        before = self.get(spec.name, record_id)
+        before = self._read(spec, record_id)
         if before["rev"] != base_rev:
             raise StaleRecordError(
                 f"这条{spec.label}记录在您打开后已被修改（{before['updated_by']}，{before['updated_at'][:16].replace('T', ' ')}）。"
@@ -252,7 +229,8 @@ class RecordStore:
             )
         return before
 
-    def _write_over(self, conn: Connection, spec: Entity, after: dict[str, Any], base_rev: int) -> None:
+    def _write_over(self, conn: Connection, spec: Entity, before: dict[str, Any], after: dict[str, Any],
+                    base_rev: int) -> None:
         cols = stored_columns(spec)[1:]
         encoded = encode_row(spec, after)[1:]
         cursor = conn.execute(
@@ -261,27 +239,22 @@ class RecordStore:
         )
         if cursor.rowcount != 1:  # someone else's write slipped in since we read: never overwrite it
             raise StaleRecordError(f"这条{spec.label}记录刚被修改，请重新打开后再改。")
+        search_index.reindex(conn, spec, _living(before), _living(after))
 
-    def _check(self, conn: Connection, spec: Entity, records: list[dict[str, Any]], previous: dict[str, Any] | None) -> None:
-        """Rules that need the database; raise before anything is written."""
+    def _check(self, conn: Connection, spec: Entity, writes: list[Write]) -> None:
+        """References, then the entity's own rules (core.behaviour); raise before anything is written."""
         errors: dict[str, str] = {}
         for f in spec.fields:
             if f.kind != REF or f.ref is None:
                 continue
-            wanted = {r[f.name] for r in records if r[f.name] and (previous is None or previous[f.name] != r[f.name])}
+            wanted = {w.after[f.name] for w in writes if w.local and w.op != DELETE and w.after[f.name]
+                      and (w.before is None or w.before[f.name] != w.after[f.name])}
             for ref_id in wanted:
                 if not conn.execute(f"SELECT 1 FROM {f.ref} WHERE id = ? AND deleted = 0", (ref_id,)).fetchone():
                     errors[f.name] = f"{f.label}不存在或已被删除，请重新选择"
         if errors:
             raise ValidationError(errors)
-        if spec.name == "person":
-            _check_unique_id_numbers(conn, records)
-        elif spec.name == "reserve_fund_entry":
-            for r in records:
-                refusal = relief.fund_entry_refusal(self.actor.role, r["kind"])
-                if refusal:
-                    raise PermissionDenied(refusal)
-            _check_fund_balance(conn, records)
+        spec.behaviour.check(writes, StoreView(self.database, self.actor, self.today))
 
     def _log(self, conn: Connection, spec: Entity,
              changes: list[tuple[dict[str, Any] | None, dict[str, Any], str, int]]) -> None:
@@ -292,8 +265,8 @@ class RecordStore:
             change_id = new_id()
             outbox.append((change_id, spec.name, after["id"], op, base_rev, after["rev"],
                            json.dumps(after, ensure_ascii=False), now))
-            action = "delete" if op == DELETE else "create" if before is None else "update"
-            fields = ("deleted",) if op == DELETE else spec.field_names
+            action = "delete" if op == TOMBSTONE else "create" if before is None else "update"
+            fields = ("deleted",) if op == TOMBSTONE else spec.field_names
             events.append(audit_log.Event(action, spec.name, after["id"], change_id,
                                           audit.field_changes(before, after, fields)))
         conn.executemany(
@@ -302,6 +275,11 @@ class RecordStore:
             outbox,
         )
         audit_log.append(conn, self.actor, events)
+
+
+def _living(record: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The record if it exists and is not a tombstone (what a search index holds)."""
+    return [record] if record is not None and not record["deleted"] else []
 
 
 def _same(spec: Entity, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -321,43 +299,3 @@ def _refuse_if_referenced(conn: Connection, spec: Entity, record_id: str) -> Non
                     found.append(f"{other.label}{n}条（{f.label}）")
     if found:
         raise PermissionDenied(f"这条{spec.label}记录仍被其他记录引用：{'、'.join(found)}。请先处理这些记录，再删除。")
-
-
-def _check_unique_id_numbers(conn: Connection, records: list[dict[str, Any]]) -> None:
-    """One living person per ID number, within the batch and against the database."""
-    by_number: dict[str, dict[str, Any]] = {}
-    for r in records:
-        number = r["id_number"]
-        if number and number in by_number:
-            raise DuplicatePersonError(by_number[number]["id"], by_number[number]["name"])
-        if number:
-            by_number[number] = r
-    numbers = list(by_number)
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start : start + 500]
-        for number, pid, name in conn.execute(
-            "SELECT id_number, id, name FROM person WHERE deleted = 0 AND id_number IS NOT NULL"
-            f" AND id_number IN ({', '.join('?' * len(chunk))})",
-            chunk,
-        ):
-            if pid != by_number[number]["id"]:
-                raise DuplicatePersonError(pid, name)
-
-
-def fund_balance(conn: Connection) -> int:
-    """The reserve fund's balance in fen."""
-    outflows = ", ".join(f"'{k}'" for k in sorted(FUND_OUTFLOWS))
-    return int(conn.execute(
-        f"SELECT COALESCE(SUM(CASE WHEN kind IN ({outflows}) THEN -amount ELSE amount END), 0)"
-        " FROM reserve_fund_entry WHERE deleted = 0"
-    ).fetchone()[0])
-
-
-def _check_fund_balance(conn: Connection, records: list[dict[str, Any]]) -> None:
-    balance = fund_balance(conn)
-    for r in records:
-        delta = -r["amount"] if r["kind"] in FUND_OUTFLOWS else r["amount"]
-        if balance + delta < 0:
-            raise ValidationError({"amount": f"备用金余额不足：当前余额 {format_money(balance)} 元，"
-                                             f"本笔支出 {format_money(r['amount'])} 元。请先拨入备用金。"})
-        balance += delta

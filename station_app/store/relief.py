@@ -5,26 +5,38 @@ state and amounts, and for an advance the reserve-fund entry that pays it, are w
 not at all. The workflow itself (who may do what in which state) is `core.relief`; the rules of
 money come from the county's reference data in force on the day the case was applied for.
 
-`apply_county_decision` is how a decision of the county arrives (sync calls it): one more step
-and an update of the case, like any other change.
+The rules themselves are checked where no caller can go around them: in the write path, by the
+checks core.relief_workflow declares on the case, the step and the reserve-fund entry. Here is
+what a step writes; a step the workflow refuses raises from the store and writes nothing.
+
+`apply_county_decision` is how a decision of the county arrives (sync calls it, as the county):
+one more step and an update of the case, like any other change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from station_app.core import relief
-from station_app.core.entities import FUND_OUTFLOWS, entity
+from station_app.core.entities import entity
 from station_app.core.errors import NotFound, ValidationError
 from station_app.core.fields import FieldError, ParseContext, parse_value
+from station_app.core.relief import FUND_OUTFLOWS, Rules
+from station_app.core.relief_workflow import case_changes
+from station_app.core.roles import COUNTY, COUNTY_SYNC, Actor
 from station_app.core.validation import validate
 from station_app.store import program_queries, reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
-from station_app.store.records import RecordStore, fund_balance
+from station_app.store.records import RecordStore
+from station_app.store.rule_storage import sums
+
+if TYPE_CHECKING:
+    from station_app.core.demo import CaseHistory
 
 _STEP = entity("relief_step")
 _CASE = entity("relief_case")
@@ -32,20 +44,8 @@ _CASE = entity("relief_case")
 _COUNTED = ("applied", "verifying", "conference", "review", "county", "approved", "paid", "closed")
 
 
-@dataclass(frozen=True)
-class Rules:
-    """The county's relief rules in force on one day."""
-
-    standard: Mapping[str, Any]
-    tiers: Mapping[str, Any]
-    authority: Mapping[str, Any]
-    advance: Mapping[str, Any]
-    repeat: Mapping[str, Any]
-
-
 def rules(database: StationDatabase, on: dt.date) -> Rules:
-    return Rules(*(reference_data.value(database, key, on) for key in
-                   (relief.STANDARD, relief.TIERS, relief.AUTHORITY, relief.ADVANCE, relief.REPEAT)))
+    return Rules.on(partial(reference_data.values, database), on)
 
 
 def suggested_amount(database: StationDatabase, case_type: str, tier: int, household_size: int,
@@ -121,7 +121,7 @@ def register(store: RecordStore, data: Mapping[str, Any], today: dt.date | None 
             raise ValidationError({"person_id": warning})
         values["repeat_warning"] = warning or None
         case = store.create("relief_case", values)
-        _step(store, case, "register", None, "applied", reason=case["reason"], today=today)
+        _step(store, case, today)
     return case
 
 
@@ -147,16 +147,11 @@ def _applicant(store: RecordStore, person_id: Any, errors: dict[str, str]) -> di
 def _suggestion(found: Rules, values: Mapping[str, Any]) -> int | None:
     """The suggested amount, once type, tier and household size are known; errors at those fields."""
     try:
-        tier, size = values.get("tier"), values.get("household_size")
-        if not (values.get("case_type") and tier and size):
-            return None
-        return relief.suggested_amount(found.standard, found.tiers, _case_type(values["case_type"]), int(tier), int(size))
-    except ValueError:  # a tier or size that is no number: the case's validation says so at the field
+        case_type = parse_value(_CASE.field("case_type"), values["case_type"], ParseContext()) \
+            if values.get("case_type") else None
+        return relief.suggestion(found, case_type, values.get("tier"), values.get("household_size"))
+    except (ValueError, FieldError):  # no number, no such type: the case's validation says so at the field
         return None
-
-
-def _case_type(raw: str) -> str:
-    return parse_value(_CASE.field("case_type"), raw, ParseContext())
 
 
 def amend(store: RecordStore, case_id: str, base_rev: int, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -164,9 +159,7 @@ def amend(store: RecordStore, case_id: str, base_rev: int, changes: Mapping[str,
     still being verified; the suggested amount follows the corrected tier and household."""
     database = store.database
     with database.transaction():
-        case = store.get("relief_case", case_id)
-        if case["status"] not in relief.AMENDABLE:
-            raise relief.TransitionRefused("案件已提交审核，申请信息不能再修改；如需更正，请由站长“退回补充”后再改。")
+        case = store.get("relief_case", case_id)  # once submitted, the write path refuses a correction
         values = {k: changes[k] for k in relief.AMENDABLE_FIELDS if k in changes}
         merged = {**case, **values}
         if not merged.get("tier"):
@@ -177,27 +170,65 @@ def amend(store: RecordStore, case_id: str, base_rev: int, changes: Mapping[str,
 
 def act(store: RecordStore, case_id: str, code: str, base_rev: int, *, reason: str | None = None,
         amount: Any = None, today: dt.date | None = None) -> dict[str, Any]:
-    """Do `code` to the case as the store's actor: check the workflow and the money rules, then
-    write the step, the case and (for an advance) the reserve-fund entry in one transaction."""
+    """Do `code` to the case as the store's actor: the step, the case's new state and amounts and
+    (for an advance) the reserve-fund entry that pays it, in one transaction. The write path's
+    checks refuse what the workflow or the money rules do not allow, and nothing is written."""
     today = today or dt.date.today()
-    database = store.database
-    with database.transaction():
+    with store.database.transaction():
         case = store.get("relief_case", case_id)
-        step = relief.check(code, case["status"], store.actor.role)
-        reason, fen = _reason(step, reason), _amount(amount)
-        found = rules(database, dt.date.fromisoformat(case["applied_on"]))
-        changes = _changes(store, case, step, fen, reason, found, today)
-        _step(store, case, code, case["status"], relief.target_status(step, case["status"]), reason=reason,
-              amount=fen if step.amount else None, level=changes.get("authority"), today=today)
-        return store.update("relief_case", case_id, {**changes, "status": relief.target_status(step, case["status"])},
-                            base_rev)
+        return _take_step(store, case, code, base_rev, reason, amount, today, store.actor.display_name)
 
 
-def _reason(step: relief.Action, reason: str | None) -> str | None:
-    text = (reason or "").strip() or None
-    if step.reason_required and not text:
-        raise ValidationError({"reason": f"请写明“{step.label}”的理由或意见"})
-    return text
+def apply_county_decision(store: RecordStore, case_id: str, base_rev: int, *, approved: bool, amount: Any = None,
+                          reason: str | None = None, decided_by: str, decided_on: dt.date) -> dict[str, Any]:
+    """The county's decision on a case sent up for approval, as sync delivers it (the store's actor
+    is the county's feed; a station account is refused): a step in the county's name and the case
+    moved on (approved with the county's amount, or refused)."""
+    code = "county_approve" if approved else "county_reject"
+    with store.database.transaction():
+        case = store.get("relief_case", case_id)
+        return _take_step(store, case, code, base_rev, reason, amount, decided_on, decided_by)
+
+
+def _take_step(store: RecordStore, case: dict[str, Any], code: str, base_rev: int, reason: str | None, amount: Any,
+               day: dt.date, actor_name: str) -> dict[str, Any]:
+    text, fen = (reason or "").strip() or None, _amount(amount) if relief.action(code).amount else None
+    changes = case_changes(case, code, fen, text, day, rules(store.database, dt.date.fromisoformat(case["applied_on"])))
+    store.create("relief_step", {
+        "relief_case_id": case["id"], "action": code, "from_status": case["status"], "to_status": changes["status"],
+        "reason": text, "amount": fen, "actor_name": actor_name, "decided_on": day.isoformat(),
+        "level": "county" if store.actor.is_county else changes.get("authority"),
+    })
+    if code == "advance":
+        store.create("reserve_fund_entry", {"kind": "advance", "amount": fen, "relief_case_id": case["id"],
+                                            "reason": text, "entry_date": day.isoformat()})
+    return store.update("relief_case", case["id"], changes, base_rev)
+
+
+def replay(store: RecordStore, histories: Iterable[CaseHistory]) -> None:
+    """Work demo cases through the workflow step by step, each step in the name and role of the
+    person the demo says took it (the county's decisions as the county's feed): demo data obeys
+    the same rules as real work. The audit log names the store's own user."""
+    for history in histories:
+        case: dict[str, Any] | None = None
+        for step in history.steps:
+            by = _as(store, step.by, step.role)
+            if case is None:
+                case = register(by, history.application, step.day)
+            elif step.role == COUNTY:
+                case = apply_county_decision(by, case["id"], case["rev"], approved=True, amount=step.amount,
+                                             reason=step.reason, decided_by=step.by, decided_on=step.day)
+            else:
+                case = act(by, case["id"], step.action, case["rev"], reason=step.reason, amount=step.amount,
+                           today=step.day)
+        for entry in history.repayments:
+            store.create("reserve_fund_entry", entry)
+
+
+def _as(store: RecordStore, name: str, role: str) -> RecordStore:
+    if role == COUNTY:
+        return RecordStore(store.database, COUNTY_SYNC, store.today)
+    return RecordStore(store.database, Actor(store.actor.user_id, store.actor.username, name, role), store.today)
 
 
 def _amount(raw: Any) -> int | None:
@@ -207,63 +238,12 @@ def _amount(raw: Any) -> int | None:
         raise ValidationError({"amount": str(exc)}) from None
 
 
-def _changes(store: RecordStore, case: dict[str, Any], step: relief.Action, fen: int | None, reason: str | None,
-             found: Rules, today: dt.date) -> dict[str, Any]:
-    """The case's new fields for `step`; raises at the field when an amount breaks a rule."""
-    problem: dict[str, str] = {}
-    changes: dict[str, Any] = {}
-    if step.amount == "proposed":
-        problem = relief.proposal_problem(case["amount_suggested"], fen, reason)
-        changes = {"amount_proposed": fen, "amount_reason": reason if fen != case["amount_suggested"] else None,
-                   "authority": relief.level_for(fen, found.authority) if fen else None}
-    elif step.code == "approve":
-        problem = relief.approval_problem(fen, store.actor.role, found.authority, case["advance_amount"])
-        changes = {"amount_approved": fen, "authority": "township"}
-    elif step.code == "county_approve":
-        if not fen or fen < (case["advance_amount"] or 0):
-            problem = {"amount": "县级批准金额应大于0，且不少于已先行救助的金额"}
-        changes = {"amount_approved": fen, "authority": "county"}
-    elif step.code == "refer":
-        changes = {"authority": "county"}
-    elif step.code == "advance":
-        problem = relief.advance_problem(fen, found.advance, case["advance_amount"])
-        if not problem:
-            store.create("reserve_fund_entry", {"kind": "advance", "amount": fen, "relief_case_id": case["id"],
-                                                "reason": reason, "entry_date": today.isoformat()})
-            changes = {"is_advance": 1, "advance_amount": fen, "advance_on": today.isoformat(),
-                       "paperwork_due": relief.paperwork_due(today, found.advance).isoformat()}
-    elif step.code == "pay":
-        changes = {"amount_paid": case["amount_approved"] - (case["advance_amount"] or 0), "paid_on": today.isoformat()}
-    if problem:
-        raise ValidationError(problem)
-    return changes
-
-
-def _step(store: RecordStore, case: Mapping[str, Any], code: str, from_status: str | None, to_status: str, *,
-          reason: str | None = None, amount: int | None = None, level: str | None = None, actor_name: str | None = None,
-          today: dt.date) -> dict[str, Any]:
+def _step(store: RecordStore, case: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+    """The case's first step: its registration."""
     return store.create("relief_step", {
-        "relief_case_id": case["id"], "action": code, "from_status": from_status, "to_status": to_status,
-        "reason": reason, "amount": amount, "actor_name": actor_name or store.actor.display_name,
-        "level": level, "decided_on": today.isoformat(),
+        "relief_case_id": case["id"], "action": "register", "from_status": None, "to_status": "applied",
+        "reason": case["reason"], "actor_name": store.actor.display_name, "decided_on": today.isoformat(),
     })
-
-
-def apply_county_decision(store: RecordStore, case_id: str, base_rev: int, *, approved: bool, amount: Any = None,
-                          reason: str | None = None, decided_by: str, decided_on: dt.date) -> dict[str, Any]:
-    """The county's decision on a case sent up for approval, as sync delivers it: a step in the
-    county's name and the case moved on (approved with the county's amount, or refused)."""
-    code = "county_approve" if approved else "county_reject"
-    database = store.database
-    with database.transaction():
-        case = store.get("relief_case", case_id)
-        step = relief.check(code, case["status"], relief.COUNTY)
-        reason, fen = _reason(step, reason), _amount(amount)
-        changes = _changes(store, case, step, fen, reason, rules(database, decided_on), decided_on)
-        _step(store, case, code, case["status"], relief.target_status(step, case["status"]), reason=reason,
-              amount=fen if step.amount else None, level="county", actor_name=decided_by, today=decided_on)
-        return store.update("relief_case", case_id, {**changes, "status": relief.target_status(step, case["status"])},
-                            base_rev)
 
 
 def steps(database: StationDatabase, case_id: str) -> list[dict[str, Any]]:
@@ -291,7 +271,8 @@ def add_fund_entry(store: RecordStore, kind: str, amount: Any, reason: str, entr
 
 
 def balance(database: StationDatabase) -> int:
-    return fund_balance(database.conn)
+    """The reserve fund's balance in fen."""
+    return relief.fund_balance(sums(database, "reserve_fund_entry", "amount", by="kind"))
 
 
 @dataclass(frozen=True)

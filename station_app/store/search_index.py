@@ -1,8 +1,10 @@
-"""The person search index: keys from `core.search`, kept in step with every person write.
+"""Search indexes: the keys an entity declares (`Behaviour.search_keys`), kept in step with every
+write of it by the store's write path.
 
-Rows are (key, person_id, sort_name). There is deliberately no index on person_id: old keys are
-removed by recomputing them from the record as it was, which keeps bulk inserts cheap.
-`rebuild_search_index` repairs the whole table from the people themselves.
+An entity `x` with search keys has a table `x_search` of rows (key, x_id, sort_name) — `person`
+is the one today (migration 2). There is deliberately no index on the id: old keys are removed by
+recomputing them from the record as it was, which keeps bulk inserts cheap.
+`rebuild_search_index` repairs the people's index from the people themselves.
 """
 
 from __future__ import annotations
@@ -10,36 +12,36 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from station_app.core import search
+from station_app.core.entities import Entity, entity
 from station_app.store.driver import Connection
 
-Person = Mapping[str, Any]  # needs id, name, id_number
+Record = Mapping[str, Any]
 
 
-def _rows(people: Iterable[Person]) -> list[tuple[str, str, str]]:
-    rows = []
-    for p in people:
-        sort_name = search.sort_key(p["name"])
-        rows += [(key, p["id"], sort_name) for key in search.person_keys(p["name"], p["id_number"])]
-    return rows
+def reindex(conn: Connection, spec: Entity, old: Iterable[Record], new: Iterable[Record]) -> None:
+    """Drop the keys the records put in the index as they were (`old`), add those of `new`;
+    nothing for an entity without search keys."""
+    keys, sort = spec.behaviour.search_keys, spec.behaviour.derived.get("sort_name")
+    if keys is None or sort is None:
+        return
 
+    def rows(records: Iterable[Record]) -> list[tuple[str, str, str]]:
+        return [(key, r["id"], sort_name) for r in records for sort_name in (sort(r),) for key in keys(r)]
 
-def add_keys(conn: Connection, people: Iterable[Person]) -> None:
-    conn.executemany("INSERT OR IGNORE INTO person_search (key, person_id, sort_name) VALUES (?, ?, ?)", _rows(people))
-
-
-def drop_keys(conn: Connection, people: Iterable[Person]) -> None:
-    """Remove the keys these records (as they were before a change) put in the index."""
-    conn.executemany("DELETE FROM person_search WHERE key = ? AND person_id = ?",
-                     [(key, pid) for key, pid, _ in _rows(people)])
+    conn.executemany(f"DELETE FROM {spec.name}_search WHERE key = ? AND {spec.name}_id = ?",
+                     [(key, rid) for key, rid, _ in rows(old)])
+    conn.executemany(f"INSERT OR IGNORE INTO {spec.name}_search (key, {spec.name}_id, sort_name) VALUES (?, ?, ?)",
+                     rows(new))
 
 
 def rebuild_search_index(conn: Connection) -> None:
-    """Fill the index and sort names from scratch (migration 2, and repair)."""
+    """Fill the people's index and sort names from scratch (migration 2, and repair)."""
+    spec = entity("person")
     conn.execute("DELETE FROM person_search")
     people = [
         {"id": pid, "name": name, "id_number": number}
         for pid, name, number in conn.execute("SELECT id, name, id_number FROM person WHERE deleted = 0")
     ]
-    add_keys(conn, people)
-    conn.executemany("UPDATE person SET sort_name = ? WHERE id = ?", [(search.sort_key(p["name"]), p["id"]) for p in people])
+    reindex(conn, spec, [], people)
+    sort = spec.behaviour.derived["sort_name"]
+    conn.executemany("UPDATE person SET sort_name = ? WHERE id = ?", [(sort(p), p["id"]) for p in people])

@@ -54,7 +54,6 @@ PROFILE_FIELDS = ("categories", "risk_level", "living_arrangement", "ability_lev
 VISIT_FIELDS = ("visit_date", "visitor", "method", "seen_in_person", "mental_state", "next_due", "hazards",
                 "living_conditions", "health_note", "findings", "needs", "services", "referral", "referral_note",
                 "follow_up")
-ELDER_AGE = 60  # the picker lists people of this age and older: the rounds are for the elderly
 _VISIT = entity("visit")
 
 
@@ -147,8 +146,8 @@ class ContactsEditor(QWidget):
 
 
 def _elder_picker(session: Session) -> PersonPicker:
-    return PersonPicker(session, f"输入姓名、拼音首字母或身份证号查找已登记的{ELDER_AGE}岁及以上人员",
-                        lambda years: years >= ELDER_AGE, "is_elder", "（已在探访名单）")
+    return PersonPicker(session, f"输入姓名、拼音首字母或身份证号查找已登记的{elder_rules.ELDER_AGE}岁及以上人员",
+                        elder_rules.is_elder, "is_elder", "（已在探访名单）")
 
 
 class ElderProfileDialog(RecordDialog):

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from station_app import __version__, admin, paths
 from station_app.core.jobs import JobState
-from station_app.core.roles import ROLE_LABELS
+from station_app.core.roles import ROLE_LABELS, Actor
 from station_app.store import backups, children, people, sync_state
 from station_app.store.database import StationDatabase
 from station_app.sync import status as sync_status
@@ -76,8 +76,8 @@ PAGES = (
 )
 
 
-def _backup(database: StationDatabase, state: JobState, folder: Path) -> Path:
-    return admin.backup(database, folder)
+def _backup(database: StationDatabase, state: JobState, actor: Actor, folder: Path) -> Path:
+    return admin.backup(database, actor, folder)
 
 
 def _check(database: StationDatabase, state: JobState) -> admin.CheckReport:
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
                                                   str(paths.backups_dir(self.session.data_dir)))
         if not folder:
             return
-        run_job(self, "正在备份数据库…", _backup, Path(folder), db_path=self.session.db_path,
+        run_job(self, "正在备份数据库…", _backup, self.session.actor, Path(folder), db_path=self.session.db_path,
                 on_done=lambda path: QMessageBox.information(self, "备份完成", f"数据库已备份到：\n{path}"))
 
     def restore(self) -> None:

@@ -28,7 +28,7 @@ from station_app.core.dates import age
 from station_app.core.entities import PROGRAMS, entity
 from station_app.core.fields import Field, format_money
 from station_app.core.idnumber import mask
-from station_app.core.privacy import mask_phone
+from station_app.core.privacy import MASKED_KINDS, mask_phone, mask_value
 from station_app.core.roles import Actor
 from station_app.store import people
 from station_app.store.database import StationDatabase
@@ -363,10 +363,8 @@ def field_text(f: Field, value: Any, *, full_id: bool = False) -> str:
         return "是" if value else "否"
     if f.kind == fk.MONEY:
         return f"{format_money(value)} 元"
-    if f.kind == fk.ID_NUMBER and not full_id:
-        return mask(value)
-    if f.kind == fk.PHONE and not full_id:
-        return mask_phone(value)
+    if f.kind in MASKED_KINDS and not full_id:
+        return mask_value(f.kind, value)
     if f.kind == fk.JSON and isinstance(value, list):  # e.g. contacts: one "name relation phone" each
         return "；".join(" ".join(str(v) for v in item.values() if isinstance(v, str)) if isinstance(item, dict)
                         else str(item) for item in value)
