@@ -96,7 +96,7 @@ def test_the_program_writes_exports_privately(database, head, tmp_path):
 @pytest.mark.slow
 def test_the_command_line_keeps_the_data_folder_private(tmp_path):
     data = tmp_path / "data"
-    env = {**os.environ, "STATION_PASSWORD": "secret123"}
+    env = {**os.environ, "STATION_PASSWORD": "shegong-qiandian-26"}
     run = [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data)]
     subprocess.run([*run, "init", "--name", "前甸镇社会工作服务站", "--township", "前甸镇", "--county", "顺城区",
                     "--admin-code", "210411101", "--head-username", "head", "--head-name", "王站长"],
