@@ -14,7 +14,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from station_app import admin  # noqa: E402
+from station_app.jobs import admin  # noqa: E402
 from station_app.core import demo  # noqa: E402
 from station_app.core.roles import Actor  # noqa: E402
 from station_app.store import keyring  # noqa: E402

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from station_app import admin
+from station_app.jobs import admin
 from station_app.core import demo
 from station_app.core.roles import Actor
 from station_app.server.keys import CountyKeys

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from station_app import admin
+from station_app.jobs import admin
 from station_app.core.entities import FUND_OUTFLOWS
 from station_app.store import children, elder_rounds, monthly_report
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QDesktopServices  # noqa: E402
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
 
-from station_app import exports  # noqa: E402
+from station_app.jobs import exports  # noqa: E402
 from station_app.core.errors import PermissionDenied, ValidationError  # noqa: E402
 from station_app.core.idnumber import mask  # noqa: E402
 from station_app.core.jobs import JobState  # noqa: E402

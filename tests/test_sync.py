@@ -259,8 +259,10 @@ def test_over_tls_with_the_countys_certificate(database, store, village, tmp_pat
         client.enroll(database, url, server.create_station("前甸镇"), ca_file=str(tls[0]))
         assert client.sync(database).counts["applied"] == 2
         assert server_records_of(server, database.station_id) == local_records(database)
+        untrusting = client.HttpTransport(url)
         with pytest.raises(client.Offline):  # without the county's certificate the connection is refused
-            client.HttpTransport(url).get("/health")
+            untrusting.get("/health")
+        untrusting.close()
     finally:
         server.close()
         stop(process)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from station_app import paths
 from station_app.core.errors import KnownError
-from station_app.core.jobs import JobState
 from station_app.core.roles import Actor
 from station_app.store import settings
 from station_app.store.database import StationDatabase
@@ -138,7 +137,7 @@ def sign_in(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
 def _first_run(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
     """The set-up wizard on a scratch database that becomes the station's only once complete,
     so a set-up abandoned half-way (or a PC switched off) leaves nothing that needs a password."""
-    from station_app import admin
+    from station_app.jobs import admin
     from station_app.ui.recovery import RecoveryCodeDialog
     from station_app.ui.wizard import SetupWizard  # first run only
 
@@ -156,22 +155,6 @@ def _first_run(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
     database.close()
     final = admin.adopt_new_database(scratch, paths.database_path(data_dir))
     return StationDatabase.open(final, key, check=False), wizard.actor
-
-
-def _quick_check(database: StationDatabase, state: JobState) -> list[str]:
-    return database.quick_check()
-
-
-def _automatic_backup(database: StationDatabase, state: JobState) -> Path | None:
-    from station_app.store import backups
-
-    return backups.automatic_backup(database, state)
-
-
-def _restore(state: JobState, path: Path, key: bytes, backup: Path) -> Path:
-    from station_app.store import backups
-
-    return backups.restore(StationDatabase.open(path, key, check=False), backup)
 
 
 BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly: a PC left on overnight takes the next day's copy in the morning
@@ -216,7 +199,9 @@ class Shell(QObject):
         self.automatic_backup()
 
     def automatic_backup(self) -> None:
-        run_job(None, "自动备份", _automatic_backup, db_path=self.database.path, show_progress=False,
+        from station_app.jobs import admin  # after the window shows
+
+        run_job(None, "自动备份", admin.automatic_backup, db_path=self.database.path, show_progress=False,
                 on_done=self._backed_up, on_error=self._backup_failed)
 
     def _backed_up(self, made: Path | None) -> None:
@@ -230,7 +215,9 @@ class Shell(QObject):
 
     def start_check(self) -> None:
         """SQLite's quick check in a worker; its verdict goes to the status bar (and a warning)."""
-        run_job(None, "检查数据库", _quick_check, db_path=self.database.path, show_progress=False,
+        from station_app.jobs import admin  # after the window shows
+
+        run_job(None, "检查数据库", admin.quick_check, db_path=self.database.path, show_progress=False,
                 on_done=self._checked, on_error=lambda exc: self._checked([f"检查未能完成：{exc}"]))
 
     def _checked(self, problems: list[str]) -> None:
@@ -276,7 +263,9 @@ class Shell(QObject):
             window.deleteLater()
         wait_for_jobs()
         self.database.close()
-        run_job(None, "正在从备份恢复…", _restore, path, key, backup, on_done=self._restored,
+        from station_app.jobs import admin  # after the window shows
+
+        run_job(None, "正在从备份恢复…", admin.restore, path, key, backup, on_done=self._restored,
                 on_error=self._restore_failed)
 
     def _restored(self, kept: Path) -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import QUrl
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import child_printouts, paths
+from station_app import paths
+from station_app.jobs import children as child_jobs
 from station_app.core import child_rules
 from station_app.core.entities import REPORT_STAGES, entity
 from station_app.core.errors import KnownError, ValidationError
@@ -42,8 +42,8 @@ from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, field_text
 from station_app.ui.operations import run_job
+from station_app.ui.person_picker import PersonPicker
 from station_app.ui.program_dialogs import (
-    PersonPicker,
     RecordDialog,
     VisitDialogBase,
     person_summary,
@@ -75,7 +75,7 @@ _STAGES = dict(REPORT_STAGES)
 
 def _child_picker(session: Session) -> PersonPicker:
     return PersonPicker(session, "输入姓名、拼音首字母或身份证号查找已登记的未成年人",
-                        lambda years: years < ADULT_AGE, "is_child", "（已有在册档案）")
+                        fits=lambda years: years < ADULT_AGE, mark=lambda row: "（已有在册档案）" if row["is_child"] else "")
 
 
 def _table(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> RecordTable:
@@ -92,7 +92,7 @@ def _reload(table: RecordTable, rows: list[dict[str, Any]]) -> None:
 
 def print_and_open(parent: QWidget, session: Session, title: str, job: Callable[..., Path], *args: object,
            on_done: Callable[[Path], None] | None = None) -> None:
-    """Run one of child_printouts' jobs as this user, then show the PDF it wrote in the print preview."""
+    """Run a print job of jobs.children as this user, then show the PDF it wrote in the print preview."""
     def done(path: Path) -> None:
         print_preview.show_printed(parent, path)
         if on_done is not None:
@@ -236,7 +236,7 @@ class ChildProfileDialog(RecordDialog):
         if key is None:
             self.agreement_status.setText("还没有协议：请先“新增协议”（各方信息会从档案预填）")
             return
-        print_and_open(self, self.session, "正在生成委托照护协议书", child_printouts.agreement, key,
+        print_and_open(self, self.session, "正在生成委托照护协议书", child_jobs.agreement, key,
                paths.print_path(self.session.data_dir, f"委托照护协议书-{self._name()}"))
 
     def _name(self) -> str:

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import child_printouts, paths
+from station_app import paths
+from station_app.jobs import children as child_jobs
 from station_app.core import child_rules
 from station_app.core.entities import CHILD_CATEGORIES, REPORT_STAGES, RISK_LEVELS
 from station_app.core.idnumber import mask
@@ -244,25 +245,25 @@ class ChildPage(ProfileListPage):
         if not visits:
             QMessageBox.information(self, "打印走访记录表", "该儿童还没有走访记录。可以打印空白走访表，入户时手填。")
             return
-        self._print("正在生成走访记录表", child_printouts.visits, [visits[0]["id"]],
+        self._print("正在生成走访记录表", child_jobs.visits, [visits[0]["id"]],
                     paths.print_path(self.session.data_dir, f"走访记录表-{self._name(profile)}"))
 
     def print_blank(self) -> None:
         profile = self._selected()
         if profile is not None:
-            self._print("正在生成空白走访表", child_printouts.blank_visits, [profile["person_id"]],
+            self._print("正在生成空白走访表", child_jobs.blank_visits, [profile["person_id"]],
                         paths.print_path(self.session.data_dir, f"空白走访记录表-{self._name(profile)}"))
 
     def print_register(self) -> None:
         profile = self._selected()
         if profile is not None:
-            self._print("正在生成信息登记表", child_printouts.register, profile["person_id"],
+            self._print("正在生成信息登记表", child_jobs.register, profile["person_id"],
                         paths.print_path(self.session.data_dir, f"留守儿童信息登记表-{self._name(profile)}"))
 
     def print_roster(self) -> None:
         village_id = self.filter_bar.village_id
         where = self.filter_bar.village.currentText() if village_id else "全镇"
-        self._print("正在生成花名册", child_printouts.roster, village_id,
+        self._print("正在生成花名册", child_jobs.roster, village_id,
                     paths.print_path(self.session.data_dir, f"留守儿童花名册-{where}"))
 
     def _print(self, title: str, job: Callable[..., Path], *args: object) -> None:

@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import elder_printouts, paths
+from station_app import paths
+from station_app.jobs import elders
 from station_app.core import elder_rules
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError
@@ -45,7 +46,8 @@ from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, field_text
 from station_app.ui.operations import run_job, show_error
-from station_app.ui.program_dialogs import PersonPicker, RecordDialog, VisitDialogBase, saved_after
+from station_app.ui.person_picker import PersonPicker
+from station_app.ui.program_dialogs import RecordDialog, VisitDialogBase, saved_after
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
@@ -148,7 +150,7 @@ class ContactsEditor(QWidget):
 
 def _elder_picker(session: Session) -> PersonPicker:
     return PersonPicker(session, f"输入姓名、拼音首字母或身份证号查找已登记的{ELDER_AGE}岁及以上人员",
-                        lambda years: years >= ELDER_AGE, "is_elder", "（已在探访名单）")
+                        fits=lambda years: years >= ELDER_AGE, mark=lambda row: "（已在探访名单）" if row["is_elder"] else "")
 
 
 class ElderProfileDialog(RecordDialog):
@@ -358,7 +360,7 @@ class RoundDialog(QDialog):
             return
         out = paths.print_path(self.session.data_dir, f"探访路线单-{self.village.currentText()}-{day}")
         self.print_button.setEnabled(False)
-        run_job(self, "正在生成探访路线单", elder_printouts.route_sheet, self.session.actor, village_id, day, out,
+        run_job(self, "正在生成探访路线单", elders.route_sheet, self.session.actor, village_id, day, out,
                 db_path=self.session.db_path, on_done=self._printed,
                 on_error=lambda exc: (self.print_button.setEnabled(True), show_error(self, exc)))
 

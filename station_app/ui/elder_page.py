@@ -18,7 +18,8 @@ import qtawesome as qta
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
-from station_app import elder_printouts, paths
+from station_app import paths
+from station_app.jobs import elders
 from station_app.core.entities import ELDER_CATEGORIES, RISK_LEVELS
 from station_app.core.idnumber import mask
 from station_app.store import elder_rounds, people, program_queries, statistics
@@ -152,7 +153,7 @@ class ElderPage(ProfileListPage):
             QMessageBox.information(self, "打印探访记录表", "此人还没有探访记录。可以打印空白记录表，入户时手填。")
             return
         name = self.model.row(self.table.currentIndex().row())["name"]
-        self._print("正在生成探访记录表", elder_printouts.visit_records, [visits[0]["id"]],
+        self._print("正在生成探访记录表", elders.visit_records, [visits[0]["id"]],
                     paths.print_path(self.session.data_dir, f"探访记录表-{name}"))
 
     def print_blank(self) -> None:
@@ -160,18 +161,18 @@ class ElderPage(ProfileListPage):
         if profile is None:
             return
         name = self.model.row(self.table.currentIndex().row())["name"]
-        self._print("正在生成空白记录表", elder_printouts.blank_visit_records, [profile["person_id"]],
+        self._print("正在生成空白记录表", elders.blank_visit_records, [profile["person_id"]],
                     paths.print_path(self.session.data_dir, f"空白探访记录表-{name}"))
 
     def print_roster(self) -> None:
         village_id = self.filter_bar.village_id
         month = self.month.currentData()
         where = self.filter_bar.village.currentText() if village_id else "全镇"
-        self._print("正在生成探访花名册", elder_printouts.visit_roster, village_id, month,
+        self._print("正在生成探访花名册", elders.visit_roster, village_id, month,
                     paths.print_path(self.session.data_dir, f"月度探访花名册-{where}-{month}"))
 
     def _print(self, title: str, job: Callable[..., Path], *args: object) -> None:
-        """Run one of elder_printouts' jobs as this user, then open the PDF it wrote."""
+        """Run one of jobs.elders' jobs as this user, then open the PDF it wrote."""
         self.printed = None
         run_job(self, title, job, self.session.actor, *args, db_path=self.session.db_path, on_done=self._printed)
 

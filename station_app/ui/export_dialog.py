@@ -2,7 +2,7 @@
 
 The cell texts are read on the UI thread (the list's formatters and its lazily fetched rows live
 there) in short slices under a progress dialog with 取消, so even 100,000 rows keep the window
-responsive; writing the workbook and logging the export run in a worker (exports.export_list).
+responsive; writing the workbook and logging the export run in a worker (jobs.exports.export_list).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import exports
+from station_app.jobs import exports
 from station_app.ui.fieldform import ERROR_STYLE
 from station_app.ui.models import ColumnTableModel
 from station_app.ui.operations import run_job

@@ -18,9 +18,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from station_app import paths
 from station_app.core.errors import KnownError
-from station_app.core.jobs import JobState
 from station_app.core.roles import ROLE_LABELS, Actor
 from station_app.store import users
 from station_app.store.database import StationDatabase
@@ -33,23 +31,6 @@ PASSWORD_RULES = (f"密码至少{users.MIN_PASSWORD_LENGTH}位，不能只由一
                   "建议混用字母和数字，不要用生日或电话号码。")
 USERNAME_KEY = "login/username"
 CURTAIN_COLOR = QColor("#eceff1")
-
-
-def _log_in(state: JobState, path: Path, username: str, password: str) -> tuple[Actor, str | None]:
-    """(who logged in, the new recovery code if this log-in converted a plaintext database)."""
-    from station_app import admin  # after the window shows: it pulls in the cryptography
-    from station_app.store import encryption
-    backup_dir = paths.backups_dir(path.parent)
-    if is_plaintext(path):
-        state.report(0, 0, "正在加密数据库…")
-        return encryption.convert(path, backup_dir, username, password)
-    database, actor = admin.log_in(path, username, password, backup_dir=backup_dir)
-    database.close()  # this thread's connection; the UI thread opens its own with the key now known
-    return actor, None
-
-
-def _change_password(database: StationDatabase, state: JobState, actor: Actor, old: str, new: str) -> None:
-    users.change_own_password(database, actor, old, new)
 
 
 def _title(text: str, size: float = 1.6) -> QLabel:
@@ -132,7 +113,10 @@ class LoginDialog(QDialog):
             return
         self._set_busy(True)
         self.say("")
-        run_job(self, "登录", _log_in, self._path, username, password, show_progress=is_plaintext(self._path),
+        from station_app.jobs import accounts  # after the window shows: it pulls in the cryptography
+
+        run_job(self, "登录", accounts.log_in_converting, self._path, username, password,
+                show_progress=is_plaintext(self._path),
                 on_done=lambda result: self._authenticated(*result, password), on_error=self._failed)
 
     def _set_busy(self, busy: bool) -> None:
@@ -242,7 +226,9 @@ class ChangePasswordDialog(FormDialog):
             return
         values = self.form.values()
         old = self._current if self._current is not None else values["old_password"]
-        self.run("修改密码", _change_password, self._actor, old, values["new_password"])
+        from station_app.jobs import accounts
+
+        self.run("修改密码", accounts.change_own_password, self._actor, old, values["new_password"])
 
 
 class Curtain(QWidget):

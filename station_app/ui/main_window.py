@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,11 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import __version__, admin, paths
-from station_app.core.jobs import JobState
+from station_app import __version__, paths
 from station_app.core.roles import ROLE_LABELS
-from station_app.store import backups, children, people, sync_state
-from station_app.store.database import StationDatabase
+from station_app.jobs import admin
+from station_app.store import backups, children, sync_state
 from station_app.sync import status as sync_status
 from station_app.ui.history import local_time
 from station_app.ui.operations import run_job, show_error
@@ -74,20 +73,6 @@ PAGES = (
     PageSpec("stats", "统计", "fa6s.chart-column", "stats_page", "StatsPage"),
     PageSpec("settings", "设置", "fa6s.gear", "settings_page", "SettingsPage"),
 )
-
-
-def _backup(database: StationDatabase, state: JobState, folder: Path) -> Path:
-    return admin.backup(database, folder)
-
-
-def _check(database: StationDatabase, state: JobState) -> admin.CheckReport:
-    return admin.check_database(database)
-
-
-def _inspect(database: StationDatabase, state: JobState, backup: Path) -> backups.BackupInfo:
-    return backups.inspect(backup, database)
-
-
 
 
 class MainWindow(QMainWindow):
@@ -215,7 +200,7 @@ class MainWindow(QMainWindow):
                                                   str(paths.backups_dir(self.session.data_dir)))
         if not folder:
             return
-        run_job(self, "正在备份数据库…", _backup, Path(folder), db_path=self.session.db_path,
+        run_job(self, "正在备份数据库…", admin.backup, Path(folder), db_path=self.session.db_path,
                 on_done=lambda path: QMessageBox.information(self, "备份完成", f"数据库已备份到：\n{path}"))
 
     def restore(self) -> None:
@@ -224,7 +209,7 @@ class MainWindow(QMainWindow):
         chosen, _filter = QFileDialog.getOpenFileName(self, "选择要恢复的备份", str(paths.backups_dir(self.session.data_dir)),
                                                       "社工站数据库备份 (*.db)")
         if chosen:
-            run_job(self, "正在检查备份…", _inspect, Path(chosen), db_path=self.session.db_path,
+            run_job(self, "正在检查备份…", admin.inspect_backup, Path(chosen), db_path=self.session.db_path,
                     on_done=self._confirm_restore)
 
     def _confirm_restore(self, info: backups.BackupInfo) -> None:
@@ -238,7 +223,7 @@ class MainWindow(QMainWindow):
         self.restore_requested.emit(info.path)
 
     def check_database(self) -> None:
-        run_job(self, "正在检查数据库…", _check, db_path=self.session.db_path, on_done=self._checked)
+        run_job(self, "正在检查数据库…", admin.check_database, db_path=self.session.db_path, on_done=self._checked)
 
     def _checked(self, report: admin.CheckReport) -> None:
         self.set_database_check(report.problems)

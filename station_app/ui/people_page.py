@@ -7,7 +7,6 @@ will refuse anyway; the store remains the one that actually says no.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from pathlib import Path
 
@@ -18,7 +17,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton, 
 
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError
-from station_app import paths, printouts
+from station_app import paths
+from station_app.jobs import people as people_jobs
 from station_app.store import people
 from station_app.ui import print_preview
 from station_app.ui.household_dialog import open_household
@@ -154,7 +154,7 @@ class PeoplePage(ListPage):
         name = self.model.row(self.table.currentIndex().row())["name"]
         out = paths.print_path(self.session.data_dir, f"登记表-{name}")
         self.printed = None
-        run_job(self, "正在生成登记表", printouts.person_cards, self.session.actor, [person_id], out,
+        run_job(self, "正在生成登记表", people_jobs.person_cards, self.session.actor, [person_id], out,
                 self.model.full_ids_shown, db_path=self.session.db_path, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import qtawesome as qta
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,15 +19,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from station_app.core import idnumber
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError, StaleRecordError, ValidationError
 from station_app.core.fields import FieldError, parse_date
@@ -37,10 +33,8 @@ from station_app.store.database import StationDatabase
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.models import age
 from station_app.ui.operations import show_error
+from station_app.ui.person_picker import PersonPicker
 from station_app.ui.session import Session
-
-PICK_LIMIT = 30
-
 
 def person_summary(database: StationDatabase, person_id: str) -> str:
     """One line about the person: name, gender, age, village, address, phone."""
@@ -142,54 +136,6 @@ class RecordDialog(QDialog):
             QMessageBox.warning(self, "记录已被别人修改", exc.message)
         else:
             show_error(self, exc)
-
-
-class PersonPicker(QWidget):
-    """Find the person a new profile is for, by what finds them on the people list; only people
-    whose age `fits` are offered, those already on the program marked."""
-
-    def __init__(self, session: Session, placeholder: str, fits: Callable[[int], bool], enrolled_key: str,
-                 enrolled_mark: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.fits, self.enrolled_key, self.enrolled_mark = fits, enrolled_key, enrolled_mark
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(placeholder)
-        self.results = QListWidget()
-        self.results.setFixedHeight(int(self.fontMetrics().height() * 4.5))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search)
-        layout.addWidget(self.results)
-        self.search.textChanged.connect(self._find)
-        self.search.returnPressed.connect(self._first)
-
-    @property
-    def person_id(self) -> str | None:
-        item = self.results.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-
-    def _find(self, text: str) -> None:
-        self.results.clear()
-        if not text.strip():
-            return
-        ids = people.person_ids(self.session.database, people.PersonFilter(text=text))[:PICK_LIMIT * 10]
-        rows = people.person_rows(self.session.database, ids)
-        fitting = [pid for pid in ids if self.fits(age(rows[pid]["birth_date"]) or 0)][:PICK_LIMIT]
-        for pid in fitting:
-            row = rows[pid]
-            mark = self.enrolled_mark if row[self.enrolled_key] else ""
-            item = QListWidgetItem(f"{row['name']}　{age(row['birth_date'])}岁　{row.get('village_name') or ''}"
-                                   f"　{idnumber.mask(row['id_number'])}{mark}")
-            item.setData(Qt.ItemDataRole.UserRole, pid)
-            self.results.addItem(item)
-        if self.results.count() == 1:
-            self.results.setCurrentRow(0)
-
-    def _first(self) -> None:
-        if self.results.count():
-            self.results.setCurrentRow(max(self.results.currentRow(), 0))
-            self.results.setFocus()
 
 
 class VisitDialogBase(RecordDialog):

@@ -16,14 +16,12 @@ registering, Enter in the search box finds the applicant and Ctrl+S registers.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -38,25 +36,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import paths, printouts
+from station_app import paths
+from station_app.jobs import relief as relief_jobs
 from station_app.core import relief as rules
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.fields import format_money
 from station_app.core.idnumber import mask
 from station_app.core.roles import HEAD
-from station_app.store import access_log, people, relief
-from station_app.store.people import PersonFilter
+from station_app.store import access_log, relief
 from station_app.ui import print_preview
-from station_app.ui.fieldform import ERROR_STYLE, FieldForm
+from station_app.ui.fieldform import FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, choice_text
 from station_app.ui.operations import run_job, show_error
+from station_app.ui.person_picker import PersonPicker
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
 CASE_FIELDS = ("case_type", "tier", "household_size", "applied_on", "incident_place", "reason", "notes")
-PICK_LIMIT = 30
 WARNING_STYLE = "QLabel { background: #fff4e5; border-radius: 4px; padding: 6px; color: #8a4b00; }"
 # Alt+letter for each action button, in the order of the workflow table.
 MNEMONICS = {"verify": "V", "conference": "H", "submit": "S", "send_back": "B", "approve": "A", "refer": "R",
@@ -74,52 +72,6 @@ def _warning_label() -> QLabel:
     label.setStyleSheet(WARNING_STYLE)
     label.hide()
     return label
-
-
-class PersonPicker(QWidget):
-    """Type to find a registered person; the list under the box offers the best matches."""
-
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("输入姓名、拼音首字母或身份证号查找申请人")
-        self.results = QComboBox()
-        self.results.setMinimumWidth(360)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search, 0, 0)
-        layout.addWidget(self.results, 0, 1)
-        layout.addWidget(self.error, 1, 0, 1, 2)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(200)
-        self._timer.timeout.connect(self.find)
-        self.search.textEdited.connect(lambda _t: self._timer.start())
-        self.search.returnPressed.connect(self.find)
-
-    @property
-    def person_id(self) -> str | None:
-        return self.results.currentData()
-
-    def find(self) -> None:
-        self._timer.stop()
-        database = self.session.database
-        ids = people.person_ids(database, PersonFilter(text=self.search.text()))[:PICK_LIMIT] if self.search.text().strip() else []
-        rows = people.person_rows(database, ids)
-        self.results.clear()
-        for pid in ids:
-            r = rows[pid]
-            self.results.addItem(f"{r['name']} · {r['village_name'] or '未填村'} · {mask(r['id_number']) or '无身份证号'}", pid)
-        self.set_error("" if ids or not self.search.text().strip() else "人员档案中没有找到，请先在“人员档案”中登记")
-
-    def set_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(bool(message))
 
 
 class ReliefCaseDialog(QDialog):
@@ -145,8 +97,8 @@ class ReliefCaseDialog(QDialog):
 
     def _build_new(self, layout: QVBoxLayout) -> None:
         self.setWindowTitle("登记临时救助申请")
-        self.picker = PersonPicker(self.session)
-        self.picker.results.currentIndexChanged.connect(lambda _i: self._person_chosen())
+        self.picker = PersonPicker(self.session, "输入姓名、拼音首字母或身份证号查找申请人")
+        self.picker.chosen.connect(self._person_chosen)
         self.form = FieldForm("relief_case", CASE_FIELDS, columns=2)
         self.form.set_values({"case_type": "emergency", "applied_on": self.today.isoformat()})
         self.form.edited.connect(lambda _name: self._suggest())
@@ -155,7 +107,7 @@ class ReliefCaseDialog(QDialog):
         self.suggestion = QLabel()
         self.repeat = _warning_label()
         self.save_button = QPushButton(qta.icon("fa6s.floppy-disk"), "登记受理")
-        # Enter in the search box finds the applicant; saving is Ctrl+S (or Alt+S), never a stray Enter.
+        # Enter in the search box goes to the applicants found; saving is Ctrl+S (or Alt+S), never a stray Enter.
         self.save_button.setAutoDefault(False)
         self.save_button.setShortcut(QKeySequence("Ctrl+S"))
         self.save_button.setToolTip("登记受理（Ctrl+S）")
@@ -163,7 +115,7 @@ class ReliefCaseDialog(QDialog):
         cancel = QPushButton("取消")
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
-        layout.addWidget(QLabel("申请人（须已在人员档案中登记；输入后按 Enter 查找）"))
+        layout.addWidget(QLabel("申请人（须已在人员档案中登记）"))
         layout.addWidget(self.picker)
         layout.addWidget(self.repeat)
         layout.addWidget(self.form)
@@ -183,9 +135,7 @@ class ReliefCaseDialog(QDialog):
     def _start_from_referral(self, visit: dict[str, Any]) -> None:
         """The applicant and the reason as the visit that referred them recorded them."""
         person = self.session.store.get("person", visit["person_id"])
-        self.picker.search.setText(person["id_number"] or person["name"])
-        self.picker.find()
-        self.picker.results.setCurrentIndex(max(self.picker.results.findData(person["id"]), 0))
+        self.picker.select(person)
         self.form.set_values({**self.form.values(), "reason": visit.get("referral_note") or "",
                               "notes": f"由{visit['visit_date']}探访转介（走访人：{visit['visitor']}）"})
         self._person_chosen()
@@ -318,7 +268,7 @@ class ReliefCaseDialog(QDialog):
     def print_form(self) -> None:
         """The application-and-approval form as it stands, into prints/ and the PC's PDF viewer."""
         out = paths.print_path(self.session.data_dir, f"临时救助申请审批表-{self.details.person['name']}")
-        run_job(self, "正在生成临时救助申请审批表", printouts.relief_form, self.session.actor, self.case_id, out,
+        run_job(self, "正在生成临时救助申请审批表", relief_jobs.relief_form, self.session.actor, self.case_id, out,
                 db_path=self.session.db_path, on_done=lambda path: print_preview.show_printed(self, path))
 
 

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import paths, printouts
+from station_app import paths
+from station_app.jobs import relief as relief_jobs
 from station_app.core import relief as rules
 from station_app.core.entities import FUND_ENTRY_KINDS, FUND_OUTFLOWS, RELIEF_STATUS, RELIEF_TYPES
 from station_app.core.fields import format_money
@@ -137,8 +138,8 @@ class CaseList(ListPage):
         self.model.loaded.connect(self._summarise)
         self.new_button.clicked.connect(self.new_case)
         self.open_button.clicked.connect(lambda: self._open(self.table.current_key()))
-        self.form_button.clicked.connect(lambda: self._print_case(printouts.relief_form, "临时救助申请审批表"))
-        self.voucher_button.clicked.connect(lambda: self._print_case(printouts.advance_voucher, "先行救助凭证"))
+        self.form_button.clicked.connect(lambda: self._print_case(relief_jobs.relief_form, "临时救助申请审批表"))
+        self.voucher_button.clicked.connect(lambda: self._print_case(relief_jobs.advance_voucher, "先行救助凭证"))
         self.roster_button.clicked.connect(self.print_roster)
         self.referrals_button.clicked.connect(self.take_up_referral)
         self.printed: Path | None = None
@@ -197,7 +198,7 @@ class CaseList(ListPage):
         period = ask_period(self, "打印发放花名册", self.today)
         if period is not None:
             out = paths.print_path(self.session.data_dir, f"发放花名册-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
-            run_job(self, "正在生成发放花名册", printouts.relief_roster, self.session.actor, *period, out,
+            run_job(self, "正在生成发放花名册", relief_jobs.relief_roster, self.session.actor, *period, out,
                     db_path=self.session.db_path, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
@@ -295,7 +296,7 @@ class FundPanel(QWidget):
     def print_ledger(self) -> None:
         start, end = self.period()
         out = paths.print_path(self.session.data_dir, f"备用金台账-{start:%Y%m%d}-{end:%Y%m%d}")
-        run_job(self, "正在生成备用金台账", printouts.fund_ledger, self.session.actor, start, end, out,
+        run_job(self, "正在生成备用金台账", relief_jobs.fund_ledger, self.session.actor, start, end, out,
                 db_path=self.session.db_path, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:

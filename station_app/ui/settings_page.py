@@ -24,13 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import admin
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError
-from station_app.core.jobs import JobState
-from station_app.core.roles import ROLE_LABELS, ROLES, WORKER, Actor
+from station_app.core.roles import ROLE_LABELS, ROLES, WORKER
+from station_app.jobs import accounts
 from station_app.store import settings, users
-from station_app.store.database import StationDatabase
 from station_app.ui.history import local_time
 from station_app.ui.login import PASSWORD_RULES, ChangePasswordDialog
 from station_app.ui.models import Column, ListTableModel, Row
@@ -38,19 +36,6 @@ from station_app.ui.operations import run_job, show_error
 from station_app.ui.plain_form import FormDialog
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
-
-
-def _create_user(database: StationDatabase, state: JobState, actor: Actor, values: dict[str, str]) -> None:
-    users.create_user(database, actor, values["username"], values["display_name"], values["role"], values["password"])
-
-
-def _reset_password(database: StationDatabase, state: JobState, actor: Actor, user_id: str, password: str,
-                    enable: bool) -> None:
-    (users.enable if enable else users.reset_password)(database, actor, user_id, password)
-
-
-def _new_recovery_code(database: StationDatabase, state: JobState, actor: Actor) -> str:
-    return admin.issue_recovery_code(database, actor)
 
 
 def user_status(row: Row, now: dt.datetime | None = None) -> str:
@@ -78,7 +63,7 @@ class AddUserDialog(FormDialog):
 
     def submit(self) -> None:
         if self.passwords_match("password", "confirm"):
-            self.run("新增用户", _create_user, self._actor, self.form.values())
+            self.run("新增用户", accounts.create_user, self._actor, self.form.values())
 
 
 class ResetPasswordDialog(FormDialog):
@@ -97,7 +82,7 @@ class ResetPasswordDialog(FormDialog):
 
     def submit(self) -> None:
         if self.passwords_match("password", "confirm"):
-            self.run("重置密码", _reset_password, self._actor, self._user_id, self.form.values()["password"],
+            self.run("重置密码", accounts.set_temporary_password, self._actor, self._user_id, self.form.values()["password"],
                      self._enable)
 
 
@@ -217,7 +202,7 @@ class SecuritySettings(QGroupBox):
         if QMessageBox.question(self, "生成新的恢复码", "生成新的恢复码后，原来保管的恢复码立即作废。确定生成吗？"
                                 ) != QMessageBox.StandardButton.Yes:
             return
-        run_job(self, "正在生成恢复码", _new_recovery_code, self.session.actor, db_path=self.session.db_path,
+        run_job(self, "正在生成恢复码", accounts.issue_recovery_code, self.session.actor, db_path=self.session.db_path,
                 on_done=self._show_code)
 
     def _show_code(self, code: str) -> None:

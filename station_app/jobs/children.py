@@ -1,6 +1,6 @@
 """Print jobs of the children's module: the entrustment agreement for signature, the child visit
 form (blank or filled), the child information register and the village roster. Like
-`elder_printouts`, plain functions taking (database, state, actor, …) that the UI runs off its
+`jobs.elders`, plain functions taking (database, state, actor, …) that the UI runs off its
 thread and tests call directly; each writes one PDF and returns its path.
 
 ID and phone numbers print in full only where the paper needs them and the role may see them:
@@ -16,7 +16,6 @@ from typing import Any
 
 from station_app.core.jobs import JobState
 from station_app.core.roles import Actor
-from station_app.elder_printouts import station_name, village_name
 from station_app.forms.child_forms import (
     ChildForm,
     render_agreements,
@@ -24,6 +23,7 @@ from station_app.forms.child_forms import (
     render_child_roster,
     render_child_visits,
 )
+from station_app.jobs.station import station_name, village_name
 from station_app.store import children
 from station_app.store.database import StationDatabase
 from station_app.store.records import RecordStore
@@ -34,8 +34,7 @@ __all__ = ["agreement", "blank_visits", "register", "roster", "visits"]
 def _form(store: RecordStore, person_id: str, **extra: Any) -> ChildForm:
     person = store.get("person", person_id)
     profile = children.profile_of(store.database, person_id) or {}
-    village = store.get("village", person["village_id"])["name"] if person.get("village_id") else ""
-    return ChildForm(person, profile, village, **extra)
+    return ChildForm(person, profile, village_name(store, person.get("village_id"), ""), **extra)
 
 
 def agreement(database: StationDatabase, state: JobState, actor: Actor, agreement_id: str, out: Path) -> Path:
