@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 
@@ -32,6 +33,15 @@ def _forget_unlocked_keys():
     """Each test starts with no database unlocked in this process, as a fresh program does."""
     yield
     forget_keys()
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_main_thread():
+    """As the app does (ui.garbage): no automatic collection, which could run on a job's worker
+    thread and delete a widget there; the test's cycles are collected here, on the main thread."""
+    gc.disable()
+    yield
+    gc.collect()
 
 
 @pytest.fixture

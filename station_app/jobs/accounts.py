@@ -1,5 +1,6 @@
 """Who may open the station's database, as plain functions: logging in (the key ring unwraps the
-database key with the user's password), the recovery code, and the users the head manages.
+database key with the user's password), the recovery code, the users the head manages and the
+security settings (idle lock, lock-out).
 
 The command line, the log-in window and the settings page call the same functions; like every job
 they take plain inputs (and a `JobState` where the UI runs them in a worker) and touch no Qt.
@@ -15,7 +16,7 @@ from station_app.core.errors import AuthError, PermissionDenied
 from station_app.core.jobs import JobState
 from station_app.core.roles import HEAD, Actor
 from station_app.paths import backups_dir
-from station_app.store import audit_log, encryption, users
+from station_app.store import audit_log, encryption, settings, users
 from station_app.store.database import StationDatabase
 from station_app.store.driver import is_plaintext
 from station_app.store.keyring import KeyRing, keys_path
@@ -129,3 +130,11 @@ def set_temporary_password(database: StationDatabase, state: JobState, actor: Ac
 
 def disable_user(database: StationDatabase, state: JobState, actor: Actor, user_id: str) -> None:
     users.disable(database, actor, user_id)
+
+
+def save_security_settings(database: StationDatabase, state: JobState, actor: Actor, values: Mapping[str, int]) -> None:
+    """The head's idle-lock and lock-out settings, by key; unchanged ones are not written."""
+    with database.transaction():
+        for setting in settings.ALL:
+            if values[setting.key] != settings.get_int(database, setting):
+                settings.set_int(database, actor, setting, values[setting.key])

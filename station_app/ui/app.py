@@ -32,6 +32,7 @@ from station_app.core.roles import Actor
 from station_app.store import settings
 from station_app.store.database import StationDatabase
 from station_app.store.keyring import KeyRing, keys_path, new_key
+from station_app.ui.garbage import UiThreadCollector
 from station_app.ui.idle import IdleWatcher
 from station_app.ui.login import Curtain, LockDialog, LoginDialog, cover_windows
 from station_app.ui.operations import run_job, show_error, wait_for_jobs
@@ -237,12 +238,13 @@ class Shell(QObject):
         """A main window for `actor`; the previous session's window (if any) closes after it opens."""
         from station_app.ui.main_window import MainWindow  # pulls in qtawesome: after the log-in window
 
-        window = MainWindow(Session(self.data_dir, self.database, actor))
+        session = Session(self.data_dir, self.database, actor)
+        window = MainWindow(session)
         if self.check_problems is not None:
             window.set_database_check(self.check_problems)
         window.lock_requested.connect(self.lock)
         window.restore_requested.connect(self.restore_from)
-        window.idle_minutes_changed.connect(self.idle.set_minutes)
+        session.changes.changed.connect(self._settings_changed)
         window.show()  # before the old one closes, or Qt would quit on the last window closed
         previous, self.window = self.window, window
         if previous is not None:
@@ -250,6 +252,11 @@ class Shell(QObject):
             previous.deleteLater()
         self.idle.set_minutes(settings.get_int(self.database, settings.IDLE_LOCK_MINUTES))
         self.idle.start()
+
+    def _settings_changed(self, entities: frozenset[str]) -> None:
+        """The head saved the security settings: the running idle lock takes the new minutes."""
+        if "settings" in entities:
+            self.idle.set_minutes(settings.get_int(self.database, settings.IDLE_LOCK_MINUTES))
 
     def restore_from(self, backup: Path) -> None:
         """Replace the database with `backup`, then quit. Every connection to the file closes first
@@ -316,6 +323,7 @@ class Shell(QObject):
 def run_gui(data_dir: Path) -> int:
     """The desktop application, from start to exit; the exit code for the process."""
     app = make_application()
+    UiThreadCollector(app)  # jobs run in workers: a collection there could delete a widget off the UI thread
     sys.excepthook = ExceptHook()
     data_dir.mkdir(parents=True, exist_ok=True)
     signed_in = sign_in(data_dir)

@@ -39,6 +39,7 @@ from station_app.store.database import StationDatabase
 from station_app.ui.child_dialogs import open_agreement, open_profile, open_report, open_visit, print_and_open
 from station_app.ui.elder_page import action_button
 from station_app.ui.models import Column, QueryTableModel, Row
+from station_app.ui.operations import run_job, run_write
 from station_app.ui.program_pages import FilterHolder, ProfileListPage, child_columns
 from station_app.ui.session import Session
 
@@ -92,6 +93,7 @@ def columns() -> tuple[Column, ...]:
 
 
 class ChildPage(ProfileListPage):
+    CONCERNS = frozenset({"child_profile", "agreement", "child_report", "visit", "person", "village", "reference_value"})
     export_name = "留守儿童名单"
     PROFILE_ENTITY = "child_profile"
     VISIT_TITLE = "登记走访"
@@ -168,8 +170,8 @@ class ChildPage(ProfileListPage):
         self.printed: Path | None = None
         self.refresh()
 
-    def refresh(self, select: object | None = None) -> None:
-        super().refresh(select)  # type: ignore[arg-type]
+    def refresh(self) -> None:
+        super().refresh()
         waiting = children.aged_out(self.session.database, dt.date.today())
         self.aged_out.setText(f"{len(waiting)} 名儿童已满退出年龄，待移出名册")
         self.aged_out.setVisible(bool(waiting) and self.session.actor.can_write)
@@ -198,21 +200,21 @@ class ChildPage(ProfileListPage):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def open_profile_dialog(self, record: dict | None) -> dict | None:
-        return open_profile(self.session, record, self)
+    def open_profile_dialog(self, record: dict | None) -> None:
+        open_profile(self.session, record, self, on_saved=self.profile_saved)
 
-    def open_visit_dialog(self, person_id: str) -> dict | None:
-        return open_visit(self.session, person_id, parent=self)
+    def open_visit_dialog(self, person_id: str) -> None:
+        open_visit(self.session, person_id, parent=self)
 
     def add_agreement(self) -> None:
         profile = self._selected()
-        if profile is not None and open_agreement(self.session, profile, parent=self) is not None:
-            self.changed(profile["id"])
+        if profile is not None:
+            open_agreement(self.session, profile, parent=self)
 
     def add_report(self) -> None:
         profile = self._selected()
-        if profile is not None and open_report(self.session, profile["person_id"], parent=self):
-            self.changed(profile["id"])
+        if profile is not None:
+            open_report(self.session, profile["person_id"], parent=self)
 
     def leave_roll(self) -> None:
         profile = self._selected()
@@ -221,8 +223,7 @@ class ChildPage(ProfileListPage):
         reason, ok = QInputDialog.getItem(self, "移出在册名单", f"{self._name(profile)}：移出原因（档案保留，可随时查询）",
                                           list(child_rules.EXIT_REASONS), 0, True)
         if ok and reason.strip():
-            children.leave_roll(self.session.store, profile, reason)
-            self.changed(profile["id"])
+            run_write(self, self.session, children.leave_roll, profile, reason)
 
     def show_aged_out(self) -> None:
         waiting = children.aged_out(self.session.database, dt.date.today())
@@ -232,10 +233,8 @@ class ChildPage(ProfileListPage):
         answer = QMessageBox.question(self, "已满退出年龄", f"以下儿童已满退出年龄：{names}\n\n"
                                       f"是否把这 {len(waiting)} 名儿童以“年满16周岁”移出在册名单？（档案保留）")
         if answer == QMessageBox.StandardButton.Yes:
-            for entry in waiting:
-                children.leave_roll(self.session.store, self.session.store.get("child_profile", entry["id"]),
-                                    child_rules.EXIT_REASONS[0])
-            self.changed(None)
+            run_job(self, "正在移出名册", child_jobs.roll_off_aged_out, self.session.actor, dt.date.today(),
+                    db_path=self.session.db_path, changes=self.session.changes)
 
     def print_latest_visit(self) -> None:
         profile = self._selected()

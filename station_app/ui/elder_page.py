@@ -66,6 +66,7 @@ def action_button(icon: str, text: str, shortcut: str | QKeySequence | None = No
 
 
 class ElderPage(ProfileListPage):
+    CONCERNS = frozenset({"elder_profile", "visit", "person", "village", "reference_value"})
     PROFILE_ENTITY = "elder_profile"
     VISIT_TITLE = "登记探访"
     OFF_ROLL_MESSAGE = "此人已退出探访名单。如需恢复探访，请先在档案中把状态改为“在册”。"
@@ -138,11 +139,11 @@ class ElderPage(ProfileListPage):
         self.print_button.setEnabled(chosen)
         self.blank_button.setEnabled(chosen)
 
-    def open_profile_dialog(self, record: dict | None) -> dict | None:
-        return open_profile(self.session, record, self)
+    def open_profile_dialog(self, record: dict | None) -> None:
+        open_profile(self.session, record, self, on_saved=self.profile_saved)
 
-    def open_visit_dialog(self, person_id: str) -> dict | None:
-        return open_visit(self.session, person_id, parent=self)
+    def open_visit_dialog(self, person_id: str) -> None:
+        open_visit(self.session, person_id, parent=self)
 
     def print_latest_visit(self) -> None:
         profile = self._selected()

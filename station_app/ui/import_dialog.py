@@ -185,7 +185,7 @@ class ImportDialog(QDialog):
                                 ) != QMessageBox.StandardButton.Yes:
             return
         run_job(self, "正在导入", imports.import_rows, self.session.actor, self.checks, db_path=self.session.db_path,
-                on_done=self._imported)
+                changes=self.session.changes, on_done=self._imported)
 
     def _imported(self, created: int) -> None:
         self.imported += created

@@ -13,6 +13,7 @@ who forgot the password gets in with the recovery code (忘记密码).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QColor, QPalette
@@ -23,6 +24,7 @@ from station_app.core.roles import ROLE_LABELS, Actor
 from station_app.store import users
 from station_app.store.database import StationDatabase
 from station_app.store.driver import is_plaintext
+from station_app.ui.dialogs import present
 from station_app.ui.fieldform import ERROR_STYLE
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.plain_form import FormDialog, PlainForm
@@ -31,6 +33,9 @@ PASSWORD_RULES = (f"密码至少{users.MIN_PASSWORD_LENGTH}位，不能只由一
                   "建议混用字母和数字，不要用生日或电话号码。")
 USERNAME_KEY = "login/username"
 CURTAIN_COLOR = QColor("#eceff1")
+
+if TYPE_CHECKING:
+    from station_app.ui.recovery import RecoverDialog  # which imports this module
 
 
 def _title(text: str, size: float = 1.6) -> QLabel:
@@ -127,18 +132,33 @@ class LoginDialog(QDialog):
     def _authenticated(self, actor: Actor, recovery_code: str | None, password: str) -> None:
         if self.database is None:
             self.database = StationDatabase.open(self._path, check=False)
-        if recovery_code is not None:
-            from station_app.ui.recovery import RecoveryCodeDialog
+        if recovery_code is None:
+            self._check_password(actor, password)
+            return
+        from station_app.ui.recovery import RecoveryCodeDialog
 
-            self.recovery_code = recovery_code
-            RecoveryCodeDialog(recovery_code, self.subheading.text(), self._path.parent, self, converted=True).exec()
-        if users.must_change_password(self.database, actor):
-            change = ChangePasswordDialog(self.database, actor, self, current_password=password, forced=True)
-            if change.exec() != QDialog.DialogCode.Accepted:
-                self._set_busy(False)
-                self.password.clear()
-                self.say("需要先设置新密码才能继续使用。")
-                return
+        self.recovery_code = recovery_code
+        present(RecoveryCodeDialog(recovery_code, self.subheading.text(), self._path.parent, self, converted=True),
+                on_finished=lambda _dialog, _result: self._check_password(actor, password))  # closes once kept
+
+    def _check_password(self, actor: Actor, password: str) -> None:
+        """A password the head set must be changed before going in."""
+        assert self.database is not None
+        if not users.must_change_password(self.database, actor):
+            self._signed_in(actor)
+            return
+        present(ChangePasswordDialog(self.database, actor, self, current_password=password, forced=True),
+                on_finished=lambda _dialog, result: self._password_changed(actor, result))
+
+    def _password_changed(self, actor: Actor, result: int) -> None:
+        if result == QDialog.DialogCode.Accepted:
+            self._signed_in(actor)
+            return
+        self._set_busy(False)
+        self.password.clear()
+        self.say("需要先设置新密码才能继续使用。")
+
+    def _signed_in(self, actor: Actor) -> None:
         QSettings().setValue(USERNAME_KEY, actor.username)
         self.actor = actor
         self.accept()
@@ -146,8 +166,10 @@ class LoginDialog(QDialog):
     def _recover(self) -> None:
         from station_app.ui.recovery import RecoverDialog
 
-        dialog = RecoverDialog(self._path, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.actor is not None:
+        present(RecoverDialog(self._path, self), self._recovered)
+
+    def _recovered(self, dialog: RecoverDialog) -> None:
+        if dialog.actor is not None:
             self.username.setText(dialog.actor.username)
             self.say(f"已用恢复码为站长 {dialog.actor.display_name} 设置新密码，请用新密码登录。")
             self.password.setFocus()

@@ -1,7 +1,8 @@
 """The main window: navigation on the left, the chosen page on the right, state at the bottom.
 
 Pages are built on first visit (the window opens at once, and QtCharts or the print engine load
-only when someone goes there) and refreshed each later time they are shown. Ctrl+1…Ctrl+8 switch
+only when someone goes there); after that each page keeps itself current from the session's change
+signal (ui.changes), so the window needs nothing from a page but the widget. Ctrl+1…Ctrl+8 switch
 pages. The status bar says who is working, at which station, and how the database is: the
 start-up check's verdict (red if it failed) and the state of sync with the county (synced, N waiting,
 offline since …, error with the reason); a background runner syncs while the window is open.
@@ -79,7 +80,6 @@ class MainWindow(QMainWindow):
     lock_requested = Signal()
     # The head confirmed restoring this backup: the shell closes everything that uses the database first.
     restore_requested = Signal(Path)
-    idle_minutes_changed = Signal(int)  # relayed from the settings page to the idle lock
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
 
         self.sync_runner = SyncRunner(session, self)
         self.sync_runner.changed.connect(self.update_status)
+        session.changes.changed.connect(self.update_status)
         self._build_menus()
         self._build_status_bar()
         self._status_timer = QTimer(self)
@@ -145,32 +146,22 @@ class MainWindow(QMainWindow):
     def _activate(self, index: int) -> None:
         if index < 0:
             return
-        page = self.pages.get(index)
-        if page is None:
-            page = self._create(index)
-        elif hasattr(page, "refresh"):
-            page.refresh()
+        if index not in self.pages:
+            self._create(index)
         self.stack.setCurrentIndex(index)
         self.update_status()
 
-    def _create(self, index: int) -> QWidget:
-        spec = PAGES[index]
+    def _create(self, index: int) -> None:
         try:
-            page = spec.create(self.session, self.stack)
+            page = PAGES[index].create(self.session, self.stack)
         except Exception as exc:  # one broken page must not take the window down; try again next visit
             show_error(self, exc)
-            return self.stack.widget(index)
+            return
         placeholder = self.stack.widget(index)
         self.stack.insertWidget(index, page)
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         self.pages[index] = page
-        for signal_name, slot in (("data_changed", self.update_status),
-                                  ("idle_minutes_changed", self.idle_minutes_changed.emit)):
-            signal = getattr(page, signal_name, None)
-            if signal is not None:
-                signal.connect(slot)
-        return page
 
     # -- menus -------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from station_app.core.reports import Figure
 from station_app.jobs import reports
 from station_app.store import monthly_report
 from station_app.ui import print_preview
+from station_app.ui.dialogs import present
 from station_app.ui.models import Column, ListTableModel
 from station_app.ui.operations import run_job
 from station_app.ui.record_list import RecordTable
@@ -88,7 +89,7 @@ class MonthlyReportDialog(QDialog):
     def show_records(self, label: str) -> None:
         figure = next(f for f in self.figures if f.label == label)
         run_job(self, "正在列出记录", reports.records, figure, db_path=self.session.db_path,
-                on_done=lambda found: RecordsDialog(figure, *found, parent=self).exec())
+                on_done=lambda found: present(RecordsDialog(figure, *found, parent=self)))
 
     def print_report(self) -> None:
         out = paths.print_path(self.session.data_dir, f"月报-{self.chosen_month}")

@@ -32,7 +32,9 @@ from station_app.store import people
 from station_app.store.database import StationDatabase
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.models import age
-from station_app.ui.operations import show_error
+from station_app.store.records import RecordStore
+from station_app.ui.dialogs import present
+from station_app.ui.operations import run_write, show_error
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.session import Session
 
@@ -45,16 +47,17 @@ def person_summary(database: StationDatabase, person_id: str) -> str:
     return "　".join(str(p) for p in parts if p)
 
 
-def saved_after(dialog: QDialog) -> Any:
-    """Show a modal editor; what it saved (its `saved`), or None."""
-    dialog.exec()
-    saved = getattr(dialog, "saved", None)
-    dialog.deleteLater()
-    return saved
+def present_editor(dialog: RecordDialog, on_saved: Callable[[dict[str, Any]], None] | None = None) -> RecordDialog:
+    """Show an editor; `on_saved(record)` once it saved."""
+    return present(dialog, (lambda d: on_saved(d.saved)) if on_saved is not None else None)
 
 
 class RecordDialog(QDialog):
-    """保存/取消 (关闭 for a viewer); Ctrl+Enter saves from anywhere."""
+    """保存/取消 (关闭 for a viewer); Ctrl+Enter saves from anywhere. A save runs off the UI thread
+    (`write`); the dialog closes with `saved` set once it is stored, or stays open with the reason."""
+
+    session: Session
+    saved: dict[str, Any] | None = None
 
     def _buttons(self, writer: bool, saves: bool = True) -> QHBoxLayout:
         """保存 and 取消; a dialog that saves in steps of its own (`saves` False) has 关闭 only."""
@@ -76,6 +79,14 @@ class RecordDialog(QDialog):
 
     def save(self) -> None:
         raise NotImplementedError
+
+    def write(self, write: Callable[..., dict[str, Any]], *args: Any, refused: Callable[[KnownError], None]) -> None:
+        """Run `write(store, *args)` in a worker; accept with what it stored, or `refused(error)`."""
+        run_write(self, self.session, write, *args, busy=self.save_button, on_done=self._stored, on_refused=refused)
+
+    def _stored(self, record: dict[str, Any]) -> None:
+        self.saved = record
+        self.accept()
 
     def _person_section(self, layout: QVBoxLayout, session: Session, person_id: str | None,
                         picker: Callable[[Session], PersonPicker], who: str) -> None:
@@ -139,8 +150,8 @@ class RecordDialog(QDialog):
 
 
 class VisitDialogBase(RecordDialog):
-    """Record (record None) or correct a visit to `person_id`; `saved` after exec(). A program
-    says which fields it asks, what the profile line shows, what its rule proposes, how it saves."""
+    """Record (record None) or correct a visit to `person_id`. A program says which fields it
+    asks, what the profile line shows, what its rule proposes, and the store call that saves it."""
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
     DUE_INPUTS: ClassVar[tuple[str, ...]] = ("visit_date", "next_due")  # fields the proposal reads
@@ -154,7 +165,6 @@ class VisitDialogBase(RecordDialog):
         self.session = session
         self.person_id = person_id
         self.record = record
-        self.saved: dict[str, Any] | None = None
         self._due_typed = record is not None  # a stored date is the worker's: never replaced unasked
         writer = session.actor.can_write
         self.form = FieldForm("visit", self.FIELDS, columns=2)
@@ -189,7 +199,9 @@ class VisitDialogBase(RecordDialog):
         """(the next-due date the rule gives for what is typed, the hint that explains it)"""
         raise NotImplementedError
 
-    def store_visit(self, values: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def store_visit(store: RecordStore, values: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
+        """The program's write: the visit as stored (runs in a worker)."""
         raise NotImplementedError
 
     def _edited(self, name: str) -> None:
@@ -215,10 +227,4 @@ class VisitDialogBase(RecordDialog):
 
     def save(self) -> None:
         values = {**self.form.values(), "person_id": self.person_id}
-        try:
-            saved = self.store_visit(values)
-        except KnownError as exc:
-            self._refused(self.form, self.FIELDS, exc)
-            return
-        self.saved = saved
-        self.accept()
+        self.write(self.store_visit, values, self.record, refused=lambda exc: self._refused(self.form, self.FIELDS, exc))

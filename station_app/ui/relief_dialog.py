@@ -16,6 +16,8 @@ registering, Enter in the search box finds the applicant and Ctrl+S registers.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import qtawesome as qta
@@ -45,11 +47,14 @@ from station_app.core.fields import format_money
 from station_app.core.idnumber import mask
 from station_app.core.roles import HEAD
 from station_app.store import access_log, relief
+from station_app.store.records import RecordStore
 from station_app.ui import print_preview
 from station_app.ui.fieldform import FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, choice_text
-from station_app.ui.operations import run_job, show_error
+from station_app.ui.changes import FollowsChanges
+from station_app.ui.dialogs import present
+from station_app.ui.operations import run_job, run_write, show_error
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
@@ -74,8 +79,12 @@ def _warning_label() -> QLabel:
     return label
 
 
-class ReliefCaseDialog(QDialog):
-    """Register a case (case_id None) or work an existing one. `changed` tells the list to refresh."""
+class ReliefCaseDialog(FollowsChanges, QDialog):
+    """Register a case (case_id None) or work an existing one: each action's dialog writes through
+    the store, and the case shows the result as soon as it is stored (or the county's decision,
+    when a sync brings one in)."""
+
+    CONCERNS = frozenset({"relief_case", "relief_step", "reserve_fund_entry"})
 
     def __init__(self, session: Session, case_id: str | None = None, parent: QWidget | None = None,
                  today: dt.date | None = None, *, referral: dict[str, Any] | None = None) -> None:
@@ -84,7 +93,6 @@ class ReliefCaseDialog(QDialog):
         self.referral = referral  # a visit that referred the person to relief: the application starts from it
         self.today = today or dt.date.today()
         self.case_id = case_id
-        self.changed = False
         self.action_buttons: dict[str, QPushButton] = {}
         layout = QVBoxLayout(self)
         if case_id is None:
@@ -168,21 +176,21 @@ class ReliefCaseDialog(QDialog):
         self.suggestion.setText(f"按标准计算的建议金额：<b>{yuan(fen)}</b>")
 
     def register(self) -> None:
-        try:
-            case = relief.register(self.session.store, {**self.form.values(), "person_id": self.picker.person_id},
-                                   self.today)
-        except ValidationError as exc:
-            self.picker.set_error(exc.errors.get("person_id", ""))
-            shown = self.form.show_errors(exc.errors) or "person_id" in exc.errors
-            if not shown or set(exc.errors) - {*CASE_FIELDS, "person_id"}:
-                QMessageBox.warning(self, "请检查填写的内容", exc.message)
-            return
-        except KnownError as exc:
+        run_write(self, self.session, relief.register, {**self.form.values(), "person_id": self.picker.person_id},
+                  self.today, busy=self.save_button, on_done=self._registered, on_refused=self._refused)
+
+    def _registered(self, case: dict[str, Any]) -> None:
+        self.case_id = case["id"]
+        self.accept()
+
+    def _refused(self, exc: KnownError) -> None:
+        if not isinstance(exc, ValidationError):
             show_error(self, exc)
             return
-        self.case_id = case["id"]
-        self.changed = True
-        self.accept()
+        self.picker.set_error(exc.errors.get("person_id", ""))
+        shown = self.form.show_errors(exc.errors) or "person_id" in exc.errors
+        if not shown or set(exc.errors) - {*CASE_FIELDS, "person_id"}:
+            QMessageBox.warning(self, "请检查填写的内容", exc.message)
 
     # -- an existing case ------------------------------------------------------------------------
 
@@ -226,6 +234,10 @@ class ReliefCaseDialog(QDialog):
         layout.addLayout(bottom)
         self.load()
         access_log.viewed(self.session.database, self.session.actor, "relief_case", self.details.case)
+        self.follow_changes(self.session.changes)
+
+    def refresh(self) -> None:
+        self.load()
 
     def load(self) -> None:
         details = relief.case_details(self.session.store, self.case_id or "")
@@ -251,19 +263,10 @@ class ReliefCaseDialog(QDialog):
 
     def do(self, code: str) -> None:
         """Ask for what the action needs; the action dialog writes it through the store."""
-        dialog = ActionDialog(self.session, self.details.case, code, self, self.today)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.changed = True
-            self.load()
-        dialog.deleteLater()
-
+        present(ActionDialog(self.session, self.details.case, code, self, self.today))
 
     def amend(self) -> None:
-        dialog = AmendDialog(self.session, self.details.case, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.changed = True
-            self.load()
-        dialog.deleteLater()
+        present(AmendDialog(self.session, self.details.case, self))
 
     def print_form(self) -> None:
         """The application-and-approval form as it stands, into prints/ and the PC's PDF viewer."""
@@ -321,8 +324,11 @@ STEP_COLUMNS = (
 
 
 class EntryDialog(QDialog):
-    """A short form written through the store in one go: a hint, the fields, confirm and back.
-    Every refusal is shown at its field (or, if it is about no field here, in a message)."""
+    """A short form written through the store in one go, off the UI thread: a hint, the fields,
+    confirm and back. Every refusal is shown at its field (or, if it is about no field here, in a
+    message); the dialog closes once the write is stored."""
+
+    session: Session
 
     def __init__(self, entity_name: str, names: tuple[str, ...], title: str, hint: str, ok_text: str,
                  parent: QWidget | None = None) -> None:
@@ -348,20 +354,19 @@ class EntryDialog(QDialog):
         self.resize(max(self.sizeHint().width(), 520), self.sizeHint().height())
         self.form.editor(names[0]).setFocus()
 
-    def write(self, values: dict[str, Any]) -> None:
+    def write(self, values: dict[str, Any]) -> Callable[[RecordStore], Any]:
+        """The store call that writes `values` (a partial of plain data: it runs in a worker)."""
         raise NotImplementedError
 
     def confirm(self) -> None:
-        try:
-            self.write(self.form.values())
-        except ValidationError as exc:
-            if not self.form.show_errors(exc.errors) or set(exc.errors) - set(self.names):
-                QMessageBox.warning(self, "请检查填写的内容", exc.message)
-            return
-        except KnownError as exc:  # e.g. someone else worked the case meanwhile
+        run_write(self, self.session, self.write(self.form.values()), busy=self.ok_button,
+                  on_done=lambda _stored: self.accept(), on_refused=self._refused)
+
+    def _refused(self, exc: KnownError) -> None:
+        if not isinstance(exc, ValidationError):  # e.g. someone else worked the case meanwhile
             show_error(self, exc)
-            return
-        self.accept()
+        elif not self.form.show_errors(exc.errors) or set(exc.errors) - set(self.names):
+            QMessageBox.warning(self, "请检查填写的内容", exc.message)
 
 
 class ActionDialog(EntryDialog):
@@ -373,7 +378,6 @@ class ActionDialog(EntryDialog):
         self.case = case
         self.act = rules.action(code)
         self.today = today or dt.date.today()
-        self.result_case: dict[str, Any] | None = None
         names = (("amount",) if self.act.amount else ()) + ("reason",)
         super().__init__("relief_step", names, f"{self.act.label} — 临时救助", self._context(),
                          f"确定{self.act.label}", parent)
@@ -401,9 +405,9 @@ class ActionDialog(EntryDialog):
                     f"须在 {found.advance['working_days']} 个工作日内补齐审批手续。")
         return f"案件当前状态：{_CASE.field('status').choice_label(case['status'])}。"
 
-    def write(self, values: dict[str, Any]) -> None:
-        self.result_case = relief.act(self.session.store, self.case["id"], self.act.code, self.case["rev"],
-                                      reason=values.get("reason"), amount=values.get("amount"), today=self.today)
+    def write(self, values: dict[str, Any]) -> Callable[[RecordStore], Any]:
+        return partial(relief.act, case_id=self.case["id"], code=self.act.code, base_rev=self.case["rev"],
+                       reason=values.get("reason"), amount=values.get("amount"), today=self.today)
 
 
 class AmendDialog(EntryDialog):
@@ -417,18 +421,15 @@ class AmendDialog(EntryDialog):
                          "修改会记入修改记录。", "保存修改", parent)
         self.form.set_values(case)
 
-    def write(self, values: dict[str, Any]) -> None:
-        relief.amend(self.session.store, self.case["id"], self.case["rev"], values)
-
-
+    def write(self, values: dict[str, Any]) -> Callable[[RecordStore], Any]:
+        return partial(relief.amend, case_id=self.case["id"], base_rev=self.case["rev"], changes=values)
 
 
 def open_case(session: Session, case_id: str | None, parent: QWidget | None = None, *,
-              referral: dict[str, Any] | None = None) -> str | None:
-    """Show the case dialog (a new application pre-filled from `referral`, a visit, if given);
-    the id of the case registered or changed, None if nothing changed."""
+              referral: dict[str, Any] | None = None, on_registered: Callable[[str], None] | None = None
+              ) -> ReliefCaseDialog:
+    """Show the case dialog: a new application (pre-filled from `referral`, a visit, if given;
+    `on_registered(case_id)` once it is registered) or an existing case to work."""
     dialog = ReliefCaseDialog(session, case_id, parent, referral=referral)
-    dialog.exec()
-    changed = dialog.case_id if dialog.changed else None
-    dialog.deleteLater()
-    return changed
+    return present(dialog, (lambda d: on_registered(d.case_id)) if on_registered is not None and case_id is None
+                   else None)
