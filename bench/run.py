@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from station_app.jobs import accounts, admin  # noqa: E402
 from station_app.core import demo  # noqa: E402
 from station_app.core.entities import entity  # noqa: E402
 from station_app.core.ids import new_id, now_iso  # noqa: E402
 from station_app.core.validation import validate  # noqa: E402
+from station_app.jobs import accounts, admin  # noqa: E402
 from station_app.store import migrations, users  # noqa: E402
 from station_app.store.database import StationDatabase, forget_keys  # noqa: E402
 from station_app.store.keyring import keys_path, new_key  # noqa: E402

@@ -15,9 +15,9 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from station_app.jobs import admin  # noqa: E402
 from station_app.core import demo  # noqa: E402
 from station_app.core.roles import Actor  # noqa: E402
+from station_app.jobs import admin  # noqa: E402
 from station_app.store import keyring  # noqa: E402
 from station_app.store.database import StationDatabase, forget_keys  # noqa: E402
 from station_app.store.records import RecordStore  # noqa: E402

@@ -9,8 +9,8 @@ import pytest
 
 from station_app.core.jobs import JobState
 from station_app.jobs import admin
-from station_app.store.driver import sqlite
 from station_app.store import audit_log
+from station_app.store.driver import sqlite
 from tests.conftest import HEAD_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent

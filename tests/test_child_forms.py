@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from station_app.jobs import children as child_jobs
 from station_app.core.jobs import JobState
+from station_app.jobs import children as child_jobs
 from station_app.store import children, users
 from station_app.store.records import RecordStore
 from tests.helpers import id_number

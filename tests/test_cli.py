@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from station_app import paths
-from station_app.jobs import accounts
 from station_app.core import demo, idnumber
 from station_app.core.validation import validate
+from station_app.jobs import accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 INIT = ["init", "--name", "前甸镇社会工作服务站", "--township", "前甸镇", "--county", "顺城区", "--admin-code", "210411101",

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pypdf import PdfReader
 
-from station_app.jobs import elders
 from station_app.core.jobs import JobState
+from station_app.jobs import elders
 from station_app.store import elder_rounds
 from station_app.store.records import RecordStore
 from tests.test_elder_rounds import D, Rounds

@@ -9,9 +9,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from station_app.core.errors import AuthError, KnownError
 from station_app.core.jobs import JobState
 from station_app.jobs import accounts, admin
-from station_app.core.errors import AuthError, KnownError
 from station_app.store import audit_log, encryption, keyring, migrations, users
 from station_app.store.database import PlaintextDatabaseError, StationDatabase, forget_keys
 from station_app.store.driver import is_plaintext

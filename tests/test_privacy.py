@@ -13,11 +13,11 @@ from openpyxl import load_workbook  # noqa: E402
 from PySide6.QtGui import QDesktopServices  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QMessageBox  # noqa: E402
 
-from station_app.jobs import exports  # noqa: E402
 from station_app.core.errors import PermissionDenied, ValidationError  # noqa: E402
 from station_app.core.idnumber import mask  # noqa: E402
 from station_app.core.jobs import JobState  # noqa: E402
 from station_app.core.privacy import mask_phone  # noqa: E402
+from station_app.jobs import exports  # noqa: E402
 from station_app.store import access_log, audit_log  # noqa: E402
 from station_app.ui.export_dialog import ExportDialog  # noqa: E402
 from station_app.ui.people_page import PeoplePage  # noqa: E402

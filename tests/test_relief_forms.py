@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from station_app.jobs import relief as relief_jobs
 from station_app.core.fields import format_money
 from station_app.core.jobs import JobState
 from station_app.core.roles import VIEWER, Actor
+from station_app.jobs import relief as relief_jobs
 from station_app.store import relief
 from tests.helpers import id_number
 

@@ -326,3 +326,4 @@ def test_something_else_answering_at_the_address_is_an_error_not_offline(databas
         assert not isinstance(caught.value, client.Offline)
     finally:
         proxy.shutdown()
+        proxy.server_close()  # its listening socket, else left for the garbage collector to warn about

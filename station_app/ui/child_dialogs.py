@@ -32,17 +32,17 @@ from PySide6.QtWidgets import (
 )
 
 from station_app import paths
-from station_app.jobs import children as child_jobs
 from station_app.core import child_rules
 from station_app.core.entities import REPORT_STAGES, entity
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.privacy import ADULT_AGE
+from station_app.jobs import children as child_jobs
 from station_app.store import access_log, children, people
 from station_app.ui import print_preview
+from station_app.ui.changes import FollowsChanges
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, field_text
-from station_app.ui.changes import FollowsChanges
 from station_app.ui.operations import run_job, run_write
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.program_dialogs import (

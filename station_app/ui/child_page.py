@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from station_app import paths
-from station_app.jobs import children as child_jobs
 from station_app.core import child_rules
 from station_app.core.entities import CHILD_CATEGORIES, REPORT_STAGES, RISK_LEVELS
 from station_app.core.idnumber import mask
+from station_app.jobs import children as child_jobs
 from station_app.store import children, people
 from station_app.store.database import StationDatabase
 from station_app.ui.child_dialogs import open_agreement, open_profile, open_report, open_visit, print_and_open

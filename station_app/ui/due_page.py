@@ -22,8 +22,8 @@ from station_app.core.entities import PROGRAMS, REPORT_STAGES, RISK_LEVELS
 from station_app.store import children, due
 from station_app.store.database import StationDatabase
 from station_app.ui.child_dialogs import open_report
-from station_app.ui.dialogs import present
 from station_app.ui.child_dialogs import open_visit as open_child_visit
+from station_app.ui.dialogs import present
 from station_app.ui.elder_dialogs import RoundDialog, open_visit
 from station_app.ui.models import Column, QueryTableModel, Row
 from station_app.ui.person_dialog import open_person

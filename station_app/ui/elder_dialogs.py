@@ -35,19 +35,19 @@ from PySide6.QtWidgets import (
 )
 
 from station_app import paths
-from station_app.jobs import elders
 from station_app.core import elder_rules
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError
 from station_app.core.fields import FieldError, parse_date
+from station_app.jobs import elders
 from station_app.store import elder_rounds, people
 from station_app.ui import print_preview
+from station_app.ui.changes import FollowsChanges
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, field_text
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.person_picker import PersonPicker
-from station_app.ui.changes import FollowsChanges
 from station_app.ui.program_dialogs import RecordDialog, VisitDialogBase, present_editor
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session

@@ -19,9 +19,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from station_app import paths
-from station_app.jobs import elders
 from station_app.core.entities import ELDER_CATEGORIES, RISK_LEVELS
 from station_app.core.idnumber import mask
+from station_app.jobs import elders
 from station_app.store import elder_rounds, people, program_queries, statistics
 from station_app.store.database import StationDatabase
 from station_app.ui import print_preview

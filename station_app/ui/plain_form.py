@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.core.errors import ValidationError
-from station_app.ui.fieldform import ERROR_STYLE
 from station_app.ui.changes import Changes
+from station_app.ui.fieldform import ERROR_STYLE
 from station_app.ui.operations import Job, run_job, show_error
 
 

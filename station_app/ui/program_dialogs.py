@@ -30,10 +30,10 @@ from station_app.core.errors import KnownError, StaleRecordError, ValidationErro
 from station_app.core.fields import FieldError, parse_date
 from station_app.store import people
 from station_app.store.database import StationDatabase
-from station_app.ui.fieldform import ERROR_STYLE, FieldForm
-from station_app.ui.models import age
 from station_app.store.records import RecordStore
 from station_app.ui.dialogs import present
+from station_app.ui.fieldform import ERROR_STYLE, FieldForm
+from station_app.ui.models import age
 from station_app.ui.operations import run_write, show_error
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.session import Session

@@ -39,21 +39,21 @@ from PySide6.QtWidgets import (
 )
 
 from station_app import paths
-from station_app.jobs import relief as relief_jobs
 from station_app.core import relief as rules
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.fields import format_money
 from station_app.core.idnumber import mask
 from station_app.core.roles import HEAD
+from station_app.jobs import relief as relief_jobs
 from station_app.store import access_log, relief
 from station_app.store.records import RecordStore
 from station_app.ui import print_preview
+from station_app.ui.changes import FollowsChanges
+from station_app.ui.dialogs import present
 from station_app.ui.fieldform import FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, choice_text
-from station_app.ui.changes import FollowsChanges
-from station_app.ui.dialogs import present
 from station_app.ui.operations import run_job, run_write, show_error
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.record_list import RecordTable

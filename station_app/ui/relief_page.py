@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from station_app import paths
-from station_app.jobs import relief as relief_jobs
 from station_app.core import relief as rules
 from station_app.core.entities import FUND_ENTRY_KINDS, FUND_OUTFLOWS, RELIEF_STATUS, RELIEF_TYPES
 from station_app.core.fields import format_money
 from station_app.core.roles import HEAD
+from station_app.jobs import relief as relief_jobs
 from station_app.store import elder_rounds, program_queries, relief
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
