@@ -128,3 +128,19 @@ def test_cycles_are_collected_on_the_ui_thread(qtbot):
     finally:
         collector.stop()
         gc.disable()  # as the test fixtures keep it
+
+
+def test_a_list_reads_again_each_time_it_is_shown(qtbot, session, village):
+    """What is due and late moves with the clock, and another program may write: a list shown
+    again is read again, as it always was."""
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    keys = [p.key for p in PAGES]
+    window.show_page(keys.index("people"))
+    page = window.page("people")
+    wait_for_list(qtbot, page.model)
+    window.show_page(keys.index("settings"))
+    session.store.create("person", {"name": "吴四", "gender": "F", "birth_date": "1961-07-01"})  # not announced
+    window.show_page(keys.index("people"))
+    qtbot.waitUntil(lambda: column_texts(page.model, "姓名") == ["吴四"], timeout=10000)

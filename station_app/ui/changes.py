@@ -31,12 +31,13 @@ class Changes(QObject):
 
 class FollowsChanges:
     """Mixed into a QWidget: `CONCERNS` names the entities whose change makes it stale and
-    `refresh()` re-reads them. A change it concerns refreshes it at once when it is on screen or
-    refreshing is cheap (`REFRESH_HIDDEN`: a list re-queries in a worker), else when it is next
-    shown; shown on a later day than before, it re-reads too (what is due has moved)."""
+    `refresh()` re-reads them. A page whose refresh is cheap (`CHEAP_REFRESH`: a list re-queries in
+    a worker) refreshes at once on a change it concerns, and again each time it is shown, as what
+    is due or overdue moves with the clock; any other refreshes at once only while on screen, else
+    when next shown, and when shown on a later day than before."""
 
     CONCERNS: ClassVar[frozenset[str]] = frozenset()
-    REFRESH_HIDDEN: ClassVar[bool] = False
+    CHEAP_REFRESH: ClassVar[bool] = False
     _stale = False
     _shown_on: dt.date | None = None
 
@@ -50,7 +51,7 @@ class FollowsChanges:
     def _changed(self, entities: frozenset[str]) -> None:
         if ANY not in self.CONCERNS and not entities & self.CONCERNS:
             return
-        if self.REFRESH_HIDDEN or self.isVisible():  # type: ignore[attr-defined]
+        if self.CHEAP_REFRESH or self.isVisible():  # type: ignore[attr-defined]
             self.refresh()
         else:
             self._stale = True
@@ -58,7 +59,8 @@ class FollowsChanges:
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)  # type: ignore[misc]
         today = dt.date.today()
-        if self._stale or (self._shown_on is not None and self._shown_on != today):
-            self._stale = False
+        shown_before = self._shown_on is not None  # else it has just been built, and read
+        if self._stale or (shown_before and (self.CHEAP_REFRESH or self._shown_on != today)):
             self.refresh()
+        self._stale = False
         self._shown_on = today

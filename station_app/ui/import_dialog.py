@@ -51,7 +51,6 @@ class ImportDialog(QDialog):
         self.session = session
         self.sheets: list[ledger_import.Sheet] = []
         self.checks: list[rules.RowCheck] = []
-        self.imported = 0
         self.setWindowTitle("从 Excel 导入人员")
         self.resize(980, 680)
         self.file_label = QLabel("请选择要导入的 Excel 台账（.xlsx）")
@@ -188,7 +187,6 @@ class ImportDialog(QDialog):
                 changes=self.session.changes, on_done=self._imported)
 
     def _imported(self, created: int) -> None:
-        self.imported += created
         self.checks = []
         self._enable()
         QMessageBox.information(self, "从 Excel 导入", f"已导入 {created} 人。")

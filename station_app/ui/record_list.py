@@ -197,7 +197,7 @@ class ListPage(FollowsChanges, QWidget):
     """
 
     export_name = "名单"
-    REFRESH_HIDDEN = True
+    CHEAP_REFRESH = True
 
     def __init__(self, session: Session, model: QueryTableModel, count_text: str,
                  parent: QWidget | None = None) -> None:

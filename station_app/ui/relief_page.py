@@ -227,7 +227,7 @@ class FundPanel(FollowsChanges, QWidget):
     head's, or an advance paid from a case) shows at once: the ledger is one short query."""
 
     CONCERNS = frozenset({"reserve_fund_entry", "relief_case"})
-    REFRESH_HIDDEN = True
+    CHEAP_REFRESH = True
 
     def __init__(self, session: Session, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)

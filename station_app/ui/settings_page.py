@@ -91,7 +91,7 @@ class UserAdmin(FollowsChanges, QGroupBox):
     """The head's list of station users, with add, disable/enable and reset password."""
 
     CONCERNS = frozenset({"users"})
-    REFRESH_HIDDEN = True  # a few rows
+    CHEAP_REFRESH = True  # a few rows
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__("用户管理", parent)
