@@ -14,7 +14,7 @@ import weakref  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QDialog, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget  # noqa: E402
 
 from station_app.core.errors import KnownError  # noqa: E402
 from station_app.store import children, people  # noqa: E402
@@ -24,6 +24,7 @@ from station_app.ui.child_page import ChildPage  # noqa: E402
 from station_app.ui.garbage import UiThreadCollector  # noqa: E402
 from station_app.ui.main_window import PAGES, MainWindow  # noqa: E402
 from station_app.ui.person_dialog import PersonDialog  # noqa: E402
+from tests.test_ui_shell import window  # noqa: E402, F401 (fixture: the main window on screen)
 from tests.ui_helpers import column_texts, shown, wait_for_list  # noqa: E402
 
 pytest_plugins = ["tests.ui_fixtures"]
@@ -83,17 +84,19 @@ def test_a_known_error_from_a_save_is_told_calmly_never_as_a_crash(qtbot, sessio
     assert not [r for r in caplog.records if "unexpected error" in r.getMessage()]  # no crash dialog
 
 
-def test_a_save_is_announced_and_every_page_showing_it_follows(qtbot, session, village):
-    window = MainWindow(session)
-    qtbot.addWidget(window)
-    window.show()
-    keys = [p.key for p in PAGES]
-    window.show_page(keys.index("stats"))
-    stats = window.page("stats")
+def visit(window: MainWindow, key: str) -> QWidget:
+    """Go to the page `key` (Ctrl+1…) and return it."""
+    window.show_page([p.key for p in PAGES].index(key))
+    page = window.page(key)
+    assert page is not None
+    return page
+
+
+def test_a_save_is_announced_and_every_page_showing_it_follows(qtbot, session, village, window):
+    stats = visit(window, "stats")
     qtbot.waitUntil(lambda: stats.figures is not None, timeout=10000)
     assert stats.figures.people_total == 0
-    window.show_page(keys.index("people"))
-    page = window.page("people")
+    page = visit(window, "people")
     wait_for_list(qtbot, page.model)
 
     page.add_button.click()
@@ -107,7 +110,7 @@ def test_a_save_is_announced_and_every_page_showing_it_follows(qtbot, session, v
     assert page.table.current_key() is not None  # the person just added is selected
 
     figures = stats.figures  # the figures, off screen, wait to be shown before they count again
-    window.show_page(keys.index("stats"))
+    visit(window, "stats")
     qtbot.waitUntil(lambda: stats.figures is not figures and stats.figures is not None, timeout=10000)
     assert stats.figures.people_total == 1
 
@@ -130,17 +133,12 @@ def test_cycles_are_collected_on_the_ui_thread(qtbot):
         gc.disable()  # as the test fixtures keep it
 
 
-def test_a_list_reads_again_each_time_it_is_shown(qtbot, session, village):
+def test_a_list_reads_again_each_time_it_is_shown(qtbot, session, village, window):
     """What is due and late moves with the clock, and another program may write: a list shown
     again is read again, as it always was."""
-    window = MainWindow(session)
-    qtbot.addWidget(window)
-    window.show()
-    keys = [p.key for p in PAGES]
-    window.show_page(keys.index("people"))
-    page = window.page("people")
+    page = visit(window, "people")
     wait_for_list(qtbot, page.model)
-    window.show_page(keys.index("settings"))
+    visit(window, "settings")
     session.store.create("person", {"name": "吴四", "gender": "F", "birth_date": "1961-07-01"})  # not announced
-    window.show_page(keys.index("people"))
+    visit(window, "people")
     qtbot.waitUntil(lambda: column_texts(page.model, "姓名") == ["吴四"], timeout=10000)
