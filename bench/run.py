@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from station_app import admin  # noqa: E402
 from station_app.core import demo  # noqa: E402
 from station_app.core.entities import entity  # noqa: E402
 from station_app.core.ids import new_id, now_iso  # noqa: E402
 from station_app.core.validation import validate  # noqa: E402
+from station_app.jobs import accounts, admin  # noqa: E402
 from station_app.store import migrations, users  # noqa: E402
 from station_app.store.database import StationDatabase, forget_keys  # noqa: E402
 from station_app.store.keyring import keys_path, new_key  # noqa: E402
@@ -117,7 +117,7 @@ def bench_log_in(path: Path, results: list[Result]) -> None:
     the account check (a second argon2id). Not a target of its own: it runs in a worker."""
     def log_in() -> None:
         forget_keys()
-        db, _actor = admin.log_in(path, "head", PASSWORD)
+        db, _actor = accounts.log_in(path, "head", PASSWORD)
         db.close()
 
     med, p95 = timed(log_in, 5, warmup=1)
@@ -406,7 +406,7 @@ def main() -> int:
     source = build_database(args.people)
     if args.only:
         with tempfile.TemporaryDirectory() as tmp:
-            db, _actor = admin.log_in(working_copy(source, Path(tmp) / "station"), "head", PASSWORD)
+            db, _actor = accounts.log_in(working_copy(source, Path(tmp) / "station"), "head", PASSWORD)
             results = []
             bench_children(db, results)
             db.close()
@@ -418,7 +418,7 @@ def main() -> int:
         copy = working_copy(source, workdir / "station")
         bench_startup(copy, results)
         bench_log_in(copy, results)
-        db, _actor = admin.log_in(copy, "head", PASSWORD)
+        db, _actor = accounts.log_in(copy, "head", PASSWORD)
         plain = plaintext_copy(db, workdir / "plain")
         for database, label in ((db, ""), (plain, " *(plaintext)*")):
             bench_lists(database, results, label)

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from station_app import admin  # noqa: E402
 from station_app.core import demo  # noqa: E402
+from station_app.jobs import admin  # noqa: E402
 from station_app.server.bundles import import_bundle  # noqa: E402
 from station_app.server.keys import CountyKeys  # noqa: E402
 from station_app.server.store.storage import ServerStore  # noqa: E402

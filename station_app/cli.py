@@ -89,15 +89,16 @@ def _credentials(args: argparse.Namespace) -> tuple[str, str]:
 
 
 def _open(args: argparse.Namespace, data_dir: Path) -> tuple[StationDatabase, Actor]:
-    from station_app import admin
+    from station_app.jobs import accounts
 
-    return admin.log_in(paths.database_path(data_dir), *_credentials(args), backup_dir=paths.backups_dir(data_dir),
+    return accounts.log_in(paths.database_path(data_dir), *_credentials(args), backup_dir=paths.backups_dir(data_dir),
                         check=True)
 
 
 def _cmd_init(args: argparse.Namespace, data_dir: Path) -> int:
-    from station_app import admin
     from station_app.core.errors import KnownError
+    from station_app.core.jobs import JobState
+    from station_app.jobs import admin
     from station_app.store.database import StationDatabase
     from station_app.store.keyring import new_key
 
@@ -108,8 +109,7 @@ def _cmd_init(args: argparse.Namespace, data_dir: Path) -> int:
     station = {name: getattr(args, name) for name, _ in _INIT_FIELDS}
     database = StationDatabase.open(path, new_key())
     try:
-        head = admin.initialise_station(database, station, args.head_username, args.head_name, password)
-        code = admin.issue_recovery_code(database, head)
+        _head, code = admin.set_up_station(database, JobState(), station, args.head_username, args.head_name, password)
     except BaseException:
         database.close()
         admin.discard_new_database(path)
@@ -129,8 +129,8 @@ def _cmd_encrypt(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
-    from station_app import admin
     from station_app.core.jobs import JobState
+    from station_app.jobs import admin
 
     database, actor = _open(args, data_dir)
 
@@ -144,9 +144,10 @@ def _cmd_demo(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
-    from station_app import admin
+    from station_app.core.jobs import JobState
+    from station_app.jobs import admin
 
-    report = admin.check_database(_open(args, data_dir)[0])
+    report = admin.check_database(_open(args, data_dir)[0], JobState())
     if report.ok:
         print(f"检查通过：数据库完整，审计日志 {report.audit_entries} 条哈希链完整。")
         return 0
@@ -155,9 +156,11 @@ def _cmd_check(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace, data_dir: Path) -> int:
-    from station_app import admin
+    from station_app.core.jobs import JobState
+    from station_app.jobs import admin
 
-    print(f"已备份到 {admin.backup(*_open(args, data_dir), args.to)}")
+    database, actor = _open(args, data_dir)
+    print(f"已备份到 {admin.backup(database, JobState(), actor, args.to)}")
     return 0
 
 

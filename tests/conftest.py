@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 
@@ -14,9 +15,9 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from station_app import admin  # noqa: E402
 from station_app.core import demo  # noqa: E402
 from station_app.core.roles import Actor  # noqa: E402
+from station_app.jobs import admin  # noqa: E402
 from station_app.store import keyring  # noqa: E402
 from station_app.store.database import StationDatabase, forget_keys  # noqa: E402
 from station_app.store.records import RecordStore  # noqa: E402
@@ -32,6 +33,15 @@ def _forget_unlocked_keys():
     """Each test starts with no database unlocked in this process, as a fresh program does."""
     yield
     forget_keys()
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_main_thread():
+    """As the app does (ui.garbage): no automatic collection, which could run on a job's worker
+    thread and delete a widget there; the test's cycles are collected here, on the main thread."""
+    gc.disable()
+    yield
+    gc.collect()
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from station_app import admin
 from station_app.core import demo
 from station_app.core.roles import Actor
+from station_app.jobs import admin
 from station_app.server.keys import CountyKeys
 from station_app.server.store.storage import ServerStore
 from station_app.store import keyring, relief

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from station_app import admin
-from station_app.store.driver import sqlite
+from station_app.core.jobs import JobState
+from station_app.jobs import admin
 from station_app.store import audit_log
+from station_app.store.driver import sqlite
 from tests.conftest import HEAD_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,7 @@ def tamper(database, sql):
 
 def test_intact_log_passes_the_check(database, store):
     make_history(store)
-    report = admin.check_database(database)
+    report = admin.check_database(database, JobState())
     assert report.ok and report.audit_entries >= 8 and report.broken_audit_seq is None
 
 
@@ -39,7 +40,7 @@ def test_an_edited_entry_is_named(database, store):
     make_history(store)
     target = database.scalar("SELECT seq FROM audit_log WHERE action = 'update' ORDER BY seq LIMIT 1 OFFSET 2")
     tamper(database, f"UPDATE audit_log SET changes = '{{\"phone\":[null,\"110\"]}}' WHERE seq = {target}")
-    report = admin.check_database(database)
+    report = admin.check_database(database, JobState())
     assert report.broken_audit_seq == target
     assert f"审计日志第 {target} 条" in report.problems[0]
 

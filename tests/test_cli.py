@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from station_app import admin, paths
+from station_app import paths
 from station_app.core import demo, idnumber
 from station_app.core.validation import validate
+from station_app.jobs import accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 INIT = ["init", "--name", "前甸镇社会工作服务站", "--township", "前甸镇", "--county", "顺城区", "--admin-code", "210411101",
@@ -38,7 +39,7 @@ def test_init_demo_check_backup(tmp_path):
     assert len(copies) == 1
     with pytest.raises(sqlite3.DatabaseError, match="not a database"):  # encrypted, as the stick may get lost
         sqlite3.connect(copies[0]).execute("SELECT COUNT(*) FROM person")
-    database, _head = admin.log_in(copies[0], "head", "shegong-qiandian-26")  # its key ring travelled with it
+    database, _head = accounts.log_in(copies[0], "head", "shegong-qiandian-26")  # its key ring travelled with it
     assert database.scalar("SELECT COUNT(*) FROM person") == 120
     assert database.integrity_check() == []
     database.close()

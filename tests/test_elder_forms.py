@@ -3,12 +3,11 @@ form blank and filled, the monthly roster."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 from pypdf import PdfReader
 
-from station_app import elder_printouts
 from station_app.core.jobs import JobState
+from station_app.jobs import elders
 from station_app.store import elder_rounds
 from station_app.store.records import RecordStore
 from tests.test_elder_rounds import D, Rounds
@@ -25,7 +24,7 @@ def test_route_sheet_prints_the_people_due_with_contacts_and_checks(database, he
     rounds.visit(due_person, D(2026, 10, 1), hazards=["heating"], follow_up="烟道需清理")
     not_due = rounds.elder("李淑珍", ["empty_nest"], risk="high")
     rounds.visit(not_due, D(2026, 11, 18))
-    out = elder_printouts.route_sheet(database, JobState(), head, village["id"], D(2026, 11, 19),
+    out = elders.route_sheet(database, JobState(), head, village["id"], D(2026, 11, 19),
                                       tmp_path / "route.pdf")
     text = page_texts(PdfReader(out))[0]
     assert "特殊困难老年人探访路线单" in text and "前甸村" in text and "2026年11月19日" in text
@@ -40,11 +39,11 @@ def test_visit_record_form_filled_marks_what_was_recorded_and_blank_marks_nothin
     person = rounds.elder("张明祥")
     visit = rounds.visit(person, D(2026, 11, 20), hazards=["gas"], referral="relief",
                          referral_note="医疗支出大", needs="代购药品")
-    filled = page_texts(PdfReader(elder_printouts.visit_records(
+    filled = page_texts(PdfReader(elders.visit_records(
         database, JobState(), head, [visit["id"]], tmp_path / "visit.pdf")))[0]
     assert "[X]燃气" in filled and "[]取暖/煤炉" in filled and "[X]临时救助" in filled
     assert "事由：医疗支出大" in filled and "代购药品" in filled and "2026年11月20日" in filled
-    blank = page_texts(PdfReader(elder_printouts.blank_visit_records(
+    blank = page_texts(PdfReader(elders.blank_visit_records(
         database, JobState(), head, [person["id"]], tmp_path / "blank.pdf")))[0]
     assert "特殊困难老年人探访记录表" in blank and "张明祥" in blank
     assert "[X]" not in blank and "[]燃气" in blank
@@ -55,7 +54,7 @@ def test_monthly_roster_lists_required_and_made_visits(database, head, village, 
     weekly = rounds.elder("赵福晨", ["empty_nest"], risk="high")
     rounds.visit(weekly, D(2026, 12, 2))
     rounds.visit(weekly, D(2026, 12, 9))
-    out = elder_printouts.visit_roster(database, JobState(), head, village["id"], "2026-12", tmp_path / "r.pdf")
+    out = elders.visit_roster(database, JobState(), head, village["id"], "2026-12", tmp_path / "r.pdf")
     text = page_texts(PdfReader(out))[0]
     assert "2026年12月" in text and "赵福晨" in text and "12.2、12.9" in text and "差2次" in text
     assert "1人，应访4次，完成2次" in text
@@ -67,7 +66,7 @@ def test_long_findings_continue_on_a_second_page(database, head, village, tmp_pa
     person = rounds.elder("纪安浩")
     long_text = "老人独居，今天入户查看，炉火安全。" * 60
     visit = rounds.visit(person, D(2026, 11, 20), findings=long_text)
-    texts = page_texts(PdfReader(elder_printouts.visit_records(database, JobState(), head, [visit["id"]],
+    texts = page_texts(PdfReader(elders.visit_records(database, JobState(), head, [visit["id"]],
                                                                tmp_path / "v.pdf")))
     assert len(texts) == 2 and "（续页）" in texts[1] and "（续见下页）" in texts[0]
     assert "".join(texts).count("炉火安全") == 60
@@ -78,7 +77,7 @@ def test_a_long_round_runs_on_to_a_second_page(database, head, village, tmp_path
     names = [f"老人{n:02d}" for n in range(12)]
     for name in names:
         rounds.visit(rounds.elder(name, ["alone"]), D(2026, 10, 1))
-    out = elder_printouts.route_sheet(database, JobState(), head, village["id"], D(2026, 11, 19), tmp_path / "r.pdf")
+    out = elders.route_sheet(database, JobState(), head, village["id"], D(2026, 11, 19), tmp_path / "r.pdf")
     texts = page_texts(PdfReader(out))
     assert len(texts) == 2 and "12人" in texts[0]
     assert all(name in "".join(texts) for name in names) and "第2页共2页" in texts[1]

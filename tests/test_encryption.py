@@ -9,8 +9,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from station_app import admin
 from station_app.core.errors import AuthError, KnownError
+from station_app.core.jobs import JobState
+from station_app.jobs import accounts, admin
 from station_app.store import audit_log, encryption, keyring, migrations, users
 from station_app.store.database import PlaintextDatabaseError, StationDatabase, forget_keys
 from station_app.store.driver import is_plaintext
@@ -30,7 +31,7 @@ def unreadable_without_key(path) -> bool:
 def reopen(database: StationDatabase, username: str, password: str):
     database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     forget_keys()  # as a freshly started program: only the password can open it
-    return admin.log_in(database.path, username, password)
+    return accounts.log_in(database.path, username, password)
 
 
 SECRET_NOTE = "监护人长期外出务工，孩子由年迈的奶奶照看，需要重点关注"
@@ -47,10 +48,10 @@ def test_the_database_and_its_backups_are_noise_without_a_key(database, head, st
     database.conn.execute("SELECT sqlcipher_export('plain')")
     database.conn.execute("DETACH DATABASE plain")
     assert SECRET_NOTE.encode() in control.read_bytes()
-    copy = admin.backup(database, head, tmp_path / "usb")
+    copy = admin.backup(database, JobState(), head, tmp_path / "usb")
     assert unreadable_without_key(copy)
     assert keys_path(copy).exists()  # the key ring travels with it: the copy opens with a password
-    restored, actor = admin.log_in(copy, "head", HEAD_PASSWORD)
+    restored, actor = accounts.log_in(copy, "head", HEAD_PASSWORD)
     assert restored.scalar("SELECT COUNT(*) FROM person") == demo_people["person"] + 1
     restored.close()
 
@@ -122,13 +123,13 @@ def test_wrong_passwords_at_the_log_in_window_lock_the_account_and_are_audited(d
 
 
 def test_the_recovery_code_unlocks_and_gives_the_head_a_new_password(database, head):
-    code = admin.issue_recovery_code(database, head)
+    code = accounts.issue_recovery_code(database, JobState(), head)
     database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     forget_keys()
     with pytest.raises(AuthError, match="恢复码不正确"):
-        admin.recover(database.path, keyring.new_recovery_code(), "head-new-pass3")
+        accounts.recover(database.path, keyring.new_recovery_code(), "head-new-pass3")
     typed = code.lower().replace("-", " ").replace("0", "O").replace("1", "l")  # copied from paper by hand
-    recovered, actor = admin.recover(database.path, typed, "head-new-pass3")
+    recovered, actor = accounts.recover(database.path, typed, "head-new-pass3")
     assert actor.username == "head"
     assert recovered.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'recovery_used'") == 1
     recovered.close()
@@ -139,8 +140,8 @@ def test_the_recovery_code_unlocks_and_gives_the_head_a_new_password(database, h
 
 
 def test_a_new_recovery_code_voids_the_old_one(database, head):
-    old = admin.issue_recovery_code(database, head)
-    new = admin.issue_recovery_code(database, head)
+    old = accounts.issue_recovery_code(database, JobState(), head)
+    new = accounts.issue_recovery_code(database, JobState(), head)
     ring = KeyRing.load(keys_path(database.path))
     with pytest.raises(AuthError):
         ring.unlock_with_recovery(old)
@@ -206,7 +207,7 @@ def test_conversion_keeps_every_record_and_the_audit_chain_and_removes_the_plain
     assert not plaintext_station.with_name("station.db.encrypting").exists()
     assert all(not is_plaintext(p) for p in backups.glob("*.db"))  # old plaintext backups too
     forget_keys()
-    database, _ = admin.log_in(plaintext_station, "head", HEAD_PASSWORD)
+    database, _ = accounts.log_in(plaintext_station, "head", HEAD_PASSWORD)
     after = counts(database.conn)
     assert {t: after[t] for t in expected if t != "audit_log"} == {t: n for t, n in expected.items() if t != "audit_log"}
     assert database.scalar("SELECT hash FROM audit_log WHERE seq = ?", [chain_end[0]]) == chain_end[1]
@@ -214,5 +215,5 @@ def test_conversion_keeps_every_record_and_the_audit_chain_and_removes_the_plain
     assert database.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'database_encrypted'") == 1
     database.close()
     with pytest.raises(AuthError, match="请站长为您重设密码"):  # others get in once the head resets them
-        admin.log_in(plaintext_station, "liu", "worker-pass1")
+        accounts.log_in(plaintext_station, "liu", "worker-pass1")
     assert KeyRing.load(keys_path(plaintext_station)).unlock_with_recovery(code)

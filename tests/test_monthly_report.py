@@ -8,9 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from station_app import admin
 from station_app.core.entities import FUND_OUTFLOWS
+from station_app.jobs import admin
 from station_app.store import children, elder_rounds, monthly_report
+from tests.ui_helpers import wait_shown
 
 pytest_plugins = ["tests.ui_fixtures"]
 
@@ -101,17 +102,15 @@ def test_the_report_dialog_shows_the_figures_lists_records_and_prints(qtbot, ses
     from station_app.ui import monthly_report_dialog, print_preview
     from station_app.ui.monthly_report_dialog import MonthlyReportDialog, RecordsDialog
 
-    printed, listed = [], []
+    printed = []
     monkeypatch.setattr(print_preview, "show_printed", lambda _parent, pdf: printed.append(pdf))
-    monkeypatch.setattr(RecordsDialog, "exec", lambda dialog: listed.append(dialog.model.rowCount()))
     next_month = dt.date.fromisoformat(LAST) + dt.timedelta(days=5)  # early next month: this one has just ended
     dialog = MonthlyReportDialog(session, today=next_month)
     qtbot.addWidget(dialog)
     assert dialog.chosen_month == MONTH
     qtbot.waitUntil(lambda: dialog.model.rowCount() == len(report), timeout=10000)
     dialog.table.opened.emit("在册农村留守儿童")
-    qtbot.waitUntil(lambda: bool(listed), timeout=10000)
-    assert listed == [report["在册农村留守儿童"].value]
+    assert wait_shown(qtbot, RecordsDialog).model.rowCount() == report["在册农村留守儿童"].value
     dialog.print_button.click()
     qtbot.waitUntil(lambda: bool(printed), timeout=10000)
     assert "社工站工作月报" in PdfReader(printed[0]).pages[0].extract_text()

@@ -13,9 +13,13 @@ from pypdf import PdfReader  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 from PySide6.QtPrintSupport import QPrinter  # noqa: E402
 
-from station_app import child_printouts, elder_printouts, printouts  # noqa: E402
 from station_app.core.jobs import JobState  # noqa: E402
 from station_app.forms.recovery_sheet import render_recovery_sheet  # noqa: E402
+from station_app.jobs import children as child_jobs  # noqa: E402
+from station_app.jobs import elders as elder_jobs  # noqa: E402
+from station_app.jobs import people as people_jobs  # noqa: E402
+from station_app.jobs import relief as relief_jobs  # noqa: E402
+from station_app.jobs import reports  # noqa: E402
 from station_app.store import keyring, relief  # noqa: E402
 from station_app.store.records import RecordStore  # noqa: E402
 from station_app.ui.print_preview import PrintPreview  # noqa: E402
@@ -45,21 +49,21 @@ def forms(database, head, demo_people, tmp_path) -> dict[str, object]:
     relief.act(store, case["id"], "advance", case["rev"], amount="800", reason="急需购买被褥")
     case = case["id"]
     jobs = {
-        "登记表": lambda out: printouts.person_cards(database, s, a, [elder], out),
-        "审批表": lambda out: printouts.relief_form(database, s, a, case, out),
-        "先行救助凭证": lambda out: printouts.advance_voucher(database, s, a, case, out),
-        "备用金台账": lambda out: printouts.fund_ledger(database, s, a, TODAY - dt.timedelta(days=365), TODAY, out),
-        "发放花名册": lambda out: printouts.relief_roster(database, s, a, TODAY - dt.timedelta(days=365), TODAY, out),
-        "探访路线单": lambda out: elder_printouts.route_sheet(database, s, a, village, TODAY, out),
-        "探访记录表": lambda out: elder_printouts.visit_records(database, s, a, [visit], out),
-        "空白探访记录表": lambda out: elder_printouts.blank_visit_records(database, s, a, [elder], out),
-        "月度探访花名册": lambda out: elder_printouts.visit_roster(database, s, a, village, "2026-10", out),
-        "委托照护协议书": lambda out: child_printouts.agreement(database, s, a, agreement, out),
-        "儿童走访记录表": lambda out: child_printouts.visits(database, s, a, [child_visit], out),
-        "空白儿童走访记录表": lambda out: child_printouts.blank_visits(database, s, a, [child], out),
-        "留守儿童信息登记表": lambda out: child_printouts.register(database, s, a, child, out),
-        "留守儿童花名册": lambda out: child_printouts.roster(database, s, a, None, out),
-        "月报": lambda out: printouts.monthly_report(database, s, a, "2026-10", out),
+        "登记表": lambda out: people_jobs.person_cards(database, s, a, [elder], out),
+        "审批表": lambda out: relief_jobs.relief_form(database, s, a, case, out),
+        "先行救助凭证": lambda out: relief_jobs.advance_voucher(database, s, a, case, out),
+        "备用金台账": lambda out: relief_jobs.fund_ledger(database, s, a, TODAY - dt.timedelta(days=365), TODAY, out),
+        "发放花名册": lambda out: relief_jobs.relief_roster(database, s, a, TODAY - dt.timedelta(days=365), TODAY, out),
+        "探访路线单": lambda out: elder_jobs.route_sheet(database, s, a, village, TODAY, out),
+        "探访记录表": lambda out: elder_jobs.visit_records(database, s, a, [visit], out),
+        "空白探访记录表": lambda out: elder_jobs.blank_visit_records(database, s, a, [elder], out),
+        "月度探访花名册": lambda out: elder_jobs.visit_roster(database, s, a, village, "2026-10", out),
+        "委托照护协议书": lambda out: child_jobs.agreement(database, s, a, agreement, out),
+        "儿童走访记录表": lambda out: child_jobs.visits(database, s, a, [child_visit], out),
+        "空白儿童走访记录表": lambda out: child_jobs.blank_visits(database, s, a, [child], out),
+        "留守儿童信息登记表": lambda out: child_jobs.register(database, s, a, child, out),
+        "留守儿童花名册": lambda out: child_jobs.roster(database, s, a, None, out),
+        "月报": lambda out: reports.print_report(database, s, a, "2026-10", out),
         "恢复码": lambda out: render_recovery_sheet(keyring.new_recovery_code(), "前甸镇社会工作服务站", out,
                                                   printed_at=dt.datetime.now()),
     }
@@ -90,7 +94,7 @@ def test_every_form_opens_in_the_preview_and_renders(qtbot, forms):
 
 def test_a_batch_of_n_blank_visit_forms_prints_n_pages(qtbot, database, head, demo_people, tmp_path):
     elders = [r["person_id"] for r in database.query("SELECT person_id FROM elder_profile LIMIT 7")]
-    pdf = elder_printouts.blank_visit_records(database, JobState(), head, elders, tmp_path / "batch.pdf")
+    pdf = elder_jobs.blank_visit_records(database, JobState(), head, elders, tmp_path / "batch.pdf")
     preview = PrintPreview(pdf)
     qtbot.addWidget(preview)
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)

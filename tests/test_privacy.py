@@ -10,25 +10,22 @@ import datetime as dt  # noqa: E402
 
 import pytest  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
-from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QDesktopServices  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QFileDialog, QMessageBox  # noqa: E402
 
-from station_app import exports  # noqa: E402
 from station_app.core.errors import PermissionDenied, ValidationError  # noqa: E402
 from station_app.core.idnumber import mask  # noqa: E402
 from station_app.core.jobs import JobState  # noqa: E402
 from station_app.core.privacy import mask_phone  # noqa: E402
+from station_app.jobs import exports  # noqa: E402
 from station_app.store import access_log, audit_log  # noqa: E402
 from station_app.ui.export_dialog import ExportDialog  # noqa: E402
 from station_app.ui.people_page import PeoplePage  # noqa: E402
 from station_app.ui.person_dialog import PersonDialog  # noqa: E402
 from station_app.ui.relief_dialog import ReliefCaseDialog  # noqa: E402
-from tests.ui_helpers import wait_for_list  # noqa: E402
+from tests.ui_helpers import shown, wait_for_list  # noqa: E402
 
 pytest_plugins = ["tests.ui_fixtures"]
-# Showing a dialog on the offscreen platform makes Qt say this; it says nothing about our code.
-on_offscreen_screen = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 ID = "11010519491231002X"
 PHONE = "13912345678"
@@ -76,16 +73,13 @@ def test_only_the_head_reads_the_access_log(database, head):
 
 
 def answer_export_dialog(purpose: str, full: bool = False) -> None:
-    def fill():
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, ExportDialog)
-        dialog.purpose.setCurrentText(purpose)
-        dialog.full_values.setChecked(full)
-        dialog._accept()
-    QTimer.singleShot(0, fill)
+    """The export dialog on screen: state the purpose (and full numbers or not), confirm."""
+    dialog = shown(ExportDialog)
+    dialog.purpose.setCurrentText(purpose)
+    dialog.full_values.setChecked(full)
+    dialog._accept()
 
 
-@on_offscreen_screen
 def test_the_people_list_exports_as_shown_masked_unless_the_head_asks(qtbot, session, zhang_san, tmp_path, monkeypatch):
     said = []
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a: said.append(a[2]) or QMessageBox.StandardButton.No))
@@ -99,8 +93,8 @@ def test_the_people_list_exports_as_shown_masked_unless_the_head_asks(qtbot, ses
     for name, full in (("masked.xlsx", False), ("full.xlsx", True)):
         target = tmp_path / name
         monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, t=target: (str(t), "")))
-        answer_export_dialog("上报县民政局", full)
         page.export()
+        answer_export_dialog("上报县民政局", full)
         qtbot.waitUntil(lambda: target.exists() and len(said) == (2 if full else 1), timeout=10000)
         rows = list(load_workbook(target).active.iter_rows(min_row=3, values_only=True))
         assert len(rows) == 1 and rows[0][0] == "张三"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from station_app import printouts
 from station_app.core.fields import format_money
 from station_app.core.jobs import JobState
 from station_app.core.roles import VIEWER, Actor
+from station_app.jobs import relief as relief_jobs
 from station_app.store import relief
 from tests.helpers import county, id_number
 
@@ -42,7 +42,7 @@ def paid_case(store, village) -> dict:
 
 
 def test_the_application_form_carries_the_case_and_every_decision(database, head, paid_case, tmp_path):
-    out = printouts.relief_form(database, JobState(), head, paid_case["id"], tmp_path / "form.pdf")
+    out = relief_jobs.relief_form(database, JobState(), head, paid_case["id"], tmp_path / "form.pdf")
     [page] = text_of(out)
     assert "临时救助申请审批表" in page and "李大山" in page and id_number(BORN, 131) in page
     assert "10,000.00元" in page  # suggested: 710 × 1.3 × 3 × 6 = 16,614, capped at 10,000 for emergencies
@@ -54,12 +54,12 @@ def test_the_application_form_carries_the_case_and_every_decision(database, head
 
 def test_a_viewer_prints_the_form_with_the_id_number_masked(database, head, paid_case, tmp_path):
     viewer = Actor("v", "inspector", "县里检查", VIEWER)
-    [page] = text_of(printouts.relief_form(database, JobState(), viewer, paid_case["id"], tmp_path / "f.pdf"))
+    [page] = text_of(relief_jobs.relief_form(database, JobState(), viewer, paid_case["id"], tmp_path / "f.pdf"))
     assert id_number(BORN, 131) not in page and "李大山" in page
 
 
 def test_the_advance_voucher_gives_the_amount_in_figures_and_capitals(database, head, paid_case, tmp_path):
-    [page] = text_of(printouts.advance_voucher(database, JobState(), head, paid_case["id"], tmp_path / "v.pdf"))
+    [page] = text_of(relief_jobs.advance_voucher(database, JobState(), head, paid_case["id"], tmp_path / "v.pdf"))
     assert "先行救助发放凭证" in page and "¥1,500.50" in page and "壹仟伍佰元伍角整" in page
     assert paid_case["paperwork_due"] in page
 
@@ -81,11 +81,11 @@ def test_cases_ledger_and_roster_add_up_to_the_fen(database, head, store, paid_c
     assert advances == sum(c["advance_amount"] or 0 for c in paid) == 150050
     assert ledger.closing == relief.balance(database) == 500000
 
-    roster_pages = text_of(printouts.relief_roster(database, JobState(), head, TODAY, TODAY, tmp_path / "r.pdf"))
+    roster_pages = text_of(relief_jobs.relief_roster(database, JobState(), head, TODAY, TODAY, tmp_path / "r.pdf"))
     total = format_money(sum(c["amount_approved"] for c in paid))
     assert f"合计共2户{total}1,500.50{format_money(sum(c['amount_paid'] for c in paid))}" in roster_pages[-1]
     assert total == "11,910.00"
-    ledger_pages = text_of(printouts.fund_ledger(database, JobState(), head, TODAY, TODAY, tmp_path / "l.pdf"))
+    ledger_pages = text_of(relief_jobs.fund_ledger(database, JobState(), head, TODAY, TODAY, tmp_path / "l.pdf"))
     assert "上期结转0.00" in ledger_pages[0]
     assert "本期合计6,500.501,500.505,000.00" in ledger_pages[-1]
 
@@ -93,5 +93,5 @@ def test_cases_ledger_and_roster_add_up_to_the_fen(database, head, store, paid_c
 def test_a_long_ledger_runs_on_to_more_pages(database, head, store, tmp_path):
     for n in range(30):
         relief.add_fund_entry(store, "topup", str(n + 1), f"第{n + 1}笔拨入", TODAY.isoformat())
-    pages = text_of(printouts.fund_ledger(database, JobState(), head, TODAY, TODAY, tmp_path / "l.pdf"))
+    pages = text_of(relief_jobs.fund_ledger(database, JobState(), head, TODAY, TODAY, tmp_path / "l.pdf"))
     assert len(pages) == 2 and "第30笔拨入" in pages[1] and "本期合计465.00" in pages[1]

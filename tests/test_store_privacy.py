@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from station_app import admin, exports, printouts
+from station_app.jobs import admin, exports, people
 from station_app.core.errors import PermissionDenied
 from station_app.core.jobs import JobState
 from station_app.core.roles import VIEWER, Actor
@@ -51,9 +51,9 @@ def test_a_viewer_reads_masked_numbers_from_the_store(database, store, elder):
 
 def test_a_viewer_may_not_make_a_backup(database, head, tmp_path):
     with pytest.raises(PermissionDenied, match="只读账号不能备份"):
-        admin.backup(database, VIEWER_ACTOR, tmp_path / "usb")
+        admin.backup(database, JobState(), VIEWER_ACTOR, tmp_path / "usb")
     assert not (tmp_path / "usb").exists()
-    assert admin.backup(database, head, tmp_path / "usb").exists()
+    assert admin.backup(database, JobState(), head, tmp_path / "usb").exists()
 
 
 def test_the_database_its_journal_keys_backups_and_reports_are_private(database, head, store, elder, tmp_path):
@@ -61,11 +61,11 @@ def test_the_database_its_journal_keys_backups_and_reports_are_private(database,
     assert {name: mode(path.with_name(name)) for name in ("station.db", "station.db-wal", "station.db-shm",
                                                             "station.keys")} == dict.fromkeys(
         ("station.db", "station.db-wal", "station.db-shm", "station.keys"), 0o600)
-    copy = admin.backup(database, head, tmp_path / "usb")
+    copy = admin.backup(database, JobState(), head, tmp_path / "usb")
     automatic = backups.automatic_backup(database)
     report = monthly_report.write_xlsx(database, "前甸镇", "2026-11",
                                        monthly_report.figures(database, "2026-11"), tmp_path / "report.xlsx")
-    card = printouts.person_cards(database, JobState(), head, [elder["id"]], tmp_path / "card.pdf")
+    card = people.person_cards(database, JobState(), head, [elder["id"]], tmp_path / "card.pdf")
     made = [copy, keys_path(copy), automatic, keys_path(automatic), report, card]
     assert [mode(p) for p in made] == [0o600] * len(made)
 

@@ -9,7 +9,7 @@ import inspect
 
 import pytest
 
-from station_app import admin
+from station_app.jobs import admin
 from station_app.core.behaviour import UPDATE, Behaviour, Storage, Write
 from station_app.core.entities import ENTITIES, Entity
 from station_app.core.errors import PermissionDenied, TransitionRefused, ValidationError

@@ -261,8 +261,10 @@ def test_over_tls_with_the_countys_certificate(database, store, village, tmp_pat
         client.enroll(database, url, server.create_station("前甸镇"), ca_file=str(tls[0]))
         assert client.sync(database).counts["applied"] == 2
         assert server_records_of(server, database.station_id) == local_records(database)
+        untrusting = client.HttpTransport(url)
         with pytest.raises(client.Offline, match="证书无法验证"):  # without the county's certificate: refused
-            client.HttpTransport(url).get("/health")
+            untrusting.get("/health")
+        untrusting.close()
     finally:
         server.close()
         stop(process)
@@ -326,6 +328,7 @@ def test_something_else_answering_at_the_address_is_an_error_not_offline(databas
         assert not isinstance(caught.value, client.Offline)
     finally:
         proxy.shutdown()
+        proxy.server_close()  # its listening socket, else left for the garbage collector to warn about
 
 
 @pytest.mark.parametrize(("error", "words"), [

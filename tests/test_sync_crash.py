@@ -9,7 +9,8 @@ import subprocess
 import sys
 import time
 
-from station_app import admin
+from station_app.core.jobs import JobState
+from station_app.jobs import admin
 from station_app.store import sync_state
 from station_app.sync import client
 from tests.helpers import count
@@ -30,8 +31,8 @@ def test_a_client_killed_at_random_points_ends_with_everything_on_the_server_onc
                                    village["id"]], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(rng.uniform(0.3, 2.5))  # start-up takes a moment; then anywhere in a create or a push
         worker.send_signal(signal.SIGKILL)
-        worker.wait()
-        assert worker.returncode == -signal.SIGKILL, worker.stderr.read().decode()
+        _out, err = worker.communicate()  # reads and closes its pipes
+        assert worker.returncode == -signal.SIGKILL, err.decode()
         cut_off.append(count(database, "outbox WHERE acked_at IS NULL") > 0)
     assert any(cut_off)  # the kills landed in the middle of work, not only between sync runs
 
@@ -42,5 +43,5 @@ def test_a_client_killed_at_random_points_ends_with_everything_on_the_server_onc
     statuses = {r["ack_status"] for r in database.query("SELECT DISTINCT ack_status FROM outbox")}
     assert statuses <= {"applied", "duplicate"} and count(database, "outbox WHERE acked_at IS NULL") == 0
     assert count(database, "household") > 30 * 3
-    assert admin.check_database(database).ok
+    assert admin.check_database(database, JobState()).ok
     assert sync_state.open_conflicts(database) == []

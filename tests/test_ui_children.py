@@ -14,10 +14,10 @@ import datetime as dt  # noqa: E402
 import pytest  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QDialog, QLineEdit  # noqa: E402
+from PySide6.QtWidgets import QLineEdit  # noqa: E402
 
 from station_app.store import access_log, children, due  # noqa: E402
-from station_app.ui import child_dialogs, print_preview, program_dialogs  # noqa: E402
+from station_app.ui import print_preview, program_dialogs  # noqa: E402
 from station_app.ui.child_dialogs import (  # noqa: E402
     AgreementDialog,
     ChildProfileDialog,
@@ -30,7 +30,7 @@ from station_app.ui.main_window import MainWindow  # noqa: E402
 from station_app.ui.stats_page import StatsPage  # noqa: E402
 from tests.test_forms import page_texts  # noqa: E402
 from tests.test_ui_elder import choose  # noqa: E402
-from tests.ui_helpers import column_texts, wait_for_list  # noqa: E402
+from tests.ui_helpers import column_texts, press_and_wait, press_refused, shown, wait_for_list  # noqa: E402
 
 pytest_plugins = ["tests.ui_fixtures"]
 
@@ -55,16 +55,14 @@ def register_child(qtbot, session, search: str, risk: str) -> dict:
     dialog.form.editor("guardian_name").setText("刘奶奶")
     dialog.form.editor("guardian_relation").setText("祖母")
     dialog.form.editor("guardian_phone").setText("1390000")  # too short: refused at the field
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    press_refused(qtbot, dialog)
     assert dialog.saved is None and dialog.form.error_text("guardian_phone")
     dialog.form.editor("guardian_phone").setText("13900001234")
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.result() == QDialog.DialogCode.Accepted
+    press_and_wait(qtbot, dialog)
     return dialog.saved
 
 
-def test_register_sign_visit_from_the_due_list_and_see_list_and_figures_change(qtbot, session, village, kids,
-                                                                             monkeypatch):
+def test_register_sign_visit_from_the_due_list_and_see_list_and_figures_change(qtbot, session, village, kids):
     rain = register_child(qtbot, session, "lxy", "high")
     register_child(qtbot, session, "cxj", "low")
 
@@ -76,16 +74,13 @@ def test_register_sign_visit_from_the_due_list_and_see_list_and_figures_change(q
 
     # The agreement, pre-filled from the archive, signed today.
     page.table.select_key(rain["id"])
-    def sign(dialog: AgreementDialog) -> int:
-        qtbot.addWidget(dialog)
-        assert dialog.form.values()["guardian_name"] == "刘奶奶"
-        dialog.form.editor("guardian_name").setText("刘建军")
-        dialog.form.editor("guardian_relation").setText("父亲")
-        dialog.form.editor("signed_date").setText(TODAY.isoformat())
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-        return dialog.result()
-    monkeypatch.setattr(AgreementDialog, "exec", sign)
     page.agreement_button.click()
+    dialog = shown(AgreementDialog)
+    assert dialog.form.values()["guardian_name"] == "刘奶奶"
+    dialog.form.editor("guardian_name").setText("刘建军")
+    dialog.form.editor("guardian_relation").setText("父亲")
+    dialog.form.editor("signed_date").setText(TODAY.isoformat())
+    press_and_wait(qtbot, dialog)  # the list re-reads by itself once the agreement is stored
     wait_for_list(qtbot, page.model)
     status = dict(zip(column_texts(page.model, "姓名"), column_texts(page.model, "委托协议"), strict=True))
     assert status == {"刘小雨": "已签协议", "陈小军": "未签协议"}
@@ -100,22 +95,18 @@ def test_register_sign_visit_from_the_due_list_and_see_list_and_figures_change(q
     assert sorted(column_texts(due_page.model, "姓名")) == ["刘小雨", "陈小军"]
     due_page.table.select_key(due.DueKey(rain["person_id"], "child", TODAY))
     assert due_page.visit_button.isEnabled()
-    def visit(dialog: ChildVisitDialog) -> int:
-        qtbot.addWidget(dialog)
-        assert "下次走访应在" in dialog.due_hint.text()
-        assert dialog.form.values()["next_due"] == (TODAY + dt.timedelta(days=30)).isoformat()  # high risk: monthly
-        dialog.form.editor("problems").setPlainText("作业无人辅导，成绩下滑")
-        assert dialog.form.values()["next_due"] == (TODAY + dt.timedelta(days=14)).isoformat()  # follow-up sooner
-        dialog.form.editor("actions").setPlainText("联系学校安排课后辅导")
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-        return dialog.result()
-    monkeypatch.setattr(ChildVisitDialog, "exec", visit)
     due_page.visit_button.click()
+    dialog = shown(ChildVisitDialog)
+    assert "下次走访应在" in dialog.due_hint.text()
+    assert dialog.form.values()["next_due"] == (TODAY + dt.timedelta(days=30)).isoformat()  # high risk: monthly
+    dialog.form.editor("problems").setPlainText("作业无人辅导，成绩下滑")
+    assert dialog.form.values()["next_due"] == (TODAY + dt.timedelta(days=14)).isoformat()  # follow-up sooner
+    dialog.form.editor("actions").setPlainText("联系学校安排课后辅导")
+    press_and_wait(qtbot, dialog)
     wait_for_list(qtbot, due_page.model)
     assert column_texts(due_page.model, "姓名") == ["陈小军"]
 
-    page.agreement.setCurrentIndex(0)
-    page.refresh()
+    page.agreement.setCurrentIndex(0)  # the children's list, not on screen, followed the visit too
     wait_for_list(qtbot, page.model)
     last = dict(zip(column_texts(page.model, "姓名"), column_texts(page.model, "最近走访"), strict=True))
     assert last == {"刘小雨": TODAY.isoformat(), "陈小军": "尚未走访"}
@@ -136,8 +127,7 @@ def test_a_late_protection_step_is_flagged_on_the_due_list_and_worked_in_its_dia
     dialog.form.editor("source").setText("学校老师")
     dialog.form.editor("reported_at").setText(reported.strftime("%Y-%m-%d %H:%M"))
     dialog.form.editor("description").setPlainText("孩子连续三天未到校，家中无人")
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.changed
+    press_and_wait(qtbot, dialog)
     due_page = DuePage(session)
     qtbot.addWidget(due_page)
     wait_for_list(qtbot, due_page.model)
@@ -154,15 +144,14 @@ def test_a_late_protection_step_is_flagged_on_the_due_list_and_worked_in_its_dia
     qtbot.addWidget(work)
     assert "已超时" in work.stage.text()
     work.step_note.setPlainText("已入户，孩子由邻居临时照看")
-    qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(session.changes.changed, timeout=10000):  # the step, written in a worker, is announced
+        qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)
     assert "调查评估" in work.stage.text() and "已超时" not in work.stage.text()
     assert column_texts(work.steps.model(), "时限")[1].endswith("（超时）")  # answered late: kept on record
-    due_page.refresh()
-    wait_for_list(qtbot, due_page.model)
+    wait_for_list(qtbot, due_page.model)  # the due list and the status bar followed by themselves
     assert column_texts(due_page.model, "状态")[0].startswith("时限")  # the assessment is due within 72 h
     assert column_texts(due_page.model, "跟进")[0] == "待调查评估"
     assert "超过办理时限" not in due_page.summary.text()
-    window.update_status()
     assert window.protection_label.text() == ""
 
 
@@ -180,8 +169,9 @@ def test_a_viewer_reads_the_archive_but_cannot_change_it_and_every_opening_is_lo
     editor = visit.form.editor("visitor")
     assert isinstance(editor, QLineEdit) and editor.isReadOnly()
     visit.save()  # even if asked, the store refuses
+    qtbot.waitUntil(lambda: bool(said), timeout=10000)
     assert visit.saved is None and children.person_visits(session.database, profile["person_id"]) == []
-    assert said and "只读" in said[0]
+    assert "只读" in said[0]
     page = ChildPage(viewer_session)
     qtbot.addWidget(page)
     wait_for_list(qtbot, page.model)
@@ -200,7 +190,8 @@ def test_a_child_moved_off_the_roll_stays_in_the_archive(qtbot, session, village
     wait_for_list(qtbot, page.model)
     page.table.select_key(profile["id"])
     monkeypatch.setattr("station_app.ui.child_page.QInputDialog.getItem", lambda *a, **k: ("父母返乡", True))
-    page.leave_button.click()
+    with qtbot.waitSignal(session.changes.changed, timeout=10000):  # written in a worker, then announced
+        page.leave_button.click()
     wait_for_list(qtbot, page.model)
     status = dict(zip(column_texts(page.model, "姓名"), column_texts(page.model, "状态"), strict=True))
     assert status == {"陈小军": "已退出", "刘小雨": "在册"}

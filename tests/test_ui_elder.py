@@ -13,7 +13,7 @@ import datetime as dt  # noqa: E402
 import pytest  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLineEdit  # noqa: E402
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit  # noqa: E402
 
 from station_app.store import due, elder_rounds  # noqa: E402
 from station_app.ui import elder_dialogs, print_preview, program_dialogs  # noqa: E402
@@ -22,7 +22,7 @@ from station_app.ui.elder_dialogs import ElderProfileDialog, RoundDialog, VisitD
 from station_app.ui.elder_page import ElderPage  # noqa: E402
 from station_app.ui.stats_page import StatsPage  # noqa: E402
 from tests.test_forms import page_texts  # noqa: E402
-from tests.ui_helpers import column_texts, wait_for_list  # noqa: E402
+from tests.ui_helpers import column_texts, press_and_wait, press_refused, shown, wait_for_list  # noqa: E402
 
 pytest_plugins = ["tests.ui_fixtures"]
 
@@ -69,16 +69,15 @@ def create_profile(qtbot, session, search: str, categories: list[str], risk: str
     dialog.contacts.table.item(0, 0).setText("李建国")
     dialog.contacts.table.item(0, 1).setText("儿子")
     dialog.contacts.table.item(0, 2).setText("1380000")  # too short: refused at the contacts
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    press_refused(qtbot, dialog)
     assert dialog.saved is None and "第1位紧急联系人（李建国）" in dialog.contacts.error.text()
     dialog.contacts.table.item(0, 2).setText("13800001111")
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.result() == QDialog.DialogCode.Accepted
+    press_and_wait(qtbot, dialog)
     return dialog.saved
 
 
 def test_plan_a_round_print_it_enter_two_visits_and_see_the_due_list_change(qtbot, session, village, two_people,
-                                                                            opened, monkeypatch):
+                                                                            opened):
     wang = create_profile(qtbot, session, "wgl", ["alone"], "low")
     li = create_profile(qtbot, session, "lsz", ["empty_nest"], "medium")
     assert wang["contacts"] == [{"name": "李建国", "relation": "儿子", "phone": "13800001111"}]
@@ -105,24 +104,18 @@ def test_plan_a_round_print_it_enter_two_visits_and_see_the_due_list_change(qtbo
     assert opened == [str(planner.printed)]
 
     # Back from the round: enter both visits from the due list.
-    def enter_visit(hazard: str | None):
-        def fill_and_save(dialog: VisitDialog) -> int:
-            qtbot.addWidget(dialog)
-            if hazard:
-                check(dialog.form, "hazards", hazard)
-                dialog.form.editor("follow_up").setPlainText("煤炉烟道堵塞，已通知儿子三天内修理")
-            assert "下次探访应在" in dialog.due_hint.text()
-            if hazard:  # the proposal follows what is ticked: a hazard is checked again within 3 days
-                assert dialog.form.values()["next_due"] == (TODAY + dt.timedelta(days=3)).isoformat()
-            qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-            return dialog.result()
-        return fill_and_save
-
     for person, hazard in ((two_people["王桂兰"], "heating"), (two_people["李淑珍"], None)):
         page.table.select_key(due.DueKey(person["id"], "elder", TODAY))
         assert page.visit_button.isEnabled()
-        monkeypatch.setattr(VisitDialog, "exec", enter_visit(hazard))
         page.visit_button.click()
+        dialog = shown(VisitDialog)
+        if hazard:
+            check(dialog.form, "hazards", hazard)
+            dialog.form.editor("follow_up").setPlainText("煤炉烟道堵塞，已通知儿子三天内修理")
+        assert "下次探访应在" in dialog.due_hint.text()
+        if hazard:  # the proposal follows what is ticked: a hazard is checked again within 3 days
+            assert dialog.form.values()["next_due"] == (TODAY + dt.timedelta(days=3)).isoformat()
+        press_and_wait(qtbot, dialog)
         wait_for_list(qtbot, page.model)
 
     # The clean visit took 李淑珍 off the list; the hazard keeps 王桂兰 on it for the follow-up.
@@ -131,8 +124,7 @@ def test_plan_a_round_print_it_enter_two_visits_and_see_the_due_list_change(qtbo
     assert column_texts(page.model, "状态") == ["3 天后到期"]
     assert [f["person_id"] for f in elder_rounds.open_follow_ups(session.database)] == [two_people["王桂兰"]["id"]]
 
-    elders.refresh()
-    wait_for_list(qtbot, elders.model)
+    wait_for_list(qtbot, elders.model)  # followed the visits by itself
     assert column_texts(elders.model, "最近走访") == [TODAY.isoformat()] * 2
     stats = StatsPage(session)
     qtbot.addWidget(stats)
@@ -177,8 +169,9 @@ def test_a_viewer_sees_profiles_and_visits_read_only(qtbot, session, viewer_sess
     editor = visit.form.editor("visitor")
     assert isinstance(editor, QLineEdit) and editor.isReadOnly()
     visit.save()  # even if asked, the store refuses
+    qtbot.waitUntil(lambda: bool(said), timeout=10000)
     assert visit.saved is None and elder_rounds.person_visits(session.database, profile["person_id"]) == []
-    assert said and "只读" in said[0]
+    assert "只读" in said[0]
     page = ElderPage(viewer_session)
     qtbot.addWidget(page)
     wait_for_list(qtbot, page.model)
@@ -213,31 +206,27 @@ def test_the_person_picker_lists_people_of_sixty_and_over(qtbot, session, villag
     dialog.picker.search.clear()
     qtbot.keyClicks(dialog.picker.search, "wgl")
     assert dialog.picker.results.count() == 1 and dialog.picker.person_id == two_people["王桂兰"]["id"]
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # no category yet: refused at the field
+    press_refused(qtbot, dialog)  # no category yet: refused at the field
     assert dialog.saved is None and dialog.form.error_text("categories")
 
 
 def test_a_past_visit_is_corrected_from_the_profile_and_the_history_shows_changes(qtbot, session, village,
-                                                                                   two_people, monkeypatch):
+                                                                                   two_people):
     profile = create_profile(qtbot, session, "wgl", ["alone"], "low")
     visit = elder_rounds.save_visit(session.store, {"person_id": profile["person_id"], "visit_date": "2026-11-02",
                                                     "visitor": "刘晓梅", "method": "home", "seen_in_person": True})
-
-    def correct(dialog: VisitDialog) -> int:
-        qtbot.addWidget(dialog)
-        assert dialog.form.values()["next_due"] == visit["next_due"]  # a stored date stays as it was
-        dialog.form.editor("visitor").setText("张丽")
-        dialog.save()
-        return dialog.result()
-
-    monkeypatch.setattr(VisitDialog, "exec", correct)
     dialog = ElderProfileDialog(session, session.store.get("elder_profile", profile["id"]))
     qtbot.addWidget(dialog)
-    dialog._open_visit(visit["id"])
-    assert column_texts(dialog.visits.model(), "探访人") == ["张丽"]
+    dialog.show()
+    dialog.visits.opened.emit(visit["id"])  # a double click on the visit in the profile's list
+    correction = shown(VisitDialog)
+    assert correction.form.values()["next_due"] == visit["next_due"]  # a stored date stays as it was
+    correction.form.editor("visitor").setText("张丽")
+    press_and_wait(qtbot, correction)
+    assert column_texts(dialog.visits.model(), "探访人") == ["张丽"]  # the profile's list followed the change
     choose(dialog.form, "risk_level", "high")
     dialog.form.editor("risk_reason").setPlainText("冬季独自烧煤炉")
-    dialog.save()
+    press_and_wait(qtbot, dialog)
     history = ElderProfileDialog(session, session.store.get("elder_profile", profile["id"]))
     qtbot.addWidget(history)
     lines = column_texts(history.tabs.widget(2).model(), "内容")
@@ -253,17 +242,13 @@ def test_a_visit_that_refers_to_relief_offers_the_prefilled_application(qtbot, s
     person = two_people["王桂兰"]
     session.store.create("elder_profile", {"person_id": person["id"], "categories": ["alone"], "status": "active"})
 
-    def refer(dialog: VisitDialog) -> int:
-        qtbot.addWidget(dialog)
-        choose(dialog.form, "referral", "relief")
-        dialog.form.editor("referral_note").setPlainText("独居，取暖费用无着落")
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-        return dialog.result()
-
     asked, opened = [], []
-    monkeypatch.setattr(VisitDialog, "exec", refer)
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.Yes))
     monkeypatch.setattr(relief_dialog, "open_case", lambda _s, case_id, _p, referral: opened.append((case_id, referral)))
-    saved = elder_dialogs.open_visit(session, person["id"])
+    dialog = elder_dialogs.open_visit(session, person["id"])
+    choose(dialog.form, "referral", "relief")
+    dialog.form.editor("referral_note").setPlainText("独居，取暖费用无着落")
+    press_and_wait(qtbot, dialog)
+    saved = elder_rounds.person_visits(session.database, person["id"])[0]
     assert saved["referral"] == "relief" and asked and "临时救助" in asked[0]
-    assert opened == [(None, saved)]
+    assert [(case_id, referral["id"]) for case_id, referral in opened] == [(None, saved["id"])]

@@ -11,9 +11,9 @@ import datetime as dt  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
 
-from station_app import admin  # noqa: E402
 from station_app.core.idnumber import mask
 from station_app.core.privacy import mask_phone  # noqa: E402
+from station_app.jobs import admin  # noqa: E402
 from station_app.store import people  # noqa: E402
 from station_app.ui.models import (  # noqa: E402
     PLACEHOLDER_TEXT,

@@ -7,10 +7,10 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtWidgets import QDialog, QLineEdit, QPlainTextEdit  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit  # noqa: E402
 
 from station_app.core.roles import WORKER, Actor  # noqa: E402
 from station_app.store import relief  # noqa: E402
@@ -18,12 +18,12 @@ from station_app.ui import print_preview  # noqa: E402
 from station_app.ui import relief_dialog, relief_page  # noqa: E402
 from station_app.ui.due_page import DuePage  # noqa: E402
 from station_app.ui.operations import wait_for_jobs  # noqa: E402
-from station_app.ui.relief_dialog import ActionDialog, ReliefCaseDialog  # noqa: E402
+from station_app.ui.relief_dialog import ActionDialog, EntryDialog, ReliefCaseDialog  # noqa: E402
 from station_app.ui.relief_page import FundEntryDialog, ReliefPage  # noqa: E402
 from station_app.ui.session import Session  # noqa: E402
 from station_app.ui.stats_page import StatsPage  # noqa: E402
 from tests.helpers import id_number  # noqa: E402
-from tests.ui_helpers import column_texts, wait_for_list  # noqa: E402
+from tests.ui_helpers import column_texts, press_and_wait, press_refused, shown, wait_for_list  # noqa: E402
 
 pytest_plugins = ["tests.ui_fixtures"]
 pytestmark = pytest.mark.gui
@@ -60,94 +60,60 @@ def type_into(form, name: str, text: str) -> None:
         editor.setText(text)
 
 
-class Answers:
-    """Stands in for the modal loop of the action dialog: for each action, the attempts a worker
-    makes (amount, reason), each confirmed with the dialog's own button; what it said is kept."""
-
-    def __init__(self, monkeypatch) -> None:
-        self.plan: dict[str, list[tuple[str | None, str]]] = {}
-        self.said: list[tuple[str, str]] = []
-        monkeypatch.setattr(ActionDialog, "exec", lambda dialog: self._exec(dialog))
-
-    def _exec(self, dialog: ActionDialog) -> int:
-        for amount, reason in self.plan.pop(dialog.act.code):
-            if amount is not None:
-                type_into(dialog.form, "amount", amount)
-            type_into(dialog.form, "reason", reason)
-            dialog.ok_button.click()
-            if dialog.result() == QDialog.DialogCode.Accepted:
-                break
-            self.said += [(n, dialog.form.error_text(n)) for n in ("amount", "reason") if dialog.form.error_text(n)]
-        return dialog.result()
+def confirm(qtbot, dialog: EntryDialog, *attempts: dict[str, str]) -> list[str]:
+    """Fill in and confirm `dialog` as a worker would, attempt after attempt, until it is accepted
+    (each write runs in a worker); the field errors it showed on the way."""
+    accepted: list[bool] = []
+    dialog.accepted.connect(lambda: accepted.append(True))
+    said: list[str] = []
+    for values in attempts:
+        for name, text in values.items():
+            type_into(dialog.form, name, text)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(accepted) or dialog.ok_button.isEnabled(), timeout=10000)
+        if accepted:
+            return said
+        said += [f"{n}: {dialog.form.error_text(n)}" for n in dialog.names if dialog.form.error_text(n)]
+    raise AssertionError(f"never accepted: {said}")
 
 
-def working(monkeypatch, steps: Callable[[ReliefCaseDialog], None]) -> None:
-    """Let the case dialog, when the page opens it, be worked by `steps` and then closed."""
-    def run(dialog: ReliefCaseDialog) -> int:
-        steps(dialog)
-        dialog.accept()
-        return QDialog.DialogCode.Accepted
-    monkeypatch.setattr(ReliefCaseDialog, "exec", run)
-
-
-def test_register_pay_an_advance_complete_approve_and_see_ledger_and_figures(qtbot, page, session, monkeypatch):
+def test_register_pay_an_advance_complete_approve_and_see_ledger_and_figures(qtbot, page, session):
     # The head tops up the reserve fund; a wrong amount is named at its field first.
-    attempts = iter(("三千", "3000"))
-
-    def top_up(dialog: FundEntryDialog) -> int:
-        errors = []
-        for amount in attempts:
-            type_into(dialog.form, "amount", amount)
-            type_into(dialog.form, "reason", "镇财政拨入临时救助备用金")
-            dialog.ok_button.click()
-            errors.append(dialog.form.error_text("amount"))
-            if dialog.result() == QDialog.DialogCode.Accepted:
-                break
-        assert "金额应为数字" in errors[0]
-        return dialog.result()
-
-    monkeypatch.setattr(FundEntryDialog, "exec", top_up)
     page.fund.entry_buttons["topup"].click()
+    said = confirm(qtbot, shown(FundEntryDialog), {"amount": "三千", "reason": "镇财政拨入临时救助备用金"},
+                   {"amount": "3000"})
+    assert "金额应为数字" in said[0]
     assert page.fund.balance.text() == "备用金余额：3,000.00 元"
 
     # Register the emergency: the applicant is found in the archive, the suggestion appears.
-    seen: dict[str, str] = {}
-
-    def register(dialog: ReliefCaseDialog) -> None:
-        dialog.save_button.click()
-        seen["no applicant"] = dialog.picker.error.text()
-        dialog.picker.search.setText("lds")  # pinyin initials, as on the people list
-        dialog.picker.find()
-        type_into(dialog.form, "tier", "1")
-        type_into(dialog.form, "reason", "房屋失火，衣物被褥烧毁")
-        dialog.form.edited.emit("tier")
-        seen["suggestion"] = dialog.suggestion.text()
-        dialog.save_button.click()
-
-    working(monkeypatch, register)
     page.cases.new_button.click()
-    assert "请选择申请人" in seen["no applicant"]
-    assert "1,420.00 元" in seen["suggestion"]  # 710 yuan × 2 people × 1 month
+    dialog = shown(ReliefCaseDialog)
+    press_refused(qtbot, dialog)
+    assert "请选择申请人" in dialog.picker.error.text()
+    dialog.picker.search.setText("lds")  # pinyin initials, as on the people list
+    type_into(dialog.form, "tier", "1")
+    type_into(dialog.form, "reason", "房屋失火，衣物被褥烧毁")
+    dialog.form.edited.emit("tier")
+    assert "1,420.00 元" in dialog.suggestion.text()  # 710 yuan × 2 people × 1 month
+    press_and_wait(qtbot, dialog)
     wait_for_list(qtbot, page.cases.model)
     assert column_texts(page.cases.model, "办理状态") == ["已受理"]
 
     # Pay an advance at once (first above the cap), then complete and approve the case.
-    answers = Answers(monkeypatch)
-    answers.plan = {"advance": [("5000", "急需购买被褥和口粮"), ("800", "急需购买被褥和口粮")],
-                    "verify": [(None, "入户核实属实")], "submit": [(None, "")],
-                    "approve": [(None, "同意救助")], "pay": [(None, "")], "close": [(None, "")]}
+    plan = {"advance": [{"amount": "5000", "reason": "急需购买被褥和口粮"}, {"amount": "800"}],
+            "verify": [{"reason": "入户核实属实"}], "submit": [{"reason": ""}], "approve": [{"reason": "同意救助"}],
+            "pay": [{"reason": ""}], "close": [{"reason": ""}]}
     enabled: dict[str, set[str]] = {}
-
-    def work(dialog: ReliefCaseDialog) -> None:
-        for code in ("advance", "verify", "submit", "approve", "pay", "close"):
-            enabled[code] = {c for c, b in dialog.action_buttons.items() if b.isEnabled()}
-            dialog.action_buttons[code].click()
-
-    working(monkeypatch, work)
+    said = []
     page.cases.table.select_row(0)
     page.cases.open_button.click()
-    assert answers.plan == {}
-    assert "每案不超过 2,000.00 元" in dict(answers.said)["amount"]
+    case = shown(ReliefCaseDialog)
+    for code, attempts in plan.items():
+        enabled[code] = {c for c, b in case.action_buttons.items() if b.isEnabled()}
+        case.action_buttons[code].click()
+        said += confirm(qtbot, shown(ActionDialog), *attempts)  # the case shows each step once it is stored
+    case.accept()
+    assert any("每案不超过 2,000.00 元" in s for s in said)
     assert enabled["advance"] == {"verify", "advance", "reject", "withdraw"}
     assert "advance" not in enabled["verify"]  # one advance per case
     assert enabled["approve"] == {"send_back", "approve", "refer", "reject", "withdraw"}
@@ -222,17 +188,11 @@ def test_verification_corrects_the_tier_and_the_form_prints_from_the_case(qtbot,
                                            "reason": "火灾"}, TODAY)
     dialog = ReliefCaseDialog(session, case["id"])
     qtbot.addWidget(dialog)
+    dialog.show()
     assert "1,420.00 元" in dialog.summary.text()
-
-    def correct(amend: relief_dialog.AmendDialog) -> int:
-        type_into(amend.form, "tier", "2")
-        amend.ok_button.click()
-        return amend.result()
-
-    monkeypatch.setattr(relief_dialog.AmendDialog, "exec", correct)
     dialog.amend_button.click()
+    confirm(qtbot, shown(relief_dialog.AmendDialog), {"tier": "2"})
     assert "4,260.00 元" in dialog.summary.text()  # 710 × 2 people × 3 months
-    assert dialog.changed
 
     opened: list[str] = []
     monkeypatch.setattr(print_preview, "show_printed", lambda _parent, pdf: opened.append(str(pdf)))
@@ -241,8 +201,7 @@ def test_verification_corrects_the_tier_and_the_form_prints_from_the_case(qtbot,
     assert opened[0].endswith(".pdf") and "临时救助申请审批表-李大山" in opened[0]
 
 
-def test_a_relief_referral_from_the_rounds_becomes_a_prefilled_application(qtbot, page, session, applicant,
-                                                                            monkeypatch):
+def test_a_relief_referral_from_the_rounds_becomes_a_prefilled_application(qtbot, page, session, applicant):
     """Issue 4's referral reaches the relief page: the applicant and reason come from the visit,
     and once the application is registered the referral is no longer waiting."""
     store = session.store
@@ -254,24 +213,16 @@ def test_a_relief_referral_from_the_rounds_becomes_a_prefilled_application(qtbot
     wait_for_list(qtbot, page.cases.model)
     assert page.cases.referrals_button.text() == "探访转介（1）…"
 
-    def choose_first(chooser: relief_page.ReferralChooser) -> int:
-        assert chooser.model.rowCount() == 1
-        chooser.table.opened.emit(chooser.model.row_key(0))
-        return chooser.result()
-
-    filled: dict[str, str] = {}
-
-    def register(dialog: ReliefCaseDialog) -> None:
-        filled.update(person=dialog.picker.person_id, reason=dialog.form.values()["reason"],
-                      notes=dialog.form.values()["notes"])
-        type_into(dialog.form, "tier", "1")
-        dialog.save_button.click()
-
-    monkeypatch.setattr(relief_page.ReferralChooser, "exec", choose_first)
-    working(monkeypatch, register)
     page.cases.referrals_button.click()
-    assert filled["person"] == applicant["id"] and filled["reason"] == "冬季取暖费用无着落，医疗支出大"
-    assert "探访转介" in filled["notes"] and "刘晓梅" in filled["notes"]
+    chooser = shown(relief_page.ReferralChooser)
+    assert chooser.model.rowCount() == 1
+    chooser.table.opened.emit(chooser.model.row_key(0))
+    dialog = shown(ReliefCaseDialog)
+    values = dialog.form.values()
+    assert dialog.picker.person_id == applicant["id"] and values["reason"] == "冬季取暖费用无着落，医疗支出大"
+    assert "探访转介" in values["notes"] and "刘晓梅" in values["notes"]
+    type_into(dialog.form, "tier", "1")
+    press_and_wait(qtbot, dialog)
     wait_for_list(qtbot, page.cases.model)
     assert "李大山" in column_texts(page.cases.model, "姓名")
     assert page.cases.referrals_button.text() == "探访转介…"

@@ -62,7 +62,8 @@ def test_server_up_then_down_then_a_conflict(qtbot, window, session, county, vil
 
     dialog = ConflictDialog(session, page.conflict_model.row(0)["conflict"], page)
     dialog.choices["name"].setCurrentIndex(1)  # take the county's name
-    dialog.save()
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):  # written in a worker
+        dialog.save()
     assert session.store.get("village", village["id"])["name"] == "前甸新村"
     assert sync_state.open_conflicts(session.database) == []
 

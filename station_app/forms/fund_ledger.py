@@ -12,9 +12,9 @@ import datetime as dt
 from station_app.core.entities import FUND_ENTRY_KINDS
 from station_app.core.fields import format_money
 from station_app.core.jobs import JobState
+from station_app.core.relief_views import Ledger
 from station_app.forms.layout import Output, Signature, render
 from station_app.forms.listing import ListColumn, listing_pages, listing_sheet
-from station_app.store.relief import Ledger
 
 TITLE = "临时救助备用金台账"
 ROWS_PER_PAGE = 24

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from station_app.core.reports import Figure
 from station_app.forms.layout import Output, Signature, render
 from station_app.forms.listing import ListColumn, listing_pages, listing_sheet
-from station_app.store.monthly_report import Figure
 
 TITLE = "社工站工作月报"
 LINES = 22

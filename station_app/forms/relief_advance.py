@@ -16,8 +16,8 @@ from station_app.core.fields import format_money
 from station_app.core.jobs import JobState
 from station_app.core.privacy import mask_phone
 from station_app.core.relief import capital_amount
+from station_app.core.relief_views import CaseDetails
 from station_app.forms.layout import FILL, Output, Page, Sheet, Signature, label, render, row, table, value
-from station_app.store.relief import CaseDetails
 
 TITLE = "临时救助先行救助发放凭证"
 _CASE = entity("relief_case")

@@ -21,8 +21,8 @@ from station_app.core.entities import entity
 from station_app.core.fields import format_money
 from station_app.core.jobs import JobState
 from station_app.core.privacy import mask_phone
+from station_app.core.relief_views import CaseDetails
 from station_app.forms.layout import FILL, Output, Page, Sheet, Signature, label, render, row, table, value
-from station_app.store.relief import CaseDetails
 
 TITLE = "临时救助申请审批表"
 _CASE = entity("relief_case")

@@ -1,1 +1,5 @@
-"""The county server (ASGI app). Not built yet; it will reuse `core` validation and `sync`."""
+"""The county server: `app` (the Starlette ASGI app on uvicorn serving the sync protocol and the
+county's endpoints), `store` (its own storage, SQLite or PostgreSQL), `keys` (the county's signing
+and encryption keys), `bundles` (importing a station's USB bundle, writing the return bundle) and
+`cli` (`main.py server …`). It reuses `core` validation and the `sync` protocol module.
+"""

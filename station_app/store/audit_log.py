@@ -81,3 +81,16 @@ def history(conn: Connection, entity: str, record_id: str) -> list[dict[str, Any
         {"seq": s, "at": at, "username": u, "action": a, "changes": json.loads(c) if c else {}}
         for s, at, u, a, c in cursor
     ]
+
+
+def last_seq(conn: Connection) -> int:
+    """Where the log ends now: `touched_since` that seq tells what a write changed."""
+    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM audit_log").fetchone()[0])
+
+
+def touched_since(conn: Connection, seq: int) -> frozenset[str]:
+    """The entity names changed after `seq` (reads are logged too, but change nothing). Every
+    write leaves an audit entry in its own transaction, so this names all that a write did."""
+    return frozenset(row[0] for row in conn.execute(
+        f"SELECT DISTINCT entity FROM audit_log WHERE seq > ? AND entity IS NOT NULL AND action NOT IN {READ_ACTIONS}",
+        (seq,)))

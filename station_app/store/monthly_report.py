@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,31 +22,13 @@ from station_app.core.entities import CHILD_CATEGORIES, RELIEF_TYPES
 from station_app.core.relief import FUND_OUTFLOWS
 from station_app.core.fields import format_money
 from station_app.core.idnumber import mask
+from station_app.core.reports import Figure
 from station_app.store import elder_rounds
 from station_app.store.database import StationDatabase
 from station_app.store.private_files import save_workbook
 
 CHILDREN, ELDERS, RELIEF, FUND = "留守儿童和困境儿童", "特殊困难老年人探访", "临时救助", "临时救助备用金"
 PAID_STATUSES = ("paid", "closed")
-
-
-@dataclass(frozen=True)
-class Figure:
-    section: str
-    label: str
-    value: int
-    unit: str  # 人, 次, 件, 元 (value in fen)
-    entity: str  # the kind of record in `ids`: person, child_profile, visit, relief_case, reserve_fund_entry
-    ids: tuple[str, ...]
-    of: int | None = None  # for a rate: value of `of` (e.g. agreements signed of children who need one)
-
-    @property
-    def text(self) -> str:
-        number = f"{format_money(self.value)} 元" if self.unit == "元" else f"{self.value:,} {self.unit}"
-        if self.of is None:
-            return number
-        rate = f"{self.value / self.of:.1%}" if self.of else "—"
-        return f"{self.value:,} / {self.of:,}（{rate}）"
 
 
 def _ids(rows: list[dict[str, Any]], key: str = "id") -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from station_app.core.fields import FieldError, ParseContext, parse_value
 from station_app.core.relief import FUND_OUTFLOWS, Rules
 from station_app.core.relief_workflow import case_changes
 from station_app.core.roles import COUNTY, COUNTY_SYNC, Actor
+from station_app.core.relief_views import CaseDetails, Ledger
 from station_app.core.validation import validate
 from station_app.store import program_queries, reference_data
 from station_app.store.database import StationDatabase
@@ -275,20 +276,6 @@ def balance(database: StationDatabase) -> int:
     return relief.fund_balance(sums(database, "reserve_fund_entry", "amount", by="kind"))
 
 
-@dataclass(frozen=True)
-class Ledger:
-    start: dt.date
-    end: dt.date
-    opening: int
-    entries: list[dict[str, Any]]  # with 'income', 'outgo', 'balance' (fen) and the applicant's name
-    total_in: int
-    total_out: int
-
-    @property
-    def closing(self) -> int:
-        return self.opening + self.total_in - self.total_out
-
-
 _SIGNED = "CASE WHEN kind IN ({}) THEN -amount ELSE amount END".format(", ".join(f"'{k}'" for k in sorted(FUND_OUTFLOWS)))
 
 
@@ -348,22 +335,6 @@ def overdue_advances(database: StationDatabase, today: dt.date) -> list[dict[str
         f"""SELECT r.*, p.name FROM relief_case r JOIN person p ON p.id = r.person_id
             WHERE r.deleted = 0 AND {_OVERDUE_SQL} ORDER BY r.paperwork_due""",
         [*sorted(relief.OPEN_AT_STATION), today.isoformat()])
-
-
-@dataclass(frozen=True)
-class CaseDetails:
-    """A case with what its dialog and its printed form show beside it."""
-
-    case: dict[str, Any]
-    person: dict[str, Any]
-    village_name: str | None
-    household: dict[str, Any] | None
-    steps: list[dict[str, Any]]
-    earlier: list[dict[str, Any]]  # earlier relief to the person or household, newest first
-
-    @property
-    def earlier_total(self) -> int:
-        return sum(c["amount"] or 0 for c in self.earlier)
 
 
 def case_details(store: RecordStore, case_id: str) -> CaseDetails:

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from station_app import paths
 from station_app.core.errors import KnownError
-from station_app.core.jobs import JobState
 from station_app.core.roles import Actor
 from station_app.store import settings
 from station_app.store.database import StationDatabase
 from station_app.store.keyring import KeyRing, keys_path, new_key
+from station_app.ui.garbage import UiThreadCollector
 from station_app.ui.idle import IdleWatcher
 from station_app.ui.login import Curtain, LockDialog, LoginDialog, cover_windows
 from station_app.ui.operations import run_job, show_error, wait_for_jobs
@@ -141,7 +141,7 @@ def sign_in(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
 def _first_run(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
     """The set-up wizard on a scratch database that becomes the station's only once complete,
     so a set-up abandoned half-way (or a PC switched off) leaves nothing that needs a password."""
-    from station_app import admin
+    from station_app.jobs import admin
     from station_app.ui.recovery import RecoveryCodeDialog
     from station_app.ui.wizard import SetupWizard  # first run only
 
@@ -159,22 +159,6 @@ def _first_run(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
     database.close()
     final = admin.adopt_new_database(scratch, paths.database_path(data_dir))
     return StationDatabase.open(final, key, check=False), wizard.actor
-
-
-def _quick_check(database: StationDatabase, state: JobState) -> list[str]:
-    return database.quick_check()
-
-
-def _automatic_backup(database: StationDatabase, state: JobState) -> Path | None:
-    from station_app.store import backups
-
-    return backups.automatic_backup(database, state)
-
-
-def _restore(state: JobState, path: Path, key: bytes, backup: Path) -> Path:
-    from station_app.store import backups
-
-    return backups.restore(StationDatabase.open(path, key, check=False), backup)
 
 
 BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly: a PC left on overnight takes the next day's copy in the morning
@@ -219,7 +203,9 @@ class Shell(QObject):
         self.automatic_backup()
 
     def automatic_backup(self) -> None:
-        run_job(None, "自动备份", _automatic_backup, db_path=self.database.path, show_progress=False,
+        from station_app.jobs import admin  # after the window shows
+
+        run_job(None, "自动备份", admin.automatic_backup, db_path=self.database.path, show_progress=False,
                 on_done=self._backed_up, on_error=self._backup_failed)
 
     def _backed_up(self, made: Path | None) -> None:
@@ -233,7 +219,9 @@ class Shell(QObject):
 
     def start_check(self) -> None:
         """SQLite's quick check in a worker; its verdict goes to the status bar (and a warning)."""
-        run_job(None, "检查数据库", _quick_check, db_path=self.database.path, show_progress=False,
+        from station_app.jobs import admin  # after the window shows
+
+        run_job(None, "检查数据库", admin.quick_check, db_path=self.database.path, show_progress=False,
                 on_done=self._checked, on_error=lambda exc: self._checked([f"检查未能完成：{exc}"]))
 
     def _checked(self, problems: list[str]) -> None:
@@ -253,12 +241,13 @@ class Shell(QObject):
         """A main window for `actor`; the previous session's window (if any) closes after it opens."""
         from station_app.ui.main_window import MainWindow  # pulls in qtawesome: after the log-in window
 
-        window = MainWindow(Session(self.data_dir, self.database, actor))
+        session = Session(self.data_dir, self.database, actor)
+        window = MainWindow(session)
         if self.check_problems is not None:
             window.set_database_check(self.check_problems)
         window.lock_requested.connect(self.lock)
         window.restore_requested.connect(self.restore_from)
-        window.idle_minutes_changed.connect(self.idle.set_minutes)
+        session.changes.changed.connect(self._settings_changed)
         window.show()  # before the old one closes, or Qt would quit on the last window closed
         previous, self.window = self.window, window
         if previous is not None:
@@ -266,6 +255,11 @@ class Shell(QObject):
             previous.deleteLater()
         self.idle.set_minutes(settings.get_int(self.database, settings.IDLE_LOCK_MINUTES))
         self.idle.start()
+
+    def _settings_changed(self, entities: frozenset[str]) -> None:
+        """The head saved the security settings: the running idle lock takes the new minutes."""
+        if "settings" in entities:
+            self.idle.set_minutes(settings.get_int(self.database, settings.IDLE_LOCK_MINUTES))
 
     def restore_from(self, backup: Path) -> None:
         """Replace the database with `backup`, then quit. Every connection to the file closes first
@@ -279,7 +273,9 @@ class Shell(QObject):
             window.deleteLater()
         wait_for_jobs()
         self.database.close()
-        run_job(None, "正在从备份恢复…", _restore, path, key, backup, on_done=self._restored,
+        from station_app.jobs import admin  # after the window shows
+
+        run_job(None, "正在从备份恢复…", admin.restore, path, key, backup, on_done=self._restored,
                 on_error=self._restore_failed)
 
     def _restored(self, kept: Path) -> None:
@@ -330,6 +326,7 @@ class Shell(QObject):
 def run_gui(data_dir: Path) -> int:
     """The desktop application, from start to exit; the exit code for the process."""
     app = make_application()
+    UiThreadCollector(app)  # jobs run in workers: a collection there could delete a widget off the UI thread
     sys.excepthook = ExceptHook()
     data_dir.mkdir(parents=True, exist_ok=True)
     signed_in = sign_in(data_dir)

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import QUrl
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -31,23 +31,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import child_printouts, paths
+from station_app import paths
 from station_app.core import child_rules
 from station_app.core.entities import REPORT_STAGES, entity
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.privacy import ADULT_AGE
+from station_app.jobs import children as child_jobs
 from station_app.store import access_log, children, people
 from station_app.ui import print_preview
+from station_app.ui.changes import FollowsChanges
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, field_text
-from station_app.ui.operations import run_job
+from station_app.ui.operations import run_job, run_write
+from station_app.ui.person_picker import PersonPicker
 from station_app.ui.program_dialogs import (
-    PersonPicker,
     RecordDialog,
     VisitDialogBase,
     person_summary,
-    saved_after,
+    present_editor,
 )
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
@@ -75,7 +77,7 @@ _STAGES = dict(REPORT_STAGES)
 
 def _child_picker(session: Session) -> PersonPicker:
     return PersonPicker(session, "输入姓名、拼音首字母或身份证号查找已登记的未成年人",
-                        lambda years: years < ADULT_AGE, "is_child", "（已有在册档案）")
+                        fits=lambda years: years < ADULT_AGE, mark=lambda row: "（已有在册档案）" if row["is_child"] else "")
 
 
 def _table(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> RecordTable:
@@ -92,7 +94,7 @@ def _reload(table: RecordTable, rows: list[dict[str, Any]]) -> None:
 
 def print_and_open(parent: QWidget, session: Session, title: str, job: Callable[..., Path], *args: object,
            on_done: Callable[[Path], None] | None = None) -> None:
-    """Run one of child_printouts' jobs as this user, then show the PDF it wrote in the print preview."""
+    """Run a print job of jobs.children as this user, then show the PDF it wrote in the print preview."""
     def done(path: Path) -> None:
         print_preview.show_printed(parent, path)
         if on_done is not None:
@@ -126,16 +128,17 @@ _REPORT_COLUMNS = (
 )
 
 
-class ChildProfileDialog(RecordDialog):
-    """Register (record None: pick the child first) or open a child's archive; `saved` after exec()."""
+class ChildProfileDialog(FollowsChanges, RecordDialog):
+    """Register (record None: pick the child first) or open a child's archive. Its agreements,
+    visits and protection cases, saved from their own dialogs, show here as soon as they are stored."""
+
+    CONCERNS = frozenset({"agreement", "visit", "child_report", "child_report_step"})
 
     def __init__(self, session: Session, record: dict[str, Any] | None = None, parent: QWidget | None = None, *,
                  person_id: str | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.record = record
-        self.saved: dict[str, Any] | None = None
-        self.changed = False  # an agreement, visit or case was saved from here
         if record is not None:
             access_log.viewed(session.database, session.actor, "child_profile", record)
         writer = session.actor.can_write
@@ -160,6 +163,8 @@ class ChildProfileDialog(RecordDialog):
         self.setWindowTitle(f"儿童档案 — {name}" if record else "新建儿童档案")
         self.resize(max(self.sizeHint().width(), 1000), self.sizeHint().height())
         (self.picker.search if self.picker else self.form.editor("category")).setFocus()
+        if record is not None:
+            self.follow_changes(session.changes)
 
     def _add_record_tabs(self, record: dict[str, Any], writer: bool) -> None:
         database = self.session.database
@@ -220,13 +225,19 @@ class ChildProfileDialog(RecordDialog):
         self.agreement_status.setText(child_rules.AGREEMENT_LABELS[status])
         self.agreement_status.setStyleSheet(LATE_STYLE if bad else "")
 
+    def refresh(self) -> None:
+        """Re-read the agreements, visits and cases (one of them was saved)."""
+        assert self.record is not None
+        database, record = self.session.database, self.record
+        _reload(self.agreements, children.agreements(database, record["id"]))
+        self._show_agreement_status()
+        _reload(self.visits, children.person_visits(database, record["person_id"]))
+        _reload(self.reports, children.person_reports(database, record["person_id"]))
+
     def _open_agreement(self, agreement_id: str | None) -> None:
         assert self.record is not None
         existing = self.session.store.get("agreement", agreement_id) if agreement_id else None
-        if open_agreement(self.session, self.record, existing, self) is not None:
-            self.changed = True
-            _reload(self.agreements, children.agreements(self.session.database, self.record["id"]))
-            self._show_agreement_status()
+        open_agreement(self.session, self.record, existing, self)
 
     def print_agreement(self) -> None:
         key = self.agreements.current_key()
@@ -236,7 +247,7 @@ class ChildProfileDialog(RecordDialog):
         if key is None:
             self.agreement_status.setText("还没有协议：请先“新增协议”（各方信息会从档案预填）")
             return
-        print_and_open(self, self.session, "正在生成委托照护协议书", child_printouts.agreement, key,
+        print_and_open(self, self.session, "正在生成委托照护协议书", child_jobs.agreement, key,
                paths.print_path(self.session.data_dir, f"委托照护协议书-{self._name()}"))
 
     def _name(self) -> str:
@@ -245,29 +256,21 @@ class ChildProfileDialog(RecordDialog):
     def _open_visit(self, visit_id: str | None) -> None:
         assert self.record is not None
         existing = self.session.store.get("visit", visit_id) if visit_id else None
-        if open_visit(self.session, self.record["person_id"], existing, self) is not None:
-            self.changed = True
-            _reload(self.visits, children.person_visits(self.session.database, self.record["person_id"]))
+        open_visit(self.session, self.record["person_id"], existing, self)
 
     def _open_report(self, report_id: str | None) -> None:
         assert self.record is not None
-        if open_report(self.session, self.record["person_id"], report_id, self):
-            self.changed = True
-            _reload(self.reports, children.person_reports(self.session.database, self.record["person_id"]))
+        open_report(self.session, self.record["person_id"], report_id, self)
 
     def save(self) -> None:
         values = self.form.values()
-        if not self._take_person(values, "儿童"):
-            return
-        try:
-            saved = children.save_profile(self.session.store, values, self.record)
-        except KnownError as exc:
-            self.tabs.setCurrentIndex(0)
-            self._person_refused(exc)
-            self._refused(self.form, (*PROFILE_FIELDS, "person_id"), exc)
-            return
-        self.saved = saved
-        self.accept()
+        if self._take_person(values, "儿童"):
+            self.write(children.save_profile, values, self.record, refused=self._profile_refused)
+
+    def _profile_refused(self, exc: KnownError) -> None:
+        self.tabs.setCurrentIndex(0)
+        self._person_refused(exc)
+        self._refused(self.form, (*PROFILE_FIELDS, "person_id"), exc)
 
 
 class AgreementDialog(RecordDialog):
@@ -279,7 +282,6 @@ class AgreementDialog(RecordDialog):
         self.session = session
         self.profile = profile
         self.record = record
-        self.saved: dict[str, Any] | None = None
         if record is not None:
             access_log.viewed(session.database, session.actor, "agreement", record)
         writer = session.actor.can_write
@@ -300,17 +302,12 @@ class AgreementDialog(RecordDialog):
 
     def save(self) -> None:
         values = {**self.form.values(), "child_profile_id": self.profile["id"]}
-        try:
-            saved = children.save_agreement(self.session.store, values, self.record)
-        except KnownError as exc:
-            self._refused(self.form, AGREEMENT_FIELDS, exc)
-            return
-        self.saved = saved
-        self.accept()
+        self.write(children.save_agreement, values, self.record,
+                   refused=lambda exc: self._refused(self.form, AGREEMENT_FIELDS, exc))
 
 
 class ChildVisitDialog(VisitDialogBase):
-    """Record (record None) or correct a visit to a child; `saved` after exec()."""
+    """Record (record None) or correct a visit to a child."""
 
     FIELDS = VISIT_FIELDS
     DUE_INPUTS = ("visit_date", "problems", "next_due")
@@ -333,13 +330,11 @@ class ChildVisitDialog(VisitDialogBase):
         follow = "（发现问题：需跟进，提前走访）" if problems else ""
         return proposed, f"按县里规定的走访频次，下次走访应在 {proposed.isoformat()} 前{follow}"
 
-    def store_visit(self, values: dict[str, Any]) -> dict[str, Any]:
-        return children.save_visit(self.session.store, values, self.record)
+    store_visit = staticmethod(children.save_visit)
 
 
 class ReportDialog(RecordDialog):
-    """Register a mandatory report (report_id None) or work a protection case step by step.
-    `changed` is True once something was saved."""
+    """Register a mandatory report (report_id None) or work a protection case step by step."""
 
     def __init__(self, session: Session, person_id: str, report_id: str | None = None,
                  parent: QWidget | None = None, now: dt.datetime | None = None) -> None:
@@ -347,7 +342,6 @@ class ReportDialog(RecordDialog):
         self.session = session
         self.person_id = person_id
         self.now = now
-        self.changed = False
         self.report = session.store.get("child_report", report_id) if report_id else None
         writer = session.actor.can_write
         layout = QVBoxLayout(self)
@@ -437,60 +431,46 @@ class ReportDialog(RecordDialog):
 
     def record_step(self) -> None:
         assert self.report is not None
-        try:
-            self.report = children.record_step(self.session.store, self.report, self.next_step.currentData(),
-                                               self.step_time.text(), self.step_actor.text(),
-                                               self.step_note.toPlainText())
-        except KnownError as exc:
-            errors = exc.errors if isinstance(exc, ValidationError) else {"": exc.message}
-            self.step_error.setText("；".join(errors.values()))
-            return
-        self.changed = True
+        run_write(self, self.session, children.record_step, self.report, self.next_step.currentData(),
+                  self.step_time.text(), self.step_actor.text(), self.step_note.toPlainText(), busy=self.step_button,
+                  on_done=self._step_recorded, on_refused=self._step_refused)
+
+    def _step_recorded(self, report: dict[str, Any]) -> None:
+        self.report = report
         self.step_error.setText("")
         self.step_note.clear()
-        _reload(self.steps, children.report_steps(self.session.database, self.report["id"]))
+        _reload(self.steps, children.report_steps(self.session.database, report["id"]))
         self._show_stage()
+
+    def _step_refused(self, exc: KnownError) -> None:
+        errors = exc.errors if isinstance(exc, ValidationError) else {"": exc.message}
+        self.step_error.setText("；".join(errors.values()))
 
     def save(self) -> None:
         if self.report is not None:
             self.record_step()
             return
         values = {**self.form.values(), "person_id": self.person_id}
-        try:
-            children.open_report(self.session.store, values)
-        except KnownError as exc:
-            self._refused(self.form, REPORT_FIELDS, exc)
-            return
-        self.changed = True
-        self.accept()
+        self.write(children.open_report, values, refused=lambda exc: self._refused(self.form, REPORT_FIELDS, exc))
 
 
 def open_profile(session: Session, record: dict[str, Any] | None, parent: QWidget | None = None, *,
-                 person_id: str | None = None) -> dict[str, Any] | None:
-    """Show the archive; the saved profile (or, when only its agreements, visits or cases
-    changed, the profile as it is), else None."""
-    dialog = ChildProfileDialog(session, record, parent, person_id=person_id)
-    dialog.exec()
-    saved = dialog.saved or (record if dialog.changed else None)
-    dialog.deleteLater()
-    return saved
+                 person_id: str | None = None, on_saved: Callable[[dict[str, Any]], None] | None = None) -> QDialog:
+    """Show the archive (a new one when `record` is None); `on_saved(profile)` once it is saved."""
+    return present_editor(ChildProfileDialog(session, record, parent, person_id=person_id), on_saved)
 
 
 def open_agreement(session: Session, profile: dict[str, Any], record: dict[str, Any] | None = None,
-                   parent: QWidget | None = None) -> dict[str, Any] | None:
-    return saved_after(AgreementDialog(session, profile, record, parent))
+                   parent: QWidget | None = None) -> QDialog:
+    return present_editor(AgreementDialog(session, profile, record, parent))
 
 
 def open_visit(session: Session, person_id: str, record: dict[str, Any] | None = None,
-               parent: QWidget | None = None) -> dict[str, Any] | None:
-    return saved_after(ChildVisitDialog(session, person_id, record, parent))
+               parent: QWidget | None = None) -> QDialog:
+    return present_editor(ChildVisitDialog(session, person_id, record, parent))
 
 
 def open_report(session: Session, person_id: str, report_id: str | None = None,
-                parent: QWidget | None = None) -> bool:
-    """Register a report or work a case; True if anything was saved."""
-    dialog = ReportDialog(session, person_id, report_id, parent)
-    dialog.exec()
-    changed = dialog.changed
-    dialog.deleteLater()
-    return changed
+                parent: QWidget | None = None) -> QDialog:
+    """Register a report (report_id None) or work a protection case."""
+    return present_editor(ReportDialog(session, person_id, report_id, parent))

@@ -29,15 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import child_printouts, paths
+from station_app import paths
 from station_app.core import child_rules
 from station_app.core.entities import CHILD_CATEGORIES, REPORT_STAGES, RISK_LEVELS
 from station_app.core.idnumber import mask
+from station_app.jobs import children as child_jobs
 from station_app.store import children, people
 from station_app.store.database import StationDatabase
 from station_app.ui.child_dialogs import open_agreement, open_profile, open_report, open_visit, print_and_open
 from station_app.ui.elder_page import action_button
 from station_app.ui.models import Column, QueryTableModel, Row
+from station_app.ui.operations import run_job, run_write
 from station_app.ui.program_pages import FilterHolder, ProfileListPage, child_columns
 from station_app.ui.session import Session
 
@@ -91,6 +93,7 @@ def columns() -> tuple[Column, ...]:
 
 
 class ChildPage(ProfileListPage):
+    CONCERNS = frozenset({"child_profile", "agreement", "child_report", "visit", "person", "village", "reference_value"})
     export_name = "留守儿童名单"
     PROFILE_ENTITY = "child_profile"
     VISIT_TITLE = "登记走访"
@@ -167,8 +170,8 @@ class ChildPage(ProfileListPage):
         self.printed: Path | None = None
         self.refresh()
 
-    def refresh(self, select: object | None = None) -> None:
-        super().refresh(select)  # type: ignore[arg-type]
+    def refresh(self) -> None:
+        super().refresh()
         waiting = children.aged_out(self.session.database, dt.date.today())
         self.aged_out.setText(f"{len(waiting)} 名儿童已满退出年龄，待移出名册")
         self.aged_out.setVisible(bool(waiting) and self.session.actor.can_write)
@@ -197,21 +200,21 @@ class ChildPage(ProfileListPage):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def open_profile_dialog(self, record: dict | None) -> dict | None:
-        return open_profile(self.session, record, self)
+    def open_profile_dialog(self, record: dict | None) -> None:
+        open_profile(self.session, record, self, on_saved=self.profile_saved)
 
-    def open_visit_dialog(self, person_id: str) -> dict | None:
-        return open_visit(self.session, person_id, parent=self)
+    def open_visit_dialog(self, person_id: str) -> None:
+        open_visit(self.session, person_id, parent=self)
 
     def add_agreement(self) -> None:
         profile = self._selected()
-        if profile is not None and open_agreement(self.session, profile, parent=self) is not None:
-            self.changed(profile["id"])
+        if profile is not None:
+            open_agreement(self.session, profile, parent=self)
 
     def add_report(self) -> None:
         profile = self._selected()
-        if profile is not None and open_report(self.session, profile["person_id"], parent=self):
-            self.changed(profile["id"])
+        if profile is not None:
+            open_report(self.session, profile["person_id"], parent=self)
 
     def leave_roll(self) -> None:
         profile = self._selected()
@@ -220,8 +223,7 @@ class ChildPage(ProfileListPage):
         reason, ok = QInputDialog.getItem(self, "移出在册名单", f"{self._name(profile)}：移出原因（档案保留，可随时查询）",
                                           list(child_rules.EXIT_REASONS), 0, True)
         if ok and reason.strip():
-            children.leave_roll(self.session.store, profile, reason)
-            self.changed(profile["id"])
+            run_write(self, self.session, children.leave_roll, profile, reason)
 
     def show_aged_out(self) -> None:
         waiting = children.aged_out(self.session.database, dt.date.today())
@@ -231,10 +233,8 @@ class ChildPage(ProfileListPage):
         answer = QMessageBox.question(self, "已满退出年龄", f"以下儿童已满退出年龄：{names}\n\n"
                                       f"是否把这 {len(waiting)} 名儿童以“年满16周岁”移出在册名单？（档案保留）")
         if answer == QMessageBox.StandardButton.Yes:
-            for entry in waiting:
-                children.leave_roll(self.session.store, self.session.store.get("child_profile", entry["id"]),
-                                    child_rules.EXIT_REASONS[0])
-            self.changed(None)
+            run_job(self, "正在移出名册", child_jobs.roll_off_aged_out, self.session.actor, dt.date.today(),
+                    db_path=self.session.db_path, changes=self.session.changes)
 
     def print_latest_visit(self) -> None:
         profile = self._selected()
@@ -244,25 +244,25 @@ class ChildPage(ProfileListPage):
         if not visits:
             QMessageBox.information(self, "打印走访记录表", "该儿童还没有走访记录。可以打印空白走访表，入户时手填。")
             return
-        self._print("正在生成走访记录表", child_printouts.visits, [visits[0]["id"]],
+        self._print("正在生成走访记录表", child_jobs.visits, [visits[0]["id"]],
                     paths.print_path(self.session.data_dir, f"走访记录表-{self._name(profile)}"))
 
     def print_blank(self) -> None:
         profile = self._selected()
         if profile is not None:
-            self._print("正在生成空白走访表", child_printouts.blank_visits, [profile["person_id"]],
+            self._print("正在生成空白走访表", child_jobs.blank_visits, [profile["person_id"]],
                         paths.print_path(self.session.data_dir, f"空白走访记录表-{self._name(profile)}"))
 
     def print_register(self) -> None:
         profile = self._selected()
         if profile is not None:
-            self._print("正在生成信息登记表", child_printouts.register, profile["person_id"],
+            self._print("正在生成信息登记表", child_jobs.register, profile["person_id"],
                         paths.print_path(self.session.data_dir, f"留守儿童信息登记表-{self._name(profile)}"))
 
     def print_roster(self) -> None:
         village_id = self.filter_bar.village_id
         where = self.filter_bar.village.currentText() if village_id else "全镇"
-        self._print("正在生成花名册", child_printouts.roster, village_id,
+        self._print("正在生成花名册", child_jobs.roster, village_id,
                     paths.print_path(self.session.data_dir, f"留守儿童花名册-{where}"))
 
     def _print(self, title: str, job: Callable[..., Path], *args: object) -> None:

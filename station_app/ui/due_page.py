@@ -23,6 +23,7 @@ from station_app.store import children, due
 from station_app.store.database import StationDatabase
 from station_app.ui.child_dialogs import open_report
 from station_app.ui.child_dialogs import open_visit as open_child_visit
+from station_app.ui.dialogs import present
 from station_app.ui.elder_dialogs import RoundDialog, open_visit
 from station_app.ui.models import Column, QueryTableModel, Row
 from station_app.ui.person_dialog import open_person
@@ -91,6 +92,8 @@ COLUMNS: Sequence[Column] = (
 
 
 class DuePage(ListPage):
+    CONCERNS = frozenset({"visit", "elder_profile", "child_profile", "agreement", "child_report", "child_report_step",
+                          "relief_case", "person", "village", "reference_value"})
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         self.grouping = _Grouping()
@@ -119,15 +122,13 @@ class DuePage(ListPage):
                              "（逾期最久的在最前，双击打开人员档案或救助案件）")
 
     def _open(self, key: due.DueKey) -> None:
-        """The relief case for an advance, the protection case, else the person to visit."""
+        """The protection case, the relief case for an advance, else the person to visit."""
         if key.program == "protection":
-            if open_report(self.session, key.person_id, key.record_id, self):
-                self.changed()
-            return
-        opened = open_case(self.session, key.record_id, self) if key.record_id else \
+            open_report(self.session, key.person_id, key.record_id, self)
+        elif key.record_id:
+            open_case(self.session, key.record_id, self)
+        else:
             open_person(self.session, key.person_id, self)
-        if opened is not None:
-            self.refresh()
 
     # -- the elderly rounds: plan a round, enter its visits --------------------------------------
 
@@ -163,12 +164,9 @@ class DuePage(ListPage):
                                      and key.program in VISIT_DIALOGS)
 
     def plan_round(self) -> None:
-        dialog = RoundDialog(self.session, self.filter_bar.village_id, self)
-        dialog.exec()
-        dialog.deleteLater()
+        present(RoundDialog(self.session, self.filter_bar.village_id, self))
 
     def record_visit(self) -> None:
         key = self.table.current_key()
         if isinstance(key, due.DueKey) and key.program in VISIT_DIALOGS:
-            if VISIT_DIALOGS[key.program](self.session, key.person_id, parent=self) is not None:
-                self.changed()
+            VISIT_DIALOGS[key.program](self.session, key.person_id, parent=self)

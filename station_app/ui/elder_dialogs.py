@@ -11,7 +11,7 @@ a date of their own.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import qtawesome as qta
@@ -34,18 +34,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import elder_printouts, paths
+from station_app import paths
 from station_app.core import elder_rules
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError
 from station_app.core.fields import FieldError, parse_date
+from station_app.jobs import elders
 from station_app.store import elder_rounds, people
 from station_app.ui import print_preview
+from station_app.ui.changes import FollowsChanges
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, field_text
 from station_app.ui.operations import run_job, show_error
-from station_app.ui.program_dialogs import PersonPicker, RecordDialog, VisitDialogBase, saved_after
+from station_app.ui.person_picker import PersonPicker
+from station_app.ui.program_dialogs import RecordDialog, VisitDialogBase, present_editor
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
@@ -147,18 +150,20 @@ class ContactsEditor(QWidget):
 
 def _elder_picker(session: Session) -> PersonPicker:
     return PersonPicker(session, f"输入姓名、拼音首字母或身份证号查找已登记的{elder_rules.ELDER_AGE}岁及以上人员",
-                        elder_rules.is_elder, "is_elder", "（已在探访名单）")
+                        fits=elder_rules.is_elder, mark=lambda row: "（已在探访名单）" if row["is_elder"] else "")
 
 
-class ElderProfileDialog(RecordDialog):
-    """Add (record None: pick the person first) or edit an elder profile; `saved` after exec()."""
+class ElderProfileDialog(FollowsChanges, RecordDialog):
+    """Add (record None: pick the person first) or edit an elder profile; a visit corrected from
+    its list shows there once stored."""
+
+    CONCERNS = frozenset({"visit"})
 
     def __init__(self, session: Session, record: dict[str, Any] | None = None, parent: QWidget | None = None, *,
                  person_id: str | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.record = record
-        self.saved: dict[str, Any] | None = None
         writer = session.actor.can_write
         person_id = record["person_id"] if record else person_id
         details = QWidget()
@@ -189,28 +194,29 @@ class ElderProfileDialog(RecordDialog):
         self.setWindowTitle(f"老年人档案 — {name}" if record else "新建老年人档案")
         self.resize(max(self.sizeHint().width(), 900), self.sizeHint().height())
         (self.picker.search if self.picker else self.form.editor("risk_level")).setFocus()
+        if record is not None:
+            self.follow_changes(session.changes)
+
+    def refresh(self) -> None:
+        assert self.record is not None
+        model = self.visits.model()
+        assert isinstance(model, ListTableModel)
+        model.set_rows(elder_rounds.person_visits(self.session.database, self.record["person_id"]))
 
     def _open_visit(self, visit_id: str) -> None:
-        """Open a past visit (to read it, or to correct it); the list shows the correction."""
+        """Open a past visit (to read it, or to correct it)."""
         assert self.record is not None
-        if open_visit(self.session, self.record["person_id"], self.session.store.get("visit", visit_id), self):
-            model = self.visits.model()
-            assert isinstance(model, ListTableModel)
-            model.set_rows(elder_rounds.person_visits(self.session.database, self.record["person_id"]))
+        open_visit(self.session, self.record["person_id"], self.session.store.get("visit", visit_id), self)
 
     def save(self) -> None:
         values = {**self.form.values(), "contacts": self.contacts.values()}
-        if not self._take_person(values, "人员"):
-            return
-        try:
-            saved = elder_rounds.save_profile(self.session.store, values, self.record)
-        except KnownError as exc:
-            self.tabs.setCurrentIndex(0)
-            self.contacts.set_error(self._person_refused(exc).get("contacts", ""))
-            self._refused(self.form, (*PROFILE_FIELDS, "contacts", "person_id"), exc)
-            return
-        self.saved = saved
-        self.accept()
+        if self._take_person(values, "人员"):
+            self.write(elder_rounds.save_profile, values, self.record, refused=self._profile_refused)
+
+    def _profile_refused(self, exc: KnownError) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.contacts.set_error(self._person_refused(exc).get("contacts", ""))
+        self._refused(self.form, (*PROFILE_FIELDS, "contacts", "person_id"), exc)
 
 
 _VISIT_COLUMNS = (
@@ -232,7 +238,7 @@ def _visit_table(session: Session, person_id: str) -> RecordTable:
 
 
 class VisitDialog(VisitDialogBase):
-    """Record (record None) or correct an elder visit to `person_id`; `saved` after exec()."""
+    """Record (record None) or correct an elder visit to `person_id`."""
 
     FIELDS = VISIT_FIELDS
     DUE_INPUTS = ("visit_date", "hazards", "seen_in_person", "method", "next_due")
@@ -256,29 +262,29 @@ class VisitDialog(VisitDialogBase):
         follow = f"（{'、'.join(why[r] for r in reasons)}：需跟进，跟进前一直列在待办提醒中）" if reasons else ""
         return proposed, f"按县里规定的探访频次，下次探访应在 {proposed.isoformat()} 前{follow}"
 
-    def store_visit(self, values: dict[str, Any]) -> dict[str, Any]:
-        return elder_rounds.save_visit(self.session.store, values, self.record)
+    store_visit = staticmethod(elder_rounds.save_visit)
 
 
 def open_profile(session: Session, record: dict[str, Any] | None, parent: QWidget | None = None, *,
-                 person_id: str | None = None) -> dict[str, Any] | None:
-    """Show the profile editor; the saved profile, or None."""
-    return saved_after(ElderProfileDialog(session, record, parent, person_id=person_id))
+                 person_id: str | None = None, on_saved: Callable[[dict[str, Any]], None] | None = None) -> QDialog:
+    """Show the profile editor (a new profile when `record` is None); `on_saved(profile)` once saved."""
+    return present_editor(ElderProfileDialog(session, record, parent, person_id=person_id), on_saved)
 
 
 def open_visit(session: Session, person_id: str, record: dict[str, Any] | None = None,
-               parent: QWidget | None = None) -> dict[str, Any] | None:
-    """Show the visit editor; the saved visit, or None. A new referral to temporary relief is
-    offered straight away as a pre-filled application (it also waits on the relief page)."""
-    saved = saved_after(VisitDialog(session, person_id, record, parent))
-    if (saved is not None and saved.get("referral") == elder_rules.RELIEF_REFERRAL
-            and (record is None or record.get("referral") != elder_rules.RELIEF_REFERRAL)
-            and QMessageBox.question(parent, "转介临时救助", "本次探访转介临时救助。现在就登记临时救助申请吗？"
-                                     "（也可以稍后在“临时救助 → 探访转介”中登记。）") == QMessageBox.StandardButton.Yes):
-        from station_app.ui.relief_dialog import open_case
+               parent: QWidget | None = None) -> QDialog:
+    """Show the visit editor. A new referral to temporary relief is offered straight away as a
+    pre-filled application (it also waits on the relief page)."""
+    def saved(visit: dict[str, Any]) -> None:
+        if (visit.get("referral") == elder_rules.RELIEF_REFERRAL
+                and (record is None or record.get("referral") != elder_rules.RELIEF_REFERRAL)
+                and QMessageBox.question(parent, "转介临时救助", "本次探访转介临时救助。现在就登记临时救助申请吗？"
+                                         "（也可以稍后在“临时救助 → 探访转介”中登记。）") == QMessageBox.StandardButton.Yes):
+            from station_app.ui.relief_dialog import open_case
 
-        open_case(session, None, parent, referral=saved)
-    return saved
+            open_case(session, None, parent, referral=visit)
+
+    return present_editor(VisitDialog(session, person_id, record, parent), saved)
 
 
 class RoundDialog(QDialog):
@@ -357,7 +363,7 @@ class RoundDialog(QDialog):
             return
         out = paths.print_path(self.session.data_dir, f"探访路线单-{self.village.currentText()}-{day}")
         self.print_button.setEnabled(False)
-        run_job(self, "正在生成探访路线单", elder_printouts.route_sheet, self.session.actor, village_id, day, out,
+        run_job(self, "正在生成探访路线单", elders.route_sheet, self.session.actor, village_id, day, out,
                 db_path=self.session.db_path, on_done=self._printed,
                 on_error=lambda exc: (self.print_button.setEnabled(True), show_error(self, exc)))
 

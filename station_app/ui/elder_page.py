@@ -18,9 +18,10 @@ import qtawesome as qta
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
-from station_app import elder_printouts, paths
+from station_app import paths
 from station_app.core.entities import ELDER_CATEGORIES, RISK_LEVELS
 from station_app.core.idnumber import mask
+from station_app.jobs import elders
 from station_app.store import elder_rounds, people, program_queries, statistics
 from station_app.store.database import StationDatabase
 from station_app.ui import print_preview
@@ -65,6 +66,7 @@ def action_button(icon: str, text: str, shortcut: str | QKeySequence | None = No
 
 
 class ElderPage(ProfileListPage):
+    CONCERNS = frozenset({"elder_profile", "visit", "person", "village", "reference_value"})
     PROFILE_ENTITY = "elder_profile"
     VISIT_TITLE = "登记探访"
     OFF_ROLL_MESSAGE = "此人已退出探访名单。如需恢复探访，请先在档案中把状态改为“在册”。"
@@ -137,11 +139,11 @@ class ElderPage(ProfileListPage):
         self.print_button.setEnabled(chosen)
         self.blank_button.setEnabled(chosen)
 
-    def open_profile_dialog(self, record: dict | None) -> dict | None:
-        return open_profile(self.session, record, self)
+    def open_profile_dialog(self, record: dict | None) -> None:
+        open_profile(self.session, record, self, on_saved=self.profile_saved)
 
-    def open_visit_dialog(self, person_id: str) -> dict | None:
-        return open_visit(self.session, person_id, parent=self)
+    def open_visit_dialog(self, person_id: str) -> None:
+        open_visit(self.session, person_id, parent=self)
 
     def print_latest_visit(self) -> None:
         profile = self._selected()
@@ -152,7 +154,7 @@ class ElderPage(ProfileListPage):
             QMessageBox.information(self, "打印探访记录表", "此人还没有探访记录。可以打印空白记录表，入户时手填。")
             return
         name = self.model.row(self.table.currentIndex().row())["name"]
-        self._print("正在生成探访记录表", elder_printouts.visit_records, [visits[0]["id"]],
+        self._print("正在生成探访记录表", elders.visit_records, [visits[0]["id"]],
                     paths.print_path(self.session.data_dir, f"探访记录表-{name}"))
 
     def print_blank(self) -> None:
@@ -160,18 +162,18 @@ class ElderPage(ProfileListPage):
         if profile is None:
             return
         name = self.model.row(self.table.currentIndex().row())["name"]
-        self._print("正在生成空白记录表", elder_printouts.blank_visit_records, [profile["person_id"]],
+        self._print("正在生成空白记录表", elders.blank_visit_records, [profile["person_id"]],
                     paths.print_path(self.session.data_dir, f"空白探访记录表-{name}"))
 
     def print_roster(self) -> None:
         village_id = self.filter_bar.village_id
         month = self.month.currentData()
         where = self.filter_bar.village.currentText() if village_id else "全镇"
-        self._print("正在生成探访花名册", elder_printouts.visit_roster, village_id, month,
+        self._print("正在生成探访花名册", elders.visit_roster, village_id, month,
                     paths.print_path(self.session.data_dir, f"月度探访花名册-{where}-{month}"))
 
     def _print(self, title: str, job: Callable[..., Path], *args: object) -> None:
-        """Run one of elder_printouts' jobs as this user, then open the PDF it wrote."""
+        """Run one of jobs.elders' jobs as this user, then open the PDF it wrote."""
         self.printed = None
         run_job(self, title, job, self.session.actor, *args, db_path=self.session.db_path, on_done=self._printed)
 

@@ -2,7 +2,7 @@
 
 The cell texts are read on the UI thread (the list's formatters and its lazily fetched rows live
 there) in short slices under a progress dialog with 取消, so even 100,000 rows keep the window
-responsive; writing the workbook and logging the export run in a worker (exports.export_list).
+responsive; writing the workbook and logging the export run in a worker (jobs.exports.export_list).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import exports
+from station_app.jobs import exports
+from station_app.ui.dialogs import present
 from station_app.ui.fieldform import ERROR_STYLE
 from station_app.ui.models import ColumnTableModel
 from station_app.ui.operations import run_job
@@ -69,6 +70,11 @@ class ExportDialog(QDialog):
     def purpose_text(self) -> str:
         return self.purpose.currentText().strip()
 
+    @property
+    def full(self) -> bool:
+        """Full ID and phone numbers asked for (and offered to this role)."""
+        return not self.full_values.isHidden() and self.full_values.isChecked()
+
     def _accept(self) -> None:
         if not self.purpose_text:
             self.error.setText("请填写导出用途")
@@ -102,9 +108,13 @@ def export_list(parent: QWidget, session: Session, model: ColumnTableModel, list
                 choose_file: bool = True) -> None:
     """The whole export as a person goes through it, from the purpose to the saved file."""
     has_masked = any(c.full is not None for c in model.columns)
-    dialog = ExportDialog(session, list_name, model.rowCount(), has_masked, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return
+    present(ExportDialog(session, list_name, model.rowCount(), has_masked, parent),
+            lambda dialog: _export(parent, session, model, list_name, dialog.purpose_text, dialog.full, choose_file))
+
+
+def _export(parent: QWidget, session: Session, model: ColumnTableModel, list_name: str, purpose: str, full: bool,
+            choose_file: bool) -> None:
+    """The purpose is given: choose the file, read the rows, write and log the export."""
     default = session.data_dir / "exports" / exports.suggested_name(list_name)
     default.parent.mkdir(parents=True, exist_ok=True)
     path = default
@@ -113,12 +123,11 @@ def export_list(parent: QWidget, session: Session, model: ColumnTableModel, list
         if not chosen:
             return
         path = Path(chosen if chosen.endswith(".xlsx") else chosen + ".xlsx")
-    full = not dialog.full_values.isHidden() and dialog.full_values.isChecked()
     rows = read_rows(model, full=full, parent=parent)
     if rows is None:
         return
     table = exports.ListExport(list_name, [c.header for c in model.columns], rows)
-    run_job(parent, "正在导出 Excel", exports.export_list, session.actor, table, path, dialog.purpose_text, full,
+    run_job(parent, "正在导出 Excel", exports.export_list, session.actor, table, path, purpose, full,
             db_path=session.db_path, on_done=lambda out: _exported(parent, out, len(rows)))
 
 

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 from station_app.core.entities import CHILD_PROFILE, HOUSEHOLD, PERSON, entity
 from station_app.core.idnumber import mask
 from station_app.store import people
+from station_app.ui.changes import FollowsChanges
+from station_app.ui.dialogs import present
 from station_app.ui.models import Column, ListTableModel, age, choice_text, field_text
 from station_app.ui.person_dialog import open_person
 from station_app.ui.record_list import RecordTable
@@ -110,15 +112,17 @@ def member_roles(member: dict[str, Any], members: list[dict[str, Any]]) -> str:
     return "、".join(roles)
 
 
-class HouseholdDialog(QDialog):
-    """A household, its members and their records; double-click a member to open them."""
+class HouseholdDialog(FollowsChanges, QDialog):
+    """A household, its members and their records; double-click a member to open them. A member
+    edited from here (or anything else about the family) shows as soon as it is stored."""
+
+    CONCERNS = frozenset({"person", "household", "village", "child_profile", "elder_profile", "relief_case", "visit"})
 
     def __init__(self, session: Session, household_id: str, parent: QWidget | None = None, *,
                  person_id: str | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.household_id = household_id
-        self.changed = False
         self._members: list[dict[str, Any]] = []
 
         self.info = QLabel()
@@ -153,8 +157,11 @@ class HouseholdDialog(QDialog):
         self.members.selectionModel().selectionChanged.connect(self._show_records)
         self.refresh(person_id)
         self.resize(1080, 720)
+        self.follow_changes(session.changes)
 
     def refresh(self, person_id: str | None = None) -> None:
+        """Re-read the household, selecting `person_id` (else the member selected before)."""
+        person_id = person_id or self.members.current_key()
         overview = people.household_overview(self.session.database, self.household_id)
         household, village = overview["household"], overview["village"]
         self._members = overview["members"]
@@ -186,16 +193,10 @@ class HouseholdDialog(QDialog):
         model.set_rows(rows)
 
     def _open_member(self, person_id: str | None) -> None:
-        if person_id is not None and open_person(self.session, person_id, self) is not None:
-            self.changed = True
-            self.refresh(person_id)
+        if person_id is not None:
+            open_person(self.session, person_id, self)
 
 
 def open_household(session: Session, household_id: str, parent: QWidget | None = None, *,
-                   person_id: str | None = None) -> bool:
-    """Show the household; True if a member was changed from it."""
-    dialog = HouseholdDialog(session, household_id, parent, person_id=person_id)
-    dialog.exec()
-    changed = dialog.changed
-    dialog.deleteLater()
-    return changed
+                   person_id: str | None = None) -> HouseholdDialog:
+    return present(HouseholdDialog(session, household_id, parent, person_id=person_id))

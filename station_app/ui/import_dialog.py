@@ -27,11 +27,8 @@ from PySide6.QtWidgets import (
 
 from station_app.core import ledger_import as rules
 from station_app.core.idnumber import mask
-from station_app.core.jobs import JobState
-from station_app.core.roles import Actor
+from station_app.jobs import imports
 from station_app.store import ledger_import
-from station_app.store.database import StationDatabase
-from station_app.store.records import RecordStore
 from station_app.ui.models import Column, ListTableModel
 from station_app.ui.operations import run_job
 from station_app.ui.record_list import RecordTable
@@ -48,26 +45,12 @@ PREVIEW_COLUMNS = (
 )
 
 
-def _read(state: JobState, path: Path) -> list[ledger_import.Sheet]:
-    return ledger_import.read_workbook(path, state)
-
-
-def _check(database: StationDatabase, state: JobState, sheet: ledger_import.Sheet,
-           mapping: dict[int, str]) -> list[rules.RowCheck]:
-    return ledger_import.check(database, sheet, mapping)
-
-
-def _import(database: StationDatabase, state: JobState, actor: Actor, checks: list[rules.RowCheck]) -> int:
-    return ledger_import.import_rows(RecordStore(database, actor), checks)
-
-
 class ImportDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.sheets: list[ledger_import.Sheet] = []
         self.checks: list[rules.RowCheck] = []
-        self.imported = 0
         self.setWindowTitle("从 Excel 导入人员")
         self.resize(980, 680)
         self.file_label = QLabel("请选择要导入的 Excel 台账（.xlsx）")
@@ -126,7 +109,7 @@ class ImportDialog(QDialog):
 
     def load(self, path: Path) -> None:
         self.file_label.setText(f"正在读取 {path.name}…")
-        run_job(self, "正在读取 Excel", _read, path, on_done=lambda sheets: self._loaded(path, sheets))
+        run_job(self, "正在读取 Excel", imports.read_ledger, path, on_done=lambda sheets: self._loaded(path, sheets))
 
     def _loaded(self, path: Path, sheets: list[ledger_import.Sheet]) -> None:
         self.sheets = sheets
@@ -184,7 +167,7 @@ class ImportDialog(QDialog):
             QMessageBox.warning(self, "从 Excel 导入", "请指定哪一列是“姓名”。")
             return
         sheet = self.sheets[self.sheet.currentIndex()]
-        run_job(self, "正在检查每一行", _check, sheet, mapping, db_path=self.session.db_path, on_done=self._checked)
+        run_job(self, "正在检查每一行", imports.check_rows, sheet, mapping, db_path=self.session.db_path, on_done=self._checked)
 
     def _checked(self, checks: list[rules.RowCheck]) -> None:
         self.checks = checks
@@ -200,11 +183,10 @@ class ImportDialog(QDialog):
         if QMessageBox.question(self, "从 Excel 导入", f"将导入 {new} 人（有问题的行和已在档案中的人不导入）。确定导入吗？"
                                 ) != QMessageBox.StandardButton.Yes:
             return
-        run_job(self, "正在导入", _import, self.session.actor, self.checks, db_path=self.session.db_path,
-                on_done=self._imported)
+        run_job(self, "正在导入", imports.import_rows, self.session.actor, self.checks, db_path=self.session.db_path,
+                changes=self.session.changes, on_done=self._imported)
 
     def _imported(self, created: int) -> None:
-        self.imported += created
         self.checks = []
         self._enable()
         QMessageBox.information(self, "从 Excel 导入", f"已导入 {created} 人。")
@@ -214,8 +196,9 @@ class ImportDialog(QDialog):
         chosen, _filter = QFileDialog.getSaveFileName(self, "保存问题行", str(Path.home() / "导入问题.xlsx"),
                                                       "Excel 文件 (*.xlsx)")
         if chosen:
-            ledger_import.error_report(self.checks, self.chosen_mapping(), Path(chosen))
-            QMessageBox.information(self, "保存问题行", f"问题行已保存到：\n{chosen}\n改正后可以再次导入，已导入的人不会重复。")
+            run_job(self, "正在保存问题行", imports.problem_report, self.checks, self.chosen_mapping(), Path(chosen),
+                    on_done=lambda path: QMessageBox.information(
+                        self, "保存问题行", f"问题行已保存到：\n{path}\n改正后可以再次导入，已导入的人不会重复。"))
 
 
 def _item(text: str) -> QTableWidgetItem:

@@ -13,19 +13,19 @@ who forgot the password gets in with the recovery code (忘记密码).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from station_app import paths
 from station_app.core import passwords
 from station_app.core.errors import KnownError
-from station_app.core.jobs import JobState
 from station_app.core.roles import ROLE_LABELS, Actor
 from station_app.store import users
 from station_app.store.database import StationDatabase
 from station_app.store.driver import is_plaintext
+from station_app.ui.dialogs import present
 from station_app.ui.fieldform import ERROR_STYLE
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.plain_form import FormDialog, PlainForm
@@ -33,22 +33,8 @@ from station_app.ui.plain_form import FormDialog, PlainForm
 USERNAME_KEY = "login/username"
 CURTAIN_COLOR = QColor("#eceff1")
 
-
-def _log_in(state: JobState, path: Path, username: str, password: str) -> tuple[Actor, str | None]:
-    """(who logged in, the new recovery code if this log-in converted a plaintext database)."""
-    from station_app import admin  # after the window shows: it pulls in the cryptography
-    from station_app.store import encryption
-    backup_dir = paths.backups_dir(path.parent)
-    if is_plaintext(path):
-        state.report(0, 0, "正在加密数据库…")
-        return encryption.convert(path, backup_dir, username, password)
-    database, actor = admin.log_in(path, username, password, backup_dir=backup_dir)
-    database.close()  # this thread's connection; the UI thread opens its own with the key now known
-    return actor, None
-
-
-def _change_password(database: StationDatabase, state: JobState, actor: Actor, old: str, new: str) -> None:
-    users.change_own_password(database, actor, old, new)
+if TYPE_CHECKING:
+    from station_app.ui.recovery import RecoverDialog  # which imports this module
 
 
 def _title(text: str, size: float = 1.6) -> QLabel:
@@ -131,7 +117,10 @@ class LoginDialog(QDialog):
             return
         self._set_busy(True)
         self.say("")
-        run_job(self, "登录", _log_in, self._path, username, password, show_progress=is_plaintext(self._path),
+        from station_app.jobs import accounts  # after the window shows: it pulls in the cryptography
+
+        run_job(self, "登录", accounts.log_in_converting, self._path, username, password,
+                show_progress=is_plaintext(self._path),
                 on_done=lambda result: self._authenticated(*result, password), on_error=self._failed)
 
     def _set_busy(self, busy: bool) -> None:
@@ -142,18 +131,33 @@ class LoginDialog(QDialog):
     def _authenticated(self, actor: Actor, recovery_code: str | None, password: str) -> None:
         if self.database is None:
             self.database = StationDatabase.open(self._path, check=False)
-        if recovery_code is not None:
-            from station_app.ui.recovery import RecoveryCodeDialog
+        if recovery_code is None:
+            self._check_password(actor, password)
+            return
+        from station_app.ui.recovery import RecoveryCodeDialog
 
-            self.recovery_code = recovery_code
-            RecoveryCodeDialog(recovery_code, self.subheading.text(), self, converted=True).exec()
-        if users.must_change_password(self.database, actor):
-            change = ChangePasswordDialog(self.database, actor, self, current_password=password, forced=True)
-            if change.exec() != QDialog.DialogCode.Accepted:
-                self._set_busy(False)
-                self.password.clear()
-                self.say("需要先设置新密码才能继续使用。")
-                return
+        self.recovery_code = recovery_code
+        present(RecoveryCodeDialog(recovery_code, self.subheading.text(), self, converted=True),
+                on_finished=lambda _dialog, _result: self._check_password(actor, password))  # closes once kept
+
+    def _check_password(self, actor: Actor, password: str) -> None:
+        """A password the head set must be changed before going in."""
+        assert self.database is not None
+        if not users.must_change_password(self.database, actor):
+            self._signed_in(actor)
+            return
+        present(ChangePasswordDialog(self.database, actor, self, current_password=password, forced=True),
+                on_finished=lambda _dialog, result: self._password_changed(actor, result))
+
+    def _password_changed(self, actor: Actor, result: int) -> None:
+        if result == QDialog.DialogCode.Accepted:
+            self._signed_in(actor)
+            return
+        self._set_busy(False)
+        self.password.clear()
+        self.say("需要先设置新密码才能继续使用。")
+
+    def _signed_in(self, actor: Actor) -> None:
         QSettings().setValue(USERNAME_KEY, actor.username)
         self.actor = actor
         self.accept()
@@ -161,8 +165,10 @@ class LoginDialog(QDialog):
     def _recover(self) -> None:
         from station_app.ui.recovery import RecoverDialog
 
-        dialog = RecoverDialog(self._path, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.actor is not None:
+        present(RecoverDialog(self._path, self), self._recovered)
+
+    def _recovered(self, dialog: RecoverDialog) -> None:
+        if dialog.actor is not None:
             self.username.setText(dialog.actor.username)
             self.say(f"已用恢复码为站长 {dialog.actor.display_name} 设置新密码，请用新密码登录。")
             self.password.setFocus()
@@ -241,7 +247,9 @@ class ChangePasswordDialog(FormDialog):
             return
         values = self.form.values()
         old = self._current if self._current is not None else values["old_password"]
-        self.run("修改密码", _change_password, self._actor, old, values["new_password"])
+        from station_app.jobs import accounts
+
+        self.run("修改密码", accounts.change_own_password, self._actor, old, values["new_password"])
 
 
 class Curtain(QWidget):

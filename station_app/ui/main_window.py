@@ -1,7 +1,8 @@
 """The main window: navigation on the left, the chosen page on the right, state at the bottom.
 
 Pages are built on first visit (the window opens at once, and QtCharts or the print engine load
-only when someone goes there) and refreshed each later time they are shown. Ctrl+1…Ctrl+8 switch
+only when someone goes there); after that each page keeps itself current from the session's change
+signal (ui.changes), so the window needs nothing from a page but the widget. Ctrl+1…Ctrl+8 switch
 pages. The status bar says who is working, at which station, and how the database is: the
 start-up check's verdict (red if it failed) and the state of sync with the county (synced, N waiting,
 offline since …, error with the reason); a background runner syncs while the window is open.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,11 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import __version__, admin, paths
-from station_app.core.jobs import JobState
-from station_app.core.roles import ROLE_LABELS, Actor
-from station_app.store import backups, children, people, sync_state
-from station_app.store.database import StationDatabase
+from station_app import __version__, paths
+from station_app.core.roles import ROLE_LABELS
+from station_app.jobs import admin
+from station_app.store import backups, children, sync_state
 from station_app.sync import status as sync_status
 from station_app.ui.history import local_time
 from station_app.ui.operations import run_job, show_error
@@ -76,25 +76,10 @@ PAGES = (
 )
 
 
-def _backup(database: StationDatabase, state: JobState, actor: Actor, folder: Path) -> Path:
-    return admin.backup(database, actor, folder)
-
-
-def _check(database: StationDatabase, state: JobState) -> admin.CheckReport:
-    return admin.check_database(database)
-
-
-def _inspect(database: StationDatabase, state: JobState, backup: Path) -> backups.BackupInfo:
-    return backups.inspect(backup, database)
-
-
-
-
 class MainWindow(QMainWindow):
     lock_requested = Signal()
     # The head confirmed restoring this backup: the shell closes everything that uses the database first.
     restore_requested = Signal(Path)
-    idle_minutes_changed = Signal(int)  # relayed from the settings page to the idle lock
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,6 +115,7 @@ class MainWindow(QMainWindow):
 
         self.sync_runner = SyncRunner(session, self)
         self.sync_runner.changed.connect(self.update_status)
+        session.changes.changed.connect(self.update_status)
         self._build_menus()
         self._build_status_bar()
         self._status_timer = QTimer(self)
@@ -160,32 +146,22 @@ class MainWindow(QMainWindow):
     def _activate(self, index: int) -> None:
         if index < 0:
             return
-        page = self.pages.get(index)
-        if page is None:
-            page = self._create(index)
-        elif hasattr(page, "refresh"):
-            page.refresh()
+        if index not in self.pages:
+            self._create(index)
         self.stack.setCurrentIndex(index)
         self.update_status()
 
-    def _create(self, index: int) -> QWidget:
-        spec = PAGES[index]
+    def _create(self, index: int) -> None:
         try:
-            page = spec.create(self.session, self.stack)
+            page = PAGES[index].create(self.session, self.stack)
         except Exception as exc:  # one broken page must not take the window down; try again next visit
             show_error(self, exc)
-            return self.stack.widget(index)
+            return
         placeholder = self.stack.widget(index)
         self.stack.insertWidget(index, page)
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         self.pages[index] = page
-        for signal_name, slot in (("data_changed", self.update_status),
-                                  ("idle_minutes_changed", self.idle_minutes_changed.emit)):
-            signal = getattr(page, signal_name, None)
-            if signal is not None:
-                signal.connect(slot)
-        return page
 
     # -- menus -------------------------------------------------------------------------------
 
@@ -215,7 +191,7 @@ class MainWindow(QMainWindow):
                                                   str(paths.backups_dir(self.session.data_dir)))
         if not folder:
             return
-        run_job(self, "正在备份数据库…", _backup, self.session.actor, Path(folder), db_path=self.session.db_path,
+        run_job(self, "正在备份数据库…", admin.backup, self.session.actor, Path(folder), db_path=self.session.db_path,
                 on_done=lambda path: QMessageBox.information(self, "备份完成", f"数据库已备份到：\n{path}"))
 
     def restore(self) -> None:
@@ -224,7 +200,7 @@ class MainWindow(QMainWindow):
         chosen, _filter = QFileDialog.getOpenFileName(self, "选择要恢复的备份", str(paths.backups_dir(self.session.data_dir)),
                                                       "社工站数据库备份 (*.db)")
         if chosen:
-            run_job(self, "正在检查备份…", _inspect, Path(chosen), db_path=self.session.db_path,
+            run_job(self, "正在检查备份…", admin.inspect_backup, Path(chosen), db_path=self.session.db_path,
                     on_done=self._confirm_restore)
 
     def _confirm_restore(self, info: backups.BackupInfo) -> None:
@@ -238,7 +214,7 @@ class MainWindow(QMainWindow):
         self.restore_requested.emit(info.path)
 
     def check_database(self) -> None:
-        run_job(self, "正在检查数据库…", _check, db_path=self.session.db_path, on_done=self._checked)
+        run_job(self, "正在检查数据库…", admin.check_database, db_path=self.session.db_path, on_done=self._checked)
 
     def _checked(self, report: admin.CheckReport) -> None:
         self.set_database_check(report.problems)

@@ -13,11 +13,12 @@ from pathlib import Path
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from station_app import paths, printouts
-from station_app.core.jobs import JobState
+from station_app import paths
+from station_app.core.reports import Figure
+from station_app.jobs import reports
 from station_app.store import monthly_report
-from station_app.store.database import StationDatabase
 from station_app.ui import print_preview
+from station_app.ui.dialogs import present
 from station_app.ui.models import Column, ListTableModel
 from station_app.ui.operations import run_job
 from station_app.ui.record_list import RecordTable
@@ -28,14 +29,6 @@ FIGURE_COLUMNS = (
     Column("指标", "label", sample="本月探访完成（次，按应访次数计）"),
     Column("数值", "text", sample="1,234 / 1,456（84.7%）", align_right=True),
 )
-
-
-def _figures(database: StationDatabase, state: JobState, month: str) -> list[monthly_report.Figure]:
-    return monthly_report.figures(database, month)
-
-
-def _records(database: StationDatabase, state: JobState, figure: monthly_report.Figure) -> tuple[list[str], list]:
-    return monthly_report.records(database, figure)
 
 
 def months_before(today: dt.date, count: int = 12) -> list[str]:
@@ -50,7 +43,7 @@ class MonthlyReportDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None, today: dt.date | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.figures: list[monthly_report.Figure] = []
+        self.figures: list[Figure] = []
         self.setWindowTitle("月报")
         self.resize(820, 600)
         self.month = QComboBox()
@@ -87,20 +80,20 @@ class MonthlyReportDialog(QDialog):
         return self.month.currentData()
 
     def refresh(self) -> None:
-        run_job(self, "正在统计月报", _figures, self.chosen_month, db_path=self.session.db_path, on_done=self._shown)
+        run_job(self, "正在统计月报", reports.figures, self.chosen_month, db_path=self.session.db_path, on_done=self._shown)
 
-    def _shown(self, figures: list[monthly_report.Figure]) -> None:
+    def _shown(self, figures: list[Figure]) -> None:
         self.figures = figures
         self.model.set_rows([{"section": f.section, "label": f.label, "text": f.text} for f in figures])
 
     def show_records(self, label: str) -> None:
         figure = next(f for f in self.figures if f.label == label)
-        run_job(self, "正在列出记录", _records, figure, db_path=self.session.db_path,
-                on_done=lambda found: RecordsDialog(figure, *found, parent=self).exec())
+        run_job(self, "正在列出记录", reports.records, figure, db_path=self.session.db_path,
+                on_done=lambda found: present(RecordsDialog(figure, *found, parent=self)))
 
     def print_report(self) -> None:
         out = paths.print_path(self.session.data_dir, f"月报-{self.chosen_month}")
-        run_job(self, "正在生成月报", printouts.monthly_report, self.session.actor, self.chosen_month, out,
+        run_job(self, "正在生成月报", reports.print_report, self.session.actor, self.chosen_month, out,
                 db_path=self.session.db_path, on_done=lambda path: print_preview.show_printed(self, path))
 
     def export_excel(self) -> None:
@@ -108,14 +101,14 @@ class MonthlyReportDialog(QDialog):
         default.parent.mkdir(parents=True, exist_ok=True)
         chosen, _filter = QFileDialog.getSaveFileName(self, "导出月报", str(default), "Excel 文件 (*.xlsx)")
         if chosen:
-            run_job(self, "正在导出月报", printouts.monthly_report_xlsx, self.session.actor, self.chosen_month,
+            run_job(self, "正在导出月报", reports.export_xlsx, self.session.actor, self.chosen_month,
                     Path(chosen), db_path=self.session.db_path)
 
 
 class RecordsDialog(QDialog):
     """The records behind one figure."""
 
-    def __init__(self, figure: monthly_report.Figure, headers: list[str], rows: list[list], parent: QWidget | None = None
+    def __init__(self, figure: Figure, headers: list[str], rows: list[list], parent: QWidget | None = None
                  ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"{figure.label}：{figure.text}")

@@ -7,7 +7,6 @@ will refuse anyway; the store remains the one that actually says no.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from pathlib import Path
 
@@ -16,14 +15,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton, QWidget
 
+from station_app import paths
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError
-from station_app import paths, printouts
+from station_app.jobs import people as people_jobs
 from station_app.store import people
+from station_app.store.records import RecordStore
 from station_app.ui import print_preview
+from station_app.ui.dialogs import present
 from station_app.ui.household_dialog import open_household
 from station_app.ui.models import PersonTableModel
-from station_app.ui.operations import run_job, show_error
+from station_app.ui.operations import run_job, run_write, show_error
 from station_app.ui.person_dialog import open_person
 from station_app.ui.record_list import ListPage
 from station_app.ui.session import Session
@@ -41,6 +43,8 @@ def _button(icon: str, text: str, shortcut: QKeySequence | None = None) -> QPush
 
 class PeoplePage(ListPage):
     """Search, filter and manage the station's people."""
+
+    CONCERNS = frozenset({"person", "household", "village", "child_profile", "elder_profile"})
 
     export_name = "人员名单"
 
@@ -96,27 +100,19 @@ class PeoplePage(ListPage):
     # -- actions ---------------------------------------------------------------------------
 
     def add_person(self) -> None:
-        self._after_edit(open_person(self.session, None, self, village_id=self.filter_bar.village_id))
+        open_person(self.session, None, self, village_id=self.filter_bar.village_id, on_saved=self.show_record)
 
     def import_ledger(self) -> None:
         from station_app.ui.import_dialog import ImportDialog  # openpyxl: only when someone imports
 
-        dialog = ImportDialog(self.session, self)
-        dialog.exec()
-        if dialog.imported:
-            self.changed()
-        dialog.deleteLater()
+        present(ImportDialog(self.session, self))
 
     def edit_selected(self) -> None:
         self._open(self.table.current_key())
 
     def _open(self, person_id: str | None) -> None:
         if person_id is not None:
-            self._after_edit(open_person(self.session, person_id, self))
-
-    def _after_edit(self, saved_id: str | None) -> None:
-        if saved_id is not None:
-            self.changed(saved_id)
+            open_person(self.session, person_id, self, on_saved=self.show_record)
 
     def delete_selected(self) -> None:
         """Ask, then tombstone the selected person (the deletion itself syncs to the county)."""
@@ -136,14 +132,9 @@ class PeoplePage(ListPage):
         question = f"确定要删除「{row['name']}」吗？\n\n删除后此人不再出现在名单中，删除记录会同步到县民政局。"
         answer = QMessageBox.question(self, "删除人员", question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            self.session.store.delete("person", row["id"], row["rev"])
-        except KnownError as exc:
-            show_error(self, exc)
-            return
-        self.changed(neighbour)
+        if answer == QMessageBox.StandardButton.Yes:
+            run_write(self, self.session, RecordStore.delete, "person", row["id"], row["rev"], busy=self.delete_button,
+                      on_done=lambda _deleted: self.show_record(neighbour))
 
     def print_card(self) -> None:
         """The selected person's registration card as a PDF in the data folder's prints/, shown in
@@ -154,7 +145,7 @@ class PeoplePage(ListPage):
         name = self.model.row(self.table.currentIndex().row())["name"]
         out = paths.print_path(self.session.data_dir, f"登记表-{name}")
         self.printed = None
-        run_job(self, "正在生成登记表", printouts.person_cards, self.session.actor, [person_id], out,
+        run_job(self, "正在生成登记表", people_jobs.person_cards, self.session.actor, [person_id], out,
                 self.model.full_ids_shown, db_path=self.session.db_path, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
@@ -173,5 +164,4 @@ class PeoplePage(ListPage):
         if not household_id:
             QMessageBox.information(self, "查看家庭", "此人尚未登记所属家庭。可以在“编辑”中选择所属家庭。")
             return
-        if open_household(self.session, household_id, self, person_id=person_id):
-            self.changed()
+        open_household(self.session, household_id, self, person_id=person_id)

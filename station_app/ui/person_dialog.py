@@ -8,6 +8,8 @@ the chosen village. Enter saves, Esc cancels; every problem is shown at its fiel
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import qtawesome as qta
@@ -31,9 +33,11 @@ from PySide6.QtWidgets import (
 from station_app.core import idnumber
 from station_app.core.errors import DuplicatePersonError, KnownError, StaleRecordError, ValidationError
 from station_app.store import access_log, people
+from station_app.store.records import RecordStore
+from station_app.ui.dialogs import present
 from station_app.ui.fieldform import FieldForm
 from station_app.ui.history import history_table
-from station_app.ui.operations import show_error
+from station_app.ui.operations import run_write, show_error
 from station_app.ui.session import Session
 
 # Reading order, two per row: what a worker copies off an ID card first.
@@ -47,8 +51,8 @@ def household_label(household: dict[str, Any]) -> str:
 
 
 class PersonDialog(QDialog):
-    """Add (person_id None) or edit a person. After `exec()`, `saved_id` is set if it was saved;
-    a result of `OPEN_EXISTING` means the worker chose to open `existing_id` instead."""
+    """Add (person_id None) or edit a person; accepted once saved (`saved_id`). Finished with
+    `OPEN_EXISTING`, the worker chose to open the already registered `existing_id` instead."""
 
     OPEN_EXISTING = 2
 
@@ -204,42 +208,40 @@ class PersonDialog(QDialog):
     # -- saving ----------------------------------------------------------------------------------
 
     def save(self) -> None:
-        """Write through the store; on any refusal keep the dialog open with the reason shown."""
-        store = self.session.store
+        """Write through the store off the UI thread; on any refusal keep the dialog open with the
+        reason shown."""
         values = self.form.values()
-        try:
-            if self._record is None:
-                record = store.create("person", values)
-            else:
-                record = store.update("person", self._record["id"], values, self._record["rev"])
-        except ValidationError as exc:
-            self.tabs.setCurrentIndex(0)
-            if not self.form.show_errors(exc.errors) or set(exc.errors) - set(FIELDS):
-                QMessageBox.warning(self, "请检查填写的内容", exc.message)
-            return
-        except DuplicatePersonError as exc:
-            self._show_duplicate(exc.existing_id, exc.message)
-            return
-        except StaleRecordError as exc:
-            QMessageBox.warning(self, "记录已被别人修改", exc.message)
-            return
-        except KnownError as exc:
-            show_error(self, exc)
-            return
+        write = (partial(RecordStore.create, entity_name="person", data=values) if self._record is None else
+                 partial(RecordStore.update, entity_name="person", record_id=self._record["id"], changes=values,
+                         base_rev=self._record["rev"]))
+        run_write(self, self.session, write, busy=self.save_button, on_done=self._saved, on_refused=self._refused)
+
+    def _saved(self, record: dict[str, Any]) -> None:
         self.saved_id = record["id"]
         self.accept()
 
+    def _refused(self, exc: KnownError) -> None:
+        if isinstance(exc, ValidationError):
+            self.tabs.setCurrentIndex(0)
+            if not self.form.show_errors(exc.errors) or set(exc.errors) - set(FIELDS):
+                QMessageBox.warning(self, "请检查填写的内容", exc.message)
+        elif isinstance(exc, DuplicatePersonError):
+            self._show_duplicate(exc.existing_id, exc.message)
+        elif isinstance(exc, StaleRecordError):
+            QMessageBox.warning(self, "记录已被别人修改", exc.message)
+        else:
+            show_error(self, exc)
+
 
 def open_person(session: Session, person_id: str | None, parent: QWidget | None = None, *,
-                village_id: str | None = None) -> str | None:
-    """Show the person dialog (following an "open the registered person" choice);
-    return the id of the person saved, or None if nothing was saved."""
-    while True:
-        dialog = PersonDialog(session, person_id, parent, village_id=village_id)
-        result = dialog.exec()
-        saved_id, existing_id = dialog.saved_id, dialog.existing_id
-        dialog.deleteLater()
-        if result != PersonDialog.OPEN_EXISTING or existing_id is None:
-            return saved_id
-        person_id = existing_id
+                village_id: str | None = None, on_saved: Callable[[str], None] | None = None) -> PersonDialog:
+    """Show the person dialog (a new person when `person_id` is None); `on_saved(person_id)` once
+    saved. Choosing to open the person already registered with that ID number opens them instead."""
+    def finished(dialog: PersonDialog, result: int) -> None:
+        if result == PersonDialog.OPEN_EXISTING and dialog.existing_id is not None:
+            open_person(session, dialog.existing_id, parent, on_saved=on_saved)
+        elif result == PersonDialog.DialogCode.Accepted and on_saved is not None:
+            on_saved(dialog.saved_id)
+
+    return present(PersonDialog(session, person_id, parent, village_id=village_id), on_finished=finished)
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.core.errors import ValidationError
+from station_app.ui.changes import Changes
 from station_app.ui.fieldform import ERROR_STYLE
 from station_app.ui.operations import Job, run_job, show_error
 
@@ -114,13 +115,15 @@ class PlainForm(QWidget):
 
 class FormDialog(QDialog):
     """A PlainForm with 确定/取消 whose 确定 runs a store call off the UI thread (password hashing
-    takes ~0.1 s). Its ValidationError comes back to the fields; the dialog closes on success only."""
+    takes ~0.1 s). Its ValidationError comes back to the fields; the dialog closes on success only.
+    What the call wrote is announced on `changes` (the session's), when given."""
 
-    def __init__(self, title: str, db_path: Path | None, parent: QWidget | None = None, intro: str = "") -> None:
+    def __init__(self, title: str, db_path: Path | None, parent: QWidget | None = None, intro: str = "",
+                 changes: Changes | None = None) -> None:
         super().__init__(parent)
-        self._db_path = db_path
+        self._db_path, self._changes = db_path, changes
         self.answer: Any = None  # what the job returned, once accepted
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # callers only need exec()'s answer
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # callers read `answer` when it is accepted
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
@@ -156,7 +159,7 @@ class FormDialog(QDialog):
         """Run `job(database, state, *args)` in a worker (`job(state, *args)` without a db_path);
         keep its answer and accept when it succeeds."""
         self.ok_button.setEnabled(False)
-        run_job(self, title, job, *args, db_path=self._db_path, show_progress=False,
+        run_job(self, title, job, *args, db_path=self._db_path, changes=self._changes, show_progress=False,
                 on_done=self._succeeded, on_error=self._failed)
 
     def _succeeded(self, answer: Any) -> None:

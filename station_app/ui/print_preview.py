@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from station_app.core.errors import KnownError
 from station_app.core.jobs import Cancelled, JobState
+from station_app.ui.dialogs import present
 from station_app.ui.operations import JobHandle, run_job
 
 
@@ -87,8 +88,7 @@ class PrintPreview(QDialog):
         printer.setDocName(self.pdf.stem)
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("打印")
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.print_to(printer)
+        present(dialog, lambda _dialog: self.print_to(printer))
 
     def print_to(self, printer: QPrinter) -> JobHandle:
         """Send every page (or the dialog's range) to `printer` in a worker; `printed` tells how many."""

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import qtawesome as qta
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,27 +19,24 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from station_app.core import idnumber
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError, StaleRecordError, ValidationError
 from station_app.core.fields import FieldError, parse_date
 from station_app.store import people
 from station_app.store.database import StationDatabase
+from station_app.store.records import RecordStore
+from station_app.ui.dialogs import present
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.models import age
-from station_app.ui.operations import show_error
+from station_app.ui.operations import run_write, show_error
+from station_app.ui.person_picker import PersonPicker
 from station_app.ui.session import Session
-
-PICK_LIMIT = 30
-
 
 def person_summary(database: StationDatabase, person_id: str) -> str:
     """One line about the person: name, gender, age, village, address, phone."""
@@ -51,16 +47,17 @@ def person_summary(database: StationDatabase, person_id: str) -> str:
     return "　".join(str(p) for p in parts if p)
 
 
-def saved_after(dialog: QDialog) -> Any:
-    """Show a modal editor; what it saved (its `saved`), or None."""
-    dialog.exec()
-    saved = getattr(dialog, "saved", None)
-    dialog.deleteLater()
-    return saved
+def present_editor(dialog: RecordDialog, on_saved: Callable[[dict[str, Any]], None] | None = None) -> RecordDialog:
+    """Show an editor; `on_saved(record)` once it saved."""
+    return present(dialog, (lambda d: on_saved(d.saved)) if on_saved is not None else None)
 
 
 class RecordDialog(QDialog):
-    """保存/取消 (关闭 for a viewer); Ctrl+Enter saves from anywhere."""
+    """保存/取消 (关闭 for a viewer); Ctrl+Enter saves from anywhere. A save runs off the UI thread
+    (`write`); the dialog closes with `saved` set once it is stored, or stays open with the reason."""
+
+    session: Session
+    saved: dict[str, Any] | None = None
 
     def _buttons(self, writer: bool, saves: bool = True) -> QHBoxLayout:
         """保存 and 取消; a dialog that saves in steps of its own (`saves` False) has 关闭 only."""
@@ -82,6 +79,14 @@ class RecordDialog(QDialog):
 
     def save(self) -> None:
         raise NotImplementedError
+
+    def write(self, write: Callable[..., dict[str, Any]], *args: Any, refused: Callable[[KnownError], None]) -> None:
+        """Run `write(store, *args)` in a worker; accept with what it stored, or `refused(error)`."""
+        run_write(self, self.session, write, *args, busy=self.save_button, on_done=self._stored, on_refused=refused)
+
+    def _stored(self, record: dict[str, Any]) -> None:
+        self.saved = record
+        self.accept()
 
     def _person_section(self, layout: QVBoxLayout, session: Session, person_id: str | None,
                         picker: Callable[[Session], PersonPicker], who: str) -> None:
@@ -144,57 +149,9 @@ class RecordDialog(QDialog):
             show_error(self, exc)
 
 
-class PersonPicker(QWidget):
-    """Find the person a new profile is for, by what finds them on the people list; only people
-    whose age `fits` are offered, those already on the program marked."""
-
-    def __init__(self, session: Session, placeholder: str, fits: Callable[[int], bool], enrolled_key: str,
-                 enrolled_mark: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.fits, self.enrolled_key, self.enrolled_mark = fits, enrolled_key, enrolled_mark
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(placeholder)
-        self.results = QListWidget()
-        self.results.setFixedHeight(int(self.fontMetrics().height() * 4.5))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search)
-        layout.addWidget(self.results)
-        self.search.textChanged.connect(self._find)
-        self.search.returnPressed.connect(self._first)
-
-    @property
-    def person_id(self) -> str | None:
-        item = self.results.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-
-    def _find(self, text: str) -> None:
-        self.results.clear()
-        if not text.strip():
-            return
-        ids = people.person_ids(self.session.database, people.PersonFilter(text=text))[:PICK_LIMIT * 10]
-        rows = people.person_rows(self.session.database, ids)
-        fitting = [pid for pid in ids if self.fits(age(rows[pid]["birth_date"]) or 0)][:PICK_LIMIT]
-        for pid in fitting:
-            row = rows[pid]
-            mark = self.enrolled_mark if row[self.enrolled_key] else ""
-            item = QListWidgetItem(f"{row['name']}　{age(row['birth_date'])}岁　{row.get('village_name') or ''}"
-                                   f"　{idnumber.mask(row['id_number'])}{mark}")
-            item.setData(Qt.ItemDataRole.UserRole, pid)
-            self.results.addItem(item)
-        if self.results.count() == 1:
-            self.results.setCurrentRow(0)
-
-    def _first(self) -> None:
-        if self.results.count():
-            self.results.setCurrentRow(max(self.results.currentRow(), 0))
-            self.results.setFocus()
-
-
 class VisitDialogBase(RecordDialog):
-    """Record (record None) or correct a visit to `person_id`; `saved` after exec(). A program
-    says which fields it asks, what the profile line shows, what its rule proposes, how it saves."""
+    """Record (record None) or correct a visit to `person_id`. A program says which fields it
+    asks, what the profile line shows, what its rule proposes, and the store call that saves it."""
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
     DUE_INPUTS: ClassVar[tuple[str, ...]] = ("visit_date", "next_due")  # fields the proposal reads
@@ -208,7 +165,6 @@ class VisitDialogBase(RecordDialog):
         self.session = session
         self.person_id = person_id
         self.record = record
-        self.saved: dict[str, Any] | None = None
         self._due_typed = record is not None  # a stored date is the worker's: never replaced unasked
         writer = session.actor.can_write
         self.form = FieldForm("visit", self.FIELDS, columns=2)
@@ -243,7 +199,9 @@ class VisitDialogBase(RecordDialog):
         """(the next-due date the rule gives for what is typed, the hint that explains it)"""
         raise NotImplementedError
 
-    def store_visit(self, values: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def store_visit(store: RecordStore, values: dict[str, Any], record: dict[str, Any] | None) -> dict[str, Any]:
+        """The program's write: the visit as stored (runs in a worker)."""
         raise NotImplementedError
 
     def _edited(self, name: str) -> None:
@@ -269,10 +227,4 @@ class VisitDialogBase(RecordDialog):
 
     def save(self) -> None:
         values = {**self.form.values(), "person_id": self.person_id}
-        try:
-            saved = self.store_visit(values)
-        except KnownError as exc:
-            self._refused(self.form, self.FIELDS, exc)
-            return
-        self.saved = saved
-        self.accept()
+        self.write(self.store_visit, values, self.record, refused=lambda exc: self._refused(self.form, self.FIELDS, exc))

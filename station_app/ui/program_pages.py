@@ -120,24 +120,29 @@ class FilterHolder:
 
 class ProfileListPage(ListPage):
     """What the children's and the elderly pages share: the selected profile, opening or creating
-    one, recording a visit for someone still on the roll; each says which dialogs do the work."""
+    one, recording a visit for someone still on the roll; each says which dialogs do the work. The
+    lists re-read through the change signal; a profile just created is then selected."""
 
     PROFILE_ENTITY = ""
     VISIT_TITLE = ""
     OFF_ROLL_MESSAGE = ""  # why a visit cannot be recorded for someone who left the roll
 
-    def open_profile_dialog(self, record: dict[str, Any] | None) -> dict[str, Any] | None:
+    def open_profile_dialog(self, record: dict[str, Any] | None) -> None:
+        """Show the profile dialog (a new profile when `record` is None); `profile_saved` after."""
         raise NotImplementedError
 
-    def open_visit_dialog(self, person_id: str) -> dict[str, Any] | None:
+    def open_visit_dialog(self, person_id: str) -> None:
         raise NotImplementedError
+
+    def profile_saved(self, profile: dict[str, Any]) -> None:
+        self.show_record(profile["id"])
 
     def _connect_actions(self) -> None:
         """Wire what both pages have: the list, the add/open/visit buttons and the three prints."""
         self.table.opened.connect(self._open)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
-        self.add_button.clicked.connect(self.add_profile)
+        self.add_button.clicked.connect(lambda: self.open_profile_dialog(None))
         self.edit_button.clicked.connect(lambda: self._open(self.table.current_key()))
         self.visit_button.clicked.connect(self.record_visit)
         self.print_button.clicked.connect(self.print_latest_visit)
@@ -160,18 +165,9 @@ class ProfileListPage(ListPage):
         key = self.table.current_key()
         return self.session.store.get(self.PROFILE_ENTITY, key) if key is not None else None
 
-
-    def add_profile(self) -> None:
-        saved = self.open_profile_dialog(None)
-        if saved is not None:
-            self.changed(saved["id"])
-
     def _open(self, profile_id: str | None) -> None:
-        if profile_id is None:
-            return
-        saved = self.open_profile_dialog(self.session.store.get(self.PROFILE_ENTITY, profile_id))
-        if saved is not None:
-            self.changed(saved["id"])
+        if profile_id is not None:
+            self.open_profile_dialog(self.session.store.get(self.PROFILE_ENTITY, profile_id))
 
     def record_visit(self) -> None:
         profile = self._selected()
@@ -180,8 +176,7 @@ class ProfileListPage(ListPage):
         if profile["status"] != "active":
             QMessageBox.information(self, self.VISIT_TITLE, self.OFF_ROLL_MESSAGE)
             return
-        if self.open_visit_dialog(profile["person_id"]) is not None:
-            self.changed(profile["id"])
+        self.open_visit_dialog(profile["person_id"])
 
 
 class ProgramListPage(ListPage):
@@ -191,11 +186,12 @@ class ProgramListPage(ListPage):
     def __init__(self, session: Session, program: str, parent: QWidget | None = None) -> None:
         super().__init__(session, ProgramTableModel(session.database, program), VIEWS[program].count_text, parent)
         self.program = program
+        self.CONCERNS = frozenset({"person", "village", f"{program}_profile", "visit"})
         self.table.opened.connect(self._open)
         self.refresh()
 
     def _open(self, record_id: str) -> None:
         position = self.model.position(record_id)
         row = self.model.row(position) if position is not None else None
-        if row is not None and open_person(self.session, row["person_id"], self) is not None:
-            self.refresh()
+        if row is not None:
+            open_person(self.session, row["person_id"], self)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.store import people
+from station_app.ui.changes import FollowsChanges
 from station_app.ui.models import KEY_ROLE, ColumnTableModel, Key, LazyTableModel, QueryTableModel
 from station_app.ui.session import Session
 
@@ -185,17 +186,18 @@ class RecordTable(QTableView):
         self._open(self.currentIndex())
 
 
-class ListPage(QWidget):
+class ListPage(FollowsChanges, QWidget):
     """A filter bar over a table: typing or choosing a village re-runs the model's query.
 
     `count_text` formats the count shown beside the filter ("共 {n} 人"). Subclasses add their
-    buttons to `body` and act on `table.opened`. Every list exports to Excel as shown (Ctrl+E),
-    under `export_name`. After a record was changed from the page, `changed` re-reads the list and
-    emits `data_changed`, which the main window uses to refresh the other pages and the status bar.
+    buttons to `body`, act on `table.opened` and name the entities they list in `CONCERNS`: a
+    change to one of them re-reads the list (in a worker, so at once even while the page is not on
+    screen), keeping the selected record. Every list exports to Excel as shown (Ctrl+E), under
+    `export_name`.
     """
 
     export_name = "名单"
-    data_changed = Signal()
+    CHEAP_REFRESH = True
 
     def __init__(self, session: Session, model: QueryTableModel, count_text: str,
                  parent: QWidget | None = None) -> None:
@@ -221,23 +223,26 @@ class ListPage(QWidget):
         self.export_button.clicked.connect(self.export)
         self.filter_bar.layout().addWidget(self.export_button)
         QShortcut(QKeySequence("Ctrl+E"), self, self.export, Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.follow_changes(session.changes)
 
     def export(self) -> None:
         from station_app.ui.export_dialog import export_list  # openpyxl: only when someone exports
 
         export_list(self, self.session, self.model, self.export_name)
 
-    def refresh(self, select: Key | None = None) -> None:
-        """Re-read villages and the list (after changes elsewhere), keeping the selected record
-        (or selecting `select`) once the list is back."""
-        self._select_after = select if select is not None else self.table.current_key()
+    def refresh(self) -> None:
+        """Re-read villages and the list, keeping the selected record (or the one `show_record`
+        asked for) once the list is back."""
+        if self._select_after is None:
+            self._select_after = self.table.current_key()
         self.filter_bar.set_villages(people.villages(self.session.database))
         self._search()
 
-    def changed(self, select: Key | None = None) -> None:
-        """A record was added, changed or removed from this page: show it, and say so."""
-        self.refresh(select=select)
-        self.data_changed.emit()
+    def show_record(self, key: Key | None) -> None:
+        """Select `key` (a record just saved or, after a deletion, its neighbour): now if the list
+        shows it, else once the list is read again."""
+        if key is not None and not self.table.select_key(key):
+            self._select_after = key
 
     def _search(self) -> None:
         self.model.search(self.filter_bar.text, self.filter_bar.village_id)

@@ -8,30 +8,18 @@ for the station's head at the log-in window.
 
 from __future__ import annotations
 
-import datetime as dt
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from station_app import admin, paths
-from station_app.core.jobs import JobState
 from station_app.core.passwords import RULE_TEXT
 from station_app.core.roles import Actor
-from station_app.forms.recovery_sheet import render_recovery_sheet
+from station_app.jobs import accounts
 from station_app.ui import print_preview
 from station_app.ui.operations import run_job
 from station_app.ui.plain_form import FormDialog
-
-
-def _print_sheet(state: JobState, code: str, station_name: str) -> Path:
-    """The sheet in a private temporary folder, never beside the database it opens: the preview
-    deletes it once the head has printed it."""
-    out = Path(tempfile.mkdtemp(prefix="station-")) / "恢复码.pdf"
-    render_recovery_sheet(code, station_name, out, printed_at=dt.datetime.now())
-    return out
 
 
 class RecoveryCodeDialog(QDialog):
@@ -75,7 +63,7 @@ class RecoveryCodeDialog(QDialog):
         self.setMinimumWidth(560)
 
     def _print(self) -> None:
-        run_job(self, "正在生成恢复码页", _print_sheet, self._code, self._station, on_done=self._printed)
+        run_job(self, "正在生成恢复码页", accounts.print_recovery_sheet, self._code, self._station, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
         self.printed = path
@@ -85,12 +73,6 @@ class RecoveryCodeDialog(QDialog):
         """Esc does not close it before the head confirmed the code is kept."""
         if self.kept.isChecked():
             super().reject()
-
-
-def _recover(state: JobState, path: Path, code: str, new_password: str) -> Actor:
-    database, head = admin.recover(path, code, new_password, backup_dir=paths.backups_dir(path.parent))
-    database.close()
-    return head
 
 
 class RecoverDialog(FormDialog):
@@ -112,7 +94,7 @@ class RecoverDialog(FormDialog):
             return
         if not self.passwords_match("new_password", "confirm"):
             return
-        self.run("正在验证恢复码", _recover, self._path, values["code"], values["new_password"])
+        self.run("正在验证恢复码", accounts.reset_head_password, self._path, values["code"], values["new_password"])
 
     @property
     def actor(self) -> Actor | None:

@@ -16,14 +16,14 @@ registering, Enter in the search box finds the applicant and Ctrl+S registers.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -38,25 +38,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import paths, printouts
+from station_app import paths
 from station_app.core import relief as rules
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.fields import format_money
 from station_app.core.idnumber import mask
 from station_app.core.roles import HEAD
-from station_app.store import access_log, people, relief
-from station_app.store.people import PersonFilter
+from station_app.jobs import relief as relief_jobs
+from station_app.store import access_log, relief
+from station_app.store.records import RecordStore
 from station_app.ui import print_preview
-from station_app.ui.fieldform import ERROR_STYLE, FieldForm
+from station_app.ui.changes import FollowsChanges
+from station_app.ui.dialogs import present
+from station_app.ui.fieldform import FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, choice_text
-from station_app.ui.operations import run_job, show_error
+from station_app.ui.operations import run_job, run_write, show_error
+from station_app.ui.person_picker import PersonPicker
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
 CASE_FIELDS = ("case_type", "tier", "household_size", "applied_on", "incident_place", "reason", "notes")
-PICK_LIMIT = 30
 WARNING_STYLE = "QLabel { background: #fff4e5; border-radius: 4px; padding: 6px; color: #8a4b00; }"
 # Alt+letter for each action button, in the order of the workflow table.
 MNEMONICS = {"verify": "V", "conference": "H", "submit": "S", "send_back": "B", "approve": "A", "refer": "R",
@@ -76,54 +79,12 @@ def _warning_label() -> QLabel:
     return label
 
 
-class PersonPicker(QWidget):
-    """Type to find a registered person; the list under the box offers the best matches."""
+class ReliefCaseDialog(FollowsChanges, QDialog):
+    """Register a case (case_id None) or work an existing one: each action's dialog writes through
+    the store, and the case shows the result as soon as it is stored (or the county's decision,
+    when a sync brings one in)."""
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("输入姓名、拼音首字母或身份证号查找申请人")
-        self.results = QComboBox()
-        self.results.setMinimumWidth(360)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search, 0, 0)
-        layout.addWidget(self.results, 0, 1)
-        layout.addWidget(self.error, 1, 0, 1, 2)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(200)
-        self._timer.timeout.connect(self.find)
-        self.search.textEdited.connect(lambda _t: self._timer.start())
-        self.search.returnPressed.connect(self.find)
-
-    @property
-    def person_id(self) -> str | None:
-        return self.results.currentData()
-
-    def find(self) -> None:
-        self._timer.stop()
-        database = self.session.database
-        ids = people.person_ids(database, PersonFilter(text=self.search.text()))[:PICK_LIMIT] if self.search.text().strip() else []
-        rows = people.person_rows(database, ids)
-        self.results.clear()
-        for pid in ids:
-            r = rows[pid]
-            self.results.addItem(f"{r['name']} · {r['village_name'] or '未填村'} · {mask(r['id_number']) or '无身份证号'}", pid)
-        self.set_error("" if ids or not self.search.text().strip() else "人员档案中没有找到，请先在“人员档案”中登记")
-
-    def set_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(bool(message))
-
-
-class ReliefCaseDialog(QDialog):
-    """Register a case (case_id None) or work an existing one. `changed` tells the list to refresh."""
+    CONCERNS = frozenset({"relief_case", "relief_step", "reserve_fund_entry"})
 
     def __init__(self, session: Session, case_id: str | None = None, parent: QWidget | None = None,
                  today: dt.date | None = None, *, referral: dict[str, Any] | None = None) -> None:
@@ -132,7 +93,6 @@ class ReliefCaseDialog(QDialog):
         self.referral = referral  # a visit that referred the person to relief: the application starts from it
         self.today = today or dt.date.today()
         self.case_id = case_id
-        self.changed = False
         self.action_buttons: dict[str, QPushButton] = {}
         layout = QVBoxLayout(self)
         if case_id is None:
@@ -145,8 +105,8 @@ class ReliefCaseDialog(QDialog):
 
     def _build_new(self, layout: QVBoxLayout) -> None:
         self.setWindowTitle("登记临时救助申请")
-        self.picker = PersonPicker(self.session)
-        self.picker.results.currentIndexChanged.connect(lambda _i: self._person_chosen())
+        self.picker = PersonPicker(self.session, "输入姓名、拼音首字母或身份证号查找申请人")
+        self.picker.chosen.connect(self._person_chosen)
         self.form = FieldForm("relief_case", CASE_FIELDS, columns=2)
         self.form.set_values({"case_type": "emergency", "applied_on": self.today.isoformat()})
         self.form.edited.connect(lambda _name: self._suggest())
@@ -155,7 +115,7 @@ class ReliefCaseDialog(QDialog):
         self.suggestion = QLabel()
         self.repeat = _warning_label()
         self.save_button = QPushButton(qta.icon("fa6s.floppy-disk"), "登记受理")
-        # Enter in the search box finds the applicant; saving is Ctrl+S (or Alt+S), never a stray Enter.
+        # Enter in the search box goes to the applicants found; saving is Ctrl+S (or Alt+S), never a stray Enter.
         self.save_button.setAutoDefault(False)
         self.save_button.setShortcut(QKeySequence("Ctrl+S"))
         self.save_button.setToolTip("登记受理（Ctrl+S）")
@@ -163,7 +123,7 @@ class ReliefCaseDialog(QDialog):
         cancel = QPushButton("取消")
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
-        layout.addWidget(QLabel("申请人（须已在人员档案中登记；输入后按 Enter 查找）"))
+        layout.addWidget(QLabel("申请人（须已在人员档案中登记）"))
         layout.addWidget(self.picker)
         layout.addWidget(self.repeat)
         layout.addWidget(self.form)
@@ -183,9 +143,7 @@ class ReliefCaseDialog(QDialog):
     def _start_from_referral(self, visit: dict[str, Any]) -> None:
         """The applicant and the reason as the visit that referred them recorded them."""
         person = self.session.store.get("person", visit["person_id"])
-        self.picker.search.setText(person["id_number"] or person["name"])
-        self.picker.find()
-        self.picker.results.setCurrentIndex(max(self.picker.results.findData(person["id"]), 0))
+        self.picker.select(person)
         self.form.set_values({**self.form.values(), "reason": visit.get("referral_note") or "",
                               "notes": f"由{visit['visit_date']}探访转介（走访人：{visit['visitor']}）"})
         self._person_chosen()
@@ -218,21 +176,21 @@ class ReliefCaseDialog(QDialog):
         self.suggestion.setText(f"按标准计算的建议金额：<b>{yuan(fen)}</b>")
 
     def register(self) -> None:
-        try:
-            case = relief.register(self.session.store, {**self.form.values(), "person_id": self.picker.person_id},
-                                   self.today)
-        except ValidationError as exc:
-            self.picker.set_error(exc.errors.get("person_id", ""))
-            shown = self.form.show_errors(exc.errors) or "person_id" in exc.errors
-            if not shown or set(exc.errors) - {*CASE_FIELDS, "person_id"}:
-                QMessageBox.warning(self, "请检查填写的内容", exc.message)
-            return
-        except KnownError as exc:
+        run_write(self, self.session, relief.register, {**self.form.values(), "person_id": self.picker.person_id},
+                  self.today, busy=self.save_button, on_done=self._registered, on_refused=self._refused)
+
+    def _registered(self, case: dict[str, Any]) -> None:
+        self.case_id = case["id"]
+        self.accept()
+
+    def _refused(self, exc: KnownError) -> None:
+        if not isinstance(exc, ValidationError):
             show_error(self, exc)
             return
-        self.case_id = case["id"]
-        self.changed = True
-        self.accept()
+        self.picker.set_error(exc.errors.get("person_id", ""))
+        shown = self.form.show_errors(exc.errors) or "person_id" in exc.errors
+        if not shown or set(exc.errors) - {*CASE_FIELDS, "person_id"}:
+            QMessageBox.warning(self, "请检查填写的内容", exc.message)
 
     # -- an existing case ------------------------------------------------------------------------
 
@@ -276,6 +234,10 @@ class ReliefCaseDialog(QDialog):
         layout.addLayout(bottom)
         self.load()
         access_log.viewed(self.session.database, self.session.actor, "relief_case", self.details.case)
+        self.follow_changes(self.session.changes)
+
+    def refresh(self) -> None:
+        self.load()
 
     def load(self) -> None:
         details = relief.case_details(self.session.store, self.case_id or "")
@@ -301,24 +263,15 @@ class ReliefCaseDialog(QDialog):
 
     def do(self, code: str) -> None:
         """Ask for what the action needs; the action dialog writes it through the store."""
-        dialog = ActionDialog(self.session, self.details.case, code, self, self.today)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.changed = True
-            self.load()
-        dialog.deleteLater()
-
+        present(ActionDialog(self.session, self.details.case, code, self, self.today))
 
     def amend(self) -> None:
-        dialog = AmendDialog(self.session, self.details.case, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.changed = True
-            self.load()
-        dialog.deleteLater()
+        present(AmendDialog(self.session, self.details.case, self))
 
     def print_form(self) -> None:
         """The application-and-approval form as it stands, into prints/ and the PC's PDF viewer."""
         out = paths.print_path(self.session.data_dir, f"临时救助申请审批表-{self.details.person['name']}")
-        run_job(self, "正在生成临时救助申请审批表", printouts.relief_form, self.session.actor, self.case_id, out,
+        run_job(self, "正在生成临时救助申请审批表", relief_jobs.relief_form, self.session.actor, self.case_id, out,
                 db_path=self.session.db_path, on_done=lambda path: print_preview.show_printed(self, path))
 
 
@@ -371,8 +324,11 @@ STEP_COLUMNS = (
 
 
 class EntryDialog(QDialog):
-    """A short form written through the store in one go: a hint, the fields, confirm and back.
-    Every refusal is shown at its field (or, if it is about no field here, in a message)."""
+    """A short form written through the store in one go, off the UI thread: a hint, the fields,
+    confirm and back. Every refusal is shown at its field (or, if it is about no field here, in a
+    message); the dialog closes once the write is stored."""
+
+    session: Session
 
     def __init__(self, entity_name: str, names: tuple[str, ...], title: str, hint: str, ok_text: str,
                  parent: QWidget | None = None) -> None:
@@ -398,20 +354,19 @@ class EntryDialog(QDialog):
         self.resize(max(self.sizeHint().width(), 520), self.sizeHint().height())
         self.form.editor(names[0]).setFocus()
 
-    def write(self, values: dict[str, Any]) -> None:
+    def write(self, values: dict[str, Any]) -> Callable[[RecordStore], Any]:
+        """The store call that writes `values` (a partial of plain data: it runs in a worker)."""
         raise NotImplementedError
 
     def confirm(self) -> None:
-        try:
-            self.write(self.form.values())
-        except ValidationError as exc:
-            if not self.form.show_errors(exc.errors) or set(exc.errors) - set(self.names):
-                QMessageBox.warning(self, "请检查填写的内容", exc.message)
-            return
-        except KnownError as exc:  # e.g. someone else worked the case meanwhile
+        run_write(self, self.session, self.write(self.form.values()), busy=self.ok_button,
+                  on_done=lambda _stored: self.accept(), on_refused=self._refused)
+
+    def _refused(self, exc: KnownError) -> None:
+        if not isinstance(exc, ValidationError):  # e.g. someone else worked the case meanwhile
             show_error(self, exc)
-            return
-        self.accept()
+        elif not self.form.show_errors(exc.errors) or set(exc.errors) - set(self.names):
+            QMessageBox.warning(self, "请检查填写的内容", exc.message)
 
 
 class ActionDialog(EntryDialog):
@@ -423,7 +378,6 @@ class ActionDialog(EntryDialog):
         self.case = case
         self.act = rules.action(code)
         self.today = today or dt.date.today()
-        self.result_case: dict[str, Any] | None = None
         names = (("amount",) if self.act.amount else ()) + ("reason",)
         super().__init__("relief_step", names, f"{self.act.label} — 临时救助", self._context(),
                          f"确定{self.act.label}", parent)
@@ -451,9 +405,9 @@ class ActionDialog(EntryDialog):
                     f"须在 {found.advance['working_days']} 个工作日内补齐审批手续。")
         return f"案件当前状态：{_CASE.field('status').choice_label(case['status'])}。"
 
-    def write(self, values: dict[str, Any]) -> None:
-        self.result_case = relief.act(self.session.store, self.case["id"], self.act.code, self.case["rev"],
-                                      reason=values.get("reason"), amount=values.get("amount"), today=self.today)
+    def write(self, values: dict[str, Any]) -> Callable[[RecordStore], Any]:
+        return partial(relief.act, case_id=self.case["id"], code=self.act.code, base_rev=self.case["rev"],
+                       reason=values.get("reason"), amount=values.get("amount"), today=self.today)
 
 
 class AmendDialog(EntryDialog):
@@ -467,18 +421,15 @@ class AmendDialog(EntryDialog):
                          "修改会记入修改记录。", "保存修改", parent)
         self.form.set_values(case)
 
-    def write(self, values: dict[str, Any]) -> None:
-        relief.amend(self.session.store, self.case["id"], self.case["rev"], values)
-
-
+    def write(self, values: dict[str, Any]) -> Callable[[RecordStore], Any]:
+        return partial(relief.amend, case_id=self.case["id"], base_rev=self.case["rev"], changes=values)
 
 
 def open_case(session: Session, case_id: str | None, parent: QWidget | None = None, *,
-              referral: dict[str, Any] | None = None) -> str | None:
-    """Show the case dialog (a new application pre-filled from `referral`, a visit, if given);
-    the id of the case registered or changed, None if nothing changed."""
+              referral: dict[str, Any] | None = None, on_registered: Callable[[str], None] | None = None
+              ) -> ReliefCaseDialog:
+    """Show the case dialog: a new application (pre-filled from `referral`, a visit, if given;
+    `on_registered(case_id)` once it is registered) or an existing case to work."""
     dialog = ReliefCaseDialog(session, case_id, parent, referral=referral)
-    dialog.exec()
-    changed = dialog.case_id if dialog.changed else None
-    dialog.deleteLater()
-    return changed
+    return present(dialog, (lambda d: on_registered(d.case_id)) if on_registered is not None and case_id is None
+                   else None)

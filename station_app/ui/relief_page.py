@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,15 +34,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import paths, printouts
+from station_app import paths
 from station_app.core import relief as rules
 from station_app.core.entities import FUND_ENTRY_KINDS, FUND_OUTFLOWS, RELIEF_STATUS, RELIEF_TYPES
 from station_app.core.fields import format_money
 from station_app.core.roles import HEAD
+from station_app.jobs import relief as relief_jobs
 from station_app.store import elder_rounds, program_queries, relief
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
+from station_app.store.records import RecordStore
 from station_app.ui import print_preview
+from station_app.ui.changes import FollowsChanges
+from station_app.ui.dialogs import present
 from station_app.ui.models import Column, ListTableModel, QueryTableModel, Row, age_column, choice_text
 from station_app.ui.operations import run_job
 from station_app.ui.record_list import ListPage, RecordTable
@@ -93,6 +98,7 @@ class CaseTableModel(QueryTableModel):
 
 
 class CaseList(ListPage):
+    CONCERNS = frozenset({"relief_case", "relief_step", "reserve_fund_entry", "visit", "person", "village"})
 
     def __init__(self, session: Session, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(session, CaseTableModel(session.database, today), "共 {n} 件", parent)
@@ -137,8 +143,8 @@ class CaseList(ListPage):
         self.model.loaded.connect(self._summarise)
         self.new_button.clicked.connect(self.new_case)
         self.open_button.clicked.connect(lambda: self._open(self.table.current_key()))
-        self.form_button.clicked.connect(lambda: self._print_case(printouts.relief_form, "临时救助申请审批表"))
-        self.voucher_button.clicked.connect(lambda: self._print_case(printouts.advance_voucher, "先行救助凭证"))
+        self.form_button.clicked.connect(lambda: self._print_case(relief_jobs.relief_form, "临时救助申请审批表"))
+        self.voucher_button.clicked.connect(lambda: self._print_case(relief_jobs.advance_voucher, "先行救助凭证"))
         self.roster_button.clicked.connect(self.print_roster)
         self.referrals_button.clicked.connect(self.take_up_referral)
         self.printed: Path | None = None
@@ -169,21 +175,19 @@ class CaseList(ListPage):
         return self.model.row(self.table.currentIndex().row()) if self.table.current_key() is not None else None
 
     def new_case(self) -> None:
-        self._after(open_case(self.session, None, self))
+        self._register(None)
 
     def take_up_referral(self) -> None:
         """Choose a visit's referral to relief and register the application it asks for."""
-        chooser = ReferralChooser(elder_rounds.open_relief_referrals(self.session.database), self)
-        if chooser.exec() == QDialog.DialogCode.Accepted and chooser.chosen is not None:
-            self._after(open_case(self.session, None, self, referral=chooser.chosen))
+        present(ReferralChooser(elder_rounds.open_relief_referrals(self.session.database), self),
+                lambda chooser: self._register(chooser.chosen))
+
+    def _register(self, referral: dict[str, Any] | None) -> None:
+        open_case(self.session, None, self, referral=referral, on_registered=self.show_record)
 
     def _open(self, case_id: str | None) -> None:
         if case_id is not None:
-            self._after(open_case(self.session, case_id, self))
-
-    def _after(self, changed_id: str | None) -> None:
-        if changed_id is not None:
-            self.changed(changed_id)
+            open_case(self.session, case_id, self)
 
     def _print_case(self, job: Callable[..., Path], title: str) -> None:
         row = self._current_row()
@@ -194,11 +198,12 @@ class CaseList(ListPage):
                 on_done=self._printed)
 
     def print_roster(self) -> None:
-        period = ask_period(self, "打印发放花名册", self.today)
-        if period is not None:
-            out = paths.print_path(self.session.data_dir, f"发放花名册-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}")
-            run_job(self, "正在生成发放花名册", printouts.relief_roster, self.session.actor, *period, out,
-                    db_path=self.session.db_path, on_done=self._printed)
+        ask_period(self, "打印发放花名册", self.today, self._print_roster)
+
+    def _print_roster(self, start: dt.date, end: dt.date) -> None:
+        out = paths.print_path(self.session.data_dir, f"发放花名册-{start:%Y%m%d}-{end:%Y%m%d}")
+        run_job(self, "正在生成发放花名册", relief_jobs.relief_roster, self.session.actor, start, end, out,
+                db_path=self.session.db_path, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
         self.printed = path
@@ -217,10 +222,12 @@ LEDGER_COLUMNS = (
 )
 
 
-class FundPanel(QWidget):
-    """The reserve-fund ledger for a period, its balance, and the head's entries."""
+class FundPanel(FollowsChanges, QWidget):
+    """The reserve-fund ledger for a period, its balance, and the head's entries. An entry (the
+    head's, or an advance paid from a case) shows at once: the ledger is one short query."""
 
-    data_changed = Signal()
+    CONCERNS = frozenset({"reserve_fund_entry", "relief_case"})
+    CHEAP_REFRESH = True
 
     def __init__(self, session: Session, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -271,6 +278,7 @@ class FundPanel(QWidget):
         layout.addWidget(QLabel("台账只增不改：登记错误时，请登记一笔“调增”或“调减”冲正，并在摘要中写明更正的是哪一笔。"))
         self.printed: Path | None = None
         self.refresh()
+        self.follow_changes(session.changes)
 
     def period(self) -> tuple[dt.date, dt.date]:
         return self.start.date().toPython(), self.end.date().toPython()
@@ -286,16 +294,12 @@ class FundPanel(QWidget):
                             f"支出 {format_money(ledger.total_out)} · 期末 {format_money(ledger.closing)}（元）")
 
     def add_entry(self, kind: str) -> None:
-        dialog = FundEntryDialog(self.session, kind, self, self.today)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.refresh()
-            self.data_changed.emit()
-        dialog.deleteLater()
+        present(FundEntryDialog(self.session, kind, self, self.today))
 
     def print_ledger(self) -> None:
         start, end = self.period()
         out = paths.print_path(self.session.data_dir, f"备用金台账-{start:%Y%m%d}-{end:%Y%m%d}")
-        run_job(self, "正在生成备用金台账", printouts.fund_ledger, self.session.actor, start, end, out,
+        run_job(self, "正在生成备用金台账", relief_jobs.fund_ledger, self.session.actor, start, end, out,
                 db_path=self.session.db_path, on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
@@ -316,14 +320,13 @@ class FundEntryDialog(EntryDialog):
                          "登记", parent)
         self.form.set_values({"entry_date": (today or dt.date.today()).isoformat()})
 
-    def write(self, values: dict[str, Any]) -> None:
-        relief.add_fund_entry(self.session.store, self.kind, values["amount"], values["reason"], values["entry_date"])
+    def write(self, values: dict[str, Any]) -> Callable[[RecordStore], Any]:
+        return partial(relief.add_fund_entry, kind=self.kind, amount=values["amount"], reason=values["reason"],
+                       entry_date=values["entry_date"])
 
 
 class ReliefPage(QWidget):
-    """The cases and the reserve fund, one tab each (Alt+1 / Alt+2)."""
-
-    data_changed = Signal()
+    """The cases and the reserve fund, one tab each (Alt+1 / Alt+2); each follows the changes it shows."""
 
     def __init__(self, session: Session, parent: QWidget | None = None, today: dt.date | None = None) -> None:
         super().__init__(parent)
@@ -339,18 +342,6 @@ class ReliefPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
         self.setFocusProxy(self.cases)
-        for panel in (self.cases, self.fund):
-            panel.data_changed.connect(self.refresh_other)
-            panel.data_changed.connect(self.data_changed)
-
-    def refresh(self) -> None:
-        self.cases.refresh()
-        self.fund.refresh()
-
-    def refresh_other(self) -> None:
-        """An advance changes the ledger, a ledger entry changes the balance a case shows."""
-        self.fund.refresh()
-        self.cases.refresh()
 
 
 def _button(icon: str, text: str, shortcut: QKeySequence | None = None) -> QPushButton:
@@ -368,8 +359,8 @@ def _date_edit(day: dt.date) -> QDateEdit:
     return edit
 
 
-def ask_period(parent: QWidget, title: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
-    """A period (this month so far by default), or None if the worker went back."""
+def ask_period(parent: QWidget, title: str, today: dt.date, on_chosen: Callable[[dt.date, dt.date], None]) -> QDialog:
+    """Ask for a period (this month so far by default); `on_chosen(start, end)` if the worker confirms."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
     start, end = _date_edit(today.replace(day=1)), _date_edit(today)
@@ -380,11 +371,7 @@ def ask_period(parent: QWidget, title: str, today: dt.date) -> tuple[dt.date, dt
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     form.addRow(buttons)
-    chosen: Any = None
-    if dialog.exec() == QDialog.DialogCode.Accepted:
-        chosen = (start.date().toPython(), end.date().toPython())
-    dialog.deleteLater()
-    return chosen
+    return present(dialog, lambda _d: on_chosen(start.date().toPython(), end.date().toPython()))
 
 
 REFERRAL_COLUMNS = (

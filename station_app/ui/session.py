@@ -1,13 +1,15 @@
-"""The logged-in session every page receives: where the data is, the open database, who is working."""
+"""The logged-in session every page and dialog receives: where the data is, the open database, who
+is working, and the change signal every write announces itself on."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from station_app.core.roles import Actor
 from station_app.store.database import StationDatabase
 from station_app.store.records import RecordStore
+from station_app.ui.changes import Changes
 
 
 @dataclass
@@ -15,6 +17,7 @@ class Session:
     data_dir: Path
     database: StationDatabase  # the UI thread's connection; workers open their own from db_path
     actor: Actor
+    changes: Changes = field(default_factory=Changes)  # the app-wide change signal: what each write touched
 
     @property
     def db_path(self) -> Path:

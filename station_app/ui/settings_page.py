@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -24,34 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import admin
 from station_app.core.entities import entity
-from station_app.core.errors import KnownError
-from station_app.core.jobs import JobState
 from station_app.core.passwords import RULE_TEXT
-from station_app.core.roles import ROLE_LABELS, ROLES, WORKER, Actor
+from station_app.core.roles import ROLE_LABELS, ROLES, WORKER
+from station_app.jobs import accounts
 from station_app.store import settings, users
-from station_app.store.database import StationDatabase
+from station_app.ui.changes import FollowsChanges
+from station_app.ui.dialogs import present
 from station_app.ui.history import local_time
 from station_app.ui.login import ChangePasswordDialog
 from station_app.ui.models import Column, ListTableModel, Row
-from station_app.ui.operations import run_job, show_error
+from station_app.ui.operations import run_job
 from station_app.ui.plain_form import FormDialog
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
-
-
-def _create_user(database: StationDatabase, state: JobState, actor: Actor, values: dict[str, str]) -> None:
-    users.create_user(database, actor, values["username"], values["display_name"], values["role"], values["password"])
-
-
-def _reset_password(database: StationDatabase, state: JobState, actor: Actor, user_id: str, password: str,
-                    enable: bool) -> None:
-    (users.enable if enable else users.reset_password)(database, actor, user_id, password)
-
-
-def _new_recovery_code(database: StationDatabase, state: JobState, actor: Actor) -> str:
-    return admin.issue_recovery_code(database, actor)
 
 
 def user_status(row: Row, now: dt.datetime | None = None) -> str:
@@ -67,7 +53,7 @@ def user_status(row: Row, now: dt.datetime | None = None) -> str:
 
 class AddUserDialog(FormDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__("新增用户", session.db_path, parent)
+        super().__init__("新增用户", session.db_path, parent, changes=session.changes)
         self._actor = session.actor
         self.form.add_line("username", "用户名", placeholder="登录时使用，如 liuxm", max_length=40)
         self.form.add_line("display_name", "姓名", max_length=30)
@@ -79,7 +65,7 @@ class AddUserDialog(FormDialog):
 
     def submit(self) -> None:
         if self.passwords_match("password", "confirm"):
-            self.run("新增用户", _create_user, self._actor, self.form.values())
+            self.run("新增用户", accounts.create_user, self._actor, self.form.values())
 
 
 class ResetPasswordDialog(FormDialog):
@@ -90,7 +76,7 @@ class ResetPasswordDialog(FormDialog):
         super().__init__(f"{'启用' if enable else '重置'} {user['display_name']} 的{'账号' if enable else '密码'}",
                          session.db_path, parent,
                          ("启用账号需要设置一个临时密码。" if enable else "设置一个临时密码。")
-                         + "该用户下次登录时必须改成自己的新密码；账号如被锁定也会同时解锁。")
+                         + "该用户下次登录时必须改成自己的新密码；账号如被锁定也会同时解锁。", session.changes)
         self._actor, self._user_id, self._enable = session.actor, user["id"], enable
         self.form.add_line("password", "临时密码", password=True, max_length=128)
         self.form.add_line("confirm", "再输入一次", password=True, max_length=128)
@@ -98,12 +84,15 @@ class ResetPasswordDialog(FormDialog):
 
     def submit(self) -> None:
         if self.passwords_match("password", "confirm"):
-            self.run("重置密码", _reset_password, self._actor, self._user_id, self.form.values()["password"],
+            self.run("重置密码", accounts.set_temporary_password, self._actor, self._user_id, self.form.values()["password"],
                      self._enable)
 
 
-class UserAdmin(QGroupBox):
+class UserAdmin(FollowsChanges, QGroupBox):
     """The head's list of station users, with add, disable/enable and reset password."""
+
+    CONCERNS = frozenset({"users"})
+    CHEAP_REFRESH = True  # a few rows
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__("用户管理", parent)
@@ -135,6 +124,7 @@ class UserAdmin(QGroupBox):
         layout.addLayout(buttons)
         layout.addWidget(self.table)
         self.refresh()
+        self.follow_changes(session.changes)
 
     def refresh(self) -> None:
         selected = self.table.current_key()
@@ -154,37 +144,30 @@ class UserAdmin(QGroupBox):
         self.reset_button.setEnabled(user is not None)
 
     def add_user(self) -> None:
-        if AddUserDialog(self.session, self).exec():
-            self.refresh()
+        present(AddUserDialog(self.session, self))
 
     def reset_password(self) -> None:
         user = self._selected()
-        if user is not None and ResetPasswordDialog(self.session, user, self).exec():
-            self.refresh()
+        if user is not None:
+            present(ResetPasswordDialog(self.session, user, self))
 
     def toggle_active(self) -> None:
         user = self._selected()
         if user is None:
             return
         if not user["active"]:
-            if ResetPasswordDialog(self.session, user, self, enable=True).exec():
-                self.refresh()
+            present(ResetPasswordDialog(self.session, user, self, enable=True))
             return
         if QMessageBox.question(
                 self, "停用账号", f"停用后「{user['display_name']}」将不能登录，已登记的数据不受影响。确定停用吗？"
-        ) != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            users.disable(self.session.database, self.session.actor, user["id"])
-        except KnownError as exc:
-            show_error(self, exc)
-        self.refresh()
+        ) == QMessageBox.StandardButton.Yes:
+            run_job(self, "正在停用账号", accounts.disable_user, self.session.actor, user["id"],
+                    db_path=self.session.db_path, changes=self.session.changes, show_progress=False)
 
 
 class SecuritySettings(QGroupBox):
-    """Idle lock and lock-out policy (head only); `idle_minutes_changed` tells the running lock."""
-
-    idle_minutes_changed = Signal(int)
+    """Idle lock and lock-out policy (head only); saved, they reach the running idle lock through
+    the change signal."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__("安全设置", parent)
@@ -218,35 +201,27 @@ class SecuritySettings(QGroupBox):
         if QMessageBox.question(self, "生成新的恢复码", "生成新的恢复码后，原来保管的恢复码立即作废。确定生成吗？"
                                 ) != QMessageBox.StandardButton.Yes:
             return
-        run_job(self, "正在生成恢复码", _new_recovery_code, self.session.actor, db_path=self.session.db_path,
+        run_job(self, "正在生成恢复码", accounts.issue_recovery_code, self.session.actor, db_path=self.session.db_path,
                 on_done=self._show_code)
 
     def _show_code(self, code: str) -> None:
         from station_app.ui.recovery import RecoveryCodeDialog
 
-        RecoveryCodeDialog(code, self.session.station["name"], self).exec()
+        present(RecoveryCodeDialog(code, self.session.station["name"], self))
 
     def show_access_log(self) -> None:
         from station_app.ui.access_log_dialog import AccessLogDialog
 
-        AccessLogDialog(self.session, self).exec()
+        present(AccessLogDialog(self.session, self))
 
     def save(self) -> None:
-        try:
-            for setting in settings.ALL:
-                value = self.spins[setting.key].value()
-                if value != settings.get_int(self.session.database, setting):
-                    settings.set_int(self.session.database, self.session.actor, setting, value)
-        except KnownError as exc:
-            show_error(self, exc)
-            return
-        self.idle_minutes_changed.emit(settings.get_int(self.session.database, settings.IDLE_LOCK_MINUTES))
-        QMessageBox.information(self, "安全设置", "设置已保存。")
+        values = {setting.key: self.spins[setting.key].value() for setting in settings.ALL}
+        run_job(self, "正在保存设置", accounts.save_security_settings, self.session.actor, values,
+                db_path=self.session.db_path, changes=self.session.changes, show_progress=False,
+                on_done=lambda _none: QMessageBox.information(self, "安全设置", "设置已保存。"))
 
 
 class SettingsPage(QWidget):
-    idle_minutes_changed = Signal(int)
-
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -258,7 +233,6 @@ class SettingsPage(QWidget):
         self.user_admin: UserAdmin | None = None
         if session.actor.can_manage_users:
             self.security = SecuritySettings(session)
-            self.security.idle_minutes_changed.connect(self.idle_minutes_changed)
             self.user_admin = UserAdmin(session)
             column.addWidget(self.security)
             column.addWidget(self.user_admin)
@@ -294,9 +268,5 @@ class SettingsPage(QWidget):
         return box
 
     def change_password(self) -> None:
-        if ChangePasswordDialog(self.session.database, self.session.actor, self).exec():
-            QMessageBox.information(self, "修改密码", "密码已修改，下次登录请使用新密码。")
-
-    def refresh(self) -> None:
-        if self.user_admin is not None:
-            self.user_admin.refresh()
+        present(ChangePasswordDialog(self.session.database, self.session.actor, self),
+                lambda _d: QMessageBox.information(self, "修改密码", "密码已修改，下次登录请使用新密码。"))

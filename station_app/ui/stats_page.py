@@ -30,6 +30,8 @@ from station_app.core.fields import format_money
 from station_app.store import statistics
 from station_app.store.relief import ReliefFigures
 from station_app.store.statistics import StationFigures
+from station_app.ui.changes import ANY, FollowsChanges
+from station_app.ui.dialogs import present
 from station_app.ui.operations import run_job
 from station_app.ui.session import Session
 
@@ -116,7 +118,11 @@ def pie_chart(title: str, slices: Sequence[tuple[str, int]], font: QFont) -> QCh
     return chart
 
 
-class StatsPage(QWidget):
+class StatsPage(FollowsChanges, QWidget):
+    """Figures over everything: counted again (in a worker) when shown after any change."""
+
+    CONCERNS = frozenset({ANY})
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -169,6 +175,7 @@ class StatsPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(scroll, 1)
         self.refresh()
+        self.follow_changes(session.changes)
 
     @staticmethod
     def _view() -> QChartView:
@@ -255,9 +262,7 @@ class StatsPage(QWidget):
     def monthly_report(self) -> None:
         from station_app.ui.monthly_report_dialog import MonthlyReportDialog
 
-        dialog = MonthlyReportDialog(self.session, self)
-        dialog.exec()
-        dialog.deleteLater()
+        present(MonthlyReportDialog(self.session, self))
 
     def _set(self, name: str, chart: QChart) -> None:
         view = self.views[name]

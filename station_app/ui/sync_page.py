@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,9 +34,12 @@ from station_app.core.entities import ENTITIES, entity
 from station_app.core.jobs import JobState
 from station_app.store import outbox_status, sync_state
 from station_app.store.database import StationDatabase
+from station_app.store.records import RecordStore
 from station_app.sync import bundles, client, status
 from station_app.sync.protocol import DECISION as RELIEF_DECISION
 from station_app.sync.protocol import STATUS_LABELS, fingerprint
+from station_app.ui.changes import ANY, FollowsChanges
+from station_app.ui.dialogs import present
 from station_app.ui.history import local_time
 from station_app.ui.models import Column, ListTableModel, QueryTableModel
 from station_app.ui.record_list import RecordTable
@@ -88,8 +91,8 @@ def _rejected_row(row: dict[str, Any]) -> dict[str, Any]:
             "record": _record_label(record, row["record_id"]), "reason": row["reason"] or ""}
 
 
-class SyncPage(QWidget):
-    data_changed = Signal()
+class SyncPage(FollowsChanges, QWidget):
+    CONCERNS = frozenset({ANY})  # every write waits in the outbox
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +187,7 @@ class SyncPage(QWidget):
         layout.addWidget(self.tabs, 1)
         self.runner.changed.connect(self.refresh)
         self.refresh()
+        self.follow_changes(session.changes)
 
     @property
     def runner(self) -> SyncRunner:
@@ -222,7 +226,6 @@ class SyncPage(QWidget):
         self.rejected_model.set_rows([_rejected_row(r) for r in sync_state.rejected_items(database)])
         self.tabs.setTabText(3, f"被拒绝（{state.rejected}）" if state.rejected else "被拒绝")
         self.model.search()
-        self.data_changed.emit()
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -249,19 +252,21 @@ class SyncPage(QWidget):
 
         name, _ = QFileDialog.getOpenFileName(self, "选择县里的回执包", "", f"回执包 (*{bundles.SUFFIX})")
         if name:
-            run_job(self, "正在导入回执包…", _import, Path(name), db_path=self.session.db_path, on_done=self._imported)
+            run_job(self, "正在导入回执包…", _import, Path(name), db_path=self.session.db_path,
+                    changes=self.session.changes, on_done=self._imported)
 
     def _imported(self, report: client.Report) -> None:
         self.refresh()
         QMessageBox.information(self, "导入完成", report.summary())
 
     def enroll(self) -> None:
-        dialog = EnrollDialog(self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
+        present(EnrollDialog(self), lambda dialog: self._enroll(*dialog.values()))
+
+    def _enroll(self, url: str, code: str, fingerprint: str) -> None:
         from station_app.ui.operations import run_job
 
-        run_job(self, "正在登记…", _enroll, *dialog.values(), db_path=self.session.db_path, on_done=self._enrolled)
+        run_job(self, "正在登记…", _enroll, url, code, fingerprint, db_path=self.session.db_path,
+                on_done=self._enrolled)
 
     def _enrolled(self, enrollment: client.Enrollment) -> None:
         self.refresh()
@@ -272,8 +277,7 @@ class SyncPage(QWidget):
         found = self.conflict_model.row(row) if 0 <= row < self.conflict_model.rowCount() else None
         if found is None:
             return
-        if ConflictDialog(self.session, found["conflict"], self).exec() == QDialog.DialogCode.Accepted:
-            self.refresh()
+        present(ConflictDialog(self.session, found["conflict"], self), lambda _dialog: self.refresh())
 
 
 def _export(database: StationDatabase, state: JobState, folder: Path) -> tuple[Path, int]:
@@ -359,13 +363,14 @@ class ConflictDialog(QDialog):
                 for name, box in self.choices.items()}
 
     def save(self) -> None:
-        from station_app.ui.operations import show_error
+        from station_app.ui.operations import run_write, show_error
 
+        if self.choices:  # a new change of the record: written off the UI thread and announced
+            run_write(self, self.session, RecordStore.resolve_conflict, self.conflict, self.chosen(),
+                      on_done=lambda _record: self.accept())
+            return
         try:
-            if self.choices:
-                self.session.store.resolve_conflict(self.conflict, self.chosen())
-            else:
-                sync_state.dismiss_conflict(self.session.database, self.conflict.id, self.session.actor.username)
+            sync_state.dismiss_conflict(self.session.database, self.conflict.id, self.session.actor.username)
         except Exception as exc:  # a KnownError is told calmly, anything else is a bug
             show_error(self, exc)
             return

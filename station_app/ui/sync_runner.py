@@ -2,6 +2,8 @@
 
 The UI never waits on the network: each run is a job on the thread pool with its own database
 connection; the window only hears `changed` when a run ends, and reads the state from the database.
+What a run brought down from the county (decisions, reference data, corrections) is announced on
+the session's change signal, so the pages showing it refresh.
 """
 
 from __future__ import annotations
@@ -48,8 +50,8 @@ class SyncRunner(QObject):
             return False
         self.running = True
         parent = self.parent() if manual else None
-        run_job(parent, "正在同步…", _sync, db_path=self.session.db_path, show_progress=manual,
-                on_done=self._finished, on_error=lambda exc: self._failed(exc, manual))
+        run_job(parent, "正在同步…", _sync, db_path=self.session.db_path, changes=self.session.changes,
+                show_progress=manual, on_done=self._finished, on_error=lambda exc: self._failed(exc, manual))
         self.changed.emit()
         return True
 

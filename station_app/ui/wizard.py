@@ -3,7 +3,7 @@
 Step one takes the station's details through the same entity declaration the store validates
 (the 9-digit township code is checked per GB/T 2260 there); step two the head's account. Mistakes
 are shown at their fields and keep the wizard on the page. Finishing calls
-`admin.initialise_station` off the UI thread (it hashes the password), and the wizard closes only
+`jobs.admin.set_up_station` off the UI thread (it hashes the password), and the wizard closes only
 once the station and the head exist.
 """
 
@@ -11,26 +11,17 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
 
-from station_app import admin
 from station_app.core.errors import ValidationError
-from station_app.core.jobs import JobState
 from station_app.core.passwords import RULE_TEXT
 from station_app.core.roles import Actor
 from station_app.core.validation import validate
+from station_app.jobs import admin
 from station_app.store.database import StationDatabase
 from station_app.ui.fieldform import FieldForm
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.plain_form import PlainForm
 
 STATION_FIELDS = ("name", "township", "county", "admin_code", "phone", "address")
-
-
-def _initialise(database: StationDatabase, state: JobState, station: dict[str, str], username: str,
-                display_name: str, password: str) -> tuple[Actor, str]:
-    """(the head, the recovery code to show once)."""
-    with database.transaction():
-        head = admin.initialise_station(database, station, username, display_name, password)
-        return head, admin.issue_recovery_code(database, head)
 
 
 class StationPage(QWizardPage):
@@ -85,7 +76,7 @@ class HeadPage(QWizardPage):
             self.form.show_errors({"confirm": "两次输入的密码不一致"})
             return False
         self._set_busy(True)
-        run_job(self, "正在创建社工站", _initialise, self._station_page.form.values(), values["username"],
+        run_job(self, "正在创建社工站", admin.set_up_station, self._station_page.form.values(), values["username"],
                 values["display_name"], values["password"], db_path=self._database.path, show_progress=False,
                 on_done=self._created, on_error=self._failed)
         return False

@@ -1,7 +1,8 @@
-"""Station administration as plain functions: set-up, demo data, checks, backups.
+"""Station administration as plain functions: set-up, demo data, checks, backups and restoring.
 
 The command line (`main.py init|demo|check|backup`) and the UI both call these; none of them
-touches Qt, so they run the same in a terminal, a worker thread or a test.
+touches Qt, so they run the same in a terminal, a worker thread or a test. (Log-in, passwords,
+users and the recovery code are in `jobs.accounts`.)
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from station_app.core import passwords
-from station_app.core.errors import AuthError, KnownError, PermissionDenied
+from station_app.core.errors import KnownError
 from station_app.core.jobs import JobState
-from station_app.core.roles import HEAD, Actor
+from station_app.core.roles import Actor
 from station_app.core.validation import validate
+from station_app.jobs.accounts import issue_recovery_code
 from station_app.store import audit_log, backups, demo_replay, users
 from station_app.store.database import StationDatabase
 from station_app.store.keyring import KeyRing, keys_path
@@ -41,6 +42,15 @@ def initialise_station(database: StationDatabase, station: Mapping[str, Any], he
     return actor
 
 
+def set_up_station(database: StationDatabase, state: JobState, station: Mapping[str, Any], head_username: str,
+                   head_display_name: str, head_password: str) -> tuple[Actor, str]:
+    """First run from the wizard or `main.py init`: the station, its head and the recovery code to
+    show once, together or not at all. (the head, the code)"""
+    with database.transaction():
+        head = initialise_station(database, station, head_username, head_display_name, head_password)
+        return head, issue_recovery_code(database, state, head)
+
+
 def discard_new_database(path: Path) -> None:
     """Remove a database whose first-run set-up did not finish (it holds nothing but the schema)."""
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), keys_path(path)):
@@ -57,70 +67,6 @@ def adopt_new_database(scratch: Path, final: Path) -> Path:
             os.replace(leftover, final.with_name(final.name + suffix))
     os.replace(scratch, final)
     return final
-
-
-def log_in(path: Path, username: str, password: str, *, backup_dir: Path | None = None,
-           check: bool = False) -> tuple[StationDatabase, Actor]:
-    """Open the encrypted database at `path` with a user's password: (database, who logged in).
-
-    The password unwraps the user's copy of the key (AuthError if it does not); the user table
-    then has its say (disabled, locked out, audited log-in) as for any log-in.
-    """
-    ring = KeyRing.load(keys_path(path))
-    now = dt.datetime.now(dt.timezone.utc)
-    if (until := ring.locked_until(username, now)) is not None:
-        raise AuthError(f"密码错误次数过多，账号已锁定，请在 {until.astimezone():%H:%M} 后再试，或请站长解锁")
-    try:
-        key = ring.unlock(username, password)
-    except AuthError:
-        if username in ring.usernames():
-            locked = ring.record_failure(username, now)
-            ring.save()
-            if locked is not None:
-                raise AuthError(f"密码连续输错{ring.policy['threshold']}次，账号已锁定，请在 {locked.astimezone():%H:%M}"
-                                " 后再试，或请站长解锁") from None
-        raise
-    database = StationDatabase.open(path, key, backup_dir=backup_dir, check=check)
-    try:
-        actor = users.authenticate(database, username, password)
-        users.note_failed_attempts(database, actor, ring.take_failures(username))
-    except BaseException:
-        database.close()
-        raise
-    ring.policy = users.lockout_policy(database)
-    ring.save()
-    ring.confirm(username, password)  # finishes a password change a crash interrupted
-    return database, actor
-
-
-def issue_recovery_code(database: StationDatabase, actor: Actor) -> str:
-    """A new recovery code (the previous one stops working), for the head to print and lock away."""
-    if actor.role != HEAD:
-        raise PermissionDenied("只有站长可以生成恢复码。")
-    ring = KeyRing.load(keys_path(database.path))
-    with database.transaction() as conn:
-        code = ring.set_recovery(database.require_key())
-        audit_log.append(conn, actor, [audit_log.Event("recovery_code_issued")])
-        ring.save()
-    return code
-
-
-def recover(path: Path, code: str, new_password: str, *, backup_dir: Path | None = None) -> tuple[StationDatabase, Actor]:
-    """Open the database with the recovery code and give the station's head a new password.
-
-    For when the head's password is forgotten (or every head left): the earliest head account is
-    re-enabled, unlocked and given `new_password`; the event is audited.
-    """
-    passwords.check(new_password, field="new_password")  # before the slow unlock; the head's own names after
-    key = KeyRing.load(keys_path(path)).unlock_with_recovery(code)
-    database = StationDatabase.open(path, key, backup_dir=backup_dir, check=False)
-    try:
-        head = users.first_head(database, include_disabled=True)
-        users.set_password_by_recovery(database, head, new_password)
-    except BaseException:
-        database.close()
-        raise
-    return database, head
 
 
 def load_demo(database: StationDatabase, actor: Actor, people: int, *, seed: int = 1,
@@ -155,7 +101,7 @@ class CheckReport:
         return not self.problems
 
 
-def check_database(database: StationDatabase) -> CheckReport:
+def check_database(database: StationDatabase, state: JobState) -> CheckReport:
     """Everything `main.py check` verifies: SQLite's integrity, foreign keys, the audit chain."""
     report = CheckReport(problems=database.integrity_check())
     if not keys_path(database.path).exists():
@@ -169,6 +115,27 @@ def check_database(database: StationDatabase) -> CheckReport:
     return report
 
 
-def backup(database: StationDatabase, actor: Actor, destination: Path | None = None) -> Path:
+def quick_check(database: StationDatabase, state: JobState) -> list[str]:
+    """The start-up check: SQLite's quick check, problems in Chinese ([] when sound)."""
+    return database.quick_check()
+
+
+def backup(database: StationDatabase, state: JobState, actor: Actor, destination: Path | None = None) -> Path:
     """A consistent copy of the live database, made by `actor` (staff only: see store.backups)."""
     return backups.backup_by_hand(database, actor, destination)
+
+
+def automatic_backup(database: StationDatabase, state: JobState) -> Path | None:
+    """Today's automatic copy unless there is one (old copies thinned out); the new copy or None."""
+    return backups.automatic_backup(database, state)
+
+
+def inspect_backup(database: StationDatabase, state: JobState, backup_file: Path) -> backups.BackupInfo:
+    """What a person checks before restoring `backup_file`: whose data, how old, how much."""
+    return backups.inspect(backup_file, database)
+
+
+def restore(state: JobState, path: Path, key: bytes, backup_file: Path) -> Path:
+    """Put `backup_file` in place of the database at `path`; returns the copy kept of the data it
+    replaced. Run with nothing else holding the database open."""
+    return backups.restore(StationDatabase.open(path, key, check=False), backup_file)

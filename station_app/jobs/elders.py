@@ -1,6 +1,6 @@
 """Print jobs of the elderly rounds: the route sheet, the visit record form (blank or filled) and
-the monthly village roster. Like `printouts`, plain functions taking (database, state, …) that the
-UI runs off its thread and tests call directly; each writes one PDF and returns its path.
+the monthly village roster. Like `jobs.relief`, plain functions taking (database, state, actor, …)
+that the UI runs off its thread and tests call directly; each writes one PDF and returns its path.
 """
 
 from __future__ import annotations
@@ -14,17 +14,10 @@ from station_app.core.roles import Actor
 from station_app.forms.route_sheet import render_route_sheet
 from station_app.forms.visit_record import VisitForm, render_visit_records
 from station_app.forms.visit_roster import render_visit_roster
+from station_app.jobs.station import station_name, village_name
 from station_app.store import elder_rounds
 from station_app.store.database import StationDatabase
 from station_app.store.records import RecordStore
-
-
-def station_name(store: RecordStore) -> str:
-    return store.get("station", store.database.station_id or "")["name"]
-
-
-def village_name(store: RecordStore, village_id: str | None) -> str:
-    return store.get("village", village_id)["name"] if village_id else "全镇"
 
 
 def route_sheet(database: StationDatabase, state: JobState, actor: Actor, village_id: str, day: dt.date,
@@ -63,8 +56,7 @@ def blank_visit_records(database: StationDatabase, state: JobState, actor: Actor
 def _form(store: RecordStore, person_id: str, visit: dict | None) -> VisitForm:
     person = store.get("person", person_id)
     profile = elder_rounds.profile_of(store.database, person_id) or {}
-    village = store.get("village", person["village_id"])["name"] if person.get("village_id") else ""
-    return VisitForm(person, profile, village, visit)
+    return VisitForm(person, profile, village_name(store, person.get("village_id"), ""), visit)
 
 
 def visit_roster(database: StationDatabase, state: JobState, actor: Actor, village_id: str | None, month: str,

@@ -1,7 +1,8 @@
-"""Print jobs of the children's module: the entrustment agreement for signature, the child visit
-form (blank or filled), the child information register and the village roster. Like
-`elder_printouts`, plain functions taking (database, state, actor, …) that the UI runs off its
-thread and tests call directly; each writes one PDF and returns its path.
+"""Jobs of the children's module: printing the entrustment agreement for signature, the child visit
+form (blank or filled), the child information register and the village roster; moving the children
+past the exit age off the roll. Like `jobs.elders`, plain functions taking (database, state, actor,
+…) that the UI runs off its thread and tests call directly; each print writes one PDF and returns
+its path.
 
 ID and phone numbers print in full only where the paper needs them and the role may see them:
 the agreement, which the parties sign. Everything else prints them masked.
@@ -14,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from station_app.core import child_rules
 from station_app.core.jobs import JobState
 from station_app.core.roles import Actor
-from station_app.elder_printouts import station_name, village_name
 from station_app.forms.child_forms import (
     ChildForm,
     render_agreements,
@@ -24,18 +25,18 @@ from station_app.forms.child_forms import (
     render_child_roster,
     render_child_visits,
 )
+from station_app.jobs.station import station_name, village_name
 from station_app.store import children
 from station_app.store.database import StationDatabase
 from station_app.store.records import RecordStore
 
-__all__ = ["agreement", "blank_visits", "register", "roster", "visits"]
+__all__ = ["agreement", "blank_visits", "register", "roll_off_aged_out", "roster", "visits"]
 
 
 def _form(store: RecordStore, person_id: str, **extra: Any) -> ChildForm:
     person = store.get("person", person_id)
     profile = children.profile_of(store.database, person_id) or {}
-    village = store.get("village", person["village_id"])["name"] if person.get("village_id") else ""
-    return ChildForm(person, profile, village, **extra)
+    return ChildForm(person, profile, village_name(store, person.get("village_id"), ""), **extra)
 
 
 def agreement(database: StationDatabase, state: JobState, actor: Actor, agreement_id: str, out: Path) -> Path:
@@ -87,3 +88,15 @@ def roster(database: StationDatabase, state: JobState, actor: Actor, village_id:
                         village_name=village_name(store, village_id), today=today, station_name=station_name(store),
                         printed_at=dt.datetime.now(), state=state)
     return out
+
+
+def roll_off_aged_out(database: StationDatabase, state: JobState, actor: Actor, today: dt.date) -> int:
+    """Move every child past the exit age off the roll (年满16周岁; the archive stays), all or
+    none; how many were moved."""
+    store = RecordStore(database, actor)
+    waiting = children.aged_out(database, today)
+    with database.transaction():
+        for done, entry in enumerate(waiting, 1):
+            children.leave_roll(store, store.get("child_profile", entry["id"]), child_rules.EXIT_REASONS[0], today)
+            state.report(done, len(waiting), f"正在移出名册：{done} / {len(waiting)}")
+    return len(waiting)

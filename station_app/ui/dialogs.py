@@ -1,0 +1,51 @@
+"""Showing a dialog without a nested event loop: the one way the app opens its dialogs.
+
+`present` shows a dialog window-modal with `QDialog.open()` and returns at once; what happens
+after (refreshing is the change signal's job) runs when the dialog is answered. The caller never
+blocks in `exec()`, so a test drives a dialog as a person would — find it on screen, fill it in,
+press its button — with nothing patched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QDialog
+
+D = TypeVar("D", bound=QDialog)
+
+
+class _Answer(QObject):
+    """Calls back when its dialog is answered, once, then lets go of the callbacks: a callback may
+    hold the last reference to the dialog's parent, which must not be deleted from inside the
+    deletion of its own child. A child of the dialog, so it goes with it."""
+
+    def __init__(self, dialog: QDialog, on_accepted: Callable[[QDialog], None] | None,
+                 on_finished: Callable[[QDialog, int], None] | None) -> None:
+        super().__init__(dialog)
+        self._dialog: QDialog | None = dialog
+        self._on_accepted, self._on_finished = on_accepted, on_finished
+        dialog.finished.connect(self.finished)
+
+    @Slot(int)
+    def finished(self, result: int) -> None:
+        dialog, on_accepted, on_finished = self._dialog, self._on_accepted, self._on_finished
+        self._dialog = self._on_accepted = self._on_finished = None
+        if on_accepted is not None and result == QDialog.DialogCode.Accepted:
+            on_accepted(dialog)
+        if on_finished is not None:
+            on_finished(dialog, result)
+
+
+def present(dialog: D, on_accepted: Callable[[D], None] | None = None, *,
+            on_finished: Callable[[D, int], None] | None = None) -> D:
+    """Show `dialog`; `on_accepted(dialog)` runs when it is accepted, `on_finished(dialog, result)`
+    whatever the answer. The dialog deletes itself once closed, so they read what they need from
+    it then."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if on_accepted is not None or on_finished is not None:
+        _Answer(dialog, on_accepted, on_finished)  # type: ignore[arg-type]
+    dialog.open()
+    return dialog
