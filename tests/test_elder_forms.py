@@ -90,7 +90,7 @@ def test_route_sheet_lies_on_its_side_with_every_point_in_full_and_the_seasons_o
     follow_up = "烟道需清理，已联系村委会协调维修，下次查看是否修好"
     rounds.visit(first, D(2026, 10, 1), hazards=["heating"], follow_up=follow_up, seen_in_person=False)
     rounds.visit(second, D(2026, 10, 2))
-    out = elder_printouts.route_sheet(database, JobState(), head, village["id"], D(2026, 11, 19), tmp_path / "r.pdf")
+    out = elders.route_sheet(database, JobState(), head, village["id"], D(2026, 11, 19), tmp_path / "r.pdf")
     page = PdfReader(out).pages[0]
     assert page.mediabox.width > page.mediabox.height  # landscape: room for the result written by hand
     text = page_texts(PdfReader(out))[0].replace("\n", "")
