@@ -175,9 +175,10 @@ def test_a_bad_change_inside_a_good_batch_is_rejected_alone(county, database, st
 
 def _rss_peak_kib(pid: int) -> int:
     """The process's peak resident memory so far (VmHWM), in KiB."""
-    for line in open(f"/proc/{pid}/status", encoding="ascii"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
     raise AssertionError("no VmHWM")
 
 
