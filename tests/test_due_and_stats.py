@@ -41,7 +41,8 @@ class Station:
         p = self.person(name, birth="2016-06-01", **person)
         self.store.create("child_profile", {"person_id": p["id"], "category": category, "status": status,
                                             "exit_reason": "随父母迁出" if status == "exited" else None,
-                                            "entered_on": ENTERED, "exited_on": "2025-06-01" if status == "exited" else None,
+                                            "entered_on": ENTERED,
+                                            "exited_on": "2025-06-01" if status == "exited" else None,
                                             "risk_level": "high" if name.endswith("高") else "low"})
         return p
 

@@ -143,6 +143,7 @@ def test_overdue_visits_and_high_risk_show_in_red(qtbot, session, store, demo_pe
     for row in range(page.model.rowCount()):
         record = page.model.row(row)
         due_colour = page.model.index(row, headers.index("下次走访")).data(Qt.ItemDataRole.ForegroundRole)
-        assert (due_colour is not None) == ((record["next_due"] or "") <= dt.date.today().isoformat())
+        overdue = (record["next_due"] or "") <= dt.date.today().isoformat()
+        assert (due_colour is not None) == (overdue and record["status"] == "active")  # left the rounds: not due
         risk_colour = page.model.index(row, headers.index("风险等级")).data(Qt.ItemDataRole.ForegroundRole)
         assert (risk_colour is not None) == (record["risk_level"] == "high")

@@ -75,7 +75,8 @@ _ELDER_EXITS = ("去世", "迁出本乡镇", "入住养老机构", "随子女外
 def _entered(rng: random.Random, today: dt.date, birth: str, min_age: int) -> dt.date:
     """A day within the past two years on which a person born on `birth` (old enough by then)
     came onto a roll."""
-    earliest = max(today - dt.timedelta(days=HISTORY_DAYS), dt.date.fromisoformat(birth) + dt.timedelta(days=366 * min_age))
+    old_enough = dt.date.fromisoformat(birth) + dt.timedelta(days=366 * min_age)
+    earliest = min(today, max(today - dt.timedelta(days=HISTORY_DAYS), old_enough))
     return earliest + dt.timedelta(days=rng.randrange(0, max(1, (today - earliest).days + 1)))
 
 

@@ -1,7 +1,8 @@
 """临时救助发放花名册: who was paid how much in a period, with a column for the recipient's
 signature. The total counts households as households (two payments to one household are one
-household) beside the number of payments. Each line shows the approved amount, the part already paid as an advance from the
-reserve fund and the part paid now, so the roster, the cases and the ledger add up to the fen.
+household) beside the number of payments. Each line shows the approved amount, the part already
+paid as an advance from the reserve fund and the part paid now, so the roster, the cases and the
+ledger add up to the fen.
 """
 
 from __future__ import annotations

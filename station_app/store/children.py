@@ -79,13 +79,14 @@ def save_profile(store: RecordStore, values: Mapping[str, Any], record: Mapping[
     return program_records.save_profile(store, "child_profile", values, record, "该儿童已有在册档案，请打开原档案修改")
 
 
-def leave_roll(store: RecordStore, profile: Mapping[str, Any], reason: str, on: dt.date | None = None
+def leave_roll(store: RecordStore, profile: Mapping[str, Any], reason: str, on: dt.date | str | None = None
                ) -> dict[str, Any]:
-    """Move a child off the active roll with the reason (年满16周岁, 父母返乡, …); never deleted."""
+    """Move a child off the active roll with the reason (年满16周岁, 父母返乡, …) on the day `on`
+    (as typed, or today); never deleted."""
     if not reason.strip():
         raise ValidationError({"exit_reason": "退出在册名单时请写明原因"})
-    return save_profile(store, {"status": "exited", "exit_reason": reason.strip(),
-                                "exited_on": (on or store.today).isoformat()}, profile)
+    day = on.isoformat() if isinstance(on, dt.date) else on or None
+    return save_profile(store, {"status": "exited", "exit_reason": reason.strip(), "exited_on": day}, profile)
 
 
 def aged_out(database: StationDatabase, today: dt.date) -> list[dict[str, Any]]:

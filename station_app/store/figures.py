@@ -197,7 +197,8 @@ def corrections(database: StationDatabase, first: dt.date, last: dt.date) -> lis
 
 
 def _moves(kind: str, old: str | None, new: str | None, first: dt.date, last: dt.date) -> bool:
-    """Whether a business date of `kind` (FROM, UNTIL or ON) changed from `old` to `new` moves its record for the period."""
+    """Whether a business date of `kind` (FROM, UNTIL or ON) changed from `old` to `new` moves its
+    record for the period."""
     start, end = first.isoformat(), last.isoformat()
     if kind in (FROM, UNTIL):  # a membership at the end of the period: is the date on or before it?
         return (old is not None and old <= end) != (new is not None and new <= end)
