@@ -41,8 +41,9 @@ UPDATE relief_case SET approved_on = (
 -- A month's figures read the records as they were at its end: later changes of what a figure
 -- groups by (a category, a risk level) are undone from the audit log, which this index finds.
 CREATE INDEX audit_log_updates ON audit_log(entity, at) WHERE action IN ('update', 'sync_update');
--- A month's visits of one program, read as a range.
-CREATE INDEX visit_program_date ON visit(program, visit_date);
+-- A month's visits of one program, read as a range from the index alone (with what tells whether
+-- a visit was deleted by the month's end).
+CREATE INDEX visit_program_date ON visit(program, visit_date, person_id, id, deleted, updated_at);
 
 -- Submitted monthly reports (core.report_versions): a version's figures, then each figure's records.
 CREATE TABLE report_version (

@@ -190,19 +190,30 @@ def what_to_check(profile: Mapping[str, Any], last_visit: Mapping[str, Any] | No
 # -- the monthly roster and the figures ------------------------------------------------------
 
 
-def month_roster(database: StationDatabase, village_id: str | None, month: str) -> list[dict[str, Any]]:
+def month_roster(database: StationDatabase, village_id: str | None, month: str, *, people: bool = True
+                 ) -> list[dict[str, Any]]:
     """Everyone on the rounds at the end of the month "YYYY-MM" (in the village, or all;
     store.figures.elders_on_roster): their profile then, the visits the rule in force at the
-    month's start asks for, and the dates of the visits made in the month."""
+    month's start asks for, and the dates of the visits made in the month; with `people`, what the
+    printed roster shows of each person too, in village and name order."""
     start, end = elder_rules.month_bounds(month)
     last = end - dt.timedelta(days=1)
     rule = frequency_rule(database, start)
     visits: dict[str, list[str]] = {}
     for v in figures.visits(database, PROGRAM, start, last):
         visits.setdefault(v["person_id"], []).append(v["visit_date"])
-    return [{**r, "visit_dates": visits.get(r["person_id"], []),
-             "required": elder_rules.required_visits(rule, start, r["categories"], r["risk_level"])}
-            for r in figures.elders_on_roster(database, last, village_id)]
+    roster = [{**r, "visit_dates": visits.get(r["person_id"], []),
+               "required": elder_rules.required_visits(rule, start, r["categories"], r["risk_level"])}
+              for r in figures.elders_on_roster(database, last, village_id)]
+    if not people:
+        return roster
+    details = {p["person_id"]: p for p in database.query(
+        """SELECT p.id AS person_id, p.name, p.gender, p.birth_date, p.address, p.phone, p.village_id,
+                  vl.name AS village_name, vl.code AS village_code, p.sort_name
+           FROM person p LEFT JOIN village vl ON vl.id = p.village_id
+           WHERE p.id IN (SELECT value FROM json_each(?))""", [json.dumps([r["person_id"] for r in roster])])}
+    found = [{**r, **details[r["person_id"]]} for r in roster if r["person_id"] in details]
+    return sorted(found, key=lambda r: (r["village_code"] or "", r["sort_name"] or ""))  # no village first
 
 
 def month_of(day: dt.date) -> str:
@@ -213,7 +224,7 @@ def elder_figures(database: StationDatabase, today: dt.date) -> dict[str, Any]:
     """The elderly rounds' figures for the statistics page: this month's visits done against
     those required (counting at most the required number per person), overdue people by
     village, and open follow-ups."""
-    roster = month_roster(database, None, month_of(today))
+    roster = month_roster(database, None, month_of(today), people=False)
     required = sum(r["required"] for r in roster)
     done = sum(min(len(r["visit_dates"]), r["required"]) for r in roster)
     seen = sum(1 for r in roster if r["visit_dates"])

@@ -103,14 +103,11 @@ def visits(database: StationDatabase, program: str, first: dt.date, last: dt.dat
 
 def elders_on_roster(database: StationDatabase, day: dt.date, village_id: str | None = None) -> Rows:
     """Elder profiles on the visiting roster at the end of `day` (in the village, or all), with their
-    categories and risk level then and what a roster prints of the person, in village and name order."""
-    where = " AND p.village_id = :village" if village_id else ""
-    rows = _query(database, f"""SELECT r.id, r.person_id, r.categories, r.risk_level, p.name, p.gender, p.birth_date,
-                                      p.address, p.phone, p.village_id, vl.name AS village_name
-                               FROM elder_profile r JOIN person p ON p.id = r.person_id
-                               LEFT JOIN village vl ON vl.id = p.village_id
+    categories and risk level then: (id, person_id, categories, risk_level)."""
+    where = " AND r.person_id IN (SELECT id FROM person WHERE village_id = :village)" if village_id else ""
+    rows = _query(database, f"""SELECT r.id, r.person_id, r.categories, r.risk_level FROM elder_profile r
                                WHERE r.entered_on <= :day AND (r.exited_on IS NULL OR r.exited_on > :day)
-                                 AND {_ALIVE}{where} ORDER BY vl.code, p.sort_name""",
+                                 AND {_ALIVE}{where} ORDER BY r.id""",
                   day, day=day.isoformat(), village=village_id)
     for r in rows:
         r["categories"] = json.loads(r["categories"])
@@ -187,9 +184,12 @@ def corrections(database: StationDatabase, first: dt.date, last: dt.date) -> lis
         dated = {f.name: f.business_date for f in spec.fields if f.business_date}
         if not dated:
             continue
+        # Only changes of a date that was set (its old value a string): most changes set no date.
+        had_date = " OR ".join("changes LIKE ?" for _ in dated)
         for record_id, at, by, changes in database.conn.execute(
                 "SELECT record_id, at, username, changes FROM audit_log WHERE entity = ?"
-                " AND action IN ('update', 'sync_update') AND at >= ? ORDER BY seq", [spec.name, cutoff(last)]):
+                f" AND action IN ('update', 'sync_update') AND at >= ? AND ({had_date}) ORDER BY seq",
+                [spec.name, cutoff(last), *(f'%"{name}":["%' for name in dated)]):
             for name, (old, new) in json.loads(changes or "{}").items():
                 if name in dated and old is not None and _moves(dated[name], old, new, first, last):
                     found.append(Correction(spec.name, record_id, name, old, new, at, by))

@@ -101,7 +101,7 @@ def _children(database: StationDatabase, first: dt.date, last: dt.date) -> list[
 
 def _elders(database: StationDatabase, month: str) -> list[Figure]:
     """The elderly rounds: the roster at the month's end, under the rule in force at its start."""
-    roster = elder_rounds.month_roster(database, None, month)
+    roster = elder_rounds.month_roster(database, None, month, people=False)
     required = [r for r in roster if r["required"]]
     first, last = period(month)
     visits = fig.visits(database, "elder", first, last)
