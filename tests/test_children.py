@@ -29,7 +29,7 @@ class Roll:
         profile = children.save_profile(self.store, {
             "person_id": p["id"], "category": category, "sub_type": sub_type, "risk_level": risk, "status": "active",
             "parents_situation": "both_away", "guardian_name": "张奶奶", "guardian_relation": "祖母",
-            "guardian_phone": "13912345678"})
+            "guardian_phone": "13912345678", "entered_on": "2025-09-01"})
         return p, profile
 
     def visit(self, person: dict, when: dt.date, **values) -> dict:

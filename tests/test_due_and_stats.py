@@ -20,6 +20,7 @@ from tests.ui_helpers import column_texts, wait_for_list  # noqa: E402
 pytest_plugins = ["tests.ui_fixtures"]
 
 TODAY = dt.date.today()
+ENTERED = "2025-01-01"  # on the rolls since before every day these tests count on
 
 
 def day(offset: int) -> str:
@@ -40,12 +41,15 @@ class Station:
         p = self.person(name, birth="2016-06-01", **person)
         self.store.create("child_profile", {"person_id": p["id"], "category": category, "status": status,
                                             "exit_reason": "随父母迁出" if status == "exited" else None,
+                                            "entered_on": ENTERED,
+                                            "exited_on": "2025-06-01" if status == "exited" else None,
                                             "risk_level": "high" if name.endswith("高") else "low"})
         return p
 
     def elder(self, name: str, categories=("alone",), **person) -> dict:
         p = self.person(name, **person)
-        self.store.create("elder_profile", {"person_id": p["id"], "categories": list(categories), "status": "active"})
+        self.store.create("elder_profile", {"person_id": p["id"], "categories": list(categories), "status": "active",
+                                            "entered_on": ENTERED})
         return p
 
     def visit(self, person: dict, program: str, visit_date: str, next_due: str | None) -> dict:
@@ -170,7 +174,10 @@ def test_station_figures_on_a_known_dataset(database, figures_data):
     assert figures.months[0] == "2025-04" and figures.months[-1] == "2026-03" and len(figures.months) == 12
     visits = figures.visits_by_month
     assert visits["老年人探访"][0] == 1 and visits["老年人探访"][-1] == 1 and sum(visits["老年人探访"]) == 2
-    assert visits["留守儿童"][figures.months.index("2026-02")] == 1 and sum(visits["留守儿童"]) == 1
+    # The visit deleted today still counts for February: a deletion changes figures from its day on.
+    assert visits["留守儿童"][figures.months.index("2026-02")] == 2 and sum(visits["留守儿童"]) == 2
+    later = statistics.visits_by_month(database, [f"{TODAY:%Y-%m}"])
+    assert later["留守儿童"] == [0]
 
 
 def test_months_run_across_the_new_year():

@@ -32,7 +32,7 @@ class Rounds:
                                          "village_id": (village or self.village)["id"], "address": "前甸村3组12号",
                                          "phone": "13912345678"})
         elder_rounds.save_profile(self.store, {"person_id": p["id"], "categories": list(categories),
-                                               "risk_level": risk, "status": "active",
+                                               "risk_level": risk, "status": "active", "entered_on": "2025-09-01",
                                                "contacts": [{"name": "李建国", "relation": "儿子",
                                                              "phone": "13800001111"}]})
         return p

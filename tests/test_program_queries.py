@@ -121,7 +121,7 @@ def test_the_child_list_shows_visits_and_finds_by_search(qtbot, session, demo_pe
     assert page.model.rowCount() == demo_people["child_profile"]
     assert page.filter_bar.count.text() == f"共 {demo_people['child_profile']} 名儿童"
     assert all(column_texts(page.model, "最近走访"))
-    assert set(column_texts(page.model, "状态")) == {"在册"}
+    assert "在册" in set(column_texts(page.model, "状态")) <= {"在册", "已退出"}
     first = page.model.row(0)
     page.filter_bar.search.setText(first["name"])
     qtbot.waitUntil(lambda: page.model.rowCount() < demo_people["child_profile"])
@@ -143,6 +143,7 @@ def test_overdue_visits_and_high_risk_show_in_red(qtbot, session, store, demo_pe
     for row in range(page.model.rowCount()):
         record = page.model.row(row)
         due_colour = page.model.index(row, headers.index("下次走访")).data(Qt.ItemDataRole.ForegroundRole)
-        assert (due_colour is not None) == ((record["next_due"] or "") <= dt.date.today().isoformat())
+        overdue = (record["next_due"] or "") <= dt.date.today().isoformat()
+        assert (due_colour is not None) == (overdue and record["status"] == "active")  # left the rounds: not due
         risk_colour = page.model.index(row, headers.index("风险等级")).data(Qt.ItemDataRole.ForegroundRole)
         assert (risk_colour is not None) == (record["risk_level"] == "high")

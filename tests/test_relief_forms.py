@@ -83,7 +83,7 @@ def test_cases_ledger_and_roster_add_up_to_the_fen(database, head, store, paid_c
 
     roster_pages = text_of(relief_jobs.relief_roster(database, JobState(), head, TODAY, TODAY, tmp_path / "r.pdf"))
     total = format_money(sum(c["amount_approved"] for c in paid))
-    assert f"合计共2户{total}1,500.50{format_money(sum(c['amount_paid'] for c in paid))}" in roster_pages[-1]
+    assert f"合计共2户2笔{total}1,500.50{format_money(sum(c['amount_paid'] for c in paid))}" in roster_pages[-1]
     assert total == "11,910.00"
     ledger_pages = text_of(relief_jobs.fund_ledger(database, JobState(), head, TODAY, TODAY, tmp_path / "l.pdf"))
     assert "上期结转0.00" in ledger_pages[0]

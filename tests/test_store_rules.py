@@ -97,7 +97,8 @@ def test_a_case_moves_only_as_its_newest_step_says(store, applicant):
     with pytest.raises(TransitionRefused, match="与最近的办理记录（乡镇审批同意）不符"):
         store.update("relief_case", case["id"], {"status": "approved", "amount_approved": "5000"}, case["rev"])
     approved = store.update("relief_case", case["id"], {"status": "approved", "amount_approved": "1420",
-                                                        "authority": "township"}, case["rev"])
+                                                        "authority": "township", "approved_on": TODAY.isoformat()},
+                            case["rev"])
     assert approved["amount_approved"] == 142000
 
 

@@ -26,6 +26,7 @@ from station_app.ui.child_dialogs import (  # noqa: E402
 )
 from station_app.ui.child_page import ChildPage  # noqa: E402
 from station_app.ui.due_page import DuePage  # noqa: E402
+from station_app.ui.leave_roll_dialog import LeaveRollDialog  # noqa: E402
 from station_app.ui.main_window import MainWindow  # noqa: E402
 from station_app.ui.stats_page import StatsPage  # noqa: E402
 from tests.test_forms import page_texts  # noqa: E402
@@ -189,10 +190,24 @@ def test_a_child_moved_off_the_roll_stays_in_the_archive(qtbot, session, village
     qtbot.addWidget(page)
     wait_for_list(qtbot, page.model)
     page.table.select_key(profile["id"])
-    monkeypatch.setattr("station_app.ui.child_page.QInputDialog.getItem", lambda *a, **k: ("父母返乡", True))
+    today = dt.date.today().isoformat()
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    page.leave_button.click()
+    dialog = shown(LeaveRollDialog)
+    assert dialog.day.text() == today  # today, unless the worker types the day
+    dialog.reason.setCurrentText("父母返乡")
+    dialog.day.setText("2026-02-30")
+    press_refused(qtbot, dialog, dialog.ok_button)  # refused at the field: the dialog stays open
+    assert "这一天不存在" in dialog.error.text()
+    dialog.day.setText(yesterday)  # registered today: she cannot have left before
+    press_refused(qtbot, dialog, dialog.ok_button)
+    assert "退出日期不能早于纳入日期" in dialog.error.text()
+    dialog.day.setText(today)
     with qtbot.waitSignal(session.changes.changed, timeout=10000):  # written in a worker, then announced
-        page.leave_button.click()
+        press_and_wait(qtbot, dialog, dialog.ok_button)
     wait_for_list(qtbot, page.model)
+    left = session.store.get("child_profile", profile["id"])
+    assert (left["exit_reason"], left["exited_on"]) == ("父母返乡", today)
     status = dict(zip(column_texts(page.model, "姓名"), column_texts(page.model, "状态"), strict=True))
     assert status == {"陈小军": "已退出", "刘小雨": "在册"}
     page.filter_bar.search.setText("cxj")

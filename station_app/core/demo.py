@@ -1,5 +1,6 @@
 """Realistic demo data for a township in Fushun (辽宁省抚顺市顺城区): villages, households, people
-with valid ID numbers, left-behind children, elderly people on the rounds, and a year of visits.
+with valid ID numbers, left-behind children and elderly people who came onto their rolls (and some
+who left) over the past two years, their visits from the day they came on, and relief cases.
 
 The generator is deterministic for a seed (ids aside) and yields plain dicts in dependency order,
 so the same data serves the demo command, the tests and the benchmarks.
@@ -66,6 +67,25 @@ _ELDER_HEALTH = ("身体状况平稳。", "高血压，按时服药。", "腿脚
 _ELDER_SERVICES = ("陪同聊天，测量血压。", "帮助清理院内积雪。", "代购药品和生活用品。", "检查煤炉烟道和燃气阀门。")
 # Hazards found on a visit, with how likely each is in winter (Nov–Mar) and in the rest of the year.
 _HAZARD_ODDS = (("heating", 0.06, 0.0), ("gas", 0.01, 0.01), ("fire", 0.01, 0.01), ("falls", 0.03, 0.01))
+# How far back the demo's work goes: people came onto the rolls, and cases were applied for, over it.
+HISTORY_DAYS = 730
+_ELDER_EXITS = ("去世", "迁出本乡镇", "入住养老机构", "随子女外出居住")
+
+
+def _entered(rng: random.Random, today: dt.date, birth: str, min_age: int) -> dt.date:
+    """A day within the past two years on which a person born on `birth` (old enough by then)
+    came onto a roll."""
+    old_enough = dt.date.fromisoformat(birth) + dt.timedelta(days=366 * min_age)
+    earliest = min(today, max(today - dt.timedelta(days=HISTORY_DAYS), old_enough))
+    return earliest + dt.timedelta(days=rng.randrange(0, max(1, (today - earliest).days + 1)))
+
+
+def _left(rng: random.Random, today: dt.date, entered: str, share: float) -> dt.date | None:
+    """For a `share` of people, a day after they came on (at least a month) when they left."""
+    span = (today - dt.date.fromisoformat(entered)).days
+    if span <= 30 or rng.random() >= share:
+        return None
+    return dt.date.fromisoformat(entered) + dt.timedelta(days=rng.randrange(30, span + 1))
 
 
 @dataclass
@@ -176,15 +196,16 @@ def _household(rng: random.Random, village: dict[str, Any], today: dt.date, used
     for p in members:
         age = today.year - int(p["birth_date"][:4])
         if age >= 60 and rng.random() < (0.6 if size == 1 else 0.25):
-            elders.append(_elder_profile(rng, p, size))
+            elders.append(_elder_profile(rng, p, size, today))
     return {"household": {"id": hh_id, "village_id": village["id"], "head_name": head["name"], "address": address,
                           "phone": head["phone"]}, "members": members, "children": children, "elders": elders}
 
 
 def _child_profile(rng: random.Random, child: dict[str, Any], guardian: dict[str, Any], today: dt.date) -> dict[str, Any]:
     risk = rng.choices(("low", "medium", "high"), (70, 24, 6))[0]
+    entered = _entered(rng, today, child["birth_date"], 1)
     profile = {
-        "id": new_id(), "person_id": child["id"],
+        "id": new_id(), "person_id": child["id"], "entered_on": entered.isoformat(),
         "category": rng.choices(("left_behind", "in_difficulty"), (85, 15))[0],
         "school": f"前甸镇中心{'小学' if today.year - int(child['birth_date'][:4]) < 12 else '中学'}",
         "parents_situation": rng.choices(("both_away", "father_away", "mother_away"), (70, 20, 10))[0],
@@ -195,15 +216,16 @@ def _child_profile(rng: random.Random, child: dict[str, Any], guardian: dict[str
         "risk_level": risk, "risk_reason": "祖辈年迈，照料能力有限" if risk != "low" else None, "status": "active",
     }
     agreement = None
-    if rng.random() < 0.92:
-        signed = today - dt.timedelta(days=rng.randrange(30, 800))  # some run out, some soon
+    if rng.random() < 0.92:  # signed within weeks of coming onto the roll, for one or two years
+        signed = min(today, entered + dt.timedelta(days=rng.randrange(0, 45)))
         agreement = {"id": new_id(), "child_profile_id": profile["id"], "guardian_name": child["name"][:1] + "父",
                      "caregiver_name": guardian["name"], "signed_date": signed.isoformat(),
-                     "expiry_date": (signed + dt.timedelta(days=730)).isoformat()}
+                     "expiry_date": (signed + dt.timedelta(days=rng.choice((365, 730)) - 1)).isoformat()}
     return {"person": child, "profile": profile, "agreement": agreement, "risk": risk}
 
 
-def _elder_profile(rng: random.Random, elder: dict[str, Any], household_size: int) -> dict[str, Any]:
+def _elder_profile(rng: random.Random, elder: dict[str, Any], household_size: int, today: dt.date
+                   ) -> dict[str, Any]:
     categories = ["alone"] if household_size == 1 else ["empty_nest"]
     if rng.random() < 0.2:
         categories.append("disabled")
@@ -220,7 +242,11 @@ def _elder_profile(rng: random.Random, elder: dict[str, Any], household_size: in
                      for relation in (("子女", "村干部") if rng.random() < 0.4 else ("子女",))],
         "benefits": [b for b, p in (("dibao", 0.2), ("gaoling", 0.3), ("huli", 0.1)) if rng.random() < p],
         "risk_level": risk, "risk_reason": "独居高龄，冬季取暖存在隐患" if risk == "high" else None, "status": "active",
+        "entered_on": _entered(rng, today, elder["birth_date"], elder_rules.ELDER_AGE).isoformat(),
     }
+    left = _left(rng, today, profile["entered_on"], 0.05)
+    if left:
+        profile.update(status="exited", exit_reason=rng.choice(_ELDER_EXITS), exited_on=left.isoformat())
     return {"person": elder, "profile": profile, "risk": risk}
 
 
@@ -248,9 +274,9 @@ def _enrich_child(rng: random.Random, today: dt.date, child: dict[str, Any]) -> 
         child["agreement"].update(guardian_name=father, guardian_relation="父亲", guardian_phone=profile["father_phone"],
                                   caregiver_relation=profile["guardian_relation"],
                                   caregiver_phone=profile["guardian_phone"], caregiver_address=person["address"])
-    if rng.random() < 0.03:
-        profile.update(status="exited", exit_reason="父母返乡",
-                       exited_on=(today - dt.timedelta(days=rng.randrange(10, 300))).isoformat())
+    left = _left(rng, today, profile["entered_on"], 0.05)
+    if left:
+        profile.update(status="exited", exit_reason="父母返乡", exited_on=left.isoformat())
 
 
 @lru_cache(maxsize=1)
@@ -260,12 +286,13 @@ def _child_rule() -> elder_rules.FrequencyRule:
 
 
 def _child_visits(rng: random.Random, today: dt.date, child: dict[str, Any]) -> list[dict[str, Any]]:
-    """A year of visits as the shipped child rule asks (until a child left the roll), mostly at
-    home, some by phone or at school; now and then a problem found, with what was done."""
+    """Visits as the shipped child rule asks, from the child's first weeks on the roll until they
+    left it, mostly at home, some by phone or at school; now and then a problem found, with what
+    was done."""
     rule, profile = _child_rule(), child["profile"]
     last = dt.date.fromisoformat(profile["exited_on"]) if profile.get("exited_on") else today
     visits = []
-    day = today - dt.timedelta(days=365 - rng.randrange(0, 60))
+    day = min(today, dt.date.fromisoformat(profile["entered_on"]) + dt.timedelta(days=rng.randrange(0, 20)))
     while day <= last:
         method = rng.choices(("home", "phone", "school"), (70, 20, 10))[0]
         problem = rng.choice(_CHILD_PROBLEMS) if rng.random() < 0.06 else None
@@ -348,14 +375,16 @@ def _shipped_rule() -> elder_rules.FrequencyRule:
 
 
 def _elder_visits(rng: random.Random, today: dt.date, elder: dict[str, Any]) -> list[dict[str, Any]]:
-    """A year of rounds as the shipped rule asks, each next visit near its due date (a few late):
-    winter hazards now and then, phone calls that did not see the person, rare relief referrals."""
+    """Rounds as the shipped rule asks from the person's first days on the roster until they left
+    it, each next visit near its due date (a few late): winter hazards now and then, phone calls
+    that did not see the person, rare relief referrals."""
     rule = _shipped_rule()
     profile = elder["profile"]
     categories, risk = profile["categories"], profile["risk_level"]
+    last = dt.date.fromisoformat(profile["exited_on"]) if profile.get("exited_on") else today
     visits = []
-    day = today - dt.timedelta(days=365 - rng.randrange(0, 30))
-    while day <= today:
+    day = min(today, dt.date.fromisoformat(profile["entered_on"]) + dt.timedelta(days=rng.randrange(0, 10)))
+    while day <= last:
         winter = day.month in (11, 12, 1, 2, 3)
         hazards = [code for code, cold, warm in _HAZARD_ODDS if rng.random() < (cold if winter else warm)]
         method = rng.choices(("home", "phone"), (85, 15))[0]
@@ -428,12 +457,12 @@ def _relief(rng: random.Random, today: dt.date, people: int,
     with an advance, some refused or withdrawn, a few still open)."""
     rules = {key: json.loads(resource("reference", f"{key}.json").read_text(encoding="utf-8"))
              for key in (relief.STANDARD, relief.TIERS, relief.AUTHORITY, relief.ADVANCE)}
-    start = today - dt.timedelta(days=365)
     topup = max(2000000, people * 10 * 200 // 100000 * 100000)  # residents ≈ 10 × those registered
     histories = [_relief_case(rng, today, person, size, rules) for person, size in applicants]
-    if histories:
-        yield "reserve_fund_entry", [{"id": new_id(), "kind": "topup", "amount": topup,
-                                      "reason": "镇财政按常住人口每人2元拨入临时救助备用金", "entry_date": start.isoformat()}]
+    if histories:  # topped up at the start of each of the two years
+        yield "reserve_fund_entry", [
+            {"id": new_id(), "kind": "topup", "amount": topup, "reason": "镇财政按常住人口每人2元拨入临时救助备用金",
+             "entry_date": (today - dt.timedelta(days=days)).isoformat()} for days in (HISTORY_DAYS, HISTORY_DAYS // 2)]
         yield "relief_case", histories
 
 
@@ -444,7 +473,7 @@ def _relief_case(rng: random.Random, today: dt.date, person: dict[str, Any], siz
     tier = rng.choices((1, 2, 3), (45, 40, 15))[0]
     reason, place = rng.choice(_HARDSHIPS[case_type])
     outcome = rng.choices(("closed", "paid", "rejected", "withdrawn", "open", "overdue"), (62, 10, 8, 4, 12, 4))[0]
-    age = {"open": rng.randrange(1, 5), "overdue": rng.randrange(12, 20)}.get(outcome, rng.randrange(20, 360))
+    age = {"open": rng.randrange(1, 5), "overdue": rng.randrange(12, 20)}.get(outcome, rng.randrange(20, HISTORY_DAYS))
     day = today - dt.timedelta(days=age)
     suggested = relief.suggested_amount(rules[relief.STANDARD], rules[relief.TIERS], case_type, tier, size)
     application = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from station_app.core import protection_workflow, relief_workflow
+from station_app.core import protection_workflow, relief_workflow, report_versions
 from station_app.core.behaviour import NONE, Behaviour, unique
 from station_app.core.child_rules import REPORT_STAGES
 from station_app.core.errors import DuplicatePersonError
@@ -22,14 +22,17 @@ from station_app.core.fields import (
     DATE,
     DATETIME,
     DIVISION_CODE,
+    FROM,
     ID_NUMBER,
     INT,
     JSON,
     LONG_TEXT,
     MONEY,
     MULTI,
+    ON,
     PHONE,
     REF,
+    UNTIL,
     Field,
 )
 from station_app.core.regions import TOWNSHIP_CODE_LEN, VILLAGE_CODE_LEN
@@ -225,7 +228,8 @@ CHILD_PROFILE = _e(
     Field("exit_reason", "退出原因"),
     Field("notes", "备注", LONG_TEXT),
     Field("services", "已获得的帮扶服务", LONG_TEXT),
-    Field("exited_on", "退出日期", DATE),
+    Field("exited_on", "退出日期", DATE, past_only=True, business_date=UNTIL),
+    Field("entered_on", "纳入日期", DATE, past_only=True, business_date=FROM),
 )
 
 AGREEMENT = _e(
@@ -234,8 +238,8 @@ AGREEMENT = _e(
     Field("child_profile_id", "儿童档案", REF, required=True, ref="child_profile"),
     Field("guardian_name", "委托方（监护人）", required=True, max_length=30),
     Field("caregiver_name", "受托方（照护人）", required=True, max_length=30),
-    Field("signed_date", "签订日期", DATE, past_only=True),
-    Field("expiry_date", "到期日期", DATE),
+    Field("signed_date", "签订日期", DATE, past_only=True, business_date=FROM),
+    Field("expiry_date", "到期日期", DATE, business_date=UNTIL),
     Field("notes", "备注", LONG_TEXT),
     Field("guardian_relation", "委托方与儿童关系", max_length=20),
     Field("guardian_phone", "委托方电话", PHONE),
@@ -293,6 +297,8 @@ ELDER_PROFILE = _e(
     Field("status", "状态", CHOICE, required=True, choices=RECORD_STATUS),
     Field("exit_reason", "退出原因"),
     Field("notes", "备注", LONG_TEXT),
+    Field("entered_on", "纳入探访名单日期", DATE, past_only=True, business_date=FROM),
+    Field("exited_on", "退出探访名单日期", DATE, past_only=True, business_date=UNTIL),
 )
 
 VISIT = _e(
@@ -300,7 +306,7 @@ VISIT = _e(
     "走访/探访记录",
     Field("program", "项目", CHOICE, required=True, choices=PROGRAMS),
     Field("person_id", "走访对象", REF, required=True, ref="person"),
-    Field("visit_date", "走访日期", DATE, required=True, past_only=True),
+    Field("visit_date", "走访日期", DATE, required=True, past_only=True, business_date=ON),
     Field("visitor", "走访人", required=True, max_length=30),
     Field("method", "走访方式", CHOICE, required=True, choices=VISIT_METHODS),
     Field("seen_in_person", "是否见到本人", BOOL),
@@ -336,16 +342,17 @@ RELIEF_CASE = _e(
     Field("status", "办理状态", CHOICE, required=True, choices=RELIEF_STATUS),
     Field("authority", "审批权限", CHOICE, choices=AUTHORITY_LEVELS),
     Field("is_advance", "先行救助", BOOL),
-    Field("applied_on", "申请日期", DATE, required=True, past_only=True),
+    Field("applied_on", "申请日期", DATE, required=True, past_only=True, business_date=ON),
     Field("notes", "备注", LONG_TEXT),
     Field("incident_place", "急难发生地"),
     Field("amount_reason", "调整金额理由", LONG_TEXT),
     Field("advance_amount", "先行救助金额（元）", MONEY),
-    Field("advance_on", "先行救助日期", DATE),
+    Field("advance_on", "先行救助日期", DATE, business_date=ON),
     Field("paperwork_due", "补办手续期限", DATE),
     Field("amount_paid", "发放金额（元）", MONEY),
-    Field("paid_on", "发放日期", DATE),
+    Field("paid_on", "发放日期", DATE, business_date=ON),
     Field("repeat_warning", "重复救助提示", LONG_TEXT),
+    Field("approved_on", "批准日期", DATE, business_date=ON),
     behaviour=relief_workflow.CASE,
 )
 
@@ -372,7 +379,7 @@ RESERVE_FUND_ENTRY = _e(
     Field("amount", "金额（元）", MONEY, required=True),
     Field("relief_case_id", "关联案件", REF, ref="relief_case"),
     Field("reason", "事由", required=True),
-    Field("entry_date", "日期", DATE, required=True, past_only=True),
+    Field("entry_date", "日期", DATE, required=True, past_only=True, business_date=ON),
     append_only=True,
     behaviour=relief_workflow.FUND_ENTRY,
 )
@@ -384,6 +391,35 @@ REFERENCE_VALUE = _e(
     Field("value", "内容", JSON, required=True),
     Field("effective_from", "生效日期", DATE, required=True),
     Field("notes", "说明", LONG_TEXT),
+)
+
+# A month's report as the head submitted it (上报): the figures frozen, each figure's records in a
+# record of their own (a figure of a large township lists thousands of ids, and a synced change
+# must stay well under a push's size). Both only ever added: a correction is the next version.
+REPORT_VERSION = _e(
+    "report_version",
+    "上报的月报",
+    Field("month", "报告月份", required=True, max_length=7),
+    Field("version", "版本", INT, required=True),
+    # [{"key", "section", "label", "value", "unit", "of"}, …] in the order printed
+    Field("figures", "上报数字", JSON, required=True),
+    Field("reason", "更正原因", LONG_TEXT),
+    Field("submitted_by", "上报人", required=True, max_length=30),
+    Field("submitted_at", "上报时间", DATETIME, required=True),
+    # SHA-256 over the month, version, figures and every figure's records (core.report_versions)
+    Field("digest", "校验值", required=True, max_length=64),
+    append_only=True,
+    behaviour=report_versions.VERSION,
+)
+
+REPORT_FIGURE = _e(
+    "report_figure",
+    "上报数字明细",
+    Field("report_version_id", "上报的月报", REF, required=True, ref="report_version"),
+    Field("key", "指标", required=True, max_length=60),
+    Field("entity", "记录类型", required=True, max_length=40),
+    Field("ids", "统计的记录", JSON),  # none when the figure is 0
+    append_only=True,
 )
 
 ENTITIES: dict[str, Entity] = {
@@ -403,6 +439,8 @@ ENTITIES: dict[str, Entity] = {
         RELIEF_STEP,
         RESERVE_FUND_ENTRY,
         REFERENCE_VALUE,
+        REPORT_VERSION,
+        REPORT_FIGURE,
     )
 }
 

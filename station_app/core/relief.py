@@ -409,3 +409,10 @@ def fund_entry_refusal(role: str, kind: str) -> str:
     if kind in HEAD_FUND_KINDS and role != HEAD:
         return "备用金的拨入、归还和调整只能由站长登记。"
     return ""
+
+
+def households(cases: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The households of relief `cases`, each once, in the cases' order: counted as households,
+    however many cases one has. An applicant registered without a household is a household of
+    their own (their person id stands for it)."""
+    return list(dict.fromkeys(c["household_id"] or c["person_id"] for c in cases))

@@ -42,7 +42,7 @@ from station_app.core.relief import (
 # The case's fields that only steps change, and the application's own, open to correction only
 # while the case is being verified (the suggested amount follows them).
 WORKFLOW_FIELDS = ("status", "amount_proposed", "amount_reason", "amount_approved", "authority", "is_advance",
-                   "advance_amount", "advance_on", "paperwork_due", "amount_paid", "paid_on")
+                   "advance_amount", "advance_on", "paperwork_due", "amount_paid", "paid_on", "approved_on")
 APPLICATION_FIELDS = (*AMENDABLE_FIELDS, "amount_suggested")
 Record = Mapping[str, Any]
 
@@ -55,7 +55,8 @@ def case_changes(case: Record, code: str, amount: int | None, reason: str | None
         changes.update(amount_proposed=amount, amount_reason=reason if amount != case["amount_suggested"] else None,
                        authority=level_for(amount, rules.authority) if amount else None)
     elif code in ("approve", "county_approve"):
-        changes.update(amount_approved=amount, authority="township" if code == "approve" else "county")
+        changes.update(amount_approved=amount, authority="township" if code == "approve" else "county",
+                       approved_on=day.isoformat())
     elif code == "refer":
         changes["authority"] = "county"
     elif code == "advance":

@@ -15,8 +15,9 @@ ROLES = ((HEAD, "站长"), (WORKER, "社工"), (VIEWER, "只读查看"))
 ROLE_LABELS = dict(ROLES)
 ROLE_NAMES = {**ROLE_LABELS, COUNTY: "县民政局"}
 
-# Records only the head may change at the station (the county's rules arrive through sync).
-HEAD_ONLY = frozenset({"reference_value"})
+# Records only the head may change at the station (the county's rules arrive through sync; the
+# head signs the monthly report off, 站长 on the paper form).
+HEAD_ONLY = frozenset({"reference_value", "report_version", "report_figure"})
 
 
 @dataclass(frozen=True)

@@ -82,9 +82,18 @@ def _positive(name: str, message: str) -> Rule:
     return rule
 
 
-def _exit_reason(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
-    if values.get("status") == "exited" and not values.get("exit_reason"):
-        errors["exit_reason"] = "退出在册名单时请写明原因"
+def _roll_membership(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+    """A place on a roll runs from the day a person entered it (today unless given) to the day
+    they left it (today unless given), with the reason; back on the roll, neither is kept."""
+    if values.get("entered_on") is None and "entered_on" not in errors:
+        values["entered_on"] = ctx.today.isoformat()
+    if values.get("status") == "exited":
+        if not values.get("exit_reason"):
+            errors["exit_reason"] = "退出在册名单时请写明原因"
+        if values.get("exited_on") is None and "exited_on" not in errors:
+            values["exited_on"] = ctx.today.isoformat()
+    elif values.get("status") == "active":
+        values.update(exited_on=None, exit_reason=None)
 
 
 def _household_size(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
@@ -164,10 +173,11 @@ def _reference_value(values: dict[str, Any], errors: dict[str, str], ctx: ParseC
 
 _RULES: dict[str, tuple[Rule, ...]] = {
     "person": (_person_id_number,),
-    "child_profile": (_exit_reason,),
+    "child_profile": (_roll_membership, _date_order("entered_on", "exited_on", "退出日期不能早于纳入日期")),
     "child_report": (_times("reported_at"),),
     "child_report_step": (_times("done_at"),),
-    "elder_profile": (_exit_reason, _contacts),
+    "elder_profile": (_roll_membership, _date_order("entered_on", "exited_on", "退出日期不能早于纳入日期"),
+                      _contacts),
     "agreement": (_date_order("signed_date", "expiry_date", "到期日期不能早于签订日期"),),
     "visit": (_date_order("visit_date", "next_due", "下次走访日期不能早于本次走访日期"), _referral_note),
     "relief_case": (_household_size,),

@@ -1,6 +1,8 @@
 """临时救助发放花名册: who was paid how much in a period, with a column for the recipient's
-signature. Each line shows the approved amount, the part already paid as an advance from the
-reserve fund and the part paid now, so the roster, the cases and the ledger add up to the fen.
+signature. The total counts households as households (two payments to one household are one
+household) beside the number of payments. Each line shows the approved amount, the part already
+paid as an advance from the reserve fund and the part paid now, so the roster, the cases and the
+ledger add up to the fen.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 from station_app.core import idnumber
 from station_app.core.entities import RELIEF_TYPES
+from station_app.core.relief import households
 from station_app.core.fields import format_money
 from station_app.core.jobs import JobState
 from station_app.forms.layout import Output, Signature, render
@@ -41,7 +44,7 @@ def roster_lines(cases: Sequence[Mapping[str, Any]], full_ids: bool) -> list[dic
                       "id_number": c["id_number"] if full_ids else idnumber.mask(c["id_number"]),
                       "type": _TYPES.get(c["case_type"], ""), "approved": format_money(c["amount_approved"]),
                       "advance": format_money(c["advance_amount"] or 0), "paid": format_money(c["amount_paid"])})
-    lines.append({"name": "合计", "id_number": f"共 {len(cases)} 户",
+    lines.append({"name": "合计", "id_number": f"共 {len(households(cases))} 户 {len(cases)} 笔",
                   "approved": format_money(sum(c["amount_approved"] for c in cases)),
                   "advance": format_money(sum(c["advance_amount"] or 0 for c in cases)),
                   "paid": format_money(sum(c["amount_paid"] for c in cases))})

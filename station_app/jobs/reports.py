@@ -4,6 +4,7 @@ the printed report and the Excel file with each figure's records."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +13,23 @@ from station_app.core.reports import Figure
 from station_app.core.roles import Actor
 from station_app.forms.monthly_report import render_monthly_report
 from station_app.jobs.station import station_name
-from station_app.store import access_log, monthly_report
+from station_app.store import access_log, monthly_report, report_versions
 from station_app.store.database import StationDatabase
 from station_app.store.records import RecordStore
 
 
-def figures(database: StationDatabase, state: JobState, month: str) -> list[Figure]:
-    """Every figure of the report for "YYYY-MM", in the order printed."""
-    return monthly_report.figures(database, month)
+@dataclass(frozen=True)
+class MonthFigures:
+    figures: list[Figure]  # every figure of the report, in the order printed
+    submitted: report_versions.Submitted | None  # the latest version sent to the county
+    state: str  # 未上报, 已上报, 已更正
+    notes: list[str]  # business dates corrected after the month
+
+
+def month_figures(database: StationDatabase, state: JobState, month: str) -> MonthFigures:
+    """The report for "YYYY-MM" as it stands, beside what was submitted for it."""
+    return MonthFigures(monthly_report.figures(database, month), report_versions.latest(database, month),
+                        report_versions.state(database, month), monthly_report.correction_notes(database, month))
 
 
 def records(database: StationDatabase, state: JobState, figure: Figure) -> tuple[list[str], list[list[Any]]]:

@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from station_app.core import child_rules
-from station_app.core.elder_rules import FrequencyRule, month_bounds
+from station_app.core.elder_rules import FrequencyRule
 from station_app.core.entities import CHILD_CATEGORIES, ENTITIES, REPORT_STAGES
 from station_app.core.errors import ValidationError
 from station_app.core.validation import validate
-from station_app.store import program_queries, program_records, reference_data
+from station_app.store import figures, program_queries, program_records, reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
 from station_app.store.record_rows import decode
@@ -74,24 +74,19 @@ def profile_of(database: StationDatabase, person_id: str) -> dict[str, Any] | No
 
 def save_profile(store: RecordStore, values: Mapping[str, Any], record: Mapping[str, Any] | None = None
                  ) -> dict[str, Any]:
-    """Create or update a child's archive (one active archive per child). Leaving the roll
-    records the day (today unless given); coming back onto it clears the day and the reason."""
-    data = dict(values)
-    status = data.get("status", (record or {}).get("status"))
-    if status == "exited" and not data.get("exited_on") and not (record or {}).get("exited_on"):
-        data["exited_on"] = store.today.isoformat()
-    elif status == "active":
-        data.update(exited_on=None, exit_reason=None)
-    return program_records.save_profile(store, "child_profile", data, record, "该儿童已有在册档案，请打开原档案修改")
+    """Create or update a child's archive (one active archive per child). Entering and leaving
+    the roll record their days (today unless given; core.validation)."""
+    return program_records.save_profile(store, "child_profile", values, record, "该儿童已有在册档案，请打开原档案修改")
 
 
-def leave_roll(store: RecordStore, profile: Mapping[str, Any], reason: str, on: dt.date | None = None
+def leave_roll(store: RecordStore, profile: Mapping[str, Any], reason: str, on: dt.date | str | None = None
                ) -> dict[str, Any]:
-    """Move a child off the active roll with the reason (年满16周岁, 父母返乡, …); never deleted."""
+    """Move a child off the active roll with the reason (年满16周岁, 父母返乡, …) on the day `on`
+    (as typed, or today); never deleted."""
     if not reason.strip():
         raise ValidationError({"exit_reason": "退出在册名单时请写明原因"})
-    return save_profile(store, {"status": "exited", "exit_reason": reason.strip(),
-                                "exited_on": (on or store.today).isoformat()}, profile)
+    day = on.isoformat() if isinstance(on, dt.date) else on or None
+    return save_profile(store, {"status": "exited", "exit_reason": reason.strip(), "exited_on": day}, profile)
 
 
 def aged_out(database: StationDatabase, today: dt.date) -> list[dict[str, Any]]:
@@ -328,13 +323,10 @@ def quarter_start(day: dt.date) -> dt.date:
     return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
 
 
-def _coverage(database: StationDatabase, start: dt.date, end: dt.date) -> int:
-    """Children on the roll visited at least once in [start, end)."""
-    return database.scalar(
-        """SELECT COUNT(*) FROM child_profile r WHERE r.deleted = 0 AND r.status = 'active'
-           AND EXISTS (SELECT 1 FROM visit v WHERE v.person_id = r.person_id AND v.program = 'child'
-                       AND v.deleted = 0 AND v.visit_date >= ? AND v.visit_date < ?)""",
-        [start.isoformat(), end.isoformat()]) or 0
+def _coverage(database: StationDatabase, roll: list[dict[str, Any]], start: dt.date, end: dt.date) -> int:
+    """Children of `roll` visited at least once from `start` to `end` (store.figures.visits)."""
+    seen = {v["person_id"] for v in figures.visits(database, PROGRAM, start, end)}
+    return sum(r["person_id"] in seen for r in roll)
 
 
 def child_figures(database: StationDatabase, today: dt.date, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -350,22 +342,19 @@ def child_figures(database: StationDatabase, today: dt.date, now: dt.datetime | 
                WHERE r.deleted = 0 AND r.status = 'active' GROUP BY vl.code, r.category ORDER BY vl.code IS NULL, vl.code"""):
         by_village.setdefault(village, {})[labels.get(category, category)] = n
     active = sum(sum(c.values()) for c in by_village.values())
-    day = today.isoformat()
-    needed, signed = database.conn.execute(
-        f"""SELECT COUNT(*), COALESCE(SUM({_EXPIRY} >= ?), 0) FROM child_profile r
-            WHERE r.deleted = 0 AND r.status = 'active' AND {_NEEDS}""", [day]).fetchone()
-    month_start, month_end = month_bounds(f"{today.year:04d}-{today.month:02d}")
-    q_start = quarter_start(today)
-    q_end = month_bounds(f"{q_start.year:04d}-{q_start.month + 2:02d}")[1]
+    # The rate and the coverage as the monthly report counts them, as of today.
+    roll = figures.children_on_roll(database, today)
+    need = [r["id"] for r in roll if child_rules.needs_agreement(r)]
+    signed = len(figures.agreements_in_force(database, today, need))
     stages = dict(database.conn.execute(
         "SELECT stage, COUNT(*) FROM child_report WHERE deleted = 0 AND stage != 'closed' GROUP BY stage").fetchall())
     return {
         "children": active,
         "by_village": by_village,
-        "agreements_needed": needed,
+        "agreements_needed": len(need),
         "agreements_signed": signed,
-        "visited_month": _coverage(database, month_start, month_end),
-        "visited_quarter": _coverage(database, q_start, q_end),
+        "visited_month": _coverage(database, roll, today.replace(day=1), today),
+        "visited_quarter": _coverage(database, roll, quarter_start(today), today),
         "open_by_stage": [(label, stages.get(code, 0)) for code, label in REPORT_STAGES if code != "closed"],
         "late_cases": len(late_cases(database, now)),
     }

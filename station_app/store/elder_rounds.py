@@ -28,7 +28,7 @@ from typing import Any
 from station_app.core import elder_rules
 from station_app.core.elder_rules import FrequencyRule
 from station_app.core.entities import ENTITIES
-from station_app.store import due, program_queries, program_records, reference_data
+from station_app.store import due, figures, program_queries, program_records, reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
 from station_app.store.record_rows import decode
@@ -190,43 +190,30 @@ def what_to_check(profile: Mapping[str, Any], last_visit: Mapping[str, Any] | No
 # -- the monthly roster and the figures ------------------------------------------------------
 
 
-def _visits_in(database: StationDatabase, start: dt.date, end: dt.date, village_id: str | None = None
-               ) -> dict[str, list[str]]:
-    where, params = "", [start.isoformat(), end.isoformat()]
-    if village_id:
-        where = " AND p.village_id = ?"
-        params.append(village_id)
-    visits: dict[str, list[str]] = {}
-    for person_id, day in database.conn.execute(
-            f"""SELECT v.person_id, v.visit_date FROM visit v JOIN person p ON p.id = v.person_id
-                WHERE v.program = 'elder' AND v.deleted = 0 AND v.visit_date >= ? AND v.visit_date < ?{where}
-                ORDER BY v.visit_date""", params):
-        visits.setdefault(person_id, []).append(day)
-    return visits
-
-
-def month_roster(database: StationDatabase, village_id: str | None, month: str) -> list[dict[str, Any]]:
-    """Everyone on the rounds (in the village, or all) for the month "YYYY-MM": their profile,
-    the visits the rule in force at the month's start asks for, and the visits made."""
+def month_roster(database: StationDatabase, village_id: str | None, month: str, *, people: bool = True
+                 ) -> list[dict[str, Any]]:
+    """Everyone on the rounds at the end of the month "YYYY-MM" (in the village, or all;
+    store.figures.elders_on_roster): their profile then, the visits the rule in force at the
+    month's start asks for, and the dates of the visits made in the month; with `people`, what the
+    printed roster shows of each person too, in village and name order."""
     start, end = elder_rules.month_bounds(month)
+    last = end - dt.timedelta(days=1)
     rule = frequency_rule(database, start)
-    where, params = "", []
-    if village_id:
-        where, params = " AND p.village_id = ?", [village_id]
-    rows = database.query(
-        f"""SELECT e.id, e.person_id, e.categories, e.risk_level, p.name, p.gender, p.birth_date, p.address,
-                   p.phone, p.village_id, vl.name AS village_name
-            FROM elder_profile e JOIN person p ON p.id = e.person_id AND p.deleted = 0
-            LEFT JOIN village vl ON vl.id = p.village_id
-            WHERE e.deleted = 0 AND e.status = 'active' AND substr(e.created_at, 1, 10) < ?{where}
-            ORDER BY vl.code, p.sort_name""", [end.isoformat(), *params])
-    visits = _visits_in(database, start, end, village_id)
-    roster = []
-    for r in rows:
-        categories = json.loads(r["categories"])
-        roster.append({**r, "categories": categories, "visit_dates": visits.get(r["person_id"], []),
-                       "required": elder_rules.required_visits(rule, start, categories, r["risk_level"])})
-    return roster
+    visits: dict[str, list[str]] = {}
+    for v in figures.visits(database, PROGRAM, start, last):
+        visits.setdefault(v["person_id"], []).append(v["visit_date"])
+    roster = [{**r, "visit_dates": visits.get(r["person_id"], []),
+               "required": elder_rules.required_visits(rule, start, r["categories"], r["risk_level"])}
+              for r in figures.elders_on_roster(database, last, village_id)]
+    if not people:
+        return roster
+    details = {p["person_id"]: p for p in database.query(
+        """SELECT p.id AS person_id, p.name, p.gender, p.birth_date, p.address, p.phone, p.village_id,
+                  vl.name AS village_name, vl.code AS village_code, p.sort_name
+           FROM person p LEFT JOIN village vl ON vl.id = p.village_id
+           WHERE p.id IN (SELECT value FROM json_each(?))""", [json.dumps([r["person_id"] for r in roster])])}
+    found = [{**r, **details[r["person_id"]]} for r in roster if r["person_id"] in details]
+    return sorted(found, key=lambda r: (r["village_code"] or "", r["sort_name"] or ""))  # no village first
 
 
 def month_of(day: dt.date) -> str:
@@ -237,7 +224,7 @@ def elder_figures(database: StationDatabase, today: dt.date) -> dict[str, Any]:
     """The elderly rounds' figures for the statistics page: this month's visits done against
     those required (counting at most the required number per person), overdue people by
     village, and open follow-ups."""
-    roster = month_roster(database, None, month_of(today))
+    roster = month_roster(database, None, month_of(today), people=False)
     required = sum(r["required"] for r in roster)
     done = sum(min(len(r["visit_dates"]), r["required"]) for r in roster)
     seen = sum(1 for r in roster if r["visit_dates"])

@@ -1,15 +1,20 @@
 """The station's monthly report (月报): the figures the county asks for, each traceable to its records.
 
-Every figure carries the ids of the records behind it (and which kind they are), so the app can
-list exactly what was counted when someone asks "which 25 children?". Counts are as of the month's
-last day; money is in fen. The same figures go to the PDF (forms.monthly_report) and to Excel
-(`write_xlsx`, with one sheet per figure listing its records).
+Every figure is counted by store.figures (the one definition of each, shared with the 统计 page and
+frozen into a submitted report) as of the month's last day, and carries the ids of the records behind
+it (and which kind they are), so the app can list exactly what was counted when someone asks "which
+25 children?". Money is in fen. The same figures go to the PDF (forms.monthly_report), to Excel
+(`write_xlsx`, with one sheet per figure listing its records) and into a submitted report
+(store.report_versions). Business dates changed after the month moved records in or out: the
+report names each such correction (`correction_notes`) and marks the figures of its section.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,91 +23,131 @@ from openpyxl.styles import Font, PatternFill
 
 from station_app.core.child_rules import needs_agreement
 from station_app.core.elder_rules import month_bounds
-from station_app.core.entities import CHILD_CATEGORIES, RELIEF_TYPES
-from station_app.core.relief import FUND_OUTFLOWS
+from station_app.core.entities import CHILD_CATEGORIES, RELIEF_TYPES, entity
 from station_app.core.fields import format_money
 from station_app.core.idnumber import mask
+from station_app.core.relief import households
 from station_app.core.reports import Figure
-from station_app.store import elder_rounds
+from station_app.store import elder_rounds, figures as fig
 from station_app.store.database import StationDatabase
 from station_app.store.private_files import save_workbook
 
 CHILDREN, ELDERS, RELIEF, FUND = "留守儿童和困境儿童", "特殊困难老年人探访", "临时救助", "临时救助备用金"
-PAID_STATUSES = ("paid", "closed")
 
 
-def _ids(rows: list[dict[str, Any]], key: str = "id") -> tuple[str, ...]:
+def _ids(rows: Iterable[dict[str, Any]], key: str = "id") -> tuple[str, ...]:
     return tuple(r[key] for r in rows)
 
 
-def figures(database: StationDatabase, month: str) -> list[Figure]:
-    """Every figure of the report for "YYYY-MM", in the order printed."""
+def period(month: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of "YYYY-MM"."""
     start, after = month_bounds(month)
-    first, last = start.isoformat(), (after - dt.timedelta(days=1)).isoformat()
-    out: list[Figure] = []
+    return start, after - dt.timedelta(days=1)
 
-    # Children on the roll at the month's end (registered by then, not exited).
-    roll = database.query(
-        "SELECT id, person_id, category, sub_type FROM child_profile WHERE deleted = 0 AND status = 'active'"
-        " AND substr(created_at, 1, 10) <= ?", [last])
-    for code, label in CHILD_CATEGORIES:
-        rows = [r for r in roll if r["category"] == code]
-        out.append(Figure(CHILDREN, f"在册{label}", len(rows), "人", "child_profile", _ids(rows)))
-    need = [r for r in roll if needs_agreement(r)]  # the same rule as the children's list and figures
-    signed = database.query(
-        f"""SELECT DISTINCT c.id FROM child_profile c JOIN agreement a ON a.child_profile_id = c.id AND a.deleted = 0
-            WHERE c.id IN ({', '.join('?' * len(need)) or "''"}) AND a.signed_date <= ?
-              AND (a.expiry_date IS NULL OR a.expiry_date >= ?)""", [*_ids(need), last, last])
-    out.append(Figure(CHILDREN, "委托照护协议签订率（需签订协议的儿童）", len(signed), "人", "child_profile", _ids(signed),
-                      of=len(need)))
-    visits = database.query("SELECT id FROM visit WHERE deleted = 0 AND program = 'child' AND visit_date BETWEEN ? AND ?",
-                            [first, last])
-    out.append(Figure(CHILDREN, "本月走访儿童", len(visits), "次", "visit", _ids(visits)))
 
-    # The elderly rounds: the month's roster under the rule in force at its start.
-    roster = elder_rounds.month_roster(database, None, month)
-    required = [r for r in roster if r["required"]]
-    out.append(Figure(ELDERS, "探访名单在册老人", len(roster), "人", "person", _ids(roster, "person_id")))
-    done = sum(min(len(r["visit_dates"]), r["required"]) for r in required)
-    out.append(Figure(ELDERS, "本月探访完成（次，按应访次数计）", done, "次", "person",
-                      _ids([r for r in required if r["visit_dates"]], "person_id"),
-                      of=sum(r["required"] for r in required)))
-    missed = [r for r in required if len(r["visit_dates"]) < r["required"]]
-    out.append(Figure(ELDERS, "本月未按要求探访的老人", len(missed), "人", "person", _ids(missed, "person_id")))
+def figures(database: StationDatabase, month: str) -> list[Figure]:
+    """Every figure of the report for "YYYY-MM", in the order printed; the figures of a section
+    whose business dates were corrected after the month are marked."""
+    first, last = period(month)
+    found = _children(database, first, last) + _elders(database, month) + _relief(database, first, last) \
+        + _fund(database, first, last)
+    corrected = {_section(database, c) for c in fig.corrections(database, first, last)}
+    return [replace(f, corrected=True) if f.section in corrected else f for f in found]
 
-    # Relief: applications received, and money paid, in the month, by type.
-    applied = database.query("SELECT id, case_type FROM relief_case WHERE deleted = 0 AND applied_on BETWEEN ? AND ?",
-                             [first, last])
-    paid = database.query(
-        f"""SELECT id, case_type, amount_paid FROM relief_case WHERE deleted = 0 AND paid_on BETWEEN ? AND ?
-            AND status IN ({', '.join('?' * len(PAID_STATUSES))})""", [first, last, *PAID_STATUSES])
-    for code, label in RELIEF_TYPES:
-        rows = [r for r in applied if r["case_type"] == code]
-        out.append(Figure(RELIEF, f"受理{label}救助", len(rows), "件", "relief_case", _ids(rows)))
-    for code, label in RELIEF_TYPES:
-        rows = [r for r in paid if r["case_type"] == code]
-        out.append(Figure(RELIEF, f"发放{label}救助金额", sum(r["amount_paid"] or 0 for r in rows), "元",
-                          "relief_case", _ids(rows)))
 
-    # The reserve fund over the month.
-    entries = database.query("SELECT id, kind, amount, entry_date FROM reserve_fund_entry WHERE deleted = 0"
-                             " AND entry_date <= ? ORDER BY entry_date", [last])
-
-    def signed_sum(rows: list[dict[str, Any]]) -> int:
-        return sum(-r["amount"] if r["kind"] in FUND_OUTFLOWS else r["amount"] for r in rows)
-
-    before = [r for r in entries if r["entry_date"] < first]
-    during = [r for r in entries if r["entry_date"] >= first]
-    inflow = [r for r in during if r["kind"] not in FUND_OUTFLOWS]
-    outflow = [r for r in during if r["kind"] in FUND_OUTFLOWS]
-    out += [
-        Figure(FUND, "期初余额", signed_sum(before), "元", "reserve_fund_entry", _ids(before)),
-        Figure(FUND, "本月拨入、归还和调增", sum(r["amount"] for r in inflow), "元", "reserve_fund_entry", _ids(inflow)),
-        Figure(FUND, "本月先行救助支出和调减", sum(r["amount"] for r in outflow), "元", "reserve_fund_entry",
-               _ids(outflow)),
-        Figure(FUND, "期末余额", signed_sum(entries), "元", "reserve_fund_entry", _ids(entries)),
-    ]
+def _children(database: StationDatabase, first: dt.date, last: dt.date) -> list[Figure]:
+    roll = fig.children_on_roll(database, last)
+    out = [Figure(CHILDREN, f"在册{label}", len(rows), "人", "child_profile", _ids(rows), key=f"children.{code}")
+           for code, label in CHILD_CATEGORIES for rows in [[r for r in roll if r["category"] == code]]]
+    need = [r for r in roll if needs_agreement(r)]  # the same rule as the children's list
+    signed = fig.agreements_in_force(database, last, _ids(need))
+    out.append(Figure(CHILDREN, "委托照护协议签订率（需签订协议的儿童）", len(signed), "人", "child_profile",
+                      tuple(i for i in _ids(need) if i in signed), of=len(need), key="children.agreements"))
+    visits = fig.visits(database, "child", first, last)
+    out.append(Figure(CHILDREN, "本月走访儿童", len(visits), "次", "visit", _ids(visits), key="children.visits"))
+    seen = {v["person_id"] for v in visits}
+    visited = [r for r in roll if r["person_id"] in seen]
+    out.append(Figure(CHILDREN, "本月走访覆盖在册儿童", len(visited), "人", "child_profile", _ids(visited), of=len(roll),
+                      key="children.visited"))
     return out
+
+
+def _elders(database: StationDatabase, month: str) -> list[Figure]:
+    """The elderly rounds: the roster at the month's end, under the rule in force at its start."""
+    roster = elder_rounds.month_roster(database, None, month, people=False)
+    required = [r for r in roster if r["required"]]
+    first, last = period(month)
+    visits = fig.visits(database, "elder", first, last)
+    missed = [r for r in required if len(r["visit_dates"]) < r["required"]]
+    return [
+        Figure(ELDERS, "探访名单在册老人", len(roster), "人", "person", _ids(roster, "person_id"), key="elders.roster"),
+        Figure(ELDERS, "本月探访老人", len(visits), "次", "visit", _ids(visits), key="elders.visits"),
+        Figure(ELDERS, "本月探访完成（按应访次数计）", sum(min(len(r["visit_dates"]), r["required"]) for r in required),
+               "次", "person", _ids([r for r in required if r["visit_dates"]], "person_id"),
+               of=sum(r["required"] for r in required), key="elders.done"),
+        Figure(ELDERS, "本月未按要求探访的老人", len(missed), "人", "person", _ids(missed, "person_id"),
+               key="elders.missed"),
+    ]
+
+
+def _relief(database: StationDatabase, first: dt.date, last: dt.date) -> list[Figure]:
+    """Cases applied for and approved in the month, and the money paid in it by type: advances
+    from the reserve fund on their day and payments after approval on theirs."""
+    applied = fig.relief_cases(database, "applied_on", first, last)
+    approved = fig.relief_cases(database, "approved_on", first, last)
+    advanced = fig.relief_cases(database, "advance_on", first, last)
+    money = fig.relief_money(database, first, last)
+    out = [Figure(RELIEF, f"受理{label}救助", len(rows), "件", "relief_case", _ids(rows), key=f"relief.applied.{code}")
+           for code, label in RELIEF_TYPES for rows in [[r for r in applied if r["case_type"] == code]]]
+    out.append(Figure(RELIEF, "审批同意救助", len(approved), "件", "relief_case", _ids(approved), key="relief.approved"))
+    for code, label in RELIEF_TYPES:
+        rows = [r for r in money if r["case_type"] == code]
+        out.append(Figure(RELIEF, f"支出{label}救助金（含先行救助）", sum(r["amount"] for r in rows), "元", "relief_case",
+                          tuple(dict.fromkeys(_ids(rows))), key=f"relief.money.{code}"))
+    out.append(Figure(RELIEF, "其中：先行救助", sum(r["amount"] for r in advanced), "元", "relief_case", _ids(advanced),
+                      key="relief.advances"))
+    paid_to = households(money)
+    out.append(Figure(RELIEF, "获得救助金的家庭", len(paid_to), "户", "household", tuple(paid_to),
+                      key="relief.households"))
+    return out
+
+
+def _fund(database: StationDatabase, first: dt.date, last: dt.date) -> list[Figure]:
+    found = fig.fund_movement(database, first, last)
+    return [
+        Figure(FUND, "期初余额", found.opening, "元", "reserve_fund_entry", _ids(found.before), key="fund.opening"),
+        Figure(FUND, "本月拨入、归还和调增", sum(r["amount"] for r in found.inflow), "元", "reserve_fund_entry",
+               _ids(found.inflow), key="fund.in"),
+        Figure(FUND, "本月先行救助支出和调减", sum(r["amount"] for r in found.outflow), "元", "reserve_fund_entry",
+               _ids(found.outflow), key="fund.out"),
+        Figure(FUND, "期末余额", found.closing, "元", "reserve_fund_entry",
+               _ids(found.before + found.inflow + found.outflow), key="fund.closing"),
+    ]
+
+
+def _section(database: StationDatabase, correction: fig.Correction) -> str:
+    if correction.entity == "visit":
+        program = database.scalar("SELECT program FROM visit WHERE id = ?", [correction.record_id])
+        return CHILDREN if program == "child" else ELDERS
+    return {"elder_profile": ELDERS, "relief_case": RELIEF, "reserve_fund_entry": FUND}.get(correction.entity, CHILDREN)
+
+
+def correction_notes(database: StationDatabase, month: str) -> list[str]:
+    """One sentence per business date corrected after the month that moves a record for it:
+    whose, which date, from what to what, by whom and when."""
+    first, last = period(month)
+    notes = []
+    for c in fig.corrections(database, first, last):
+        source = _TRACE.get(c.entity, _TRACE["person"])[0]
+        name = database.scalar(f"SELECT p.name FROM {source} WHERE r.id = ?", [c.record_id]) or ""
+        label = entity(c.entity).field(c.field).label
+        notes.append(f"{name}（{entity(c.entity).label}）{label}由 {c.old or '空'} 更正为 {c.new or '空'}"
+                     f"（{c.by}，{_local_day(c.at)}）")
+    return notes
+
+
+def _local_day(stamp: str) -> str:
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().date().isoformat()
 
 
 # What each kind of record shows when a figure is traced: (header, SQL expression) over alias r
@@ -111,12 +156,22 @@ _TRACE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "person": ("person r JOIN person p ON p.id = r.id",
                (("姓名", "p.name"), ("身份证号", "p.id_number"), ("出生日期", "p.birth_date"))),
     "child_profile": ("child_profile r JOIN person p ON p.id = r.person_id",
-                      (("姓名", "p.name"), ("身份证号", "p.id_number"), ("类别", "r.category"), ("状态", "r.status"))),
+                      (("姓名", "p.name"), ("身份证号", "p.id_number"), ("类别", "r.category"), ("纳入日期", "r.entered_on"),
+                       ("退出日期", "r.exited_on"))),
     "visit": ("visit r JOIN person p ON p.id = r.person_id",
               (("姓名", "p.name"), ("走访日期", "r.visit_date"), ("走访人", "r.visitor"))),
+    "elder_profile": ("elder_profile r JOIN person p ON p.id = r.person_id",
+                      (("姓名", "p.name"), ("身份证号", "p.id_number"), ("纳入日期", "r.entered_on"))),
+    "agreement": ("agreement r JOIN child_profile c ON c.id = r.child_profile_id JOIN person p ON p.id = c.person_id",
+                  (("姓名", "p.name"), ("签订日期", "r.signed_date"), ("到期日期", "r.expiry_date"))),
     "relief_case": ("relief_case r JOIN person p ON p.id = r.person_id",
-                    (("姓名", "p.name"), ("申请日期", "r.applied_on"), ("发放日期", "r.paid_on"),
+                    (("姓名", "p.name"), ("申请日期", "r.applied_on"), ("先行救助日期", "r.advance_on"),
+                     ("先行救助金额（元）", "r.advance_amount"), ("发放日期", "r.paid_on"),
                      ("发放金额（元）", "r.amount_paid"))),
+    # A household, or an applicant registered without one (a household of their own).
+    "household": ("(SELECT id, head_name AS name, address FROM household UNION ALL"
+                  " SELECT id, name, address FROM person) r",
+                  (("户主（申请人）", "r.name"), ("住址", "r.address"))),
     "reserve_fund_entry": ("reserve_fund_entry r LEFT JOIN person p ON 0",
                            (("日期", "r.entry_date"), ("类型", "r.kind"), ("金额（元）", "r.amount"), ("事由", "r.reason"))),
 }
@@ -173,6 +228,12 @@ def write_xlsx(database: StationDatabase, station_name: str, month: str, found: 
         ws.append(headers)
         for row in rows:
             ws.append(row)
+    notes = correction_notes(database, month)
+    if notes:
+        sheet.append([])
+        sheet.append(["", "更正说明", f"月末后更正的日期（{len(notes)} 处），已按更正后的日期统计"])
+        for note in notes:
+            sheet.append(["", "", note])
     for column, width in zip("ABCDE", (6, 18, 34, 24, 12)):
         sheet.column_dimensions[column].width = width
     return save_workbook(book, Path(out))

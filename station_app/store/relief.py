@@ -30,7 +30,8 @@ from station_app.core.relief_workflow import case_changes
 from station_app.core.roles import COUNTY, COUNTY_SYNC, Actor
 from station_app.core.relief_views import CaseDetails, Ledger
 from station_app.core.validation import validate
-from station_app.store import program_queries, reference_data
+from station_app.store import figures as store_figures
+from station_app.store import monthly_report, program_queries, reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
 from station_app.store.records import RecordStore
@@ -362,7 +363,7 @@ def roster(database: StationDatabase, start: dt.date, end: dt.date) -> list[dict
 class ReliefFigures:
     months: list[str]  # "YYYY-MM", oldest first
     cases_by_month: dict[str, list[int]]  # per case-type label, one count per month (by date applied)
-    yuan_by_month: dict[str, list[int]]  # per case-type label, whole yuan approved per month
+    yuan_by_month: dict[str, list[int]]  # per case-type label, whole yuan paid out per month, advances included
     by_status: list[tuple[str, int]]
     fund_by_month: dict[str, list[int]]  # 拨入/归还 vs 支出, whole yuan per month
     advances_outstanding: int  # cases with an advance still open at the station
@@ -371,19 +372,14 @@ class ReliefFigures:
 
 
 def figures(database: StationDatabase, months: list[str]) -> ReliefFigures:
-    start, end = months[0] + "-01", months[-1] + "-32"  # "-32" sorts after every day of the month
-    cases = database.query(
-        """SELECT case_type, substr(applied_on, 1, 7) AS month, COUNT(*) AS n, COALESCE(SUM(amount_approved), 0) AS fen
-           FROM relief_case WHERE deleted = 0 AND applied_on >= ? AND applied_on <= ? GROUP BY case_type, month""",
-        [start, end])
-    by_type = {(r["case_type"], r["month"]): r for r in cases}
+    """The relief charts over `months`, each month counted by store.figures as the monthly report
+    counts it: cases applied for, money paid out (advances included), the reserve fund's movements."""
+    periods = [monthly_report.period(m) for m in months]
+    applied = [store_figures.relief_cases(database, "applied_on", *p) for p in periods]
+    money = [store_figures.relief_money(database, *p) for p in periods]
+    fund = [store_figures.fund_movement(database, *p) for p in periods]
     statuses = dict(database.conn.execute(
         "SELECT status, COUNT(*) FROM relief_case WHERE deleted = 0 GROUP BY status").fetchall())
-    fund = dict(((r["direction"], r["month"]), r["fen"]) for r in database.query(
-        f"""SELECT CASE WHEN kind IN ({', '.join(f"'{k}'" for k in sorted(FUND_OUTFLOWS))}) THEN 'out' ELSE 'in' END
-                   AS direction, substr(entry_date, 1, 7) AS month, SUM(amount) AS fen
-            FROM reserve_fund_entry WHERE deleted = 0 AND entry_date >= ? AND entry_date <= ?
-            GROUP BY direction, month""", [start, end]))
     outstanding = database.query(
         f"""SELECT COUNT(*) AS n, COALESCE(SUM(advance_amount), 0) AS fen FROM relief_case
             WHERE deleted = 0 AND advance_amount > 0 AND status IN ({', '.join('?' * len(relief.OPEN_AT_STATION))})""",
@@ -391,11 +387,11 @@ def figures(database: StationDatabase, months: list[str]) -> ReliefFigures:
     types = _CASE.field("case_type").choices
     return ReliefFigures(
         months,
-        {label: [by_type[(code, m)]["n"] if (code, m) in by_type else 0 for m in months] for code, label in types},
-        {label: [by_type[(code, m)]["fen"] // 100 if (code, m) in by_type else 0 for m in months]
+        {label: [sum(r["case_type"] == code for r in rows) for rows in applied] for code, label in types},
+        {label: [sum(r["amount"] for r in rows if r["case_type"] == code) // 100 for rows in money]
          for code, label in types},
         [(label, statuses.get(code, 0)) for code, label in _CASE.field("status").choices],
-        {"拨入与归还": [fund.get(("in", m), 0) // 100 for m in months],
-         "支出": [fund.get(("out", m), 0) // 100 for m in months]},
+        {"拨入与归还": [sum(r["amount"] for r in f.inflow) // 100 for f in fund],
+         "支出": [sum(r["amount"] for r in f.outflow) // 100 for f in fund]},
         outstanding["n"], outstanding["fen"], balance(database),
     )

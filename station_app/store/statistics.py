@@ -1,14 +1,16 @@
 """The station's figures for the 统计 page, read-only.
 
 Each figure is a list of (label, count) in display order, labels in Chinese from the entity
-declarations. `station_figures` gathers them all in one call so the UI can run it off the UI
-thread (it scans the person and visit tables: ~0.4 s at 100,000 people and 200,000 visits;
-the ranges cover most of both tables, so an index would not help — EXPLAIN shows full scans).
+declarations. Who is on a roll, which visits, cases and payments a month holds are counted by
+store.figures, the definitions the monthly report uses, so a month reads the same on both.
+`station_figures` gathers them all in one call so the UI can run it off the UI thread (the people
+counts scan the person table: the ranges cover most of it, so an index would not help).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +18,7 @@ from station_app.core.entities import CHILD_CATEGORIES, ELDER_CATEGORIES, PROGRA
 from station_app.core.dates import birthday_cutoff
 from station_app.core.jobs import JobState
 from station_app.store import children as children_store
-from station_app.store import elder_rounds, relief
+from station_app.store import elder_rounds, figures, monthly_report, relief
 from station_app.store.database import StationDatabase
 
 Series = list[tuple[str, int]]
@@ -64,19 +66,16 @@ def people_counts(database: StationDatabase, today: dt.date) -> tuple[Series, Se
     return list(by_village.values()), [(label, by_band[i]) for i, (label, _) in enumerate(AGE_BANDS)]
 
 
-def children_by_category(database: StationDatabase) -> Series:
-    counts = dict(database.conn.execute(
-        "SELECT category, COUNT(*) FROM child_profile WHERE deleted = 0 AND status = 'active' GROUP BY category"
-    ).fetchall())
+def children_by_category(database: StationDatabase, day: dt.date) -> Series:
+    """Children on the roll at the end of `day` per category (store.figures.children_on_roll)."""
+    counts = Counter(r["category"] for r in figures.children_on_roll(database, day))
     return [(label, counts.get(code, 0)) for code, label in CHILD_CATEGORIES]
 
 
-def elders_by_category(database: StationDatabase) -> Series:
-    """Active elders per category; one elder may be in several (独居 and 失能), so counted in each."""
-    counts = dict(database.conn.execute(
-        """SELECT c.value, COUNT(*) FROM elder_profile e, json_each(e.categories) c
-           WHERE e.deleted = 0 AND e.status = 'active' GROUP BY c.value"""
-    ).fetchall())
+def elders_by_category(database: StationDatabase, day: dt.date) -> Series:
+    """Elders on the roster at the end of `day` per category; one elder may be in several (独居
+    and 失能), so counted in each."""
+    counts = Counter(c for r in figures.elders_on_roster(database, day) for c in r["categories"])
     return [(label, counts.get(code, 0)) for code, label in ELDER_CATEGORIES]
 
 
@@ -87,21 +86,9 @@ def last_months(today: dt.date, count: int = 12) -> list[str]:
 
 
 def visits_by_month(database: StationDatabase, months: list[str]) -> dict[str, list[int]]:
-    """Visits per program label and month over `months`."""
-    counts = {
-        (program, month): n
-        for program, month, n in database.conn.execute(
-            """SELECT program, substr(visit_date, 1, 7) AS month, COUNT(*) FROM visit
-               WHERE deleted = 0 AND visit_date >= ? AND visit_date < ? GROUP BY program, month""",
-            [months[0] + "-01", _month_after(months[-1]) + "-01"],
-        )
-    }
-    return {label: [counts.get((code, m), 0) for m in months] for code, label in PROGRAMS}
-
-
-def _month_after(month: str) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
+    """Visits per program label and month over `months` (store.figures.visits, month by month)."""
+    return {label: [len(figures.visits(database, code, *monthly_report.period(m))) for m in months]
+            for code, label in PROGRAMS}
 
 
 def station_figures(database: StationDatabase, state: JobState | None = None,
@@ -112,7 +99,7 @@ def station_figures(database: StationDatabase, state: JobState | None = None,
     state.report(0, 6, "正在统计人员…")
     by_village, bands = people_counts(database, today)
     state.report(1, 6, "正在统计项目人数…")
-    children, elders = children_by_category(database), elders_by_category(database)
+    children, elders = children_by_category(database, today), elders_by_category(database, today)
     state.report(2, 6, "正在统计走访…")
     months = last_months(today)
     visits = visits_by_month(database, months)

@@ -57,9 +57,10 @@ from station_app.ui.session import Session
 # Three to a row, in the order a worker asks: who the child is, the parents, who cares for them.
 PROFILE_FIELDS = ("category", "sub_type", "risk_level",
                   "status", "exit_reason", "parents_situation",
-                  "school", "grade", "boarding",
-                  "father_whereabouts", "mother_whereabouts", "guardian_ability",
-                  "father_phone", "mother_phone", "guardian_name",
+                  "entered_on", "exited_on", "boarding",
+                  "school", "grade", "guardian_ability",
+                  "father_whereabouts", "mother_whereabouts", "guardian_name",
+                  "father_phone", "mother_phone",
                   "guardian_relation", "guardian_phone", "caregiver_name",
                   "caregiver_relation", "caregiver_phone", "risk_reason",
                   "services", "notes")
@@ -156,7 +157,9 @@ class ChildProfileDialog(FollowsChanges, RecordDialog):
         outer = QVBoxLayout(self)
         outer.addWidget(self.tabs)
         outer.addLayout(self._buttons(writer))
-        self.form.set_values(dict(record or {"status": "active", "category": "left_behind"}))
+        # On the roll from today unless the worker types the day it began; leaving it, likewise.
+        self.form.set_values(dict(record or {"status": "active", "category": "left_behind",
+                                             "entered_on": dt.date.today().isoformat()}))
         if not writer:
             self._read_only(self.form, PROFILE_FIELDS)
         name = people.person_rows(session.database, [person_id])[person_id]["name"] if person_id else ""

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -37,9 +36,11 @@ from station_app.jobs import children as child_jobs
 from station_app.store import children, people
 from station_app.store.database import StationDatabase
 from station_app.ui.child_dialogs import open_agreement, open_profile, open_report, open_visit, print_and_open
+from station_app.ui.dialogs import present
 from station_app.ui.elder_page import action_button
+from station_app.ui.leave_roll_dialog import LeaveRollDialog
 from station_app.ui.models import Column, QueryTableModel, Row
-from station_app.ui.operations import run_job, run_write
+from station_app.ui.operations import run_job
 from station_app.ui.program_pages import FilterHolder, ProfileListPage, child_columns
 from station_app.ui.session import Session
 
@@ -220,10 +221,8 @@ class ChildPage(ProfileListPage):
         profile = self._selected()
         if profile is None or profile["status"] != "active":
             return
-        reason, ok = QInputDialog.getItem(self, "移出在册名单", f"{self._name(profile)}：移出原因（档案保留，可随时查询）",
-                                          list(child_rules.EXIT_REASONS), 0, True)
-        if ok and reason.strip():
-            run_write(self, self.session, children.leave_roll, profile, reason)
+        present(LeaveRollDialog(self.session, self._name(profile), child_rules.EXIT_REASONS,
+                                lambda store, reason, day: children.leave_roll(store, profile, reason, day), self))
 
     def show_aged_out(self) -> None:
         waiting = children.aged_out(self.session.database, dt.date.today())

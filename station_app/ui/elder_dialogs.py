@@ -53,7 +53,7 @@ from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
 PROFILE_FIELDS = ("categories", "risk_level", "living_arrangement", "ability_level", "benefits", "status",
-                  "health_note", "dependants", "risk_reason", "exit_reason", "notes")
+                  "entered_on", "exited_on", "health_note", "dependants", "risk_reason", "exit_reason", "notes")
 VISIT_FIELDS = ("visit_date", "visitor", "method", "seen_in_person", "mental_state", "next_due", "hazards",
                 "living_conditions", "health_note", "findings", "needs", "services", "referral", "referral_note",
                 "follow_up")
@@ -185,7 +185,8 @@ class ElderProfileDialog(FollowsChanges, RecordDialog):
         outer.addWidget(self.tabs)
         outer.addLayout(self._buttons(writer))
 
-        self.form.set_values(dict(record or {"status": "active"}))
+        # On the roster from today unless the worker types the day it began; leaving it, likewise.
+        self.form.set_values(dict(record or {"status": "active", "entered_on": dt.date.today().isoformat()}))
         self.contacts.set_values((record or {}).get("contacts"))
         if not writer:
             self._read_only(self.form, PROFILE_FIELDS)

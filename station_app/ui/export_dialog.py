@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QMessageBox,
@@ -30,6 +29,7 @@ from station_app.ui.dialogs import present
 from station_app.ui.fieldform import ERROR_STYLE
 from station_app.ui.models import ColumnTableModel
 from station_app.ui.operations import run_job
+from station_app.ui.plain_form import ok_cancel
 from station_app.ui.session import Session
 
 SLICE = 500  # rows read between two looks at the event loop
@@ -56,11 +56,7 @@ class ExportDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.full_values = QCheckBox("包含完整身份证号和电话（仅在用途确实需要时勾选）")
         self.full_values.setVisible(has_masked and exports.may_export_full_values(session.actor))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("选择保存位置并导出")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "选择保存位置并导出", self._accept)
         layout = QVBoxLayout(self)
         for widget in (intro, purpose_label, self.purpose, self.error, self.full_values, buttons):
             layout.addWidget(widget)

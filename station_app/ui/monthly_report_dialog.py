@@ -2,7 +2,9 @@
 
 The figures are computed in a worker (the elderly rounds' roster takes a moment at 100,000
 people); 打印 opens the PDF in the print preview, 导出 Excel writes the figures with one sheet
-of records per figure.
+of records per figure. The month shows whether it was submitted (未上报 / 已上报 / 已更正) and,
+beside each figure, the number submitted; 上报 (the head's) freezes the figures and sends them
+to the county with the next sync, a later 上报 is a correction with its reason.
 """
 
 from __future__ import annotations
@@ -11,23 +13,38 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from station_app import paths
+from station_app.core import report_versions as rules
 from station_app.core.reports import Figure
 from station_app.jobs import reports
-from station_app.store import monthly_report
+from station_app.jobs.reports import MonthFigures
+from station_app.store import monthly_report, report_versions
 from station_app.ui import print_preview
 from station_app.ui.dialogs import present
 from station_app.ui.models import Column, ListTableModel
-from station_app.ui.operations import run_job
+from station_app.ui.operations import run_job, run_write
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
 FIGURE_COLUMNS = (
     Column("项目", "section", sample="特殊困难老年人探访"),
     Column("指标", "label", sample="本月探访完成（次，按应访次数计）"),
-    Column("数值", "text", sample="1,234 / 1,456（84.7%）", align_right=True),
+    Column("数值", "text", sample="1,234 / 1,456 次（84.7%）", align_right=True),
+    Column("已上报", "submitted", sample="1,234 / 1,456 次（84.7%）", align_right=True,
+           warn=lambda r: r["differs"]),
 )
 
 
@@ -44,6 +61,8 @@ class MonthlyReportDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.figures: list[Figure] = []
+        self.shown: MonthFigures | None = None
+        self.today = today or dt.date.today()
         self.setWindowTitle("月报")
         self.resize(820, 600)
         self.month = QComboBox()
@@ -61,16 +80,23 @@ class MonthlyReportDialog(QDialog):
         self.print_button.clicked.connect(self.print_report)
         self.excel_button = QPushButton("导出 Excel(&E)…")
         self.excel_button.clicked.connect(self.export_excel)
+        self.submit_button = QPushButton("上报(&S)…")
+        self.submit_button.setToolTip("把本月数字（连同每个数字统计的记录）上报县民政局；上报后如需修改，再次上报即为更正")
+        self.submit_button.clicked.connect(self.submit)
+        self.submit_button.setEnabled(False)
+        self.state = QLabel()
+        self.state.setWordWrap(True)
         close = QPushButton("关闭")
         close.clicked.connect(self.accept)
         top = QHBoxLayout()
         top.addWidget(QLabel("月份"))
         top.addWidget(self.month)
         top.addStretch(1)
-        for button in (self.print_button, self.excel_button, close):
+        for button in (self.submit_button, self.print_button, self.excel_button, close):
             top.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.state)
         layout.addWidget(QLabel("双击（或按 Enter）一项数字，可查看它统计了哪些记录。"))
         layout.addWidget(self.table, 1)
         self.refresh()
@@ -80,11 +106,40 @@ class MonthlyReportDialog(QDialog):
         return self.month.currentData()
 
     def refresh(self) -> None:
-        run_job(self, "正在统计月报", reports.figures, self.chosen_month, db_path=self.session.db_path, on_done=self._shown)
+        run_job(self, "正在统计月报", reports.month_figures, self.chosen_month, db_path=self.session.db_path, on_done=self._shown)
 
-    def _shown(self, figures: list[Figure]) -> None:
-        self.figures = figures
-        self.model.set_rows([{"section": f.section, "label": f.label, "text": f.text} for f in figures])
+    def _shown(self, shown: MonthFigures) -> None:
+        self.shown, self.figures = shown, shown.figures
+        before = {f.key: f for f in shown.submitted.figures} if shown.submitted else {}
+        differs = set(report_versions.changed(shown.figures, shown.submitted)) if shown.submitted else set()
+        self.model.set_rows([{"section": f.section, "label": f.label, "text": f.text,
+                              "submitted": before[f.key].text if f.key in before else "",
+                              "differs": f.key in differs} for f in shown.figures])
+        self.state.setText(_state_text(shown, bool(differs)))
+        self.submit_button.setEnabled(self.session.actor.can_write_entity("report_version")
+                                      and rules.month_problem(self.chosen_month, self.today) is None
+                                      and (shown.submitted is None or bool(differs)))
+        self.submit_button.setText("上报更正(&S)…" if shown.submitted else "上报(&S)…")
+
+    def submit(self) -> None:
+        """Submit the month (version 1), or a correction with its reason."""
+        shown, month = self.shown, self.chosen_month
+        if shown is None:
+            return
+        name = f"{month[:4]}年{int(month[5:])}月"
+        reason: str | None = None
+        if shown.submitted is None:
+            answer = QMessageBox.question(self, "上报月报", f"上报{name}的月报？上报后数字即冻结，随下次同步（或U盘数据包）"
+                                                         "报送县民政局；如需修改，只能再次上报更正并写明原因。")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        else:
+            reason, ok = QInputDialog.getMultiLineText(
+                self, "上报更正", f"{name}已上报第{shown.submitted.version['version']}版。请写明更正原因（县里会看到）：")
+            if not ok or not reason.strip():
+                return
+        run_write(self, self.session, report_versions.submit, month, reason, busy=self.submit_button,
+                  on_done=lambda _version: self.refresh())
 
     def show_records(self, label: str) -> None:
         figure = next(f for f in self.figures if f.label == label)
@@ -121,3 +176,16 @@ class RecordsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"共 {len(rows):,} 条记录（身份证号已遮挡）"))
         layout.addWidget(table)
+
+
+def _state_text(shown: MonthFigures, differs: bool) -> str:
+    """The month's state in a sentence: 未上报, or which version went up when and by whom."""
+    text = f"<b>{shown.state}</b>"
+    if shown.submitted is not None:
+        v = shown.submitted.version
+        text += f"（第{v['version']}版，{v['submitted_by']}，{v['submitted_at']}）"
+        if differs:
+            text += "　<span style='color:#c62828'>当前数字与已上报的不同（标红的项目），核实后可上报更正</span>"
+    if shown.notes:
+        text += "<br>月末后更正的日期：" + "；".join(shown.notes)
+    return text

@@ -254,7 +254,7 @@ class StatsPage(FollowsChanges, QWidget):
             f"<b>临时救助</b>　备用金余额 {format_money(figures.balance_fen)} 元 · 先行救助未补办手续 "
             f"{figures.advances_outstanding} 件，{format_money(figures.advances_outstanding_fen)} 元")
         self._set("relief_cases", bar_chart(f"临时救助申请件数（按类型，{span}）", months, figures.cases_by_month, font))
-        self._set("relief_yuan", bar_chart(f"临时救助批准金额（元，按申请月份，{span}）", months, figures.yuan_by_month,
+        self._set("relief_yuan", bar_chart(f"临时救助支出（元，含先行救助，按支出月份，{span}）", months, figures.yuan_by_month,
                                            font))
         self._set("fund", bar_chart(f"备用金收支（元，{span}）", months, figures.fund_by_month, font))
         self._set("relief_status", bar_chart("临时救助案件（按办理状态）", *_split(figures.by_status, "件数"), font))

@@ -1,0 +1,205 @@
+"""The station's figures, one function per figure: who or what is counted, as of which day.
+
+Every number the station reports — the 统计 page, the 月报 on screen, on paper and in Excel, and a
+submitted report the county receives — is counted by these functions and no others, so two screens
+can never give two numbers for one thing (一数一源). Each returns the records it counted, so every
+figure can be traced to them.
+
+**Business dates decide.** A person is on a roll from their 纳入日期 until their 退出日期 as the
+work recorded them, never by when a row was typed in: on the roll at the end of a day means
+entered on or before it and not left by then (left on that day counts as left). Visits count by
+their 走访日期, relief by the days it was applied for, advanced, approved and paid, the reserve fund
+by each entry's date.
+
+**As of the end of the day.** A past month is counted as it stood at the end of its last day, so a
+re-run gives the same figures after later work: a record deleted after that day still counts; what
+a figure groups by (a child's category and difficulty, an elder's categories and risk level) is
+taken as it was then, from the audit log. A business date is taken as recorded now: changing one is
+a correction, it moves the record, and `corrections` lists those that move a month so the report
+can say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from station_app.core.entities import ENTITIES
+from station_app.core.fields import FROM, UNTIL
+from station_app.core.relief import FUND_OUTFLOWS
+from station_app.store.database import StationDatabase
+
+Rows = list[dict[str, Any]]
+# A record still counts for a day if it was not deleted by the end of it: a tombstone's updated_at
+# is the moment it was deleted (a deleted record is never changed again).
+_ALIVE = "(r.deleted = 0 OR r.updated_at >= :cutoff)"
+
+
+def cutoff(day: dt.date) -> str:
+    """The end of `day` on this PC's clock, as the store stamps times (UTC, milliseconds)."""
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).astimezone()
+    return end.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def as_of(database: StationDatabase, entity_name: str, rows: Rows, fields: Sequence[str], day: dt.date) -> Rows:
+    """`rows` (each with its id) with `fields` as they were at the end of `day`: a change made later
+    is undone from the audit log (the old value of the first later change of each field)."""
+    by_id = {r["id"]: r for r in rows}
+    undone: set[tuple[str, str]] = set()
+    for record_id, changes in database.conn.execute(
+            "SELECT record_id, changes FROM audit_log WHERE entity = ? AND action IN ('update', 'sync_update')"
+            " AND at >= ? ORDER BY seq", [entity_name, cutoff(day)]):
+        row = by_id.get(record_id)
+        if row is None or not changes:
+            continue
+        for name, (old, _new) in json.loads(changes).items():
+            if name in fields and (record_id, name) not in undone:
+                row[name] = old
+                undone.add((record_id, name))
+    return rows
+
+
+def _query(database: StationDatabase, sql: str, as_of_day: dt.date, **params: Any) -> Rows:
+    """`sql` with `:cutoff` the end of `as_of_day` (see _ALIVE) and `params`."""
+    return database.query(sql, {"cutoff": cutoff(as_of_day), **params})
+
+
+# -- children ------------------------------------------------------------------------------------
+
+
+def children_on_roll(database: StationDatabase, day: dt.date) -> Rows:
+    """Child archives on the roll at the end of `day`, with their category and difficulty then:
+    (id, person_id, category, sub_type)."""
+    rows = _query(database, f"""SELECT r.id, r.person_id, r.category, r.sub_type FROM child_profile r
+                               WHERE r.entered_on <= :day AND (r.exited_on IS NULL OR r.exited_on > :day)
+                                 AND {_ALIVE} ORDER BY r.id""", day, day=day.isoformat())
+    return as_of(database, "child_profile", rows, ("category", "sub_type"), day)
+
+
+def agreements_in_force(database: StationDatabase, day: dt.date, profile_ids: Iterable[str]) -> set[str]:
+    """Of `profile_ids`, the children with a signed written agreement in force at the end of `day`
+    (signed on or before it, its term running to that day or beyond, or open-ended)."""
+    return {r["child_profile_id"] for r in _query(
+        database, f"""SELECT DISTINCT r.child_profile_id FROM agreement r
+                     WHERE r.child_profile_id IN (SELECT value FROM json_each(:ids)) AND r.signed_date <= :day
+                       AND (r.expiry_date IS NULL OR r.expiry_date >= :day) AND {_ALIVE}""",
+        day, ids=json.dumps(list(profile_ids)), day=day.isoformat())}
+
+
+def visits(database: StationDatabase, program: str, first: dt.date, last: dt.date) -> Rows:
+    """Visits of `program` ('child', 'elder') dated from `first` to `last`, as recorded at the end
+    of `last`: (id, person_id, visit_date), in date order."""
+    return _query(database, f"""SELECT r.id, r.person_id, r.visit_date FROM visit r
+                               WHERE r.program = :program AND r.visit_date BETWEEN :first AND :last AND {_ALIVE}
+                               ORDER BY r.visit_date, r.id""",
+                  last, program=program, first=first.isoformat(), last=last.isoformat())
+
+
+# -- the elderly rounds --------------------------------------------------------------------------
+
+
+def elders_on_roster(database: StationDatabase, day: dt.date, village_id: str | None = None) -> Rows:
+    """Elder profiles on the visiting roster at the end of `day` (in the village, or all), with their
+    categories and risk level then: (id, person_id, categories, risk_level)."""
+    where = " AND r.person_id IN (SELECT id FROM person WHERE village_id = :village)" if village_id else ""
+    rows = _query(database, f"""SELECT r.id, r.person_id, r.categories, r.risk_level FROM elder_profile r
+                               WHERE r.entered_on <= :day AND (r.exited_on IS NULL OR r.exited_on > :day)
+                                 AND {_ALIVE}{where} ORDER BY r.id""",
+                  day, day=day.isoformat(), village=village_id)
+    for r in rows:
+        r["categories"] = json.loads(r["categories"])
+    return as_of(database, "elder_profile", rows, ("categories", "risk_level"), day)
+
+
+# -- temporary relief and the reserve fund ---------------------------------------------------------
+
+
+def relief_cases(database: StationDatabase, date_field: str, first: dt.date, last: dt.date) -> Rows:
+    """Relief cases whose `date_field` ('applied_on', 'approved_on', 'advance_on', 'paid_on') falls
+    from `first` to `last`: (id, case_type, person_id, household_id, amount), the amount being the
+    money that day moved (the advance for 'advance_on', what was paid for 'paid_on', the approved
+    amount otherwise)."""
+    amount = {"advance_on": "r.advance_amount", "paid_on": "r.amount_paid"}.get(date_field, "r.amount_approved")
+    column = ENTITIES["relief_case"].field(date_field).name
+    return _query(database, f"""SELECT r.id, r.case_type, r.person_id, r.household_id, COALESCE({amount}, 0) AS amount
+                               FROM relief_case r WHERE r.{column} BETWEEN :first AND :last AND {_ALIVE}
+                               ORDER BY r.{column}, r.id""", last, first=first.isoformat(), last=last.isoformat())
+
+
+def relief_money(database: StationDatabase, first: dt.date, last: dt.date) -> Rows:
+    """Relief money paid out from `first` to `last`: each advance on the day it was paid from the
+    reserve fund, and each payment after approval (the approved amount less the advance) on its day.
+    A case advanced and paid in the same period appears twice, once per payment."""
+    return relief_cases(database, "advance_on", first, last) + relief_cases(database, "paid_on", first, last)
+
+
+@dataclass(frozen=True)
+class FundMovement:
+    before: Rows  # entries up to the day before `first`: the opening balance
+    inflow: Rows  # top-ups, repayments, adjustments up, from `first` to `last`
+    outflow: Rows  # advances and adjustments down, from `first` to `last`
+
+    @property
+    def opening(self) -> int:
+        return sum(-r["amount"] if r["kind"] in FUND_OUTFLOWS else r["amount"] for r in self.before)
+
+    @property
+    def closing(self) -> int:
+        return self.opening + sum(r["amount"] for r in self.inflow) - sum(r["amount"] for r in self.outflow)
+
+
+def fund_movement(database: StationDatabase, first: dt.date, last: dt.date) -> FundMovement:
+    """The reserve-fund ledger from `first` to `last` (entries are never changed or deleted)."""
+    rows = database.query("SELECT id, kind, amount, entry_date FROM reserve_fund_entry WHERE deleted = 0"
+                          " AND entry_date <= ? ORDER BY entry_date, created_at, rowid", [last.isoformat()])
+    start = first.isoformat()
+    during = [r for r in rows if r["entry_date"] >= start]
+    return FundMovement([r for r in rows if r["entry_date"] < start],
+                        [r for r in during if r["kind"] not in FUND_OUTFLOWS],
+                        [r for r in during if r["kind"] in FUND_OUTFLOWS])
+
+
+# -- corrections ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Correction:
+    entity: str
+    record_id: str
+    field: str
+    old: str | None
+    new: str | None
+    at: str  # when it was changed (UTC, as stamped)
+    by: str
+
+
+def corrections(database: StationDatabase, first: dt.date, last: dt.date) -> list[Correction]:
+    """Business dates changed after the end of `last` in a way that moves a record into or out of
+    the period from `first` to `last` (a date first filled in later is late work, not a correction)."""
+    found = []
+    for spec in ENTITIES.values():
+        dated = {f.name: f.business_date for f in spec.fields if f.business_date}
+        if not dated:
+            continue
+        # Only changes of a date that was set (its old value a string): most changes set no date.
+        had_date = " OR ".join("changes LIKE ?" for _ in dated)
+        for record_id, at, by, changes in database.conn.execute(
+                "SELECT record_id, at, username, changes FROM audit_log WHERE entity = ?"
+                f" AND action IN ('update', 'sync_update') AND at >= ? AND ({had_date}) ORDER BY seq",
+                [spec.name, cutoff(last), *(f'%"{name}":["%' for name in dated)]):
+            for name, (old, new) in json.loads(changes or "{}").items():
+                if name in dated and old is not None and _moves(dated[name], old, new, first, last):
+                    found.append(Correction(spec.name, record_id, name, old, new, at, by))
+    return found
+
+
+def _moves(kind: str, old: str | None, new: str | None, first: dt.date, last: dt.date) -> bool:
+    """Whether a business date of `kind` (FROM, UNTIL or ON) changed from `old` to `new` moves its
+    record for the period."""
+    start, end = first.isoformat(), last.isoformat()
+    if kind in (FROM, UNTIL):  # a membership at the end of the period: is the date on or before it?
+        return (old is not None and old <= end) != (new is not None and new <= end)
+    return (old is not None and start <= old <= end) != (new is not None and start <= new <= end)
