@@ -14,7 +14,7 @@ import weakref  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget  # noqa: E402
+from PySide6.QtWidgets import QDialog, QWidget  # noqa: E402
 
 from station_app.core.errors import KnownError  # noqa: E402
 from station_app.store import children, people  # noqa: E402
@@ -22,10 +22,11 @@ from station_app.store.database import StationDatabase  # noqa: E402
 from station_app.store.records import RecordStore  # noqa: E402
 from station_app.ui.child_page import ChildPage  # noqa: E402
 from station_app.ui.garbage import UiThreadCollector  # noqa: E402
+from station_app.ui.leave_roll_dialog import LeaveRollDialog  # noqa: E402
 from station_app.ui.main_window import PAGES, MainWindow  # noqa: E402
 from station_app.ui.person_dialog import PersonDialog  # noqa: E402
 from tests.test_ui_shell import window  # noqa: E402, F401 (fixture: the main window on screen)
-from tests.ui_helpers import column_texts, shown, wait_for_list  # noqa: E402
+from tests.ui_helpers import column_texts, press_refused, shown, wait_for_list  # noqa: E402
 
 pytest_plugins = ["tests.ui_fixtures"]
 pytestmark = pytest.mark.gui
@@ -69,18 +70,16 @@ def test_a_known_error_from_a_save_is_told_calmly_never_as_a_crash(qtbot, sessio
     qtbot.addWidget(page)
     wait_for_list(qtbot, page.model)
     page.table.select_row(0)
-    said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _parent, _title, text, *_a: said.append(text)))
-    monkeypatch.setattr("station_app.ui.child_page.QInputDialog.getItem", lambda *a, **k: ("父母返乡", True))
 
-    def busy(store: RecordStore, profile: dict, reason: str) -> dict:
+    def busy(store: RecordStore, profile: dict, reason: str, day: str) -> dict:
         raise KnownError("数据库正被另一程序使用，请稍后再试。")
 
     monkeypatch.setattr(children, "leave_roll", busy)
     with caplog.at_level(logging.ERROR):
         page.leave_button.click()
-        qtbot.waitUntil(lambda: bool(said), timeout=10000)
-    assert said == ["数据库正被另一程序使用，请稍后再试。"]
+        dialog = shown(LeaveRollDialog)
+        press_refused(qtbot, dialog, dialog.ok_button)
+    assert dialog.error.text() == "数据库正被另一程序使用，请稍后再试。" and dialog.isVisible()
     assert not [r for r in caplog.records if "unexpected error" in r.getMessage()]  # no crash dialog
 
 
