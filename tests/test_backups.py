@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from station_app.store import backups
+from station_app.store import backups, restoring
 from station_app.core import retention
 from station_app.core.errors import DatabaseError
 from station_app.paths import backups_dir
@@ -67,7 +67,7 @@ def test_a_backup_taken_while_another_connection_writes_restores_consistently(da
     thread.join()
     restored_from = copy
     key = database.require_key()
-    backups.restore(database, restored_from)
+    restoring.restore(database, restored_from)
     again = StationDatabase.open(database.path, key)
     try:
         assert again.integrity_check() == []
@@ -84,10 +84,10 @@ def test_restore_keeps_the_current_database_and_brings_back_the_backup(database,
     store.create("person", {"name": "备份前", "gender": "M", "birth_date": "1950-01-01"})
     copy = database.backup_to(backups_dir(database.path.parent) / "station-x.db")
     store.create("person", {"name": "备份后", "gender": "M", "birth_date": "1950-01-01"})
-    info = backups.inspect(copy, database)
+    info = restoring.inspect(copy, database.require_key(), database.station_id)
     assert (info.station_name, info.people) == ("前甸镇社会工作服务站", 1)
     key = database.require_key()
-    kept = backups.restore(database, copy)
+    kept = restoring.restore(database, copy)
     again = StationDatabase.open(database.path, key)
     names = [r["name"] for r in again.query("SELECT name FROM person")]
     again.close()
@@ -105,7 +105,7 @@ def test_a_backup_from_a_newer_version_is_refused_and_nothing_changes(database, 
     conn.commit()
     conn.close()
     with pytest.raises(DatabaseError, match="更新版本"):
-        backups.restore(database, copy)
+        restoring.restore(database, copy)
     assert database.scalar("SELECT COUNT(*) FROM station") == 1  # still open, untouched
     assert not list(backups_dir(database.path.parent).glob("before-restore-*"))
 
@@ -115,8 +115,8 @@ def test_another_stations_backup_or_a_stray_file_is_refused(database, head, tmp_
     foreign = other.backup_to(tmp_path / "foreign.db")
     other.close()
     with pytest.raises(DatabaseError, match="不是本社工站"):
-        backups.inspect(foreign, database)
+        restoring.inspect(foreign, database.require_key(), database.station_id)
     stray = tmp_path / "notes.db"
     stray.write_bytes(b"not a database at all" * 100)
     with pytest.raises(DatabaseError):
-        backups.inspect(stray, database)
+        restoring.inspect(stray, database.require_key(), database.station_id)

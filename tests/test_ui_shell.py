@@ -547,6 +547,13 @@ def when_modal(cls, action) -> None:
     QTimer.singleShot(0, poll)
 
 
+def choose_new_station() -> None:
+    """The first-start window's 新建社工站, once it is up."""
+    from station_app.ui.first_start import FirstStartDialog
+
+    when_modal(FirstStartDialog, lambda dialog: dialog.new_button.click())
+
+
 def test_first_run_sets_up_an_encrypted_station_and_shows_the_recovery_code_once(qtbot, tmp_path, monkeypatch):
     from station_app.ui.recovery import RecoveryCodeDialog
 
@@ -574,6 +581,7 @@ def test_first_run_sets_up_an_encrypted_station_and_shows_the_recovery_code_once
         dialog.kept.setChecked(True)
         dialog.close_button.click()
 
+    choose_new_station()
     when_modal(SetupWizard, fill_wizard)
     database, actor = sign_in(data)
     try:
@@ -611,6 +619,7 @@ def test_the_recovery_sheets_preview_offers_no_copy_and_deletes_the_sheet_when_c
 def test_an_abandoned_first_run_leaves_nothing_behind(qtbot, tmp_path):
     data = tmp_path / "new-station"
     data.mkdir()
+    choose_new_station()
     when_modal(SetupWizard, lambda wizard: wizard.reject())
     assert sign_in(data) is None
     assert list(data.iterdir()) == []

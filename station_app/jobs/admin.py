@@ -19,7 +19,7 @@ from station_app.core.jobs import JobState
 from station_app.core.roles import Actor
 from station_app.core.validation import validate
 from station_app.jobs.accounts import issue_recovery_code
-from station_app.store import audit_log, backups, demo_replay, users
+from station_app.store import audit_log, backups, demo_replay, restoring, users
 from station_app.store.database import StationDatabase
 from station_app.store.keyring import KeyRing, keys_path
 from station_app.store.records import RecordStore
@@ -130,12 +130,12 @@ def automatic_backup(database: StationDatabase, state: JobState) -> Path | None:
     return backups.automatic_backup(database, state)
 
 
-def inspect_backup(database: StationDatabase, state: JobState, backup_file: Path) -> backups.BackupInfo:
+def inspect_backup(database: StationDatabase, state: JobState, backup_file: Path) -> restoring.BackupInfo:
     """What a person checks before restoring `backup_file`: whose data, how old, how much."""
-    return backups.inspect(backup_file, database)
+    return restoring.inspect(backup_file, database.require_key(), database.station_id)
 
 
 def restore(state: JobState, path: Path, key: bytes, backup_file: Path) -> Path:
     """Put `backup_file` in place of the database at `path`; returns the copy kept of the data it
     replaced. Run with nothing else holding the database open."""
-    return backups.restore(StationDatabase.open(path, key, check=False), backup_file)
+    return restoring.restore(StationDatabase.open(path, key, check=False), backup_file)

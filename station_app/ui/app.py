@@ -139,6 +139,16 @@ def sign_in(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
 
 
 def _first_run(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
+    """The first-start window: a new station, or one restored from its backup (then the log-in)."""
+    from station_app.ui.first_start import FirstStartDialog  # first run only
+
+    choice = FirstStartDialog(data_dir)
+    if choice.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return sign_in(data_dir) if choice.restored else _set_up(data_dir)
+
+
+def _set_up(data_dir: Path) -> tuple[StationDatabase, Actor] | None:
     """The set-up wizard on a scratch database that becomes the station's only once complete,
     so a set-up abandoned half-way (or a PC switched off) leaves nothing that needs a password."""
     from station_app.jobs import admin

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 from station_app import __version__, paths
 from station_app.core.roles import ROLE_LABELS
 from station_app.jobs import admin
-from station_app.store import backups, children, sync_state
+from station_app.store import children, restoring, sync_state
 from station_app.sync import status as sync_status
-from station_app.ui.history import local_time
+from station_app.ui.restore_dialog import describe
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.session import Session
 from station_app.ui.sync_runner import SyncRunner
@@ -203,12 +203,10 @@ class MainWindow(QMainWindow):
             run_job(self, "正在检查备份…", admin.inspect_backup, Path(chosen), db_path=self.session.db_path,
                     on_done=self._confirm_restore)
 
-    def _confirm_restore(self, info: backups.BackupInfo) -> None:
-        last = local_time(info.last_change) if info.last_change else "无记录"
+    def _confirm_restore(self, info: restoring.BackupInfo) -> None:
         if QMessageBox.question(
                 self, "从备份恢复",
-                f"备份：{info.path.name}\n社工站：{info.station_name}\n在册人员：{info.people:,} 人\n最后一次修改：{last}\n\n"
-                "恢复后，当前数据库会被这份备份替换；替换前会先把当前数据库另存一份到备份文件夹。"
+                describe(info) + "\n\n恢复后，当前数据库会被这份备份替换；替换前会先把当前数据库另存一份到备份文件夹。"
                 "恢复完成后程序将关闭，请重新打开并登录。确定恢复吗？") != QMessageBox.StandardButton.Yes:
             return
         self.restore_requested.emit(info.path)

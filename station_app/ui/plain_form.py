@@ -135,16 +135,8 @@ class FormDialog(QDialog):
             layout.addWidget(label)
         self.form = PlainForm()
         layout.addWidget(self.form)
-        self.ok_button = QPushButton("确定")
-        self.ok_button.setDefault(True)
-        self.ok_button.clicked.connect(self.submit)
-        cancel = QPushButton("取消")
-        cancel.clicked.connect(self.reject)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.ok_button)
-        row.addWidget(cancel)
-        layout.addLayout(row)
+        self.ok_button = button("确定", self.submit, default=True)
+        layout.addLayout(button_row(self, self.ok_button))
 
     def submit(self) -> None:
         raise NotImplementedError
@@ -172,6 +164,22 @@ class FormDialog(QDialog):
         if isinstance(exc, ValidationError) and self.form.show_errors(exc.errors):
             return
         show_error(self, exc)
+
+
+def button(text: str, on_click: Callable[[], object], *, default: bool = False) -> QPushButton:
+    pushed = QPushButton(text)
+    pushed.setDefault(default)
+    pushed.clicked.connect(on_click)
+    return pushed
+
+
+def button_row(dialog: QDialog, *buttons: QPushButton) -> QHBoxLayout:
+    """`buttons` at the right of a row, then 取消, which rejects `dialog`."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for pushed in (*buttons, button("取消", dialog.reject)):
+        row.addWidget(pushed)
+    return row
 
 
 def ok_cancel(dialog: QDialog, ok_text: str, on_ok: Callable[[], None]) -> QDialogButtonBox:
