@@ -1,7 +1,7 @@
 """Start a built bundle as a station PC would, and say whether it works.
 
-`python packaging/smoke_test.py build/dist/Station/Station`: sets up a station from the command line
-(encrypted database, key ring, recovery code), logs in to add demo data, runs the integrity and
+`python packaging/smoke_test.py build/dist/Station/Station`: sets up a station with the console
+program beside it (`station-cli`: encrypted database, key ring, recovery code), logs in to add demo data, runs the integrity and
 audit-chain check and a backup, then starts the window offscreen and waits for the painted log-in
 window. Prints the bundle's size and the cold-start time; exits non-zero on the first failure.
 """
@@ -27,8 +27,11 @@ def main(bundle: Path) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "STATION_PASSWORD": "smoke-test-1", "QT_QPA_PLATFORM": "offscreen"}
 
+        # The sub-commands through the console program beside the window program (station-cli.exe on Windows).
+        cli = bundle.with_name("station-cli" + bundle.suffix)
+
         def run(*args: str) -> str:
-            result = subprocess.run([str(bundle), "--data-dir", tmp, *args], env=env, capture_output=True, text=True,
+            result = subprocess.run([str(cli), "--data-dir", tmp, *args], env=env, capture_output=True, text=True,
                                     timeout=300)
             if result.returncode != 0:
                 raise SystemExit(f"FAILED {' '.join(args)}: exit {result.returncode}\n{result.stdout}\n{result.stderr}")
