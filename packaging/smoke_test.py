@@ -20,7 +20,8 @@ INIT = ["init", "--name", "前甸镇社会工作服务站", "--township", "前�
 
 
 def size_mb(folder: Path) -> float:
-    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
+    """What the folder takes on disk: a library PyInstaller links to from `_internal/` counts once."""
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink()) / 2**20
 
 
 def main(bundle: Path) -> int:
