@@ -21,7 +21,7 @@ from station_app.core import demo  # noqa: E402
 from station_app.core.errors import AuthError, DatabaseError  # noqa: E402
 from station_app.core.jobs import JobState  # noqa: E402
 from station_app.jobs import accounts, admin, moving  # noqa: E402
-from station_app.store import audit_log, keyring  # noqa: E402
+from station_app.store import keyring  # noqa: E402
 from station_app.store.database import StationDatabase, forget_keys  # noqa: E402
 from station_app.store.driver import keyed, sqlite  # noqa: E402
 from station_app.store.keyring import keys_path  # noqa: E402
@@ -29,7 +29,7 @@ from station_app.ui.first_start import FirstStartDialog  # noqa: E402
 from station_app.ui.operations import wait_for_jobs  # noqa: E402
 from station_app.ui.restore_dialog import RECOVERY_CODE, RestoreDialog  # noqa: E402
 from tests.conftest import HEAD_PASSWORD  # noqa: E402
-from tests.ui_helpers import wait_shown  # noqa: E402
+from tests.ui_helpers import wait_shown, when_modal  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -245,3 +245,29 @@ def test_changing_the_backup_after_a_check_asks_for_a_new_check(qtbot, usb, new_
     assert not dialog.restore_button.isEnabled()
     assert "没有成对" in press_check(qtbot, dialog)
     dialog.reject()
+
+
+def test_a_new_pc_starts_with_the_choice_restores_and_then_logs_in_as_before(qtbot, usb, new_pc):
+    from station_app.ui.app import sign_in
+    from station_app.ui.login import LoginDialog
+
+    def restore(first: FirstStartDialog) -> None:
+        qtbot.mouseClick(first.restore_button, Qt.MouseButton.LeftButton)
+        dialog = wait_shown(qtbot, RestoreDialog)
+        fill(dialog, usb, HEAD_PASSWORD)
+        press_check(qtbot, dialog)
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+
+    def log_in(login: LoginDialog) -> None:
+        login.username.setText("head")
+        login.password.setText(HEAD_PASSWORD)
+        qtbot.keyClick(login.password, Qt.Key.Key_Return)
+
+    when_modal(FirstStartDialog, restore)
+    when_modal(LoginDialog, log_in)
+    database, actor = sign_in(new_pc)
+    try:
+        assert actor.username == "head" and database.path == paths.database_path(new_pc)
+        assert database.scalar("SELECT COUNT(*) FROM person") == 3
+    finally:
+        database.close()

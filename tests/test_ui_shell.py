@@ -14,7 +14,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 import shiboken6  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QLineEdit, QMessageBox  # noqa: E402
 
 from station_app import paths  # noqa: E402
@@ -36,7 +36,7 @@ from station_app.ui.session import Session  # noqa: E402
 from station_app.ui.settings_page import AddUserDialog, ResetPasswordDialog, SettingsPage  # noqa: E402
 from station_app.ui.wizard import SetupWizard  # noqa: E402
 from tests.conftest import HEAD_PASSWORD  # noqa: E402
-from tests.ui_helpers import column_texts, shown, wait_for_list, wait_shown  # noqa: E402
+from tests.ui_helpers import column_texts, shown, wait_for_list, wait_shown, when_modal  # noqa: E402
 
 pytest_plugins = ["tests.ui_fixtures"]
 pytestmark = pytest.mark.gui
@@ -534,17 +534,6 @@ def test_after_logging_in_the_main_window_lists_the_demo_people(qtbot, data_dir,
 
 
 # -- encryption at first run and after an upgrade -------------------------------------------------
-
-
-def when_modal(cls, action) -> None:
-    """Run `action(dialog)` once a modal `cls` is up (exec() blocks the test until it closes)."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, cls):
-            action(dialog)
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
 
 
 def choose_new_station() -> None:

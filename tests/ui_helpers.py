@@ -3,9 +3,10 @@ dialogs the app opens (without blocking: QDialog.open) as a person would."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog
 
 from station_app.ui.models import ColumnTableModel, QueryTableModel
@@ -55,3 +56,14 @@ def press_refused(qtbot, dialog: QDialog, button: QAbstractButton | None = None)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(button.isEnabled, timeout=10000)
     assert dialog.result() != QDialog.DialogCode.Accepted
+
+
+def when_modal(cls: type[D], action: Callable[[D], object]) -> None:
+    """Run `action(dialog)` once a modal `cls` is up (exec() blocks the test until it closes)."""
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, cls):
+            action(dialog)
+        else:
+            QTimer.singleShot(20, poll)
+    QTimer.singleShot(0, poll)
