@@ -30,7 +30,15 @@ from station_app.ui.main_window import MainWindow  # noqa: E402
 from station_app.ui.stats_page import StatsPage  # noqa: E402
 from tests.test_forms import page_texts  # noqa: E402
 from tests.test_ui_elder import choose  # noqa: E402
-from tests.ui_helpers import column_texts, press_and_wait, press_refused, shown, wait_for_list  # noqa: E402
+from tests.ui_helpers import (  # noqa: E402
+    answer,
+    column_texts,
+    no_question,
+    press_and_wait,
+    press_refused,
+    shown,
+    wait_for_list,
+)
 
 pytest_plugins = ["tests.ui_fixtures"]
 
@@ -144,8 +152,9 @@ def test_a_late_protection_step_is_flagged_on_the_due_list_and_worked_in_its_dia
     qtbot.addWidget(work)
     assert "已超时" in work.stage.text()
     work.step_note.setPlainText("已入户，孩子由邻居临时照看")
+    qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(session.changes.changed, timeout=10000):  # the step, written in a worker, is announced
-        qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)
+        answer(qtbot, "记录“应急处置”")
     assert "调查评估" in work.stage.text() and "已超时" not in work.stage.text()
     assert column_texts(work.steps.model(), "时限")[1].endswith("（超时）")  # answered late: kept on record
     wait_for_list(qtbot, due_page.model)  # the due list and the status bar followed by themselves
@@ -153,6 +162,42 @@ def test_a_late_protection_step_is_flagged_on_the_due_list_and_worked_in_its_dia
     assert column_texts(due_page.model, "跟进")[0] == "待调查评估"
     assert "超过办理时限" not in due_page.summary.text()
     assert window.protection_label.text() == ""
+
+
+def open_case(qtbot, session, person_id: str) -> ReportDialog:
+    dialog = ReportDialog(session, person_id)
+    qtbot.addWidget(dialog)
+    dialog.form.editor("source").setText("村儿童主任")
+    dialog.form.editor("description").setPlainText("孩子独自在家两天，无人照看")
+    press_and_wait(qtbot, dialog)
+    case = children.person_reports(session.database, person_id)[0]
+    work = ReportDialog(session, person_id, case["id"])
+    qtbot.addWidget(work)
+    return work
+
+
+def test_a_protection_step_needs_what_was_done_and_a_confirmation_naming_it(qtbot, session, village, kids):
+    profile = register_child(qtbot, session, "cxj", "low")
+    work = open_case(qtbot, session, profile["person_id"])
+    assert work.next_step.currentText() == "应急处置"
+
+    qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)  # 办理情况 left empty
+    assert "请写明“应急处置”环节的办理情况" in work.step_error.text()
+    assert no_question()
+
+    work.step_note.setPlainText("已联系村干部入户，孩子暂由邻居照看")
+    qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)
+    said = answer(qtbot, "返回修改")  # the worker looks again: nothing is recorded
+    assert "确定记录“应急处置”环节吗" in said and "不能撤回" in said
+    assert work.report["stage"] == "reported"
+    assert len(children.report_steps(session.database, work.report["id"])) == 1
+
+    qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(session.changes.changed, timeout=10000):
+        answer(qtbot, "记录“应急处置”")
+    steps = children.report_steps(session.database, work.report["id"])
+    assert [(s["step"], s["note"]) for s in steps][-1] == ("response", "已联系村干部入户，孩子暂由邻居照看")
+    assert work.report["stage"] == "response" and work.step_error.text() == ""
 
 
 def test_a_viewer_reads_the_archive_but_cannot_change_it_and_every_opening_is_logged(

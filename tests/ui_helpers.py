@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox
 
 from station_app.ui.models import ColumnTableModel, QueryTableModel
 
@@ -55,3 +55,18 @@ def press_refused(qtbot, dialog: QDialog, button: QAbstractButton | None = None)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(button.isEnabled, timeout=10000)
     assert dialog.result() != QDialog.DialogCode.Accepted
+
+
+def answer(qtbot, choice: str) -> str:
+    """Press `choice` in the question on screen (ui.dialogs.ask); what the question said."""
+    box = wait_shown(qtbot, QMessageBox)
+    text = box.text()
+    button = next(b for b in box.buttons() if b.text() == choice)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not _on_screen(QMessageBox), timeout=10000)
+    return text
+
+
+def no_question() -> bool:
+    """No question (QMessageBox) is on screen."""
+    return not _on_screen(QMessageBox)

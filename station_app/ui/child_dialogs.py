@@ -36,10 +36,12 @@ from station_app.core import child_rules
 from station_app.core.entities import REPORT_STAGES, entity
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.privacy import ADULT_AGE
+from station_app.core.protection_workflow import note_problem
 from station_app.jobs import children as child_jobs
 from station_app.store import access_log, children, people
 from station_app.ui import print_preview
 from station_app.ui.changes import FollowsChanges
+from station_app.ui.dialogs import ask
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, field_text
@@ -404,7 +406,9 @@ class ReportDialog(RecordDialog):
             label.setBuddy(editor)
             grid.addWidget(label, 0, column * 2)
             grid.addWidget(editor, 0, column * 2 + 1)
-        grid.addWidget(QLabel("办理情况"), 1, 0)
+        note_label = QLabel('办理情况 <span style="color:#c62828">*</span>')
+        note_label.setBuddy(self.step_note)
+        grid.addWidget(note_label, 1, 0)
         grid.addWidget(self.step_note, 1, 1, 1, 5)
         grid.addWidget(self.step_error, 2, 1, 1, 4)
         grid.addWidget(self.step_button, 2, 5)
@@ -430,6 +434,21 @@ class ReportDialog(RecordDialog):
         self.step_box.setVisible(self.session.actor.can_write and report["stage"] != "closed")
 
     def record_step(self) -> None:
+        """Say what is missing, or ask — naming the step — before it goes on the case's record for good."""
+        assert self.report is not None
+        step = self.next_step.currentData()
+        problem = note_problem(step, self.step_note.toPlainText())
+        if problem:
+            self.step_error.setText("；".join(problem.values()))
+            self.step_note.setFocus()
+            return
+        label = _STAGES[step]
+        ask(self, "记录办理环节",
+            f"确定记录“{label}”环节吗？\n\n办理时间：{self.step_time.text()}　办理人：{self.step_actor.text()}\n\n"
+            f"记录后个案进入“{label}”环节。办理记录只增不改，记录后不能撤回。",
+            f"记录“{label}”", self._write_step, no="返回修改")
+
+    def _write_step(self) -> None:
         assert self.report is not None
         run_write(self, self.session, children.record_step, self.report, self.next_step.currentData(),
                   self.step_time.text(), self.step_actor.text(), self.step_note.toPlainText(), busy=self.step_button,

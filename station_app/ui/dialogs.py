@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 D = TypeVar("D", bound=QDialog)
 
@@ -49,3 +49,18 @@ def present(dialog: D, on_accepted: Callable[[D], None] | None = None, *,
         _Answer(dialog, on_accepted, on_finished)  # type: ignore[arg-type]
     dialog.open()
     return dialog
+
+
+def ask(parent: QWidget, title: str, text: str, yes: str, on_yes: Callable[[], None], *, no: str = "返回") -> QMessageBox:
+    """A question before something that cannot be undone, shown by `present`: `yes` (the default,
+    so Enter confirms) runs `on_yes()`; `no` or Esc goes back and does nothing."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    confirm = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.setEscapeButton(box.addButton(no, QMessageBox.ButtonRole.RejectRole))
+    box.setDefaultButton(confirm)
+
+    def answered(dialog: QMessageBox, _result: int) -> None:
+        if dialog.clickedButton() is confirm:
+            on_yes()
+
+    return present(box, on_finished=answered)
