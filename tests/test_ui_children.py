@@ -84,9 +84,10 @@ def test_register_sign_visit_from_the_due_list_and_see_list_and_figures_change(q
     page.table.select_key(rain["id"])
     page.agreement_button.click()
     dialog = shown(AgreementDialog)
-    assert dialog.form.values()["guardian_name"] == "刘奶奶"
+    drafted = dialog.form.values()  # the father, away, entrusts the grandmother who is the guardian on the spot
+    assert (drafted["guardian_name"], drafted["guardian_relation"]) == ("", "父亲")
+    assert (drafted["caregiver_name"], drafted["caregiver_relation"]) == ("刘奶奶", "祖母")
     dialog.form.editor("guardian_name").setText("刘建军")
-    dialog.form.editor("guardian_relation").setText("父亲")
     dialog.form.editor("signed_date").setText(TODAY.isoformat())
     press_and_wait(qtbot, dialog)  # the list re-reads by itself once the agreement is stored
     wait_for_list(qtbot, page.model)
@@ -249,6 +250,43 @@ def test_a_child_moved_off_the_roll_stays_in_the_archive(qtbot, session, village
     assert column_texts(page.model, "姓名") == []
 
 
+def test_a_renewal_names_the_earlier_parties_and_asks_before_overlapping_the_valid_agreement(
+        qtbot, session, village, kids):
+    profile = register_child(qtbot, session, "lxy", "low")  # guardian on the spot: 刘奶奶 (祖母)
+    held_to = (TODAY + dt.timedelta(days=150)).isoformat()
+    children.save_agreement(session.store, {
+        "child_profile_id": profile["id"], "guardian_name": "刘建军", "guardian_relation": "父亲",
+        "guardian_phone": "13800001111", "caregiver_name": "刘奶奶", "caregiver_relation": "祖母",
+        "signed_date": (TODAY - dt.timedelta(days=580)).isoformat(), "expiry_date": held_to})
+    archive = ChildProfileDialog(session, session.store.get("child_profile", profile["id"]))
+    qtbot.addWidget(archive)
+    archive.show()
+    assert archive.agreement_status.text() == f"已签协议，有效至 {held_to}"
+
+    qtbot.mouseClick(archive.new_agreement_button, Qt.MouseButton.LeftButton)
+    dialog = shown(AgreementDialog)
+    drafted = dialog.form.values()
+    assert (drafted["guardian_name"], drafted["guardian_relation"], drafted["guardian_phone"]) == \
+        ("刘建军", "父亲", "13800001111")
+    assert (drafted["caregiver_name"], drafted["caregiver_relation"]) == ("刘奶奶", "祖母")
+
+    dialog.form.editor("caregiver_name").setText("刘建军")  # the same person on both sides
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "受托方不能与委托方是同一人" in dialog.form.error_text("caregiver_name") and no_question()
+    dialog.form.editor("caregiver_name").setText("刘奶奶")
+
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    said = answer(qtbot, "返回")  # another agreement holds until after this one would start
+    assert "期限重叠" in said and f"刘建军 委托 刘奶奶" in said and f"{held_to} 到期" in said
+    assert len(children.agreements(session.database, profile["id"])) == 1
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        answer(qtbot, "仍然保存")
+    qtbot.waitUntil(lambda: "待签字" in archive.agreement_status.text(), timeout=10000)
+    assert archive.agreement_status.text().startswith(f"已签协议，有效至 {held_to}；另有 1 份待签字")
+    assert column_texts(archive.agreements.model(), "状态") == ["待签字", "有效"]
+
+
 def test_the_archive_prints_the_agreement_and_shows_the_history_of_a_changed_fact(qtbot, session, village, kids,
                                                                                  monkeypatch):
     opened: list[str] = []
@@ -259,7 +297,7 @@ def test_the_archive_prints_the_agreement_and_shows_the_history_of_a_changed_fac
     changed = children.save_profile(session.store, {"parents_situation": "father_away"}, profile)
     dialog = ChildProfileDialog(session, changed)
     qtbot.addWidget(dialog)
-    assert dialog.agreement_status.text() == "未签协议"  # printed for signature, not signed yet
+    assert dialog.agreement_status.text().startswith("未签协议；另有 1 份待签字")  # printed, not signed yet
     qtbot.mouseClick(dialog.print_agreement_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(opened), timeout=10000)
     text = page_texts(PdfReader(opened[0]))[0]

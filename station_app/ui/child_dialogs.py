@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from station_app import paths
-from station_app.core import child_rules
+from station_app.core import agreement_rules, child_rules
 from station_app.core.entities import REPORT_STAGES, entity
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.privacy import ADULT_AGE
@@ -107,9 +107,10 @@ def print_and_open(parent: QWidget, session: Session, title: str, job: Callable[
 _AGREEMENT_COLUMNS = (
     Column("委托方（监护人）", "guardian_name", sample="欧阳晓明"),
     Column("受托方（照护人）", "caregiver_name", sample="欧阳晓明"),
-    Column("签订日期", lambda r: r.get("signed_date") or "未签字", sample="2026-11-23",
-           warn=lambda r: not r.get("signed_date")),
+    Column("签订日期", lambda r: r.get("signed_date") or "—", sample="2026-11-23"),
     Column("到期日期", lambda r: r.get("expiry_date") or "长期", sample="2026-11-23"),
+    Column("状态", lambda r: agreement_rules.ROW_LABELS[r["state"]], sample="即将到期",
+           warn=lambda r: r["state"] != agreement_rules.VALID),
 )
 _VISIT_COLUMNS = (
     Column("走访日期", "visit_date", sample="2026-11-23"),
@@ -173,7 +174,7 @@ class ChildProfileDialog(FollowsChanges, RecordDialog):
         # Agreements
         box = QWidget()
         layout = QVBoxLayout(box)
-        self.agreements = _table(_AGREEMENT_COLUMNS, children.agreements(database, record["id"]))
+        self.agreements = _table(_AGREEMENT_COLUMNS, children.agreement_list(database, record["id"], dt.date.today()))
         self.agreements.opened.connect(self._open_agreement)
         self.new_agreement_button = QPushButton(qta.icon("fa6s.file-signature"), "新增协议")
         self.new_agreement_button.setEnabled(writer)
@@ -221,17 +222,30 @@ class ChildProfileDialog(FollowsChanges, RecordDialog):
         self.tabs.addTab(history_table(self.session, "child_profile", record["id"]), "修改记录")
 
     def _show_agreement_status(self) -> None:
+        """The child's state (the same words as the children's list) and what the rows below add to
+        it: until when the signed agreement holds, and any agreement still waiting for signatures."""
         assert self.record is not None
-        status = children.agreement_status(self.session.database, self.record, dt.date.today())
+        today = dt.date.today()
+        status = children.agreement_status(self.session.database, self.record, today)
+        rows = children.agreement_list(self.session.database, self.record["id"], today)
+        text = child_rules.AGREEMENT_LABELS[status]
+        held = max((r.get("expiry_date") or "长期" for r in rows if r["state"] in (agreement_rules.VALID,
+                                                                                  agreement_rules.EXPIRING)),
+                   default=None)
+        if held:
+            text += "，长期有效" if held == "长期" else f"，有效至 {held}"
+        pending = sum(r["state"] == agreement_rules.PENDING for r in rows)
+        if pending:
+            text += f"；另有 {pending} 份待签字（签字后请打开协议填写签订日期）"
         bad = status in (child_rules.AGREEMENT_MISSING, child_rules.AGREEMENT_EXPIRED, child_rules.AGREEMENT_EXPIRING)
-        self.agreement_status.setText(child_rules.AGREEMENT_LABELS[status])
+        self.agreement_status.setText(text)
         self.agreement_status.setStyleSheet(LATE_STYLE if bad else "")
 
     def refresh(self) -> None:
         """Re-read the agreements, visits and cases (one of them was saved)."""
         assert self.record is not None
         database, record = self.session.database, self.record
-        _reload(self.agreements, children.agreements(database, record["id"]))
+        _reload(self.agreements, children.agreement_list(database, record["id"], dt.date.today()))
         self._show_agreement_status()
         _reload(self.visits, children.person_visits(database, record["person_id"]))
         _reload(self.reports, children.person_reports(database, record["person_id"]))
@@ -303,7 +317,23 @@ class AgreementDialog(RecordDialog):
         self.form.editor("guardian_name").setFocus()
 
     def save(self) -> None:
+        """Save, after asking when another signed agreement of the child covers part of the same term."""
         values = {**self.form.values(), "child_profile_id": self.profile["id"]}
+        if self.form.show_errors(agreement_rules.parties_problem(values)):
+            return
+        overlaps = children.overlapping_agreements(self.session.database, values, (self.record or {}).get("id"),
+                                                   dt.date.today())
+        if not overlaps:
+            self._write(values)
+            return
+        held = "；".join(f"{a['guardian_name']} 委托 {a['caregiver_name']}，{a['signed_date']} 签订，"
+                        + (f"{a['expiry_date']} 到期" if a.get("expiry_date") else "长期有效") for a in overlaps)
+        ask(self, "协议期限重叠",
+            f"该儿童已有签订的委托照护协议与这份协议的期限重叠：\n{held}\n\n"
+            "如果是到期前续签，可以继续保存；如果是重复登记，请返回，打开原协议修改。",
+            "仍然保存", lambda: self._write(values))
+
+    def _write(self, values: dict[str, Any]) -> None:
         self.write(children.save_agreement, values, self.record,
                    refused=lambda exc: self._refused(self.form, AGREEMENT_FIELDS, exc))
 
