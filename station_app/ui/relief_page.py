@@ -218,7 +218,7 @@ LEDGER_COLUMNS = (
     Column("收入（元）", _money("income"), sample="12,345.00", align_right=True),
     Column("支出（元）", _money("outgo"), sample="12,345.00", align_right=True),
     Column("余额（元）", _money("balance"), sample="123,456.00", align_right=True),
-    Column("经办人", "created_by", sample="wangzhan"),
+    Column("经办人", "handler", sample="欧阳晓明明"),
 )
 
 
