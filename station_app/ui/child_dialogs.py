@@ -54,6 +54,7 @@ from station_app.ui.program_dialogs import (
     present_editor,
 )
 from station_app.ui.record_list import RecordTable
+from station_app.ui.screen_fit import FitScroll
 from station_app.ui.session import Session
 
 # Three to a row, in the order a worker asks: who the child is, the parents, who cares for them.
@@ -153,7 +154,7 @@ class ChildProfileDialog(FollowsChanges, RecordDialog):
         layout.addWidget(self.form)
         layout.addStretch(1)
         self.tabs = QTabWidget()
-        self.tabs.addTab(details, "档案")
+        self.tabs.addTab(FitScroll(details), "档案")
         if record is not None:
             self._add_record_tabs(record, writer)
         outer = QVBoxLayout(self)
@@ -307,7 +308,7 @@ class AgreementDialog(RecordDialog):
         hint = QLabel("签订日期留空即为“待签字”：可先打印协议书，签字后再填签订日期。")
         hint.setStyleSheet("color: #555555;")
         layout.addWidget(hint)
-        layout.addWidget(self.form)
+        layout.addWidget(FitScroll(self.form))
         layout.addLayout(self._buttons(writer))
         self.form.set_values(dict(record or children.draft_agreement(session.database, profile, dt.date.today())))
         if not writer:
@@ -379,7 +380,7 @@ class ReportDialog(RecordDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(person_summary(session.database, person_id)))
         self.form = FieldForm("child_report", REPORT_FIELDS, columns=2)
-        layout.addWidget(self.form)
+        layout.addWidget(FitScroll(self.form))
         if self.report is None:
             self.form.set_values({"reported_at": child_rules.format_time(self._now()), "urgency": "normal"})
             layout.addLayout(self._buttons(writer))

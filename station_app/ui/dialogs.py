@@ -1,6 +1,7 @@
 """Showing a dialog without a nested event loop: the one way the app opens its dialogs.
 
-`present` shows a dialog window-modal with `QDialog.open()` and returns at once; what happens
+`present` shows a dialog window-modal with `QDialog.open()`, sized to fit the screen
+(ui.screen_fit), and returns at once; what happens
 after (refreshing is the change signal's job) runs when the dialog is answered. The caller never
 blocks in `exec()`, so a test drives a dialog as a person would — find it on screen, fill it in,
 press its button — with nothing patched.
@@ -13,6 +14,8 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from station_app.ui.screen_fit import fit
 
 D = TypeVar("D", bound=QDialog)
 
@@ -47,6 +50,7 @@ def present(dialog: D, on_accepted: Callable[[D], None] | None = None, *,
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if on_accepted is not None or on_finished is not None:
         _Answer(dialog, on_accepted, on_finished)  # type: ignore[arg-type]
+    fit(dialog)  # never larger than the screen it opens on, however large it would like to be
     dialog.open()
     return dialog
 

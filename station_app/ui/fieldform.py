@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from station_app.core import fields as fk
 from station_app.core.entities import entity
 from station_app.core.fields import Field, format_money
+from station_app.ui.screen_fit import grow
 
 _PLACEHOLDERS = {
     fk.DATE: "如 2024-03-05",
@@ -183,6 +184,7 @@ class FieldForm(QWidget):
             self._set_error(f.name, message)
             if message and first is None:
                 first = self._editors[f.name]
+        grow(self)  # the messages take room: the window grows rather than squeeze the fields
         if first is not None:
             first.setFocus()
         return first is not None

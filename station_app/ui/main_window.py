@@ -40,10 +40,12 @@ from station_app.store import backups, children, sync_state
 from station_app.sync import status as sync_status
 from station_app.ui.history import local_time
 from station_app.ui.operations import run_job, show_error
+from station_app.ui.screen_fit import available, fit, is_small_screen
 from station_app.ui.session import Session
 from station_app.ui.sync_runner import SyncRunner
 
 GEOMETRY_KEY = "main/geometry"
+DEFAULT_SIZE = (1200, 760)  # on a screen larger than SMALL_SCREEN, before the person resizes it
 PAGE_KEY = "main/page"
 STATUS_REFRESH_MS = 60_000
 SYNC_STYLE = {sync_status.OK: "color: #2e7d32;", sync_status.WAITING: "", sync_status.OFFLINE: "color: #ef6c00;",
@@ -124,11 +126,23 @@ class MainWindow(QMainWindow):
 
         stored = QSettings()
         geometry = stored.value(GEOMETRY_KEY)
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1200, 760)
+        self._restored = geometry is not None and self.restoreGeometry(geometry)
         keys = [p.key for p in PAGES]
         last = stored.value(PAGE_KEY, "people")
         self.show_page(keys.index(last) if last in keys else 0)
+
+    def show_on_screen(self) -> None:
+        """Open where the person left it (within this screen: it may be smaller than the last);
+        the first time maximised on a small screen (1366×768 or less), else at a comfortable size."""
+        if self._restored:
+            fit(self)
+            self.show()
+        elif is_small_screen(self):
+            fit(self, *available(self).size().toTuple())  # the whole screen even where nothing maximises
+            self.showMaximized()
+        else:
+            fit(self, *DEFAULT_SIZE)
+            self.show()
 
     # -- pages -------------------------------------------------------------------------------
 

@@ -59,6 +59,7 @@ from station_app.ui.models import Column, ListTableModel, choice_text
 from station_app.ui.operations import run_job, run_write, show_error
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.record_list import RecordTable
+from station_app.ui.screen_fit import FitScroll
 from station_app.ui.session import Session
 
 CASE_FIELDS = ("case_type", "tier", "household_size", "applied_on", "incident_place", "reason", "notes")
@@ -128,7 +129,7 @@ class ReliefCaseDialog(FollowsChanges, QDialog):
         layout.addWidget(QLabel("申请人（须已在人员档案中登记）"))
         layout.addWidget(self.picker)
         layout.addWidget(self.repeat)
-        layout.addWidget(self.form)
+        layout.addWidget(FitScroll(self.form))
         layout.addWidget(self.tier_hint)
         layout.addWidget(self.suggestion)
         layout.addStretch(1)
