@@ -66,9 +66,11 @@ class FieldForm(QWidget):
             error.setStyleSheet(ERROR_STYLE)
             error.setWordWrap(True)
             error.hide()
+            # A free-text box at the end (备注) takes the rest of its row: room to write in.
+            span = columns * 2 - col * 2 - 1 if index == len(self._fields) - 1 and f.kind == fk.LONG_TEXT else 1
             grid.addWidget(label, row * 2, col * 2)
-            grid.addWidget(editor, row * 2, col * 2 + 1)
-            grid.addWidget(error, row * 2 + 1, col * 2 + 1)
+            grid.addWidget(editor, row * 2, col * 2 + 1, 1, span)
+            grid.addWidget(error, row * 2 + 1, col * 2 + 1, 1, span)
             self._editors[f.name] = editor
             self._errors[f.name] = error
         for col in range(columns):
