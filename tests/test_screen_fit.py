@@ -295,6 +295,14 @@ def test_the_dialogs_before_the_main_window_and_for_rare_data_fit_too(qtbot, ses
     assert not walk.problems, "\n".join(walk.problems)
 
 
+def assert_in_view(table: RecordTable, headers: tuple[str, ...]) -> None:
+    viewport = table.viewport().width()
+    for header in headers:
+        column = [c.header for c in table.model().columns].index(header)
+        left = table.columnViewportPosition(column)
+        assert 0 <= left and left + table.columnWidth(column) <= viewport, f"{header} 需要横向滚动才能看到"
+
+
 @pytest.mark.parametrize(("page", "headers"), [("child", ("下次走访", "最近走访", "委托协议")),
                                                ("elder", ("下次走访", "最近走访", "风险等级")),
                                                ("relief", ("办理状态", "补办期限", "批准金额"))])
@@ -302,13 +310,15 @@ def test_lists_show_what_is_due_without_scrolling_sideways(qtbot, demo_window, p
     demo_window.show_page([p.key for p in PAGES].index(page))
     settle()
     shown = demo_window.page(page)
-    table = shown.cases.table if page == "relief" else shown.table
-    viewport = table.viewport().width()
-    model = table.model()
-    for header in headers:
-        column = [c.header for c in model.columns].index(header)
-        right = table.columnViewportPosition(column) + table.columnWidth(column)
-        assert 0 <= table.columnViewportPosition(column) and right <= viewport, f"{header} 需要横向滚动才能看到"
+    assert_in_view(shown.cases.table if page == "relief" else shown.table, headers)
+
+
+def test_the_reserve_fund_ledger_shows_its_amounts_and_who_without_scrolling_sideways(qtbot, demo_window):
+    demo_window.show_page([p.key for p in PAGES].index("relief"))
+    relief_page = demo_window.page("relief")
+    relief_page.tabs.setCurrentIndex(1)
+    settle()
+    assert_in_view(relief_page.fund.table, ("收入（元）", "支出（元）", "余额（元）", "经办人"))
 
 
 def test_a_window_kept_from_a_larger_screen_opens_within_this_one(qtbot, session):

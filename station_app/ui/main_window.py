@@ -21,6 +21,7 @@ import qtawesome as qta
 from PySide6.QtCore import QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(960, 600)
         self.pages: dict[int, QWidget] = {}
         self._check_problems: list[str] | None = None  # None while the start-up check runs
+        self._guide: QDialog | None = None
 
         self.nav = QListWidget()
         self.nav.setIconSize(QSize(24, 24))
@@ -189,6 +191,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, "fa6s.right-from-bracket", QKeySequence("Ctrl+Q"))
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "用户手册", self.show_guide, "fa6s.book-open",
+                     QKeySequence(QKeySequence.StandardKey.HelpContents))
         self._action(help_menu, "关于", self.about, "fa6s.circle-info")
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], object], icon: str,
@@ -238,6 +242,14 @@ class MainWindow(QMainWindow):
         else:
             QMessageBox.warning(self, "检查数据库", "检查发现问题：\n" + "\n".join(report.problems[:10]) +
                                 "\n\n请先备份数据库，并联系县民政局技术人员。")
+
+    def show_guide(self) -> None:
+        """The user's guide, beside the window (one of it, brought to the front when open)."""
+        from station_app.ui.guide_window import GuideDialog  # QTextBrowser and the guide: when asked for
+
+        if self._guide is None:
+            self._guide = GuideDialog(self)
+        self._guide.bring_up()
 
     def about(self) -> None:
         QMessageBox.about(self, "关于社工站",

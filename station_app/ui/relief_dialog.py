@@ -419,8 +419,8 @@ class ActionDialog(EntryDialog):
                     f"已先行救助 {yuan(case['advance_amount'])}。")
         if self.act.code == "pay":
             advance = case["advance_amount"]
-            paid = f"已先行救助 {yuan(advance)}（从备用金垫付），" if advance else ""
-            return (f"批准金额 {yuan(case['amount_approved'])}，{paid}"
+            paid = f"，已先行救助 {yuan(advance)}（从备用金垫付）" if advance else ""
+            return (f"批准金额 {yuan(case['amount_approved'])}{paid}。<br>"
                     f"本次发放 <b>{yuan(amount_to_pay(case))}</b>。")
         if self.act.amount == "advance":
             found = relief.rules(self.session.database, dt.date.fromisoformat(case["applied_on"]))

@@ -214,15 +214,17 @@ class CaseList(ListPage):
         print_preview.show_printed(self, path)
 
 
+# The money first and the wording last (it takes the rest of the row, cut short with the whole text
+# in its tooltip): date, kind, amounts and balance stay in view on a 1024-pixel screen.
 LEDGER_COLUMNS = (
     Column("日期", "entry_date", sample="2026-11-23"),
     Column("类型", lambda r: _KINDS.get(r["kind"], r["kind"]), sample="先行救助支出"),
-    Column("摘要", "reason", sample="火灾后急需购买被褥和口粮，先行救助"),
-    Column("申请人", "person_name", sample="欧阳晓明明"),
     Column("收入（元）", _money("income"), sample="12,345.00", align_right=True),
     Column("支出（元）", _money("outgo"), sample="12,345.00", align_right=True),
     Column("余额（元）", _money("balance"), sample="123,456.00", align_right=True),
-    Column("经办人", "handler", sample="欧阳晓明明"),
+    Column("申请人", "person_name", sample="欧阳晓明"),
+    Column("经办人", "handler", sample="欧阳晓明"),
+    Column("摘要", "reason", sample="火灾后急需购买被褥和口粮"),
 )
 
 
