@@ -18,7 +18,9 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QPoint
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QPlainTextEdit, QWidget
 from stdnum.cn import ric
 
+from station_app.core.jobs import JobState
 from station_app.core.roles import Actor
+from station_app.jobs import admin
 from station_app.store import relief
 from station_app.store.database import StationDatabase
 from station_app.ui.child_dialogs import ChildVisitDialog
@@ -48,6 +50,7 @@ class Stage:
         self.session = Session(data_dir, database, actor)
         self.window = MainWindow(self.session)
         self.window.show_on_screen()
+        self.window.set_database_check(admin.quick_check(database, JobState()))  # as the shell does at start
         self.settle(1.0)
 
     def settle(self, seconds: float = 0.4) -> None:
@@ -236,8 +239,9 @@ def relief_case(stage: Stage) -> None:
     cases = page.cases  # type: ignore[attr-defined]
     dialog = stage.open(cases.new_button, ReliefCaseDialog)
     person = _applicant(stage)
-    dialog.picker.select(person)
-    dialog._person_chosen()
+    dialog.picker.search.setText(person["name"])  # found by name, as the guide says
+    stage.settle()
+    dialog.picker.results.setCurrentRow(0)
     for name, text in (("tier", "2"), ("incident_place", "前甸村3组"), ("reason", "房屋失火，衣物被褥和口粮烧毁，急需基本生活救助。")):
         type_in(dialog.form.editor(name), text)
     dialog.form.edited.emit("tier")

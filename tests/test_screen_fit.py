@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 import station_app.ui  # noqa: E402
 from station_app.jobs import admin  # noqa: E402
 from station_app.store import relief, sync_state  # noqa: E402
+from station_app.ui.app import make_application  # noqa: E402
 from station_app.ui.fieldform import FieldForm  # noqa: E402
 from station_app.ui.login import LockDialog, LoginDialog  # noqa: E402
 from station_app.ui.main_window import PAGES, MainWindow  # noqa: E402
@@ -238,6 +239,12 @@ def dialog_classes() -> set[str]:
                 found.add(sub)
     return {c.__name__ for c in found if not any(o in found for o in c.__subclasses__())} | (
         {c.__name__ for c in found} & DIRECT)
+
+
+@pytest.fixture(autouse=True)
+def as_the_program_looks(qapp):
+    """The program's own font (at least 11 pt) and Chinese Qt texts, whichever test ran before."""
+    make_application()
 
 
 @pytest.fixture

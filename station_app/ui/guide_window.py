@@ -7,7 +7,8 @@ modal), so a worker can follow its steps while doing them; F1 brings it back to 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from station_app import paths
@@ -18,11 +19,28 @@ MISSING = ("<h2>找不到用户手册</h2><p>安装目录中缺少用户手册�
            "请重新安装社工站程序，或联系县民政局技术人员。</p>")
 
 
+PICTURE_WIDTH = 720  # the widest a screenshot is shown: a whole window, scaled down, still legible
+
+
+class GuideBrowser(QTextBrowser):
+    """Shows the guide's screenshots no wider than PICTURE_WIDTH, smoothly scaled, so a picture of the
+    whole main window fits beside the text on a small screen."""
+
+    def loadResource(self, kind: int, name: QUrl) -> object:  # noqa: N802 - Qt's name
+        found = super().loadResource(kind, name)
+        if kind == QTextDocument.ResourceType.ImageResource and isinstance(found, QByteArray | bytes):
+            image = QImage.fromData(found)
+            if image.width() > PICTURE_WIDTH:
+                return image.scaledToWidth(PICTURE_WIDTH, Qt.TransformationMode.SmoothTransformation)
+            return image
+        return found
+
+
 class GuideDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("用户手册 — 社工站")
-        self.browser = QTextBrowser()
+        self.browser = GuideBrowser()
         self.browser.setOpenLinks(True)
         self.browser.setOpenExternalLinks(False)  # offline: the guide links only within itself
         index = paths.resource(*GUIDE)

@@ -20,6 +20,7 @@ from station_app.store.database import StationDatabase
 from station_app.ui.fieldform import FieldForm
 from station_app.ui.operations import run_job, show_error
 from station_app.ui.plain_form import PlainForm, note_label
+from station_app.ui.screen_fit import FitScroll
 
 STATION_FIELDS = ("name", "township", "county", "admin_code", "phone", "address")
 
@@ -32,7 +33,7 @@ class StationPage(QWizardPage):
         self.setSubTitle("这些信息会印在打印的表格上，并随数据报送县民政局。")
         self.form = FieldForm("station", STATION_FIELDS)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
+        layout.addWidget(FitScroll(self.form))  # the wizard keeps its size: messages under fields scroll
         layout.addWidget(note_label("乡镇区划代码是9位数字（如 210411101），可向县民政局询问。"))
         layout.addStretch(1)
 
@@ -63,7 +64,7 @@ class HeadPage(QWizardPage):
         self.form.add_note(RULE_TEXT)
         self.status = QLabel()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
+        layout.addWidget(FitScroll(self.form))
         layout.addWidget(note_label("设置完成后即以站长身份进入。"))
         layout.addWidget(self.status)
         layout.addStretch(1)
