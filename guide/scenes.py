@@ -94,12 +94,14 @@ class Stage:
             self.settle(0.1)
         raise RuntimeError(f"{kind.__name__} did not open")
 
-    def shoot(self, widget: QWidget, name: str) -> None:
-        """Save `widget` as the guide's picture `name` (and the whole screen, for review)."""
+    def shoot(self, widget: QWidget, name: str, *, for_guide: bool = True) -> None:
+        """Save `widget` as the guide's picture `name` (unless only `for_guide` False: a picture to
+        review, not to ship), and the whole screen, when reviewing."""
         self.settle(0.3)
-        path = self.out / f"{name}.png"
-        widget.grab().save(str(path), "PNG", 0)  # the strongest compression: the pictures ship with the program
-        self.saved.append(path)
+        if for_guide:
+            path = self.out / f"{name}.png"
+            widget.grab().save(str(path), "PNG", 0)  # the strongest compression: the pictures ship with the program
+            self.saved.append(path)
         if self.review is not None:
             self.app.primaryScreen().grabWindow(0).save(str(self.review / f"{name}.png"))
 

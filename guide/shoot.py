@@ -19,6 +19,7 @@ from pathlib import Path
 
 os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="station-guide-config-"))  # not the real profile
 
+from guide.review_scenes import REVIEW_SCENES  # noqa: E402
 from guide.scenes import SCENES, Stage  # noqa: E402
 from station_app.core import demo  # noqa: E402
 from station_app.jobs import admin  # noqa: E402
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     admin.load_demo(database, head, DEMO_PEOPLE)
     stage = Stage(app, data, database, head, args.out, args.review)
     try:
-        for scene in SCENES:
+        for scene in SCENES + (REVIEW_SCENES if args.review else []):
             if not args.only or scene.__name__ in args.only:
                 scene(stage)
     finally:

@@ -52,14 +52,17 @@ from station_app.ui.fieldform import FieldForm  # noqa: E402
 from station_app.ui.login import LockDialog, LoginDialog  # noqa: E402
 from station_app.ui.main_window import PAGES, MainWindow  # noqa: E402
 from station_app.ui.operations import wait_for_jobs  # noqa: E402
+from station_app.ui.people_page import PeoplePage  # noqa: E402
+from station_app.ui.person_dialog import PersonDialog  # noqa: E402
 from station_app.ui.plain_form import PlainForm  # noqa: E402
 from station_app.ui.record_list import RecordTable  # noqa: E402
+from station_app.ui.screen_fit import FitScroll  # noqa: E402
 from station_app.ui.recovery import RecoverDialog, RecoveryCodeDialog  # noqa: E402
 from station_app.sync import protocol  # noqa: E402
 from station_app.ui.sync_page import ConflictDialog, EnrollDialog, SyncPage  # noqa: E402
 from station_app.ui.wizard import SetupWizard  # noqa: E402
 from tests.conftest import SCREEN  # noqa: E402
-from tests.ui_helpers import wait_shown  # noqa: E402
+from tests.ui_helpers import press_refused, wait_shown  # noqa: E402
 
 pytest_plugins = ["tests.ui_fixtures"]
 pytestmark = pytest.mark.gui
@@ -349,4 +352,19 @@ def test_the_enrollment_dialog_shows_a_whole_key_fingerprint(qtbot, session):
     dialog.fingerprint.setText(typed)
     field = dialog.fingerprint
     assert field.width() >= field.fontMetrics().horizontalAdvance(typed) + 8  # read whole, not scrolled
+    dialog.reject()
+
+
+def test_a_form_grows_to_show_its_errors_while_the_screen_has_room(qtbot, session):
+    page = PeoplePage(session)
+    qtbot.addWidget(page)
+    page.show()
+    page.add_button.click()
+    dialog = wait_shown(qtbot, PersonDialog)
+    press_refused(qtbot, dialog)  # nothing typed: a message under each required field
+    assert dialog.form.error_text("name") and dialog.form.error_text("birth_date")
+    QCoreApplication.processEvents()
+    scroll = dialog.findChild(FitScroll)
+    assert scroll.verticalScrollBar().maximum() == 0  # all of it in view: 备注 too, not scrolled off
+    assert dialog.screen().availableGeometry().contains(dialog.frameGeometry())
     dialog.reject()

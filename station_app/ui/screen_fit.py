@@ -9,7 +9,7 @@ which asks for the whole form but scrolls when the screen is smaller.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QScrollArea, QStyle, QWidget
 
@@ -53,7 +53,13 @@ def grow(widget: QWidget) -> None:
     layout = window.layout()
     if layout is None or not window.isVisible():
         return  # a window not shown yet is sized from its content when it is
-    layout.activate()
+    # The messages just shown ask for room; every layout between them and the window must hear it
+    # now (a scroll area does not pass its content's hint on by itself), so the hint counts them.
+    inner: QWidget | None = widget
+    while inner is not None and inner is not window:
+        inner.updateGeometry()
+        inner = inner.parentWidget()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     wanted = window.sizeHint()
     if layout.hasHeightForWidth():  # wrapped text: as tall as it needs at the window's width
         wanted.setHeight(max(wanted.height(), layout.totalHeightForWidth(window.width())))
