@@ -7,8 +7,9 @@ opens (two levels down). Every window that appears on the way — our dialogs, t
 Qt's file and print dialogs — is measured: the window within the screen, each button and field
 within it (or within a scroll area that is), no button label cut short. Each of our dialogs is
 measured again with an error shown under every field, as after a refused save. A dialog added
-later is found the same way, through the button that opens it; the last test fails for a dialog
-class that nothing opened, so it cannot slip past unmeasured.
+later is found the same way, through the button that opens it; the walk fails for a dialog class
+that nothing opened (the few shown before the main window are opened directly), so none slips past
+unmeasured.
 """
 
 from __future__ import annotations

@@ -85,7 +85,6 @@ class FitScroll(QScrollArea):
         self.setWidget(content)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         content = self.widget().sizeHint() if self.widget() is not None else QSize()
