@@ -23,7 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSettings, QTimer  # noqa: E402
 from PySide6.QtPrintSupport import QAbstractPrintDialog  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractButton,
@@ -51,7 +51,7 @@ from station_app.store import relief, sync_state  # noqa: E402
 from station_app.ui.app import make_application  # noqa: E402
 from station_app.ui.fieldform import FieldForm  # noqa: E402
 from station_app.ui.login import LockDialog, LoginDialog  # noqa: E402
-from station_app.ui.main_window import PAGES, MainWindow  # noqa: E402
+from station_app.ui.main_window import GEOMETRY_KEY, PAGES, MainWindow  # noqa: E402
 from station_app.ui.operations import wait_for_jobs  # noqa: E402
 from station_app.ui.people_page import PeoplePage  # noqa: E402
 from station_app.ui.person_dialog import PersonDialog  # noqa: E402
@@ -247,8 +247,10 @@ def dialog_classes() -> set[str]:
 
 @pytest.fixture(autouse=True)
 def as_the_program_looks(qapp):
-    """The program's own font (at least 11 pt) and Chinese Qt texts, whichever test ran before."""
+    """The program's own font (at least 11 pt) and Chinese Qt texts, whichever test ran before, and
+    a main window opened for the first time (no size kept from a window another test closed)."""
     make_application()
+    QSettings().remove(GEOMETRY_KEY)
 
 
 @pytest.fixture
