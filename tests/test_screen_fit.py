@@ -5,7 +5,7 @@ The main window is opened as the program opens it, on a station with demo data; 
 shown and every button on it pressed, as a curious person would, and so on inside each dialog that
 opens (two levels down). Every window that appears on the way — our dialogs, the question boxes,
 Qt's file and print dialogs — is measured: the window within the screen, each button and field
-within it (or within a scroll area that is), no button label cut short. Each of our dialogs is
+within it (or within a scroll area that is), no button label or line of text cut short. Each of our dialogs is
 measured again with an error shown under every field, as after a refused save. A dialog added
 later is found the same way, through the button that opens it; the walk fails for a dialog class
 that nothing opened (the few shown before the main window are opened directly), so none slips past
@@ -14,6 +14,7 @@ unmeasured.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import os
 import pkgutil
@@ -47,7 +48,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 import station_app.ui  # noqa: E402
 from station_app.jobs import admin  # noqa: E402
-from station_app.store import relief, sync_state  # noqa: E402
+from station_app.store import children, relief, sync_state  # noqa: E402
 from station_app.ui.app import make_application  # noqa: E402
 from station_app.ui.fieldform import FieldForm  # noqa: E402
 from station_app.ui.login import LockDialog, LoginDialog  # noqa: E402
@@ -114,8 +115,11 @@ def out_of_reach(window: QWidget) -> list[str]:
         if isinstance(control, QLineEdit | QComboBox) and control.height() < control.minimumSizeHint().height() - 2:
             problems.append(f"{name}：「{what}」被压扁")
     for label in window.findChildren(QLabel):
-        if label.window() is window and label.isVisibleTo(window) and label.wordWrap() and label.text() \
-                and label.height() < label.heightForWidth(label.width()) - 2:
+        if label.window() is not window or not label.isVisibleTo(window) or not label.text():
+            continue
+        cut = label.height() < label.heightForWidth(label.width()) - 2 if label.wordWrap() \
+            else label.width() < label.sizeHint().width() - 2  # one line wider than its room: its end is lost
+        if cut:
             problems.append(f"{name}：文字「{label.text()[:16]}…」显示不全")
     return problems
 
@@ -259,6 +263,11 @@ def demo_window(qtbot, session):
     applicant = next(p for p in session.database.query("SELECT id FROM person WHERE id_number IS NOT NULL"))
     relief.register(session.store, {"person_id": applicant["id"], "case_type": "emergency", "tier": 1,
                                     "reason": "房屋失火"})  # newest on the list: a case with every action open
+    child = next(p for p in session.database.query("SELECT person_id FROM child_profile"))
+    reported = (dt.datetime.now() - dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    children.open_report(session.store, {"person_id": child["person_id"], "source": "学校老师", "reporter": "王老师",
+                                         "reported_at": reported, "urgency": "normal",
+                                         "description": "孩子身上多处淤青"})  # late: the red alerts show
     window = MainWindow(session)
     qtbot.addWidget(window)
     window.show_on_screen()

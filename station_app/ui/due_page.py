@@ -102,6 +102,7 @@ class DuePage(ListPage):
                                 partial(_find_due, grouping=self.grouping), session.db_path)
         super().__init__(session, model, "共 {n} 人次", parent)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)  # a red alert makes the line longer than a 1024-px window
         self.body.insertWidget(1, self.summary)
         self.model.loaded.connect(self._summarise)
         self.table.opened.connect(self._open)
