@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test bench bench-sync bundle clean-venv
+.PHONY: run test bench bench-sync bundle guide guide-review clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -31,6 +31,18 @@ bench: $(VENV)/.dev
 
 bench-sync: $(VENV)/.dev
 	$(BIN)/python -m bench.sync $(ARGS)
+
+# The user's guide's screenshots, taken from the real program in a virtual X server (Debian: xvfb),
+# at 1024×768, the smallest screen it is made for: see packaging/guide/shoot.py.
+XVFB := xvfb-run -a -s "-screen 0 1024x768x24"
+guide: $(VENV)/.runtime
+	$(XVFB) $(BIN)/python packaging/guide/shoot.py --out resources/guide/images
+
+# Every screen of the guide, whole, at 1024×768 and 1366×768, into build/review/ to look at.
+guide-review: $(VENV)/.runtime
+	$(XVFB) $(BIN)/python packaging/guide/shoot.py --out build/review/1024/windows --review build/review/1024
+	xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python packaging/guide/shoot.py --out build/review/1366/windows \
+		--review build/review/1366
 
 $(VENV)/.build: requirements-build.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-build.txt

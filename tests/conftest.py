@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import tempfile
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Whatever a test makes Qt remember (QSettings) goes to a throw-away folder, never the real profile.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="station-tests-config-")
+# Qt runs offscreen on a 1024×768 screen, the smallest a township PC still has: every window and
+# dialog a test opens must fit it (tests/test_screen_fit.py walks them all).
+SCREEN = (1024, 768)
+_SCREEN_FILE = os.path.join(os.environ["XDG_CONFIG_HOME"], "screen.json")
+with open(_SCREEN_FILE, "w", encoding="utf-8") as _out:
+    json.dump({"screens": [{"name": "office-pc", "x": 0, "y": 0, "width": SCREEN[0], "height": SCREEN[1],
+                            "logicalDpi": 96, "dpr": 1}]}, _out)
+if "configfile" not in os.environ.get("QT_QPA_PLATFORM", ""):
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN_FILE}"
 
 import datetime as dt  # noqa: E402
 from pathlib import Path  # noqa: E402

@@ -155,3 +155,30 @@ def test_the_store_saves_or_refuses_in_chinese_whatever_it_is_given(store, name,
             store.create(entity_name, data)
         except KnownError as exc:
             assert chinese(exc.message)
+
+
+# -- full-width punctuation: kept in words, forgiven in numbers ---------------------------------------
+
+FULL_WIDTH_PUNCTUATION = "，。：；（）！？－～＂＇［］｛｝％＃＆＊＋＝／＼＜＞＠＿｜"
+
+
+@BOUNDED
+@given(st.text(alphabet=st.sampled_from(FULL_WIDTH_PUNCTUATION + "情况紧急先行救助王芳ａｂ１２ 　\n"), max_size=60))
+def test_words_keep_the_full_width_punctuation_typed_and_lose_only_full_width_letters_and_digits(typed):
+    for entity_name, data, name in (("reserve_fund_entry", FUND, "reason"), ("person", PERSON, "name"),
+                                    ("person", PERSON, "address")):
+        try:
+            stored = validate(entity_name, {**data, name: typed}, TODAY).get(name) or ""
+        except ValidationError as exc:  # blank where required, or too long: said at the field
+            assert chinese(exc.errors[name])
+            continue
+        assert all(stored.count(c) == typed.count(c) for c in FULL_WIDTH_PUNCTUATION), (typed, stored)
+        assert not re.search("[ａ-ｚ０-９\u3000]", stored)
+
+
+def test_full_width_digits_and_separators_still_make_numbers():
+    stored = validate("reserve_fund_entry", {**FUND, "amount": "１，２００．５０", "entry_date": "２０２６．１１．０１",
+                                             "reason": "拨入，文号（抚民〔2026〕3号）"}, TODAY)
+    assert (stored["amount"], stored["entry_date"]) == (120050, "2026-11-01")
+    assert stored["reason"] == "拨入，文号（抚民〔2026〕3号）"
+    assert validate("person", {**PERSON, "phone": "０２４－１２３４５６７８"}, TODAY)["phone"] == "024-12345678"

@@ -8,9 +8,9 @@ import threading
 import pytest
 
 from station_app.core import relief as rules
-from station_app.core.errors import PermissionDenied, StaleRecordError, ValidationError
+from station_app.core.errors import PermissionDenied, StaleRecordError, TransitionRefused, ValidationError
 from station_app.core.roles import WORKER, Actor
-from station_app.store import reference_data, relief
+from station_app.store import reference_data, relief, users
 from station_app.store.database import StationDatabase
 from station_app.store.driver import sqlite
 from station_app.store.records import RecordStore
@@ -281,6 +281,36 @@ def test_a_correction_is_a_new_entry_and_the_ledger_adds_up_to_the_fen(store, ap
     november = relief.ledger(store.database, dt.date(2026, 11, 1), TODAY)
     assert november.opening == 3000000 and november.closing == relief.balance(store.database)
     assert november.entries[2]["person_name"] == "李大山"
+
+
+def test_a_paid_case_returns_its_advance_to_the_fund_once_and_exactly(store, worker_store, applicant):
+    users.create_user(store.database, store.actor, "liu", "刘晓梅", WORKER, "worker-pass1")  # worker_store's account
+    relief.add_fund_entry(store, "topup", "5000", "拨入", TODAY.isoformat())
+    case = step(worker_store, new_case(store, applicant), "advance", amount="1500", reason="急需口粮")
+
+    def repay(who, amount: str) -> dict:
+        return relief.add_fund_entry(who, "repayment", amount, "归还先行救助", TODAY.isoformat(), case["id"])
+
+    with pytest.raises(TransitionRefused, match="案件批准后"):
+        repay(store, "1500")  # nothing approved yet: the advance is still the applicant's only relief
+    case = step(worker_store, step(worker_store, case, "verify"), "submit", amount="3000", reason="按实际损失")
+    case = step(store, case, "approve", amount="3000")
+    with pytest.raises(ValidationError, match="应等于先行救助金额 1,500.00 元"):
+        repay(store, "1000")
+    # The worker who pays the case returns the advance with the payment, in one transaction.
+    paid = relief.act(worker_store, case["id"], "pay", case["rev"], today=TODAY, return_advance=True)
+    assert (paid["status"], paid["amount_paid"]) == ("paid", 150000)
+    assert relief.returned_to_fund(store.database, case["id"]) == 150000
+    assert relief.balance(store.database) == 500000
+    with pytest.raises(ValidationError, match="已归还过"):
+        repay(store, "1500")
+    with pytest.raises(PermissionDenied, match="站长"):  # a repayment for no case stays the head's
+        relief.add_fund_entry(worker_store, "repayment", "10", "归还", TODAY.isoformat())
+    other = new_case(store, applicant, reason="另一起")
+    with pytest.raises(ValidationError, match="没有先行救助"):
+        relief.add_fund_entry(store, "repayment", "10", "归还", TODAY.isoformat(), other["id"])
+    ledger = relief.ledger(store.database, TODAY, TODAY)
+    assert {e["handler"] for e in ledger.entries} == {"王站长", "刘晓梅"}  # names, not user names
 
 
 def test_verification_may_correct_the_tier_until_an_amount_is_proposed(store, applicant):

@@ -188,7 +188,7 @@ def test_an_advance_on_the_case_needs_the_money_paid_from_the_fund(store, worker
 # -- the protection chain ---------------------------------------------------------------------------
 
 
-def test_a_protection_case_moves_only_by_its_steps_in_the_chains_order(store, village):
+def test_a_protection_case_moves_only_by_its_steps_in_the_chains_order_each_with_what_was_done(store, village):
     child = store.create("person", {"name": "刘小满", "gender": "男", "birth_date": "2016-05-01",
                                     "village_id": village["id"]})
     report_data = {"person_id": child["id"], "source": "学校老师", "reported_at": "2026-11-02 09:00",
@@ -204,8 +204,12 @@ def test_a_protection_case_moves_only_by_its_steps_in_the_chains_order(store, vi
     with pytest.raises(ValidationError, match="不能早于上一环节"):
         store.create("child_report_step", {"child_report_id": report["id"], "step": "response",
                                            "done_at": "2026-11-01 10:00", "actor_name": "刘晓梅"})
+    with pytest.raises(ValidationError, match="请写明“应急处置”环节的办理情况") as empty:
+        children.record_step(store, report, "response", "2026-11-02 11:00", "刘晓梅", " \n ")
+    assert set(empty.value.errors) == {"note"}
     assert store.get("child_report", report["id"])["stage"] == "reported"
-    assert children.record_step(store, report, "response", "2026-11-02 11:00", "刘晓梅")["stage"] == "response"
+    assert children.record_step(store, report, "response", "2026-11-02 11:00", "刘晓梅",
+                                "已入户核实，孩子由邻居临时照看")["stage"] == "response"
 
 
 def test_demo_cases_were_worked_through_their_workflows(database, head):

@@ -31,7 +31,15 @@ from station_app.ui.main_window import MainWindow  # noqa: E402
 from station_app.ui.stats_page import StatsPage  # noqa: E402
 from tests.test_forms import page_texts  # noqa: E402
 from tests.test_ui_elder import choose  # noqa: E402
-from tests.ui_helpers import column_texts, press_and_wait, press_refused, shown, wait_for_list  # noqa: E402
+from tests.ui_helpers import (  # noqa: E402
+    answer,
+    column_texts,
+    no_question,
+    press_and_wait,
+    press_refused,
+    shown,
+    wait_for_list,
+)
 
 pytest_plugins = ["tests.ui_fixtures"]
 
@@ -77,9 +85,10 @@ def test_register_sign_visit_from_the_due_list_and_see_list_and_figures_change(q
     page.table.select_key(rain["id"])
     page.agreement_button.click()
     dialog = shown(AgreementDialog)
-    assert dialog.form.values()["guardian_name"] == "刘奶奶"
+    drafted = dialog.form.values()  # the father, away, entrusts the grandmother who is the guardian on the spot
+    assert (drafted["guardian_name"], drafted["guardian_relation"]) == ("", "父亲")
+    assert (drafted["caregiver_name"], drafted["caregiver_relation"]) == ("刘奶奶", "祖母")
     dialog.form.editor("guardian_name").setText("刘建军")
-    dialog.form.editor("guardian_relation").setText("父亲")
     dialog.form.editor("signed_date").setText(TODAY.isoformat())
     press_and_wait(qtbot, dialog)  # the list re-reads by itself once the agreement is stored
     wait_for_list(qtbot, page.model)
@@ -145,8 +154,9 @@ def test_a_late_protection_step_is_flagged_on_the_due_list_and_worked_in_its_dia
     qtbot.addWidget(work)
     assert "已超时" in work.stage.text()
     work.step_note.setPlainText("已入户，孩子由邻居临时照看")
+    qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(session.changes.changed, timeout=10000):  # the step, written in a worker, is announced
-        qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)
+        answer(qtbot, "记录“应急处置”")
     assert "调查评估" in work.stage.text() and "已超时" not in work.stage.text()
     assert column_texts(work.steps.model(), "时限")[1].endswith("（超时）")  # answered late: kept on record
     wait_for_list(qtbot, due_page.model)  # the due list and the status bar followed by themselves
@@ -154,6 +164,42 @@ def test_a_late_protection_step_is_flagged_on_the_due_list_and_worked_in_its_dia
     assert column_texts(due_page.model, "跟进")[0] == "待调查评估"
     assert "超过办理时限" not in due_page.summary.text()
     assert window.protection_label.text() == ""
+
+
+def open_case(qtbot, session, person_id: str) -> ReportDialog:
+    dialog = ReportDialog(session, person_id)
+    qtbot.addWidget(dialog)
+    dialog.form.editor("source").setText("村儿童主任")
+    dialog.form.editor("description").setPlainText("孩子独自在家两天，无人照看")
+    press_and_wait(qtbot, dialog)
+    case = children.person_reports(session.database, person_id)[0]
+    work = ReportDialog(session, person_id, case["id"])
+    qtbot.addWidget(work)
+    return work
+
+
+def test_a_protection_step_needs_what_was_done_and_a_confirmation_naming_it(qtbot, session, village, kids):
+    profile = register_child(qtbot, session, "cxj", "low")
+    work = open_case(qtbot, session, profile["person_id"])
+    assert work.next_step.currentText() == "应急处置"
+
+    qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)  # 办理情况 left empty
+    assert "请写明“应急处置”环节的办理情况" in work.step_error.text()
+    assert no_question()
+
+    work.step_note.setPlainText("已联系村干部入户，孩子暂由邻居照看")
+    qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)
+    said = answer(qtbot, "返回修改")  # the worker looks again: nothing is recorded
+    assert "确定记录“应急处置”环节吗" in said and "不能撤回" in said
+    assert work.report["stage"] == "reported"
+    assert len(children.report_steps(session.database, work.report["id"])) == 1
+
+    qtbot.mouseClick(work.step_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(session.changes.changed, timeout=10000):
+        answer(qtbot, "记录“应急处置”")
+    steps = children.report_steps(session.database, work.report["id"])
+    assert [(s["step"], s["note"]) for s in steps][-1] == ("response", "已联系村干部入户，孩子暂由邻居照看")
+    assert work.report["stage"] == "response" and work.step_error.text() == ""
 
 
 def test_a_viewer_reads_the_archive_but_cannot_change_it_and_every_opening_is_logged(
@@ -219,6 +265,43 @@ def test_a_child_moved_off_the_roll_stays_in_the_archive(qtbot, session, village
     assert column_texts(page.model, "姓名") == []
 
 
+def test_a_renewal_names_the_earlier_parties_and_asks_before_overlapping_the_valid_agreement(
+        qtbot, session, village, kids):
+    profile = register_child(qtbot, session, "lxy", "low")  # guardian on the spot: 刘奶奶 (祖母)
+    held_to = (TODAY + dt.timedelta(days=150)).isoformat()
+    children.save_agreement(session.store, {
+        "child_profile_id": profile["id"], "guardian_name": "刘建军", "guardian_relation": "父亲",
+        "guardian_phone": "13800001111", "caregiver_name": "刘奶奶", "caregiver_relation": "祖母",
+        "signed_date": (TODAY - dt.timedelta(days=580)).isoformat(), "expiry_date": held_to})
+    archive = ChildProfileDialog(session, session.store.get("child_profile", profile["id"]))
+    qtbot.addWidget(archive)
+    archive.show()
+    assert archive.agreement_status.text() == f"已签协议，有效至 {held_to}"
+
+    qtbot.mouseClick(archive.new_agreement_button, Qt.MouseButton.LeftButton)
+    dialog = shown(AgreementDialog)
+    drafted = dialog.form.values()
+    assert (drafted["guardian_name"], drafted["guardian_relation"], drafted["guardian_phone"]) == \
+        ("刘建军", "父亲", "13800001111")
+    assert (drafted["caregiver_name"], drafted["caregiver_relation"]) == ("刘奶奶", "祖母")
+
+    dialog.form.editor("caregiver_name").setText("刘建军")  # the same person on both sides
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "受托方不能与委托方是同一人" in dialog.form.error_text("caregiver_name") and no_question()
+    dialog.form.editor("caregiver_name").setText("刘奶奶")
+
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    said = answer(qtbot, "返回")  # another agreement holds until after this one would start
+    assert "期限重叠" in said and f"刘建军 委托 刘奶奶" in said and f"{held_to} 到期" in said
+    assert len(children.agreements(session.database, profile["id"])) == 1
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        answer(qtbot, "仍然保存")
+    qtbot.waitUntil(lambda: "待签字" in archive.agreement_status.text(), timeout=10000)
+    assert archive.agreement_status.text().startswith(f"已签协议，有效至 {held_to}；另有 1 份待签字")
+    assert column_texts(archive.agreements.model(), "状态") == ["待签字", "有效"]
+
+
 def test_the_archive_prints_the_agreement_and_shows_the_history_of_a_changed_fact(qtbot, session, village, kids,
                                                                                  monkeypatch):
     opened: list[str] = []
@@ -229,7 +312,7 @@ def test_the_archive_prints_the_agreement_and_shows_the_history_of_a_changed_fac
     changed = children.save_profile(session.store, {"parents_situation": "father_away"}, profile)
     dialog = ChildProfileDialog(session, changed)
     qtbot.addWidget(dialog)
-    assert dialog.agreement_status.text() == "未签协议"  # printed for signature, not signed yet
+    assert dialog.agreement_status.text().startswith("未签协议；另有 1 份待签字")  # printed, not signed yet
     qtbot.mouseClick(dialog.print_agreement_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(opened), timeout=10000)
     text = page_texts(PdfReader(opened[0]))[0]

@@ -10,7 +10,7 @@ import datetime as dt  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit  # noqa: E402
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit  # noqa: E402
 
 from station_app.core.roles import WORKER, Actor  # noqa: E402
 from station_app.store import relief  # noqa: E402
@@ -123,9 +123,9 @@ def test_register_pay_an_advance_complete_approve_and_see_ledger_and_figures(qtb
     assert column_texts(page.cases.model, "办理状态") == ["已结案"]
     assert column_texts(page.cases.model, "批准金额") == ["1,420.00"]
     assert column_texts(page.cases.model, "先行救助") == ["800.00"]
-    ledger = page.fund.table.model()
-    assert [ledger.index(r, 6).data() for r in range(ledger.rowCount())] == ["3,000.00", "2,200.00"]
-    assert page.fund.balance.text() == "备用金余额：2,200.00 元"
+    ledger = page.fund.table.model()  # paid: the advance went back to the fund (the 发放 dialog's default)
+    assert column_texts(ledger, "余额（元）") == ["3,000.00", "2,200.00", "3,000.00"]
+    assert page.fund.balance.text() == "备用金余额：3,000.00 元"
 
     stats = StatsPage(session)
     qtbot.addWidget(stats)
@@ -134,7 +134,37 @@ def test_register_pay_an_advance_complete_approve_and_see_ledger_and_figures(qtb
     assert dict(figures.by_status)["已结案"] == 1
     assert sum(figures.yuan_by_month["急难型"]) == 1420
     assert sum(figures.fund_by_month["支出"]) == 800
-    assert "备用金余额 2,200.00 元" in stats.relief_summary.text()
+    assert "备用金余额 3,000.00 元" in stats.relief_summary.text()
+
+
+def test_paying_says_what_is_paid_returns_the_advance_and_the_ledger_names_the_person(qtbot, page, session,
+                                                                                      applicant):
+    relief.add_fund_entry(session.store, "topup", "5000", "镇财政拨入（抚民〔2026〕3号）", TODAY.isoformat())
+    case = relief.register(session.store, {"person_id": applicant["id"], "case_type": "emergency", "tier": 1,
+                                           "reason": "房屋失火"}, TODAY)
+    for code, amount, reason in (("advance", "2000", "情况紧急，先行救助"), ("verify", None, None),
+                                 ("submit", "3000", "实际损失较大，按实际支出申报"), ("approve", "3000", "同意")):
+        case = relief.act(session.store, case["id"], code, case["rev"], amount=amount, reason=reason, today=TODAY)
+    dialog = ReliefCaseDialog(session, case["id"], today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.action_buttons["pay"].click()
+    paying = shown(ActionDialog)
+    said = paying.findChild(QLabel).text()
+    assert "批准金额 3,000.00 元" in said and "已先行救助 2,000.00 元" in said and "本次发放 <b>1,000.00 元</b>" in said
+    assert paying.return_advance is not None and paying.return_advance.isChecked()
+    assert "归还备用金 2,000.00 元" in paying.return_advance.text()
+    confirm(qtbot, paying, {"reason": ""})
+    qtbot.waitUntil(lambda: "已归还备用金 2,000.00 元" in dialog.summary.text(), timeout=10000)
+    assert "发放 1,000.00 元" in dialog.summary.text()
+
+    page.fund.refresh()
+    ledger = page.fund.table.model()
+    assert column_texts(ledger, "类型") == ["拨入", "先行救助支出", "归还"]
+    assert column_texts(ledger, "摘要")[:2] == ["镇财政拨入（抚民〔2026〕3号）", "情况紧急，先行救助"]  # as typed
+    assert column_texts(ledger, "申请人")[1:] == ["李大山", "李大山"]
+    assert set(column_texts(ledger, "经办人")) == {"王站长"}  # the person, not the account "head"
+    assert page.fund.balance.text() == "备用金余额：5,000.00 元"
 
 
 def test_a_worker_cannot_approve_or_top_up_and_a_viewer_only_looks(qtbot, session, viewer_session, applicant,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox
 
 from station_app.ui.models import ColumnTableModel, QueryTableModel
 
@@ -67,3 +67,18 @@ def when_modal(cls: type[D], action: Callable[[D], object]) -> None:
         else:
             QTimer.singleShot(20, poll)
     QTimer.singleShot(0, poll)
+
+
+def answer(qtbot, choice: str) -> str:
+    """Press `choice` in the question on screen (ui.dialogs.ask); what the question said."""
+    box = wait_shown(qtbot, QMessageBox)
+    text = box.text()
+    button = next(b for b in box.buttons() if b.text() == choice)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not _on_screen(QMessageBox), timeout=10000)
+    return text
+
+
+def no_question() -> bool:
+    """No question (QMessageBox) is on screen."""
+    return not _on_screen(QMessageBox)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from station_app.core import protection_workflow, relief_workflow, report_versions
+from station_app.core import agreement_rules, protection_workflow, relief_workflow, report_versions
 from station_app.core.behaviour import NONE, Behaviour, unique
 from station_app.core.child_rules import REPORT_STAGES
 from station_app.core.errors import DuplicatePersonError
@@ -247,6 +247,7 @@ AGREEMENT = _e(
     Field("caregiver_id_number", "受托方身份证号", ID_NUMBER),
     Field("caregiver_phone", "受托方电话", PHONE),
     Field("caregiver_address", "受托方住址"),
+    behaviour=agreement_rules.AGREEMENT,
 )
 
 CHILD_REPORT = _e(

@@ -138,7 +138,7 @@ def _parse_bool(raw: Any) -> int:
 
 
 def _parse_choice(f: Field, raw: Any) -> str:
-    text = clean(str(raw))
+    text = clean(str(raw), keep_punctuation=True)  # labels are words: 村（社区）协助
     if text in f.choice_codes:
         return text
     by_label = {label: code for code, label in f.choices}
@@ -211,7 +211,7 @@ def parse_value(f: Field, raw: Any, ctx: ParseContext) -> Any:
         return [] if f.kind == MULTI else None
     kind = f.kind
     if kind in (TEXT, LONG_TEXT):
-        text = clean(raw) if kind == TEXT else str(raw).strip()
+        text = clean(raw, keep_punctuation=True) if kind == TEXT else str(raw).strip()
         limit = f.max_length if kind == TEXT else 10 * f.max_length
         if len(text) > limit:
             raise FieldError(f"{f.label}最多{limit}个字")

@@ -2,7 +2,8 @@
 
 A case opens at its mandatory report and moves stage by stage: each step is an append-only
 `child_report_step` in the chain's order (`child_rules.next_steps`), never before the stage it
-follows, and the case's stage changes only as its newest step says. Declared with the entities,
+follows, with what was done written down (a step recorded empty would take the case off the due
+list with nothing to show for it), and the case's stage changes only as its newest step says. Declared with the entities,
 the store's write path holds every caller to it; the county's records (sync) are not judged again.
 """
 
@@ -39,6 +40,14 @@ def _check_steps(writes: Sequence[Write], storage: Storage) -> None:
             _new_step(w.after, storage)
 
 
+def note_problem(step: str, note: str | None) -> dict[str, str]:
+    """Why a step cannot be recorded with `note` as its 办理情况, by field ({} when it can): the
+    dialog asks before confirming, the write path refuses whatever comes."""
+    if not (note or "").strip():
+        return {"note": f"请写明“{STAGE_LABELS.get(step, step)}”环节的办理情况（做了什么、结果如何）"}
+    return {}
+
+
 def _new_step(step: Mapping[str, Any], storage: Storage) -> None:
     report = storage.get("child_report", step["child_report_id"])
     if report is None:
@@ -53,6 +62,9 @@ def _new_step(step: Mapping[str, Any], storage: Storage) -> None:
                                        f"{'、'.join(STAGE_LABELS[s] for s in allowed) or '（已结案）'}"})
     if step["done_at"] < (report["stage_at"] or ""):
         raise ValidationError({"done_at": f"办理时间不能早于上一环节（{report['stage_at']}）"})
+    problem = note_problem(step["step"], step.get("note"))
+    if problem:
+        raise ValidationError(problem)
 
 
 REPORT = Behaviour(checks=(_check_reports,))

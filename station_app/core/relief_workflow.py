@@ -47,6 +47,11 @@ APPLICATION_FIELDS = (*AMENDABLE_FIELDS, "amount_suggested")
 Record = Mapping[str, Any]
 
 
+def amount_to_pay(case: Record) -> int:
+    """What the payment hands over: the approved amount less the advance already paid out."""
+    return (case["amount_approved"] or 0) - (case["advance_amount"] or 0)
+
+
 def case_changes(case: Record, code: str, amount: int | None, reason: str | None, day: dt.date,
                  rules: Rules) -> dict[str, Any]:
     """The case's new state and amounts after step `code` on `day`."""
@@ -63,7 +68,7 @@ def case_changes(case: Record, code: str, amount: int | None, reason: str | None
         changes.update(is_advance=1, advance_amount=amount, advance_on=day.isoformat(),
                        paperwork_due=paperwork_due(day, rules.advance).isoformat())
     elif code == "pay":
-        changes.update(amount_paid=(case["amount_approved"] or 0) - (case["advance_amount"] or 0), paid_on=day.isoformat())
+        changes.update(amount_paid=amount_to_pay(case), paid_on=day.isoformat())
     return changes
 
 
@@ -184,7 +189,11 @@ def _check_fund(writes: Sequence[Write], storage: Storage) -> None:
     if not entries:
         return
     advanced: dict[str, int] = {}
+    returned: set[str] = set()
     for entry in entries:
+        if entry["kind"] == "repayment" and entry.get("relief_case_id"):
+            _check_case_repayment(entry, storage, returned)  # the case decides it, whoever pays the case
+            continue
         refusal = fund_entry_refusal(storage.actor.role, entry["kind"])
         if refusal:
             raise PermissionDenied(refusal)
@@ -210,6 +219,28 @@ def _check_advance_entry(entry: Record, storage: Storage, advanced: dict[str, in
     if problem:
         raise ValidationError(problem)
     advanced[case["id"]] = entry["amount"]
+
+
+# The case's money is decided: what the reserve fund advanced goes back to it from the relief funds.
+_REPAYABLE = frozenset({"approved", "paid", "closed"})
+
+
+def _check_case_repayment(entry: Record, storage: Storage, returned: set[str]) -> None:
+    """A case's advance returns to the fund once its amount is approved: exactly the advance, once."""
+    case = storage.get("relief_case", entry["relief_case_id"])
+    if case is None:
+        return  # the store's reference check says the case is missing
+    if not case["advance_amount"]:
+        raise ValidationError({"amount": "该案件没有先行救助，无需归还备用金"})
+    if case["status"] not in _REPAYABLE:
+        raise TransitionRefused("案件批准后，才能以救助资金归还先行救助垫付的备用金。")
+    repaid = [e for e in storage.living("reserve_fund_entry", "relief_case_id", [case["id"]])
+              if e["kind"] == "repayment"]
+    if repaid or case["id"] in returned:
+        raise ValidationError({"amount": "该案件的先行救助已归还过备用金"})
+    if entry["amount"] != case["advance_amount"]:
+        raise ValidationError({"amount": f"归还金额应等于先行救助金额 {format_money(case['advance_amount'])} 元"})
+    returned.add(case["id"])
 
 
 CASE = Behaviour(checks=(_check_cases,))

@@ -6,6 +6,9 @@ import re
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
+# Full-width letters and digits (and the ideographic space) only: in words a person writes, the
+# full-width comma, full stop and brackets are Chinese punctuation, not typing slips.
+_FULLWIDTH_ALNUM = {c: h for c, h in _FULLWIDTH.items() if chr(h).isalnum() or h == 0x20}
 
 
 def to_halfwidth(text: str) -> str:
@@ -17,14 +20,16 @@ def to_halfwidth(text: str) -> str:
 _UNCLEAN = re.compile(r"[\uff01-\uff5e\u3000]|\s\s|[^\S ]|^\s|\s$")
 
 
-def clean(text: str | None) -> str:
-    """Half-width, trimmed, inner runs of whitespace collapsed to one space."""
+def clean(text: str | None, *, keep_punctuation: bool = False) -> str:
+    """Half-width, trimmed, inner runs of whitespace collapsed to one space. Numbers, codes and
+    dates are read this way (１，２００ is 1,200); words — names, addresses, reasons — keep their
+    full-width punctuation as typed (`keep_punctuation`: 情况紧急，先行救助 stays as it is)."""
     if text is None:
         return ""
     text = str(text)
     if not _UNCLEAN.search(text):
         return text
-    return " ".join(to_halfwidth(text).split())
+    return " ".join(text.translate(_FULLWIDTH_ALNUM if keep_punctuation else _FULLWIDTH).split())
 
 
 # What never belongs in what a person types: control characters (tab, newline and carriage return

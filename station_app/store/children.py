@@ -21,10 +21,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from station_app.core import child_rules
-from station_app.core.elder_rules import FrequencyRule
+from station_app.core import agreement_rules, child_rules
+from station_app.core.elder_rules import FrequencyRule, month_bounds
 from station_app.core.entities import CHILD_CATEGORIES, ENTITIES, REPORT_STAGES
 from station_app.core.errors import ValidationError
+from station_app.core.fields import FieldError, parse_date
 from station_app.core.validation import validate
 from station_app.store import figures, program_queries, program_records, reference_data
 from station_app.store.database import StationDatabase
@@ -108,6 +109,12 @@ def agreements(database: StationDatabase, profile_id: str) -> list[dict[str, Any
     return [decode(_AGREEMENT, r) for r in rows]
 
 
+def agreement_list(database: StationDatabase, profile_id: str, today: dt.date) -> list[dict[str, Any]]:
+    """The child's agreements, newest first, each with its `state` (core.agreement_rules.row_status)."""
+    warn = int(roll_rules(database, today).get("warn_days", 30))
+    return [{**a, "state": agreement_rules.row_status(a, today, warn)} for a in agreements(database, profile_id)]
+
+
 def save_agreement(store: RecordStore, values: Mapping[str, Any], record: Mapping[str, Any] | None = None
                    ) -> dict[str, Any]:
     if record is None:
@@ -116,27 +123,38 @@ def save_agreement(store: RecordStore, values: Mapping[str, Any], record: Mappin
 
 
 def draft_agreement(database: StationDatabase, profile: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
-    """A new agreement pre-filled from the archive: the guardian entrusts the entrusted caregiver
-    (or, with none named, the guardian on the spot); a term of the rule's default length."""
+    """A new agreement pre-filled from the archive and the child's latest agreement: its parties
+    (core.agreement_rules: a parent entrusts the caregiver, never one person on both sides), the
+    caregiver's ID number and address from the people archive, a term of the rule's default length."""
+    earlier = agreements(database, profile["id"])
+    parties = agreement_rules.draft_parties(profile, earlier[0] if earlier else None)
     caregiver_id = profile.get("caregiver_person_id") or profile.get("guardian_person_id")
     caregiver = {}
     if caregiver_id:
-        rows = database.query("SELECT id_number, address FROM person WHERE id = ?", [caregiver_id])
-        caregiver = rows[0] if rows else {}
+        rows = database.query("SELECT name, id_number, address FROM person WHERE id = ?", [caregiver_id])
+        caregiver = rows[0] if rows and rows[0]["name"] == parties["caregiver_name"] else {}
     term_years = int(roll_rules(database, today).get("term_years", 1))
     return {
         "child_profile_id": profile["id"],
-        "guardian_name": profile.get("guardian_name") or "",
-        "guardian_relation": profile.get("guardian_relation"),
-        "guardian_phone": profile.get("guardian_phone"),
-        "caregiver_name": profile.get("caregiver_name") or profile.get("guardian_name") or "",
-        "caregiver_relation": profile.get("caregiver_relation") or profile.get("guardian_relation"),
-        "caregiver_phone": profile.get("caregiver_phone") or profile.get("guardian_phone"),
+        **parties,
         "caregiver_id_number": caregiver.get("id_number"),
         "caregiver_address": caregiver.get("address"),
         "signed_date": None,
         "expiry_date": _add_years(today, term_years).isoformat(),
     }
+
+
+def overlapping_agreements(database: StationDatabase, values: Mapping[str, Any], record_id: str | None,
+                           today: dt.date) -> list[dict[str, Any]]:
+    """The child's signed agreements whose term overlaps the one typed in `values` (its dates as
+    typed; none while a date cannot be read: saving says so at the field)."""
+    try:
+        term = {name: parse_date(values[name]).isoformat() if values.get(name) else None
+                for name in ("signed_date", "expiry_date")}
+    except FieldError:
+        return []
+    others = agreements(database, values["child_profile_id"])
+    return list(agreement_rules.overlapping({**term, "id": record_id}, others, today))
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:

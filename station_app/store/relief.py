@@ -171,14 +171,26 @@ def amend(store: RecordStore, case_id: str, base_rev: int, changes: Mapping[str,
 
 
 def act(store: RecordStore, case_id: str, code: str, base_rev: int, *, reason: str | None = None,
-        amount: Any = None, today: dt.date | None = None) -> dict[str, Any]:
+        amount: Any = None, today: dt.date | None = None, return_advance: bool = False) -> dict[str, Any]:
     """Do `code` to the case as the store's actor: the step, the case's new state and amounts and
-    (for an advance) the reserve-fund entry that pays it, in one transaction. The write path's
-    checks refuse what the workflow or the money rules do not allow, and nothing is written."""
+    (for an advance) the reserve-fund entry that pays it, in one transaction; with `return_advance`,
+    the payment also returns the case's advance to the reserve fund. The write path's checks refuse
+    what the workflow or the money rules do not allow, and nothing is written."""
     today = today or dt.date.today()
     with store.database.transaction():
         case = store.get("relief_case", case_id)
-        return _take_step(store, case, code, base_rev, reason, amount, today, store.actor.display_name)
+        moved = _take_step(store, case, code, base_rev, reason, amount, today, store.actor.display_name)
+        if return_advance:
+            store.create("reserve_fund_entry", {"kind": "repayment", "amount": case["advance_amount"],
+                                                "relief_case_id": case_id, "entry_date": today.isoformat(),
+                                                "reason": "案件批准发放，以救助资金归还先行救助垫付款"})
+        return moved
+
+
+def returned_to_fund(database: StationDatabase, case_id: str) -> int:
+    """What has gone back to the reserve fund for the case's advance (fen; 0: nothing yet)."""
+    return int(database.scalar("SELECT COALESCE(SUM(amount), 0) FROM reserve_fund_entry WHERE deleted = 0"
+                               " AND kind = 'repayment' AND relief_case_id = ?", [case_id]))
 
 
 def apply_county_decision(store: RecordStore, case_id: str, base_rev: int, *, approved: bool, amount: Any = None,
@@ -282,12 +294,14 @@ _SIGNED = "CASE WHEN kind IN ({}) THEN -amount ELSE amount END".format(", ".join
 
 def ledger(database: StationDatabase, start: dt.date, end: dt.date) -> Ledger:
     """The reserve-fund ledger from `start` to `end` (inclusive) in the order entries were made,
-    with the balance brought forward and a running balance."""
+    with the balance brought forward, a running balance and who made each entry (`handler`: the
+    person's name, not the account's user name)."""
     opening = int(database.scalar(
         f"SELECT COALESCE(SUM({_SIGNED}), 0) FROM reserve_fund_entry WHERE deleted = 0 AND entry_date < ?",
         [start.isoformat()]))
     rows = database.query(
-        """SELECT e.*, p.name AS person_name FROM reserve_fund_entry e
+        """SELECT e.*, p.name AS person_name, COALESCE(u.display_name, e.created_by) AS handler
+           FROM reserve_fund_entry e LEFT JOIN users u ON u.username = e.created_by
            LEFT JOIN relief_case c ON c.id = e.relief_case_id LEFT JOIN person p ON p.id = c.person_id
            WHERE e.deleted = 0 AND e.entry_date >= ? AND e.entry_date <= ?
            ORDER BY e.entry_date, e.created_at, e.rowid""",

@@ -74,7 +74,7 @@ def create_user(database: StationDatabase, actor: Actor, username: str, display_
     """Add a user. Only the head may, except for the very first user (created at set-up)."""
     if has_users(database):
         _require_head(actor)
-    username, display_name = clean(username), clean(display_name)
+    username, display_name = clean(username), clean(display_name, keep_punctuation=True)
     errors = {}
     if not username or not username.replace("_", "").replace(".", "").isalnum():
         errors["username"] = "用户名只能包含字母、数字、下划线或点，且不能为空"

@@ -258,7 +258,7 @@ class Shell(QObject):
         window.lock_requested.connect(self.lock)
         window.restore_requested.connect(self.restore_from)
         session.changes.changed.connect(self._settings_changed)
-        window.show()  # before the old one closes, or Qt would quit on the last window closed
+        window.show_on_screen()  # before the old one closes, or Qt would quit on the last window closed
         previous, self.window = self.window, window
         if previous is not None:
             previous.close()

@@ -32,14 +32,16 @@ from PySide6.QtWidgets import (
 )
 
 from station_app import paths
-from station_app.core import child_rules
+from station_app.core import agreement_rules, child_rules
 from station_app.core.entities import REPORT_STAGES, entity
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.privacy import ADULT_AGE
+from station_app.core.protection_workflow import note_problem
 from station_app.jobs import children as child_jobs
 from station_app.store import access_log, children, people
 from station_app.ui import print_preview
 from station_app.ui.changes import FollowsChanges
+from station_app.ui.dialogs import ask
 from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, field_text
@@ -52,6 +54,7 @@ from station_app.ui.program_dialogs import (
     present_editor,
 )
 from station_app.ui.record_list import RecordTable
+from station_app.ui.screen_fit import FitScroll
 from station_app.ui.session import Session
 
 # Three to a row, in the order a worker asks: who the child is, the parents, who cares for them.
@@ -106,9 +109,10 @@ def print_and_open(parent: QWidget, session: Session, title: str, job: Callable[
 _AGREEMENT_COLUMNS = (
     Column("委托方（监护人）", "guardian_name", sample="欧阳晓明"),
     Column("受托方（照护人）", "caregiver_name", sample="欧阳晓明"),
-    Column("签订日期", lambda r: r.get("signed_date") or "未签字", sample="2026-11-23",
-           warn=lambda r: not r.get("signed_date")),
+    Column("签订日期", lambda r: r.get("signed_date") or "—", sample="2026-11-23"),
     Column("到期日期", lambda r: r.get("expiry_date") or "长期", sample="2026-11-23"),
+    Column("状态", lambda r: agreement_rules.ROW_LABELS[r["state"]], sample="即将到期",
+           warn=lambda r: r["state"] != agreement_rules.VALID),
 )
 _VISIT_COLUMNS = (
     Column("走访日期", "visit_date", sample="2026-11-23"),
@@ -151,7 +155,7 @@ class ChildProfileDialog(FollowsChanges, RecordDialog):
         layout.addWidget(self.form)
         layout.addStretch(1)
         self.tabs = QTabWidget()
-        self.tabs.addTab(details, "档案")
+        self.tabs.addTab(FitScroll(details), "档案")
         if record is not None:
             self._add_record_tabs(record, writer)
         outer = QVBoxLayout(self)
@@ -174,7 +178,7 @@ class ChildProfileDialog(FollowsChanges, RecordDialog):
         # Agreements
         box = QWidget()
         layout = QVBoxLayout(box)
-        self.agreements = _table(_AGREEMENT_COLUMNS, children.agreements(database, record["id"]))
+        self.agreements = _table(_AGREEMENT_COLUMNS, children.agreement_list(database, record["id"], dt.date.today()))
         self.agreements.opened.connect(self._open_agreement)
         self.new_agreement_button = QPushButton(qta.icon("fa6s.file-signature"), "新增协议")
         self.new_agreement_button.setEnabled(writer)
@@ -222,17 +226,30 @@ class ChildProfileDialog(FollowsChanges, RecordDialog):
         self.tabs.addTab(history_table(self.session, "child_profile", record["id"]), "修改记录")
 
     def _show_agreement_status(self) -> None:
+        """The child's state (the same words as the children's list) and what the rows below add to
+        it: until when the signed agreement holds, and any agreement still waiting for signatures."""
         assert self.record is not None
-        status = children.agreement_status(self.session.database, self.record, dt.date.today())
+        today = dt.date.today()
+        status = children.agreement_status(self.session.database, self.record, today)
+        rows = children.agreement_list(self.session.database, self.record["id"], today)
+        text = child_rules.AGREEMENT_LABELS[status]
+        held = max((r.get("expiry_date") or "长期" for r in rows if r["state"] in (agreement_rules.VALID,
+                                                                                  agreement_rules.EXPIRING)),
+                   default=None)
+        if held:
+            text += "，长期有效" if held == "长期" else f"，有效至 {held}"
+        pending = sum(r["state"] == agreement_rules.PENDING for r in rows)
+        if pending:
+            text += f"；另有 {pending} 份待签字（签字后请打开协议填写签订日期）"
         bad = status in (child_rules.AGREEMENT_MISSING, child_rules.AGREEMENT_EXPIRED, child_rules.AGREEMENT_EXPIRING)
-        self.agreement_status.setText(child_rules.AGREEMENT_LABELS[status])
+        self.agreement_status.setText(text)
         self.agreement_status.setStyleSheet(LATE_STYLE if bad else "")
 
     def refresh(self) -> None:
         """Re-read the agreements, visits and cases (one of them was saved)."""
         assert self.record is not None
         database, record = self.session.database, self.record
-        _reload(self.agreements, children.agreements(database, record["id"]))
+        _reload(self.agreements, children.agreement_list(database, record["id"], dt.date.today()))
         self._show_agreement_status()
         _reload(self.visits, children.person_visits(database, record["person_id"]))
         _reload(self.reports, children.person_reports(database, record["person_id"]))
@@ -294,7 +311,7 @@ class AgreementDialog(RecordDialog):
         hint = QLabel("签订日期留空即为“待签字”：可先打印协议书，签字后再填签订日期。")
         hint.setStyleSheet("color: #555555;")
         layout.addWidget(hint)
-        layout.addWidget(self.form)
+        layout.addWidget(FitScroll(self.form))
         layout.addLayout(self._buttons(writer))
         self.form.set_values(dict(record or children.draft_agreement(session.database, profile, dt.date.today())))
         if not writer:
@@ -304,7 +321,23 @@ class AgreementDialog(RecordDialog):
         self.form.editor("guardian_name").setFocus()
 
     def save(self) -> None:
+        """Save, after asking when another signed agreement of the child covers part of the same term."""
         values = {**self.form.values(), "child_profile_id": self.profile["id"]}
+        if self.form.show_errors(agreement_rules.parties_problem(values)):
+            return
+        overlaps = children.overlapping_agreements(self.session.database, values, (self.record or {}).get("id"),
+                                                   dt.date.today())
+        if not overlaps:
+            self._write(values)
+            return
+        held = "；".join(f"{a['guardian_name']} 委托 {a['caregiver_name']}，{a['signed_date']} 签订，"
+                        + (f"{a['expiry_date']} 到期" if a.get("expiry_date") else "长期有效") for a in overlaps)
+        ask(self, "协议期限重叠",
+            f"该儿童已有签订的委托照护协议与这份协议的期限重叠：\n{held}\n\n"
+            "如果是到期前续签，可以继续保存；如果是重复登记，请返回，打开原协议修改。",
+            "仍然保存", lambda: self._write(values))
+
+    def _write(self, values: dict[str, Any]) -> None:
         self.write(children.save_agreement, values, self.record,
                    refused=lambda exc: self._refused(self.form, AGREEMENT_FIELDS, exc))
 
@@ -350,7 +383,7 @@ class ReportDialog(RecordDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(person_summary(session.database, person_id)))
         self.form = FieldForm("child_report", REPORT_FIELDS, columns=2)
-        layout.addWidget(self.form)
+        layout.addWidget(FitScroll(self.form))
         if self.report is None:
             self.form.set_values({"reported_at": child_rules.format_time(self._now()), "urgency": "normal"})
             layout.addLayout(self._buttons(writer))
@@ -407,7 +440,9 @@ class ReportDialog(RecordDialog):
             label.setBuddy(editor)
             grid.addWidget(label, 0, column * 2)
             grid.addWidget(editor, 0, column * 2 + 1)
-        grid.addWidget(QLabel("办理情况"), 1, 0)
+        note_label = QLabel('办理情况 <span style="color:#c62828">*</span>')
+        note_label.setBuddy(self.step_note)
+        grid.addWidget(note_label, 1, 0)
         grid.addWidget(self.step_note, 1, 1, 1, 5)
         grid.addWidget(self.step_error, 2, 1, 1, 4)
         grid.addWidget(self.step_button, 2, 5)
@@ -433,6 +468,21 @@ class ReportDialog(RecordDialog):
         self.step_box.setVisible(self.session.actor.can_write and report["stage"] != "closed")
 
     def record_step(self) -> None:
+        """Say what is missing, or ask — naming the step — before it goes on the case's record for good."""
+        assert self.report is not None
+        step = self.next_step.currentData()
+        problem = note_problem(step, self.step_note.toPlainText())
+        if problem:
+            self.step_error.setText("；".join(problem.values()))
+            self.step_note.setFocus()
+            return
+        label = _STAGES[step]
+        ask(self, "记录办理环节",
+            f"确定记录“{label}”环节吗？\n\n办理时间：{self.step_time.text()}　办理人：{self.step_actor.text()}\n\n"
+            f"记录后个案进入“{label}”环节。办理记录只增不改，记录后不能撤回。",
+            f"记录“{label}”", self._write_step, no="返回修改")
+
+    def _write_step(self) -> None:
         assert self.report is not None
         run_write(self, self.session, children.record_step, self.report, self.next_step.currentData(),
                   self.step_time.text(), self.step_actor.text(), self.step_note.toPlainText(), busy=self.step_button,

@@ -31,17 +31,17 @@ from PySide6.QtWidgets import (
 from station_app import paths
 from station_app.core import child_rules
 from station_app.core.entities import CHILD_CATEGORIES, REPORT_STAGES, RISK_LEVELS
-from station_app.core.idnumber import mask
 from station_app.jobs import children as child_jobs
 from station_app.store import children, people
 from station_app.store.database import StationDatabase
 from station_app.ui.child_dialogs import open_agreement, open_profile, open_report, open_visit, print_and_open
 from station_app.ui.dialogs import present
 from station_app.ui.elder_page import action_button
+from station_app.ui.flow_layout import FlowLayout
 from station_app.ui.leave_roll_dialog import LeaveRollDialog
 from station_app.ui.models import Column, QueryTableModel, Row
-from station_app.ui.operations import run_job
-from station_app.ui.program_pages import FilterHolder, ProfileListPage, child_columns
+from station_app.ui.operations import run_job, run_write
+from station_app.ui.program_pages import ID_NUMBER, FilterHolder, ProfileListPage, child_columns
 from station_app.ui.session import Session
 
 READ_ONLY_TIP = "只读账号不能新建档案或登记走访"
@@ -84,13 +84,10 @@ def _case_text(row: Row) -> str:
 
 
 def columns() -> tuple[Column, ...]:
-    base = child_columns()
-    id_column = Column("身份证号", lambda r: mask(r.get("id_number")), sample="2104**********123X",
-                       full="id_number")
     agreement = Column("委托协议", lambda r: child_rules.AGREEMENT_LABELS.get(r.get("agreement_status") or "", ""),
                        sample="协议即将到期", warn=lambda r: r.get("agreement_status") in _BAD_AGREEMENT)
     case = Column("保护个案", _case_text, sample="应急处置（超时）", warn=lambda r: bool(r.get("open_case")))
-    return (*base[:3], id_column, *base[3:], agreement, case)
+    return (*child_columns(after_lead=(agreement, case)), ID_NUMBER)
 
 
 class ChildPage(ProfileListPage):
@@ -149,11 +146,11 @@ class ChildPage(ProfileListPage):
             for b in (self.add_button, self.visit_button, self.agreement_button, self.report_button,
                       self.leave_button):
                 b.setToolTip(READ_ONLY_TIP)
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         for b in (self.add_button, self.edit_button, self.visit_button, self.agreement_button, self.report_button,
                   self.leave_button):
             actions.addWidget(b)
-        actions.addStretch(1)
+        actions.add_stretch()
         for b in (self.print_button, self.blank_button, self.register_button, self.roster_button):
             actions.addWidget(b)
         self.body.insertLayout(1, actions)

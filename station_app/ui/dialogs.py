@@ -1,6 +1,7 @@
 """Showing a dialog without a nested event loop: the one way the app opens its dialogs.
 
-`present` shows a dialog window-modal with `QDialog.open()` and returns at once; what happens
+`present` shows a dialog window-modal with `QDialog.open()`, sized to fit the screen
+(ui.screen_fit), and returns at once; what happens
 after (refreshing is the change signal's job) runs when the dialog is answered. The caller never
 blocks in `exec()`, so a test drives a dialog as a person would — find it on screen, fill it in,
 press its button — with nothing patched.
@@ -12,7 +13,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from station_app.ui.screen_fit import fit
 
 D = TypeVar("D", bound=QDialog)
 
@@ -47,5 +50,21 @@ def present(dialog: D, on_accepted: Callable[[D], None] | None = None, *,
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if on_accepted is not None or on_finished is not None:
         _Answer(dialog, on_accepted, on_finished)  # type: ignore[arg-type]
+    fit(dialog)  # never larger than the screen it opens on, however large it would like to be
     dialog.open()
     return dialog
+
+
+def ask(parent: QWidget, title: str, text: str, yes: str, on_yes: Callable[[], None], *, no: str = "返回") -> QMessageBox:
+    """A question before something that cannot be undone, shown by `present`: `yes` (the default,
+    so Enter confirms) runs `on_yes()`; `no` or Esc goes back and does nothing."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    confirm = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.setEscapeButton(box.addButton(no, QMessageBox.ButtonRole.RejectRole))
+    box.setDefaultButton(confirm)
+
+    def answered(dialog: QMessageBox, _result: int) -> None:
+        if dialog.clickedButton() is confirm:
+            on_yes()
+
+    return present(box, on_finished=answered)

@@ -15,7 +15,7 @@ from functools import partial
 
 import qtawesome as qta
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QWidget
 
 from station_app.core import child_rules
 from station_app.core.entities import PROGRAMS, REPORT_STAGES, RISK_LEVELS
@@ -25,6 +25,7 @@ from station_app.ui.child_dialogs import open_report
 from station_app.ui.child_dialogs import open_visit as open_child_visit
 from station_app.ui.dialogs import present
 from station_app.ui.elder_dialogs import RoundDialog, open_visit
+from station_app.ui.flow_layout import FlowLayout
 from station_app.ui.models import Column, QueryTableModel, Row
 from station_app.ui.person_dialog import open_person
 from station_app.ui.record_list import ListPage
@@ -101,6 +102,7 @@ class DuePage(ListPage):
                                 partial(_find_due, grouping=self.grouping), session.db_path)
         super().__init__(session, model, "共 {n} 人次", parent)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)  # a red alert makes the line longer than a 1024-px window
         self.body.insertWidget(1, self.summary)
         self.model.loaded.connect(self._summarise)
         self.table.opened.connect(self._open)
@@ -142,10 +144,10 @@ class DuePage(ListPage):
         self.visit_button.setEnabled(False)
         self.group_box = QCheckBox("按村（社区）分组")
         self.group_box.setToolTip("按村（社区）排列，便于一个村一个村地安排探访；每村内逾期最久的在前")
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         actions.addWidget(self.round_button)
         actions.addWidget(self.visit_button)
-        actions.addStretch(1)
+        actions.add_stretch()
         actions.addWidget(self.group_box)
         self.group_box.toggled.connect(self._group)
         self.body.insertLayout(1, actions)

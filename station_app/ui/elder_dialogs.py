@@ -50,6 +50,7 @@ from station_app.ui.operations import run_job, show_error
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.program_dialogs import RecordDialog, VisitDialogBase, present_editor
 from station_app.ui.record_list import RecordTable
+from station_app.ui.screen_fit import FitScroll
 from station_app.ui.session import Session
 
 PROFILE_FIELDS = ("categories", "risk_level", "living_arrangement", "ability_level", "benefits", "status",
@@ -175,7 +176,7 @@ class ElderProfileDialog(FollowsChanges, RecordDialog):
         self.contacts = ContactsEditor()
         layout.addWidget(self.contacts)
         self.tabs = QTabWidget()
-        self.tabs.addTab(details, "档案")
+        self.tabs.addTab(FitScroll(details), "档案")
         if record is not None:
             self.visits = _visit_table(session, record["person_id"])
             self.visits.opened.connect(self._open_visit)

@@ -20,15 +20,15 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMessag
 
 from station_app import paths
 from station_app.core.entities import ELDER_CATEGORIES, RISK_LEVELS
-from station_app.core.idnumber import mask
 from station_app.jobs import elders
 from station_app.store import elder_rounds, people, program_queries, statistics
 from station_app.store.database import StationDatabase
 from station_app.ui import print_preview
 from station_app.ui.elder_dialogs import open_profile, open_visit
+from station_app.ui.flow_layout import FlowLayout
 from station_app.ui.models import Column, QueryTableModel
 from station_app.ui.operations import run_job
-from station_app.ui.program_pages import FilterHolder, ProfileListPage, elder_columns
+from station_app.ui.program_pages import ID_NUMBER, FilterHolder, ProfileListPage, elder_columns
 from station_app.ui.session import Session
 
 READ_ONLY_TIP = "只读账号不能新建档案或登记探访"
@@ -50,9 +50,7 @@ def _find_elders(database: StationDatabase, sort: str, descending: bool, *, text
 
 
 def _columns() -> tuple[Column, ...]:
-    base = elder_columns()
-    id_column = Column("身份证号", lambda r: mask(r.get("id_number")), sample="2104**********123X")
-    return (*base[:3], id_column, *base[3:])
+    return (*elder_columns(), ID_NUMBER)
 
 
 def action_button(icon: str, text: str, shortcut: str | QKeySequence | None = None, tip: str = "") -> QPushButton:
@@ -111,10 +109,10 @@ class ElderPage(ProfileListPage):
         if not writer:
             for button in (self.add_button, self.visit_button):
                 button.setToolTip(READ_ONLY_TIP)
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         for button in (self.add_button, self.edit_button, self.visit_button, self.print_button, self.blank_button):
             actions.addWidget(button)
-        actions.addStretch(1)
+        actions.add_stretch()
         actions.addWidget(self.month)
         actions.addWidget(self.roster_button)
         self.body.insertLayout(1, actions)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from station_app.core import fields as fk
 from station_app.core.entities import entity
 from station_app.core.fields import Field, format_money
+from station_app.ui.screen_fit import grow
 
 _PLACEHOLDERS = {
     fk.DATE: "如 2024-03-05",
@@ -65,9 +66,11 @@ class FieldForm(QWidget):
             error.setStyleSheet(ERROR_STYLE)
             error.setWordWrap(True)
             error.hide()
+            # A free-text box at the end (备注) takes the rest of its row: room to write in.
+            span = columns * 2 - col * 2 - 1 if index == len(self._fields) - 1 and f.kind == fk.LONG_TEXT else 1
             grid.addWidget(label, row * 2, col * 2)
-            grid.addWidget(editor, row * 2, col * 2 + 1)
-            grid.addWidget(error, row * 2 + 1, col * 2 + 1)
+            grid.addWidget(editor, row * 2, col * 2 + 1, 1, span)
+            grid.addWidget(error, row * 2 + 1, col * 2 + 1, 1, span)
             self._editors[f.name] = editor
             self._errors[f.name] = error
         for col in range(columns):
@@ -183,6 +186,7 @@ class FieldForm(QWidget):
             self._set_error(f.name, message)
             if message and first is None:
                 first = self._editors[f.name]
+        grow(self)  # the messages take room: the window grows rather than squeeze the fields
         if first is not None:
             first.setFocus()
         return first is not None

@@ -21,6 +21,7 @@ import qtawesome as qta
 from PySide6.QtCore import QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -40,10 +41,12 @@ from station_app.store import children, restoring, sync_state
 from station_app.sync import status as sync_status
 from station_app.ui.restore_dialog import describe
 from station_app.ui.operations import run_job, show_error
+from station_app.ui.screen_fit import available, fit, is_small_screen
 from station_app.ui.session import Session
 from station_app.ui.sync_runner import SyncRunner
 
 GEOMETRY_KEY = "main/geometry"
+DEFAULT_SIZE = (1200, 760)  # on a screen larger than SMALL_SCREEN, before the person resizes it
 PAGE_KEY = "main/page"
 STATUS_REFRESH_MS = 60_000
 SYNC_STYLE = {sync_status.OK: "color: #2e7d32;", sync_status.WAITING: "", sync_status.OFFLINE: "color: #ef6c00;",
@@ -89,6 +92,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(960, 600)
         self.pages: dict[int, QWidget] = {}
         self._check_problems: list[str] | None = None  # None while the start-up check runs
+        self._guide: QDialog | None = None
 
         self.nav = QListWidget()
         self.nav.setIconSize(QSize(24, 24))
@@ -124,11 +128,23 @@ class MainWindow(QMainWindow):
 
         stored = QSettings()
         geometry = stored.value(GEOMETRY_KEY)
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1200, 760)
+        self._restored = geometry is not None and self.restoreGeometry(geometry)
         keys = [p.key for p in PAGES]
         last = stored.value(PAGE_KEY, "people")
         self.show_page(keys.index(last) if last in keys else 0)
+
+    def show_on_screen(self) -> None:
+        """Open where the person left it (within this screen: it may be smaller than the last);
+        the first time maximised on a small screen (1366×768 or less), else at a comfortable size."""
+        if self._restored:
+            fit(self)
+            self.show()
+        elif is_small_screen(self):
+            fit(self, *available(self).size().toTuple())  # the whole screen even where nothing maximises
+            self.showMaximized()
+        else:
+            fit(self, *DEFAULT_SIZE)
+            self.show()
 
     # -- pages -------------------------------------------------------------------------------
 
@@ -175,6 +191,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, "fa6s.right-from-bracket", QKeySequence("Ctrl+Q"))
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "用户手册", self.show_guide, "fa6s.book-open",
+                     QKeySequence(QKeySequence.StandardKey.HelpContents))
         self._action(help_menu, "关于", self.about, "fa6s.circle-info")
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], object], icon: str,
@@ -222,6 +240,14 @@ class MainWindow(QMainWindow):
         else:
             QMessageBox.warning(self, "检查数据库", "检查发现问题：\n" + "\n".join(report.problems[:10]) +
                                 "\n\n请先备份数据库，并联系县民政局技术人员。")
+
+    def show_guide(self) -> None:
+        """The user's guide, beside the window (one of it, brought to the front when open)."""
+        from station_app.ui.guide_window import GuideDialog  # QTextBrowser and the guide: when asked for
+
+        if self._guide is None:
+            self._guide = GuideDialog(self)
+        self._guide.bring_up()
 
     def about(self) -> None:
         QMessageBox.about(self, "关于社工站",

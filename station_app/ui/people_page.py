@@ -13,7 +13,7 @@ from pathlib import Path
 import qtawesome as qta
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QMessageBox, QPushButton, QWidget
 
 from station_app import paths
 from station_app.core.entities import entity
@@ -23,6 +23,7 @@ from station_app.store import people
 from station_app.store.records import RecordStore
 from station_app.ui import print_preview
 from station_app.ui.dialogs import present
+from station_app.ui.flow_layout import FlowLayout
 from station_app.ui.household_dialog import open_household
 from station_app.ui.models import PersonTableModel
 from station_app.ui.operations import run_job, run_write, show_error
@@ -66,11 +67,11 @@ class PeoplePage(ListPage):
         if not writer:
             for button in (self.add_button, self.edit_button, self.delete_button):
                 button.setToolTip(READ_ONLY_TIP)
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         for button in (self.add_button, self.edit_button, self.delete_button, self.household_button,
                        self.print_button, self.import_button):
             actions.addWidget(button)
-        actions.addStretch(1)
+        actions.add_stretch()
         actions.addWidget(self.full_ids)
         self.body.insertLayout(1, actions)
 

@@ -38,6 +38,7 @@ from station_app.ui.dialogs import present
 from station_app.ui.fieldform import FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.operations import run_write, show_error
+from station_app.ui.screen_fit import FitScroll
 from station_app.ui.session import Session
 
 # Reading order, two per row: what a worker copies off an ID card first.
@@ -80,7 +81,7 @@ class PersonDialog(QDialog):
         details_layout.addWidget(self.duplicate_bar)
         details_layout.addStretch(1)
         self.tabs = QTabWidget()
-        self.tabs.addTab(details, "基本信息")
+        self.tabs.addTab(FitScroll(details), "基本信息")
         if person_id:
             self.tabs.addTab(history_table(session, "person", person_id), "修改记录")
 

@@ -29,6 +29,15 @@ from station_app.core.errors import ValidationError
 from station_app.ui.changes import Changes
 from station_app.ui.fieldform import ERROR_STYLE
 from station_app.ui.operations import Job, run_job, show_error
+from station_app.ui.screen_fit import grow
+
+
+def note_label(text: str) -> QLabel:
+    """Guidance in grey beside or under a form, wrapped to the form's width."""
+    note = QLabel(text)
+    note.setWordWrap(True)
+    note.setStyleSheet("color: #555555;")
+    return note
 
 
 class PlainForm(QWidget):
@@ -63,9 +72,7 @@ class PlainForm(QWidget):
 
     def add_note(self, text: str) -> QLabel:
         """A line of guidance under the fields (e.g. the password rules)."""
-        note = QLabel(text)
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #555555;")
+        note = note_label(text)
         self._grid.addWidget(note, self._grid.rowCount(), 1)
         return note
 
@@ -98,6 +105,7 @@ class PlainForm(QWidget):
             self._set_error(name, errors.get(name, ""))
             if errors.get(name) and first is None:
                 first = self._editors[name]
+        grow(self)  # the messages take room: the window grows rather than squeeze the fields
         if first is not None:
             first.setFocus()
         return first is not None

@@ -36,6 +36,7 @@ from station_app.ui.fieldform import ERROR_STYLE, FieldForm
 from station_app.ui.models import age
 from station_app.ui.operations import run_write, show_error
 from station_app.ui.person_picker import PersonPicker
+from station_app.ui.screen_fit import FitScroll
 from station_app.ui.session import Session
 
 def person_summary(database: StationDatabase, person_id: str) -> str:
@@ -179,7 +180,7 @@ class VisitDialogBase(RecordDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(person_summary(session.database, person_id)))
         layout.addWidget(QLabel(self.profile_line()))
-        layout.addWidget(self.form)
+        layout.addWidget(FitScroll(self.form))
         layout.addWidget(self.due_hint)
         layout.addLayout(self._buttons(writer))
         self.form.set_values(dict(record or {"visit_date": dt.date.today().isoformat(),

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from station_app.core.entities import entity
+from station_app.core.idnumber import mask
 from station_app.store import people, program_queries
 from station_app.store.database import StationDatabase
 from station_app.ui.models import Column, QueryTableModel, Row, age_column, choice_text, field_text
@@ -33,6 +34,7 @@ def _field(entity_name: str, name: str) -> Callable[[Row], str]:
 
 
 def _visit_columns(today: dt.date | None) -> tuple[Column, ...]:
+    """When the next visit is due, then the last one: what a worker goes down the list for."""
     def overdue(row: Row) -> bool:
         if row.get("status") != "active":
             return False
@@ -43,44 +45,49 @@ def _visit_columns(today: dt.date | None) -> tuple[Column, ...]:
         return (row.get("next_due") or "") if row.get("status") == "active" else ""
 
     return (
+        Column("下次走访", next_due, sort="next_due", sample="2026-11-23", warn=overdue),
         Column("最近走访", lambda r: r.get("last_visit") or NOT_VISITED, sort="last_visit", sample="2026-11-23",
                warn=lambda r: r.get("status") == "active" and not r.get("last_visit")),
-        Column("下次走访", next_due, sort="next_due", sample="2026-11-23", warn=overdue),
     )
 
 
-def _person_columns(today: dt.date | None) -> tuple[Column, ...]:
+def _lead_columns(today: dt.date | None, entity_name: str) -> tuple[Column, ...]:
+    """Who, where, the visit dates and the risk, first: they fit beside each other on a 1024-pixel
+    screen; the rest follows, for a wider screen or a scroll."""
     return (
         Column("姓名", "name", sort="name", sample="欧阳晓明明"),
-        Column("性别", choice_text("person", "gender"), sample="男"),
         age_column(today),
         Column("村（社区）", "village_name", sort="village", sample="南口前村村村"),
+        *_visit_columns(today),
+        Column("风险等级", choice_text(entity_name, "risk_level"), sort="risk_level", sample="风险",
+               warn=lambda r: r.get("risk_level") == "high"),
     )
-
-
-def _risk(entity_name: str) -> Column:
-    return Column("风险等级", choice_text(entity_name, "risk_level"), sort="risk_level", sample="风险",
-                  warn=lambda r: r.get("risk_level") == "high")
 
 
 def _status(entity_name: str, header: str = "状态") -> Column:
     return Column(header, choice_text(entity_name, "status"), sort="status", sample="已退出")
 
 
-def child_columns(today: dt.date | None = None) -> tuple[Column, ...]:
-    return (*_person_columns(today),
+GENDER = Column("性别", choice_text("person", "gender"), sample="男")
+# Masked as lists show it; in full only in an export whose purpose needs it.
+ID_NUMBER = Column("身份证号", lambda r: mask(r.get("id_number")), sample="2104**********123X", full="id_number")
+
+
+def child_columns(today: dt.date | None = None, after_lead: tuple[Column, ...] = ()) -> tuple[Column, ...]:
+    """The children's list; `after_lead`: columns the children's page shows right after the lead."""
+    return (*_lead_columns(today, "child_profile"), *after_lead,
             Column("儿童类别", choice_text("child_profile", "category"), sort="category", sample="农村留守儿童"),
-            _risk("child_profile"), _status("child_profile"),
+            _status("child_profile"),
             Column("监护人", "guardian_name", sample="欧阳晓明明"),
-            *_visit_columns(today))
+            GENDER)
 
 
 def elder_columns(today: dt.date | None = None) -> tuple[Column, ...]:
-    return (*_person_columns(today),
+    return (*_lead_columns(today, "elder_profile"),
             Column("老年人类别", _field("elder_profile", "categories"), sample="独居、失能/半失能"),
             Column("自理能力", choice_text("elder_profile", "ability_level"), sort="ability_level", sample="半失能"),
-            _risk("elder_profile"), _status("elder_profile"),
-            *_visit_columns(today))
+            _status("elder_profile"),
+            GENDER)
 
 
 @dataclass(frozen=True)

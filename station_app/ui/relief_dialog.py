@@ -24,6 +24,7 @@ import qtawesome as qta
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -44,6 +45,7 @@ from station_app.core.entities import entity
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.fields import format_money
 from station_app.core.idnumber import mask
+from station_app.core.relief_workflow import amount_to_pay
 from station_app.core.roles import HEAD
 from station_app.jobs import relief as relief_jobs
 from station_app.store import access_log, relief
@@ -57,6 +59,7 @@ from station_app.ui.models import Column, ListTableModel, choice_text
 from station_app.ui.operations import run_job, run_write, show_error
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.record_list import RecordTable
+from station_app.ui.screen_fit import FitScroll
 from station_app.ui.session import Session
 
 CASE_FIELDS = ("case_type", "tier", "household_size", "applied_on", "incident_place", "reason", "notes")
@@ -126,7 +129,7 @@ class ReliefCaseDialog(FollowsChanges, QDialog):
         layout.addWidget(QLabel("申请人（须已在人员档案中登记）"))
         layout.addWidget(self.picker)
         layout.addWidget(self.repeat)
-        layout.addWidget(self.form)
+        layout.addWidget(FitScroll(self.form))
         layout.addWidget(self.tier_hint)
         layout.addWidget(self.suggestion)
         layout.addStretch(1)
@@ -244,7 +247,8 @@ class ReliefCaseDialog(FollowsChanges, QDialog):
         self.details = details
         case = details.case
         self.setWindowTitle(f"临时救助案件 — {details.person['name']}（{_CASE.field('status').choice_label(case['status'])}）")
-        self.summary.setText(_summary_html(details, self.session.actor.can_see_full_id, self.today))
+        returned = relief.returned_to_fund(self.session.database, case["id"])
+        self.summary.setText(_summary_html(details, self.session.actor.can_see_full_id, self.today, returned))
         self.repeat.setText(case["repeat_warning"] or "")
         self.repeat.setVisible(bool(case["repeat_warning"]))
         model = self.steps.model()
@@ -285,7 +289,14 @@ def _why_not(code: str, case: dict[str, Any], role: str) -> str:
     return "拟救助金额超出乡镇审批权限，请报县审批" if role == HEAD else "您没有审批权限：请由站长审批，或报县审批"
 
 
-def _summary_html(details: relief.CaseDetails, full_id: bool, today: dt.date) -> str:
+def _returned_text(case: dict[str, Any], returned: int) -> str:
+    """Once the case is paid: whether its advance has gone back to the reserve fund."""
+    if case["status"] not in ("paid", "closed"):
+        return ""
+    return f"　已归还备用金 {yuan(returned)}" if returned else "　<span style='color:#c62828'>尚未归还备用金</span>"
+
+
+def _summary_html(details: relief.CaseDetails, full_id: bool, today: dt.date, returned: int) -> str:
     case, person = details.case, details.person
     number = person["id_number"] if full_id else mask(person["id_number"])
     lines = [
@@ -302,7 +313,8 @@ def _summary_html(details: relief.CaseDetails, full_id: bool, today: dt.date) ->
         overdue = rules.advance_overdue(case, today)
         due = f"<span style='color:#c62828'>补办期限 {case['paperwork_due']}（已逾期）</span>" if overdue \
             else f"补办期限 {case['paperwork_due']}"
-        lines.append(f"先行救助 <b>{yuan(case['advance_amount'])}</b>（{case['advance_on']}）　{due}")
+        lines.append(f"先行救助 <b>{yuan(case['advance_amount'])}</b>（{case['advance_on']}）　{due}"
+                     + _returned_text(case, returned))
     if case["amount_paid"] is not None:
         lines.append(f"发放 {yuan(case['amount_paid'])}（{case['paid_on']}）")
     lines.append(f"申请事由：{case['reason']}")
@@ -382,6 +394,13 @@ class ActionDialog(EntryDialog):
         super().__init__("relief_step", names, f"{self.act.label} — 临时救助", self._context(),
                          f"确定{self.act.label}", parent)
         self.form.set_values({"amount": self._preset()})
+        self.return_advance: QCheckBox | None = None
+        if code == "pay" and case["advance_amount"]:
+            # Paid from the relief funds, the case's advance goes back to the reserve fund it came from.
+            self.return_advance = QCheckBox(f"同时登记归还备用金 {yuan(case['advance_amount'])}"
+                                            "（以救助资金归还先行救助垫付款，记入备用金台账）")
+            self.return_advance.setChecked(True)
+            self.layout().insertWidget(2, self.return_advance)
 
     def _preset(self) -> int | None:
         """The amount a worker most likely confirms: the proposal for the approver, the suggestion
@@ -398,6 +417,11 @@ class ActionDialog(EntryDialog):
             reason = f"（理由：{case['amount_reason']}）" if case["amount_reason"] else ""
             return (f"建议金额 {yuan(case['amount_suggested'])}；经办人拟救助 {yuan(case['amount_proposed'])}{reason}。"
                     f"已先行救助 {yuan(case['advance_amount'])}。")
+        if self.act.code == "pay":
+            advance = case["advance_amount"]
+            paid = f"，已先行救助 {yuan(advance)}（从备用金垫付）" if advance else ""
+            return (f"批准金额 {yuan(case['amount_approved'])}{paid}。<br>"
+                    f"本次发放 <b>{yuan(amount_to_pay(case))}</b>。")
         if self.act.amount == "advance":
             found = relief.rules(self.session.database, dt.date.fromisoformat(case["applied_on"]))
             return (f"先行救助从备用金中立即支付（当前余额 {yuan(relief.balance(self.session.database))}，"
@@ -407,7 +431,8 @@ class ActionDialog(EntryDialog):
 
     def write(self, values: dict[str, Any]) -> Callable[[RecordStore], Any]:
         return partial(relief.act, case_id=self.case["id"], code=self.act.code, base_rev=self.case["rev"],
-                       reason=values.get("reason"), amount=values.get("amount"), today=self.today)
+                       reason=values.get("reason"), amount=values.get("amount"), today=self.today,
+                       return_advance=self.return_advance is not None and self.return_advance.isChecked())
 
 
 class AmendDialog(EntryDialog):

@@ -47,8 +47,10 @@ from station_app.store.records import RecordStore
 from station_app.ui import print_preview
 from station_app.ui.changes import FollowsChanges
 from station_app.ui.dialogs import present
+from station_app.ui.flow_layout import FlowLayout
 from station_app.ui.models import Column, ListTableModel, QueryTableModel, Row, age_column, choice_text
 from station_app.ui.operations import run_job
+from station_app.ui.program_pages import GENDER
 from station_app.ui.record_list import ListPage, RecordTable
 from station_app.ui.relief_dialog import EntryDialog, open_case, yuan
 from station_app.ui.session import Session
@@ -64,20 +66,22 @@ def relief_columns(today: dt.date) -> tuple[Column, ...]:
     def overdue(row: Row) -> bool:
         return rules.advance_overdue(row, today)
 
+    # The state and what is due (the advance's paperwork) beside the name, where a 1024-pixel screen
+    # shows them without scrolling; the amounts next, then the rest.
     return (
         Column("申请日期", "applied_on", sort="applied_on", sample="2026-11-23"),
         Column("姓名", "name", sort="name", sample="欧阳晓明明"),
-        Column("性别", choice_text("person", "gender"), sample="男"),
-        age_column(today),
-        Column("村（社区）", "village_name", sort="village", sample="南口前村村村"),
-        Column("救助类型", choice_text("relief_case", "case_type"), sort="case_type", sample="支出型"),
         Column("办理状态", choice_text("relief_case", "status"), sort="status", sample="调查核实"),
-        Column("审批", choice_text("relief_case", "authority"), sample="县级"),
-        Column("建议金额", _money("amount_suggested"), sample="12,345.00", align_right=True),
-        Column("批准金额", _money("amount_approved"), sort="amount_approved", sample="12,345.00", align_right=True),
-        Column("先行救助", _money("advance_amount"), sample="2,000.00", align_right=True),
         Column("补办期限", lambda r: (r.get("paperwork_due") or "") + ("（逾期）" if overdue(r) else ""),
                sort="paperwork_due", sample="2026-11-30（逾期）", warn=overdue),
+        Column("批准金额", _money("amount_approved"), sort="amount_approved", sample="12,345.00", align_right=True),
+        Column("先行救助", _money("advance_amount"), sample="2,000.00", align_right=True),
+        Column("救助类型", choice_text("relief_case", "case_type"), sort="case_type", sample="支出型"),
+        Column("村（社区）", "village_name", sort="village", sample="南口前村村村"),
+        age_column(today),
+        GENDER,
+        Column("审批", choice_text("relief_case", "authority"), sample="县级"),
+        Column("建议金额", _money("amount_suggested"), sample="12,345.00", align_right=True),
     )
 
 
@@ -129,11 +133,11 @@ class CaseList(ListPage):
         self.roster_button = _button("fa6s.list-ol", "发放花名册…", QKeySequence("Ctrl+R"))
         self.referrals_button = _button("fa6s.share-from-square", "探访转介…", QKeySequence("Ctrl+Shift+R"))
         self.referrals_button.setToolTip("老年人探访中转介临时救助、尚未登记申请的人员（Ctrl+Shift+R）")
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         for button in (self.new_button, self.referrals_button, self.open_button, self.form_button,
                        self.voucher_button, self.roster_button):
             actions.addWidget(button)
-        actions.addStretch(1)
+        actions.add_stretch()
         self.body.insertLayout(1, filters)
         self.body.insertLayout(2, actions)
 
@@ -210,15 +214,17 @@ class CaseList(ListPage):
         print_preview.show_printed(self, path)
 
 
+# The money first and the wording last (it takes the rest of the row, cut short with the whole text
+# in its tooltip): date, kind, amounts and balance stay in view on a 1024-pixel screen.
 LEDGER_COLUMNS = (
     Column("日期", "entry_date", sample="2026-11-23"),
     Column("类型", lambda r: _KINDS.get(r["kind"], r["kind"]), sample="先行救助支出"),
-    Column("摘要", "reason", sample="火灾后急需购买被褥和口粮，先行救助"),
-    Column("申请人", "person_name", sample="欧阳晓明明"),
     Column("收入（元）", _money("income"), sample="12,345.00", align_right=True),
     Column("支出（元）", _money("outgo"), sample="12,345.00", align_right=True),
     Column("余额（元）", _money("balance"), sample="123,456.00", align_right=True),
-    Column("经办人", "created_by", sample="wangzhan"),
+    Column("申请人", "person_name", sample="欧阳晓明"),
+    Column("经办人", "handler", sample="欧阳晓明"),
+    Column("摘要", "reason", sample="火灾后急需购买被褥和口粮"),
 )
 
 
@@ -254,7 +260,7 @@ class FundPanel(FollowsChanges, QWidget):
 
         head = session.actor.role == HEAD
         self.entry_buttons: dict[str, QPushButton] = {}
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         for kind, icon in (("topup", "fa6s.circle-plus"), ("repayment", "fa6s.rotate-left"),
                            ("adjust_in", "fa6s.square-plus"), ("adjust_out", "fa6s.square-minus")):
             button = _button(icon, f"登记{_KINDS[kind]}…")
@@ -266,7 +272,7 @@ class FundPanel(FollowsChanges, QWidget):
         self.print_button = _button("fa6s.print", "打印台账", QKeySequence("Ctrl+Shift+L"))
         self.print_button.clicked.connect(self.print_ledger)
         buttons.addWidget(self.print_button)
-        buttons.addStretch(1)
+        buttons.add_stretch()
         buttons.addWidget(self.totals)
 
         self.table = RecordTable()

@@ -292,6 +292,10 @@ def _enroll(database: StationDatabase, state: JobState, url: str, code: str, fp:
     return client.enroll(database, url, code, expect_fingerprint=fp or None)
 
 
+# The longest of each that is typed here: a fingerprint (protocol.fingerprint) and an enrollment code.
+FINGERPRINT_SAMPLE = "WWWW-WWWW-WWWW-WWWW-WWWW"
+
+
 class EnrollDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -302,6 +306,11 @@ class EnrollDialog(QDialog):
         self.code.setPlaceholderText("XXXX-XXXX-XXXX-XXXX")
         self.fingerprint = QLineEdit()
         self.fingerprint.setPlaceholderText("县里提供的服务器公钥指纹（建议核对）")
+        # Wide enough to read a whole fingerprint and compare it with the county's, group by group.
+        metrics = self.fingerprint.fontMetrics()
+        wide = max(metrics.horizontalAdvance(t) for t in (FINGERPRINT_SAMPLE, self.fingerprint.placeholderText()))
+        for editor in (self.url, self.code, self.fingerprint):
+            editor.setMinimumWidth(wide + 24)
         form = QFormLayout(self)
         form.addRow("服务器地址(&S)", self.url)
         form.addRow("登记码(&C)", self.code)

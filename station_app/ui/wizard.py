@@ -19,7 +19,8 @@ from station_app.jobs import admin
 from station_app.store.database import StationDatabase
 from station_app.ui.fieldform import FieldForm
 from station_app.ui.operations import run_job, show_error
-from station_app.ui.plain_form import PlainForm
+from station_app.ui.plain_form import PlainForm, note_label
+from station_app.ui.screen_fit import FitScroll
 
 STATION_FIELDS = ("name", "township", "county", "admin_code", "phone", "address")
 
@@ -28,11 +29,12 @@ class StationPage(QWizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle("第一步：社工站信息")
-        self.setSubTitle("这些信息会印在打印的表格上，并随数据报送县民政局。"
-                         "乡镇区划代码是9位数字（如 210411101），可向县民政局询问。")
+        # One line of subtitle: the wizard's header does not grow for a second one on every screen.
+        self.setSubTitle("这些信息会印在打印的表格上，并随数据报送县民政局。")
         self.form = FieldForm("station", STATION_FIELDS)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
+        layout.addWidget(FitScroll(self.form))  # the wizard keeps its size: messages under fields scroll
+        layout.addWidget(note_label("乡镇区划代码是9位数字（如 210411101），可向县民政局询问。"))
         layout.addStretch(1)
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
@@ -53,7 +55,7 @@ class HeadPage(QWizardPage):
         self.actor: Actor | None = None
         self.recovery_code: str | None = None
         self.setTitle("第二步：站长账号")
-        self.setSubTitle("站长可以管理用户账号、修改系统设置和备份数据。设置完成后即以站长身份进入。")
+        self.setSubTitle("站长可以管理用户账号、修改系统设置和备份数据。")
         self.form = PlainForm()
         self.form.add_line("username", "用户名", placeholder="登录时使用，如 wangzz", max_length=40)
         self.form.add_line("display_name", "姓名", placeholder="如 王志正", max_length=30)
@@ -62,7 +64,8 @@ class HeadPage(QWizardPage):
         self.form.add_note(RULE_TEXT)
         self.status = QLabel()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
+        layout.addWidget(FitScroll(self.form))
+        layout.addWidget(note_label("设置完成后即以站长身份进入。"))
         layout.addWidget(self.status)
         layout.addStretch(1)
 
