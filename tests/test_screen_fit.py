@@ -51,6 +51,7 @@ from station_app.jobs import admin  # noqa: E402
 from station_app.store import children, relief, sync_state  # noqa: E402
 from station_app.ui.app import make_application  # noqa: E402
 from station_app.ui.fieldform import FieldForm  # noqa: E402
+from station_app.ui.first_start import FirstStartDialog  # noqa: E402
 from station_app.ui.login import LockDialog, LoginDialog  # noqa: E402
 from station_app.ui.main_window import GEOMETRY_KEY, PAGES, MainWindow  # noqa: E402
 from station_app.ui.operations import wait_for_jobs  # noqa: E402
@@ -60,6 +61,7 @@ from station_app.ui.plain_form import PlainForm  # noqa: E402
 from station_app.ui.record_list import RecordTable  # noqa: E402
 from station_app.ui.screen_fit import FitScroll  # noqa: E402
 from station_app.ui.recovery import RecoverDialog, RecoveryCodeDialog  # noqa: E402
+from station_app.ui.restore_dialog import RestoreDialog  # noqa: E402
 from station_app.sync import protocol  # noqa: E402
 from station_app.ui.sync_page import ConflictDialog, EnrollDialog, SyncPage  # noqa: E402
 from station_app.ui.wizard import SetupWizard  # noqa: E402
@@ -231,7 +233,8 @@ class Walk:
 
 
 # Dialogs shown before the main window exists (log-in, set-up) or only for rare data: opened directly below.
-DIRECT = {"LoginDialog", "LockDialog", "SetupWizard", "RecoveryCodeDialog", "RecoverDialog", "ConflictDialog"}
+DIRECT = {"LoginDialog", "LockDialog", "SetupWizard", "RecoveryCodeDialog", "RecoverDialog", "ConflictDialog",
+          "FirstStartDialog", "RestoreDialog"}
 
 
 def dialog_classes() -> set[str]:
@@ -295,7 +298,7 @@ def test_the_main_window_opens_maximised_on_a_small_screen_and_everything_fits(q
     assert not unopened, f"nothing opened {sorted(unopened)}: give them a way in, or open them in the test below"
 
 
-def test_the_dialogs_before_the_main_window_and_for_rare_data_fit_too(qtbot, session, data_dir):
+def test_the_dialogs_before_the_main_window_and_for_rare_data_fit_too(qtbot, session, tmp_path):
     mine = session.store.create("person", {"name": "刘小雨", "gender": "F", "birth_date": "2016-03-02"})
     conflict = sync_state.Conflict(1, "person", mine["id"], "record", mine, {**mine, "name": "刘晓雨", "rev": 2}, 2,
                                    ["name"], None, "2026-11-23T09:00:00+00:00")
@@ -304,7 +307,9 @@ def test_the_dialogs_before_the_main_window_and_for_rare_data_fit_too(qtbot, ses
               SetupWizard(session.database),
               RecoveryCodeDialog("ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789", "前甸镇社会工作服务站"),
               RecoverDialog(session.db_path),
-              ConflictDialog(session, conflict)]
+              ConflictDialog(session, conflict),
+              FirstStartDialog(tmp_path),  # a new PC: an empty data folder
+              RestoreDialog(tmp_path)]
     walk = Walk()
     for dialog in opened:
         qtbot.addWidget(dialog)
