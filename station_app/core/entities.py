@@ -11,6 +11,7 @@ Every record also carries the system fields in `SYSTEM_FIELDS`, filled in by the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from station_app.core import protection_workflow, relief_workflow, report_versions
 from station_app.core.behaviour import NONE, Behaviour, unique
@@ -26,6 +27,7 @@ from station_app.core.fields import (
     ID_NUMBER,
     INT,
     JSON,
+    JSON_KINDS,
     LONG_TEXT,
     MONEY,
     MULTI,
@@ -133,13 +135,19 @@ class Entity:
                 return f
         raise KeyError(f"{self.name} has no field {name}")
 
-    @property
+    # Asked for per record written (ten thousand times in a bulk import): computed once.
+    @cached_property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
-    @property
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         return SYSTEM_FIELDS + self.field_names
+
+    @cached_property
+    def json_field_names(self) -> frozenset[str]:
+        """Fields stored as JSON text (lists, structured values)."""
+        return frozenset(f.name for f in self.fields if f.kind in JSON_KINDS)
 
 
 def _e(name: str, label: str, *fields: Field, append_only: bool = False, behaviour: Behaviour = NONE) -> Entity:

@@ -28,7 +28,7 @@ from station_app.core.errors import (
     ValidationError,
 )
 from station_app.core.fields import REF
-from station_app.core.ids import new_id, now_iso
+from station_app.core.ids import new_ids, now_iso
 from station_app.core.roles import Actor
 from station_app.core.validation import validate
 from station_app.store import audit_log, search_index, sync_state
@@ -40,6 +40,9 @@ from station_app.store.rule_storage import StoreView
 # The outbox's operations, as the sync contract names them.
 UPSERT = "upsert"
 TOMBSTONE = "delete"
+
+# The change's payload as the outbox keeps it; one encoder for every change of a bulk write.
+_payload = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class RecordStore:
@@ -85,15 +88,16 @@ class RecordStore:
         """Create records in one transaction: all of them, or (on any error) none."""
         spec = entity(entity_name)
         self._require_write(spec)
-        now = now_iso()
+        now, user = now_iso(), self.actor.username
+        items = list(items)
+        station_id = None if spec.behaviour.is_station else self._station_id()
         records = []
-        for data in items:
+        for data, fresh_id in zip(items, new_ids(len(items))):
             values = validate(spec.name, data, self._today)
-            record_id = data.get("id") or new_id()
-            station_id = record_id if spec.behaviour.is_station else self._station_id()
+            record_id = data.get("id") or fresh_id
             records.append(
-                {"id": record_id, "station_id": station_id, "rev": 1, "created_at": now, "updated_at": now,
-                 "created_by": self.actor.username, "updated_by": self.actor.username, "deleted": 0, **values}
+                {"id": record_id, "station_id": station_id or record_id, "rev": 1, "created_at": now,
+                 "updated_at": now, "created_by": user, "updated_by": user, "deleted": 0, **values}
             )
         with self.database.transaction() as conn:
             self._check(conn, spec, [Write(spec.name, CREATE, None, r) for r in records])
@@ -261,10 +265,8 @@ class RecordStore:
         """Outbox rows (the change as the server will receive it) and matching audit entries."""
         now = now_iso()
         outbox, events = [], []
-        for before, after, op, base_rev in changes:
-            change_id = new_id()
-            outbox.append((change_id, spec.name, after["id"], op, base_rev, after["rev"],
-                           json.dumps(after, ensure_ascii=False), now))
+        for (before, after, op, base_rev), change_id in zip(changes, new_ids(len(changes))):
+            outbox.append((change_id, spec.name, after["id"], op, base_rev, after["rev"], _payload(after), now))
             action = "delete" if op == TOMBSTONE else "create" if before is None else "update"
             fields = ("deleted",) if op == TOMBSTONE else spec.field_names
             events.append(audit_log.Event(action, spec.name, after["id"], change_id,
