@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -38,10 +38,16 @@ def _json_scalar(value: Any) -> str:
 
 
 def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
-    # The fields as a JSON list in a fixed order (unambiguous: strings are quoted and escaped),
-    # then `changes`, already JSON text as stored, after a separator JSON never produces.
-    head = "[" + ",".join(_json_scalar(entry.get(k)) for k in CHAINED_FIELDS[:-1]) + "]"
-    changes = entry.get("changes")
+    return chain_hash(prev_hash, [entry.get(k) for k in CHAINED_FIELDS])
+
+
+def chain_hash(prev_hash: str, values: Sequence[Any]) -> str:
+    """The hash of an entry given as its `CHAINED_FIELDS` values in order (a bulk write builds
+    rows, not dicts): the fields but the last as a JSON list in a fixed order (unambiguous:
+    strings are quoted and escaped), then `changes`, already JSON text as stored, after a
+    separator JSON never produces."""
+    head = "[" + ",".join([_json_scalar(v) for v in values[:-1]]) + "]"
+    changes = values[-1]
     body = head + "\x1e" + ("" if changes is None else changes)
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 

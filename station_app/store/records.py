@@ -34,7 +34,7 @@ from station_app.core.validation import validate
 from station_app.store import audit_log, search_index, sync_state
 from station_app.store.database import StationDatabase
 from station_app.store.driver import Connection
-from station_app.store.record_rows import decode, encode_row, stored_columns
+from station_app.store.record_rows import decode, encode_row, row_encoder, stored_columns
 from station_app.store.rule_storage import StoreView
 
 # The outbox's operations, as the sync contract names them.
@@ -104,7 +104,7 @@ class RecordStore:
             columns = stored_columns(spec)
             conn.executemany(
                 f"INSERT INTO {spec.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [encode_row(spec, r) for r in records],
+                list(map(row_encoder(spec), records)),
             )
             search_index.reindex(conn, spec, [], records)
             self._log(conn, spec, [(None, r, UPSERT, 0) for r in records])
