@@ -35,7 +35,7 @@ from station_app.store import migrations, monthly_report, users  # noqa: E402
 from station_app.store import statistics as station_statistics  # noqa: E402
 from station_app.store.database import StationDatabase, forget_keys  # noqa: E402
 from station_app.store.keyring import keys_path, new_key  # noqa: E402
-from station_app.store.people import PersonFilter, person_ids, person_rows  # noqa: E402
+from station_app.store.people import PersonFilter, count_matching, person_ids, person_rows  # noqa: E402
 from station_app.store.record_rows import encode_row, stored_columns  # noqa: E402
 from station_app.store.records import RecordStore  # noqa: E402
 
@@ -147,13 +147,17 @@ def bench_lists(db: StationDatabase, results: list[Result], label: str) -> None:
         "ID number tail 0015": "0015",
     }
     for name, text in queries.items():
-        def search() -> None:
-            ids = person_ids(db, PersonFilter(text=text))
-            person_rows(db, ids[:PAGE])
+        flt = PersonFilter(text=text)
 
-        hits = len(person_ids(db, PersonFilter(text=text)))
+        def search() -> None:  # what the list shows: the first screen, and how many there are
+            ids = person_ids(db, flt, limit=PAGE)
+            count_matching(db, flt)
+            person_rows(db, ids)
+
+        hits, shown = len(person_ids(db, flt)), count_matching(db, flt)
+        counted = f"{hits:,} hits" if shown == hits else f"{hits:,} hits (counted to {shown:,})"
         med, p95 = timed(search, 40)
-        results.append(Result(f"search: {name}{label}", "≤ 10 ms", med, p95, value=f"{hits:,} hits", met=med <= 10))
+        results.append(Result(f"search: {name}{label}", "≤ 5 ms", med, p95, value=counted, met=med <= 5))
 
 
 def bench_list_model(db: StationDatabase, results: list[Result]) -> None:
