@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test bench bench-sync bundle clean-venv
+.PHONY: run test bench bench-sync bench-peer bundle clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -31,6 +31,10 @@ bench: $(VENV)/.dev
 
 bench-sync: $(VENV)/.dev
 	$(BIN)/python -m bench.sync $(ARGS)
+
+# Station's push beside PouchDB's replication (node and npm needed; the peer is set up in bench/data/peer).
+bench-peer: $(VENV)/.dev
+	$(BIN)/python -m bench.peer $(ARGS)
 
 $(VENV)/.build: requirements-build.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-build.txt

@@ -311,6 +311,19 @@ def bench_startup(path: Path, results: list[Result], runs: int = 8) -> None:
                           value=f"{runs} runs", met=med <= 1000))
 
 
+def bench_memory(path: Path, results: list[Result]) -> None:
+    """The real app in a process of its own (bench/memory_probe.py): its peak resident memory
+    after every page has been shown once at this database's size."""
+    proc = subprocess.run([sys.executable, "-m", "bench.memory_probe", str(path.parent), "head", PASSWORD],
+                          cwd=ROOT, capture_output=True, text=True, timeout=1200,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    lines = proc.stdout.split()
+    assert proc.returncode == 0 and lines, proc.stderr[-2000:]
+    peak_mb = int(lines[-1]) / 1024
+    results.append(Result("app memory: peak RSS after every page has been shown once", "≤ 300 MB",
+                          value=f"{peak_mb:,.0f} MB ({' '.join(lines[:-1])})", met=peak_mb <= 300))
+
+
 def bench_save(db: StationDatabase, results: list[Result], label: str) -> None:
     actor = users.first_head(db)
     store = RecordStore(db, actor)
@@ -444,6 +457,7 @@ def main() -> int:
         copy = working_copy(source, workdir / "station")
         bench_startup(copy, results)
         bench_log_in(copy, results)
+        bench_memory(copy, results)
         db, _actor = accounts.log_in(copy, "head", PASSWORD)
         plain = plaintext_copy(db, workdir / "plain")
         for database, label in ((db, ""), (plain, " *(plaintext)*")):
