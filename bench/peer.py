@@ -51,7 +51,7 @@ def peer_run(on_disk: bool) -> float:
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="pouchdb-", dir=SCRATCH) as store:
         where = ["--dir", store] if on_disk else ["--in-memory"]
-        server = subprocess.Popen(["node", "node_modules/pouchdb-server/bin/pouchdb-server", *where,
+        server = subprocess.Popen(["node", str(SCRATCH / "node_modules/pouchdb-server/bin/pouchdb-server"), *where,
                                    "--port", str(port), "--host", "127.0.0.1"], cwd=store if on_disk else SCRATCH,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

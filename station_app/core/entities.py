@@ -15,6 +15,7 @@ from functools import cached_property
 
 from station_app.core import protection_workflow, relief_workflow, report_versions
 from station_app.core.behaviour import NONE, Behaviour, unique
+from station_app.core.visit_due import VISITS_DUE
 from station_app.core.child_rules import REPORT_STAGES
 from station_app.core.errors import DuplicatePersonError
 from station_app.core.fields import (
@@ -238,6 +239,7 @@ CHILD_PROFILE = _e(
     Field("services", "已获得的帮扶服务", LONG_TEXT),
     Field("exited_on", "退出日期", DATE, past_only=True, business_date=UNTIL),
     Field("entered_on", "纳入日期", DATE, past_only=True, business_date=FROM),
+    behaviour=Behaviour(due=(VISITS_DUE,)),
 )
 
 AGREEMENT = _e(
@@ -307,6 +309,7 @@ ELDER_PROFILE = _e(
     Field("notes", "备注", LONG_TEXT),
     Field("entered_on", "纳入探访名单日期", DATE, past_only=True, business_date=FROM),
     Field("exited_on", "退出探访名单日期", DATE, past_only=True, business_date=UNTIL),
+    behaviour=Behaviour(due=(VISITS_DUE,)),
 )
 
 VISIT = _e(
@@ -333,6 +336,7 @@ VISIT = _e(
     Field("checks", "走访查看内容", MULTI, choices=CHILD_CHECKS),
     Field("problems", "发现的问题", LONG_TEXT),
     Field("actions", "采取的措施", LONG_TEXT),
+    behaviour=Behaviour(due=(VISITS_DUE,)),
 )
 
 RELIEF_CASE = _e(
