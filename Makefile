@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test bench bench-sync bundle guide guide-review clean-venv
+.PHONY: run test bench bench-sync bench-peer bundle guide guide-review clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -43,6 +43,10 @@ guide-review: $(VENV)/.runtime
 	$(XVFB) $(BIN)/python packaging/guide/shoot.py --out build/review/1024/windows --review build/review/1024
 	xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python packaging/guide/shoot.py --out build/review/1366/windows \
 		--review build/review/1366
+
+# Station's push beside PouchDB's replication (node and npm needed; the peer is set up in bench/data/peer).
+bench-peer: $(VENV)/.dev
+	$(BIN)/python -m bench.peer $(ARGS)
 
 $(VENV)/.build: requirements-build.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-build.txt

@@ -33,6 +33,7 @@ from station_app.sync import bundles, client  # noqa: E402
 from tests.sync_fixtures import new_postgres_database, running_postgres, start_server, stop  # noqa: E402
 
 RESULTS = ROOT / "bench" / "SYNC-RESULTS.md"
+PEER_SECTION = "## Against PouchDB"  # written by bench.peer, kept here
 PEOPLE = 2_700  # about 10,000 changes of every kind (demo data), payloads ~540 bytes
 STATIONS = 30
 PEOPLE_PER_STATION = 270  # about 1,000 changes each
@@ -142,6 +143,9 @@ def main() -> None:
         text += "\n## Server on PostgreSQL (fsync on, started by the benchmark)\n\n" + header + "\n".join(rows) + "\n"
     except FileNotFoundError as exc:
         text += f"\nPostgreSQL not measured: {exc}\n"
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    if PEER_SECTION in old:
+        text += "\n" + old[old.index(PEER_SECTION):]
     RESULTS.write_text(text, encoding="utf-8")
     print(text)
 

@@ -213,3 +213,27 @@ def test_sync_page_tells_what_waits_and_since_when(qtbot, session, village):
     assert column_texts(page.model, "记录")[0] == "张三"  # newest first
     assert column_texts(page.model, "类型")[:2] == ["人员", "村（社区）"]
     assert column_texts(page.model, "操作")[0] == "新增"
+
+
+def test_the_due_index_the_writes_keep_is_what_the_records_say(database, store, demo_people):
+    """What every write of profiles and visits left in the index equals the index computed afresh
+    from the records (migration 11's fill), after creates, a deleted visit, a departure, a risk change."""
+    from station_app.store import migrations
+
+    elder = database.query("SELECT * FROM elder_profile WHERE deleted = 0 AND status = 'active' LIMIT 2")
+    store.update("elder_profile", elder[0]["id"], {"status": "exited", "exit_reason": "迁出"}, elder[0]["rev"])
+    store.update("elder_profile", elder[1]["id"], {"risk_level": "high"}, elder[1]["rev"])
+    kept = database.query("SELECT * FROM due_index ORDER BY kind, person_id")
+    fill = next(m for m in migrations.available() if m.version == 11).statements[-1]
+    with database.transaction() as conn:
+        conn.execute("DELETE FROM due_index")
+        conn.execute(fill)
+    assert kept == database.query("SELECT * FROM due_index ORDER BY kind, person_id") and len(kept) > 30
+
+
+def test_a_first_screen_of_the_due_list_is_the_head_of_the_whole_list(database, demo_people):
+    everyone = due.due_keys(database, TODAY)
+    for limit in (1, 3, 6, 40):
+        assert due.due_keys(database, TODAY, limit=limit) == everyone[:limit]
+        assert due.due_keys(database, TODAY, program="elder", limit=limit) == \
+            due.due_keys(database, TODAY, program="elder")[:limit]

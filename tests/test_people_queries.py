@@ -71,3 +71,20 @@ def test_every_write_waits_in_the_outbox(database, demo_people):
     revisions = sum(database.scalar(f"SELECT COALESCE(SUM(rev), 0) FROM {name}") for name in ENTITIES)
     assert records > sum(demo_people.values())  # the relief cases' steps and fund entries too
     assert people.pending_changes(database) == revisions  # one change per revision of every record
+
+
+def test_a_first_screen_is_the_head_of_the_whole_list_each_person_once(database, store):
+    # 王王明 is found by 王 twice (full name and given name): the screen and the count show him once.
+    store.create_many("person", [{"name": name, "gender": "M", "birth_date": f"19{50 + i}-01-01"}
+                                 for i, name in enumerate(("王王明", "王芳", "王伟", "王五", "李王", "张三"))])
+    everyone = people.person_ids(database, PersonFilter(text="王"))
+    assert len(everyone) == len(set(everyone)) == 5
+    for limit in (1, 2, 4, 10):
+        assert people.person_ids(database, PersonFilter(text="王"), limit=limit) == everyone[:limit]
+        assert people.person_ids(database, PersonFilter(text="wang", sort="birth_date"), limit=limit) == \
+            people.person_ids(database, PersonFilter(text="wang", sort="birth_date"))[:limit]
+    assert people.count_matching(database, PersonFilter(text="王")) == 5
+    assert people.count_matching(database, PersonFilter(text="王"), cap=3) == 3
+    assert people.count_matching(database, PersonFilter(text="w")) == 4  # initials and pinyin: once each
+    assert people.count_matching(database, PersonFilter()) == 6
+    assert people.count_matching(database, PersonFilter(text="赵")) == 0

@@ -11,6 +11,8 @@ and before anything is written:
   database gets the narrow, read-only `Storage` the store hands it: it never sees SQL.
 - `derived` columns are kept locally beside the declared fields (never synced), e.g. a sort key.
 - `search_keys` feed the entity's search index, which the store keeps in step with every write.
+- `due` rules keep the due list's index (store.due_index) in step: after a write, the store asks
+  each rule which items the write may move and recomputes them from the records as they now are.
 
 The write path itself names no entity: a new record type with rules declares them here and needs
 no change in the store.
@@ -80,6 +82,20 @@ class Storage(Protocol):
 
 Check = Callable[[Sequence[Write], Storage], None]
 
+# An item of the due list: (kind, person id, record id or '' when the kind has one item a person).
+DueKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class DueRule:
+    """One kind of due-list item, kept in the due index. Several entities may feed one kind (a
+    visit and a profile both move when a person is next due a visit): each declares the rule."""
+
+    # The items a write may move (from the record as it was and as it is).
+    affected: Callable[[Write], Iterable[DueKey]]
+    # (due date, rank: higher first on the same day) for each item still due; the others go.
+    compute: Callable[[Sequence[DueKey], Storage], Mapping[DueKey, tuple[str, int]]]
+
 
 @dataclass(frozen=True, eq=False)
 class Behaviour:
@@ -89,6 +105,7 @@ class Behaviour:
     search_keys: Callable[[Record], Iterable[str]] | None = None
     # The record is the station itself: its id is its own station_id.
     is_station: bool = False
+    due: tuple[DueRule, ...] = ()
 
     def check(self, writes: Sequence[Write], storage: Storage) -> None:
         for check in self.checks:

@@ -12,11 +12,12 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from station_app.core import regions
-from station_app.core.text import clean, has_hidden, is_valid_unicode, strip_hidden
+from station_app.core.text import clean, has_hidden, is_plain, is_valid_unicode, strip_hidden
 
 TEXT = "text"
 LONG_TEXT = "long_text"
@@ -67,9 +68,14 @@ class Field:
     def choice_label(self, code: str | None) -> str:
         return dict(self.choices).get(code or "", code or "")
 
-    @property
+    # Asked for once per value parsed (ten thousand times in a bulk import): computed once.
+    @cached_property
     def choice_codes(self) -> frozenset[str]:
         return frozenset(code for code, _ in self.choices)
+
+    @cached_property
+    def codes_by_label(self) -> dict[str, str]:
+        return {label: code for code, label in self.choices}
 
 
 @dataclass(frozen=True)
@@ -141,9 +147,8 @@ def _parse_choice(f: Field, raw: Any) -> str:
     text = clean(str(raw), keep_punctuation=True)  # labels are words: 村（社区）协助
     if text in f.choice_codes:
         return text
-    by_label = {label: code for code, label in f.choices}
-    if text in by_label:
-        return by_label[text]
+    if text in f.codes_by_label:
+        return f.codes_by_label[text]
     raise FieldError("请从列表中选择：" + "、".join(label for _, label in f.choices))
 
 
@@ -171,6 +176,8 @@ def _checked_text(f: Field, text: str) -> str:
     """Typed text that can be stored faithfully. Invalid Unicode is refused everywhere; hidden
     control and direction characters are dropped from free text (LONG_TEXT), where they only come
     in with pasted text, and refused everywhere else (names, numbers, codes), where they disguise."""
+    if is_plain(text):  # nearly every value: one scan answers both questions below
+        return text
     if not is_valid_unicode(text):
         raise FieldError(f"{f.label}含有无法识别的字符（可能是复制粘贴带来的乱码），请重新输入")
     if f.kind == LONG_TEXT:
@@ -199,70 +206,93 @@ def parse_value(f: Field, raw: Any, ctx: ParseContext) -> Any:
     """The stored value for `raw`, None for an empty optional value; FieldError otherwise."""
     if raw is None and not f.required:  # most optional fields are empty: answer at once
         return [] if f.kind == MULTI else None
+    text = None  # `raw` as typed, cleaned once for every parser that reads text
     if isinstance(raw, str):
         raw = _checked_text(f, raw)
+        text = clean(raw)
     elif f.kind in JSON_KINDS:
         _checked_structure(f, raw)
     elif isinstance(raw, list | dict | tuple | set | bytes):
         raise FieldError(f"{f.label}格式不正确：应为一项文字或数字")
-    if raw is None or (isinstance(raw, str) and not clean(raw)) or (f.kind in JSON_KINDS and raw in ([], {})):
+    if raw is None or text == "" or (f.kind in JSON_KINDS and raw in ([], {})):
         if f.required:
             raise FieldError(f"请填写{f.label}")
         return [] if f.kind == MULTI else None
-    kind = f.kind
-    if kind in (TEXT, LONG_TEXT):
-        text = clean(raw, keep_punctuation=True) if kind == TEXT else str(raw).strip()
-        limit = f.max_length if kind == TEXT else 10 * f.max_length
-        if len(text) > limit:
-            raise FieldError(f"{f.label}最多{limit}个字")
-        return text
-    if kind == INT:
-        try:
-            number = int(clean(str(raw)))
-        except ValueError:
-            raise FieldError(f"{f.label}应为整数") from None
-        if abs(number) > INT_LIMIT:
-            raise FieldError(f"{f.label}超出合理范围")
-        return number
-    if kind == MONEY:
-        return _parse_money(raw)
-    if kind == DATE:
-        # A spreadsheet cell arrives as a datetime at midnight: its day is what was meant.
-        value = raw.date() if isinstance(raw, dt.datetime) else raw if isinstance(raw, dt.date) else parse_date(str(raw))
-        if f.past_only and value > ctx.today:
-            raise FieldError(f"{f.label}不能晚于今天")
-        if value.year < 1890:
-            raise FieldError(f"{f.label}年份不合理")
-        return value.isoformat()
-    if kind == DATETIME:
-        return str(raw)
-    if kind == BOOL:
-        return _parse_bool(raw)
-    if kind == CHOICE:
-        return _parse_choice(f, raw)
-    if kind == MULTI:
-        return _parse_multi(f, raw)
-    if kind == JSON:
-        value = _json(f, raw) if isinstance(raw, str) else raw
-        if not isinstance(value, list | dict):
-            raise FieldError(f"{f.label}格式不正确：应为列表或对象，而不是一段文字或一个数字")
-        if isinstance(raw, str):
-            _checked_structure(f, value)
-        return value
-    if kind == REF:
-        return str(raw)
-    if kind == PHONE:
-        phone = clean(str(raw)).replace(" ", "").replace("－", "-")
-        if not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
-            raise FieldError("电话号码格式不正确：应为11位手机号或带区号的固定电话（如 024-12345678）")
-        return phone
-    if kind == ID_NUMBER:
-        # The full GB 11643 check lives in entity rules, which also cross-check gender and birth.
-        return clean(str(raw)).replace(" ", "").upper()
-    if kind == DIVISION_CODE:
-        code = clean(str(raw)).replace(" ", "")
-        reason = regions.check_code(code, f.code_length)
-        if reason:
-            raise FieldError(f"{f.label}{reason}")
-        return code
-    raise AssertionError(f"unknown field kind {kind}")
+    parser = _PARSERS.get(f.kind)
+    if parser is None:
+        raise AssertionError(f"unknown field kind {f.kind}")
+    return parser(f, raw, clean(str(raw)) if text is None else text, ctx)
+
+
+# Each kind's parser: (field, raw value, its text cleaned, context) -> stored value.
+def _text_value(f: Field, raw: Any, text: str, ctx: ParseContext) -> str:
+    if f.kind == LONG_TEXT:
+        text, limit = str(raw).strip(), 10 * f.max_length
+    else:  # words keep their full-width punctuation as typed: 情况紧急，先行救助
+        text, limit = clean(str(raw), keep_punctuation=True), f.max_length
+    if len(text) > limit:
+        raise FieldError(f"{f.label}最多{limit}个字")
+    return text
+
+
+def _int_value(f: Field, raw: Any, text: str, ctx: ParseContext) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise FieldError(f"{f.label}应为整数") from None
+    if abs(number) > INT_LIMIT:
+        raise FieldError(f"{f.label}超出合理范围")
+    return number
+
+
+def _date_value(f: Field, raw: Any, text: str, ctx: ParseContext) -> str:
+    # A spreadsheet cell arrives as a datetime at midnight: its day is what was meant.
+    value = raw.date() if isinstance(raw, dt.datetime) else raw if isinstance(raw, dt.date) else parse_date(text)
+    if f.past_only and value > ctx.today:
+        raise FieldError(f"{f.label}不能晚于今天")
+    if value.year < 1890:
+        raise FieldError(f"{f.label}年份不合理")
+    return value.isoformat()
+
+
+def _json_value(f: Field, raw: Any, text: str, ctx: ParseContext) -> Any:
+    value = _json(f, raw) if isinstance(raw, str) else raw
+    if not isinstance(value, list | dict):
+        raise FieldError(f"{f.label}格式不正确：应为列表或对象，而不是一段文字或一个数字")
+    if isinstance(raw, str):
+        _checked_structure(f, value)
+    return value
+
+
+def _phone_value(f: Field, raw: Any, text: str, ctx: ParseContext) -> str:
+    phone = text.replace(" ", "").replace("－", "-")
+    if not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
+        raise FieldError("电话号码格式不正确：应为11位手机号或带区号的固定电话（如 024-12345678）")
+    return phone
+
+
+def _division_code_value(f: Field, raw: Any, text: str, ctx: ParseContext) -> str:
+    code = text.replace(" ", "")
+    reason = regions.check_code(code, f.code_length)
+    if reason:
+        raise FieldError(f"{f.label}{reason}")
+    return code
+
+
+_PARSERS: dict[str, Any] = {
+    TEXT: _text_value,
+    LONG_TEXT: _text_value,
+    INT: _int_value,
+    MONEY: lambda f, raw, text, ctx: _parse_money(raw),
+    DATE: _date_value,
+    DATETIME: lambda f, raw, text, ctx: str(raw),
+    BOOL: lambda f, raw, text, ctx: _parse_bool(raw),
+    CHOICE: lambda f, raw, text, ctx: _parse_choice(f, raw),
+    MULTI: lambda f, raw, text, ctx: _parse_multi(f, raw),
+    JSON: _json_value,
+    REF: lambda f, raw, text, ctx: str(raw),
+    PHONE: _phone_value,
+    # The full GB 11643 check lives in entity rules, which also cross-check gender and birth.
+    ID_NUMBER: lambda f, raw, text, ctx: text.replace(" ", "").upper(),
+    DIVISION_CODE: _division_code_value,
+}

@@ -36,9 +36,18 @@ def clean(text: str | None, *, keep_punctuation: bool = False) -> str:
 # aside, which clean() turns into spaces where a line is expected) and the bidirectional overrides
 # and isolates (U+202A–U+202E, U+2066–U+2069) that make a name display in another order than it
 # is stored — a known way to disguise one name as another.
-_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_HIDDEN_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
 # Half of a UTF-16 pair on its own: not a character at all, and not storable as UTF-8.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATES = "\ud800-\udfff"
+_HIDDEN = re.compile(f"[{_HIDDEN_CHARS}]")
+_LONE_SURROGATE = re.compile(f"[{_SURROGATES}]")
+# Either: text with neither (nearly all text) needs neither check.
+_HIDDEN_OR_SURROGATE = re.compile(f"[{_HIDDEN_CHARS}{_SURROGATES}]")
+
+
+def is_plain(text: str) -> bool:
+    """Neither hidden characters nor lone surrogates: valid, visible text."""
+    return _HIDDEN_OR_SURROGATE.search(text) is None
 
 
 def has_hidden(text: str) -> bool:

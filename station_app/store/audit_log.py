@@ -26,23 +26,15 @@ def append(conn: Connection, actor: Actor, events: Iterable[Event]) -> None:
     """Append events in order; call inside the transaction that makes the change they describe."""
     last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (last[0], last[1]) if last else (0, audit.GENESIS)
-    at = now_iso()
+    at, user_id, username = now_iso(), actor.user_id, actor.username
     rows = []
-    for event in events:
+    for event in events:  # rows in CHAINED_FIELDS order, hashed as they are built
         seq += 1
-        entry = {
-            "seq": seq,
-            "at": at,
-            "user_id": actor.user_id,
-            "username": actor.username,
-            "action": event.action,
-            "entity": event.entity,
-            "record_id": event.record_id,
-            "change_id": event.change_id,
-            "changes": audit.to_json(event.changes) if event.changes is not None else None,
-        }
-        digest = audit.entry_hash(prev, entry)
-        rows.append((*entry.values(), prev, digest))
+        changes = event.changes
+        values = (seq, at, user_id, username, event.action, event.entity, event.record_id, event.change_id,
+                  None if changes is None else audit.to_json(changes))
+        digest = audit.chain_hash(prev, values)
+        rows.append((*values, prev, digest))
         prev = digest
     conn.executemany(
         "INSERT INTO audit_log (seq, at, user_id, username, action, entity, record_id, change_id, changes,"

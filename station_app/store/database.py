@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = 32 * 1024
+ONCE_CACHE_KIB = 2 * 1024
 POST_STEPS: dict[int, migrations.PostStep] = {2: rebuild_search_index}
 
 
@@ -204,17 +205,30 @@ class StationDatabase:
     def forget_station_id(self) -> None:
         self._station_id = None
 
+    @contextlib.contextmanager
+    def reading_once(self) -> Iterator[None]:
+        """For a read of the whole file that visits each page once (a check, a backup): a small page
+        cache meanwhile, as a large one would only hold pages never read again (and at start-up,
+        beside the window's own connections, it would be most of the app's peak memory)."""
+        self.conn.execute(f"PRAGMA cache_size = -{ONCE_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
     def quick_check(self) -> list[str]:
         """Problems SQLite's quick check finds (fast enough for every start-up); [] when sound."""
         try:
-            rows = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
+            with self.reading_once():
+                rows = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
         except sqlite.DatabaseError as exc:  # SQLCipher refuses a page whose checksum fails outright
             return [f"数据页无法读取（{exc}）"]
         return [] if rows == ["ok"] else rows
 
     def integrity_check(self) -> list[str]:
         """The thorough check (indexes against tables, foreign keys), for the check command."""
-        rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        with self.reading_once():
+            rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
         problems = [] if rows == ["ok"] else rows
         for table, rowid, parent, _fk in self.conn.execute("PRAGMA foreign_key_check"):
             problems.append(f"{table} 第 {rowid} 行引用的 {parent} 记录不存在")
@@ -278,7 +292,8 @@ class StationDatabase:
         target = sqlite.connect(str(partial))
         try:
             keyed(target, self.require_key())
-            self.conn.backup(target)
+            with self.reading_once():
+                self.conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()

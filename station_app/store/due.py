@@ -2,7 +2,8 @@
 
 A person on a program (an active child or elder profile) is due when the latest visit of that
 program set a next-due date within the horizon, or when they have never been visited at all
-(due since they were registered). An advance paid from the reserve fund is due when its case's
+(due since they were registered): the write path keeps these dates in the due index
+(store.due_index, core.visit_due). An advance paid from the reserve fund is due when its case's
 paperwork deadline comes while the case is still open at the station. The list query returns only keys in display order, so it stays
 cheap at 100,000 people; the page of rows a list shows is fetched by `due_rows`.
 """
@@ -35,34 +36,14 @@ class DueKey:
         return (today - self.due).days
 
 
-# Among people due the same day, higher risk comes first: they are the ones to see first.
-_RISK_RANK = "CASE risk_level WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END"
-
-# The latest visit is found per enrolled person through the visit_latest index (~9 visits each),
-# which beats grouping all visits of the station. A latest visit without a next-due date yields
-# '~', which sorts after every date, so it never counts as due. MATERIALIZED keeps SQLite from
-# running the correlated subquery twice (once for WHERE, once for the result). A search, village
-# or program narrows the enrolled people first, so only their latest visits are looked up.
-_DUE_SQL = f"""
-WITH enrolled AS (
-    SELECT person_id, 'child' AS program, MIN(substr(created_at, 1, 10)) AS since, MAX({_RISK_RANK}) AS risk
-    FROM child_profile WHERE deleted = 0 AND status = 'active'{{child_scope}} GROUP BY person_id
-    UNION ALL
-    SELECT person_id, 'elder', MIN(substr(created_at, 1, 10)), MAX({_RISK_RANK})
-    FROM elder_profile WHERE deleted = 0 AND status = 'active'{{elder_scope}} GROUP BY person_id
-),
-scheduled AS MATERIALIZED (
-    SELECT e.person_id, e.program, e.risk, COALESCE(
-        (SELECT COALESCE(v.next_due, '~') FROM visit v
-         WHERE v.person_id = e.person_id AND v.program = e.program AND v.deleted = 0
-         ORDER BY v.visit_date DESC, v.created_at DESC LIMIT 1),
-        e.since) AS due
-    FROM enrolled e
-)
-SELECT s.person_id, s.program, s.due
-FROM scheduled s JOIN person p ON p.id = s.person_id AND p.deleted = 0
-WHERE s.due <= ?
-ORDER BY {{group}}s.due, s.risk DESC, p.sort_name, p.id
+# Visits due, from the due index the write path keeps (core.visit_due): a range scan of the due
+# date, higher risk first on the same day (rank), then by name. A search, village or program
+# narrows the index rows first.
+_DUE_SQL = """
+SELECT d.person_id, d.kind, d.due
+FROM due_index d JOIN person p ON p.id = d.person_id AND p.deleted = 0
+WHERE d.due <= ? AND d.kind IN ({kinds}){scope}
+ORDER BY {group}d.due, d.rank DESC, p.sort_name, p.id{limit}
 """
 
 
@@ -84,12 +65,13 @@ ORDER BY r.paperwork_due
 
 def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", village_id: str | None = None,
              horizon_days: int = HORIZON_DAYS, program: str | None = None,
-             by_village: bool = False) -> list[DueKey]:
+             by_village: bool = False, limit: int | None = None) -> list[DueKey]:
     """Everyone due by today + horizon, most overdue first; `text` is the people search (name,
     pinyin initials, ID number), so a person is found here by what finds them on the people list.
     `program` ('child', 'elder' or 'relief') keeps one program only; `by_village` groups the visits
     by village (in the order of their codes, people with no village last), most overdue first in
-    each, and leaves out relief paperwork (it is for planning rounds)."""
+    each, and leaves out relief paperwork (it is for planning rounds). `limit`: the first screen
+    only (each source reads at most that many, the merged list is cut to it)."""
     scope, scope_params = "", []
     if text.strip():
         matching = person_ids(database, PersonFilter(text=text))
@@ -100,28 +82,27 @@ def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", villa
     if village_id:
         scope += " AND person_id IN (SELECT id FROM person WHERE village_id = ?)"
         scope_params.append(village_id)
-    branches, params = {}, []
-    for name in ("child", "elder"):
-        branches[f"{name}_scope"] = scope if program in (None, name) else " AND 0"
-        params += scope_params if program in (None, name) else []
-    params.append((today + dt.timedelta(days=horizon_days)).isoformat())
+    day = (today + dt.timedelta(days=horizon_days)).isoformat()
+    kinds = [name for name in ("child", "elder") if program in (None, name)]
     group = "COALESCE((SELECT code FROM village WHERE id = p.village_id), '~'), " if by_village else ""
-    visits = [DueKey(pid, program, dt.date.fromisoformat(due))
-              for pid, program, due in database.conn.execute(_DUE_SQL.format(**branches, group=group), params)]
+    visits = [DueKey(pid, kind, dt.date.fromisoformat(due)) for pid, kind, due in database.conn.execute(
+        _DUE_SQL.format(kinds=", ".join("?" * len(kinds)), scope=scope, group=group,
+                        limit="" if limit is None else f" LIMIT {int(limit)}"),
+        [day, *kinds, *scope_params])] if kinds else []
     # A protection step due is never planned around: it leads the list, grouped or not.
     cases = [DueKey(pid, "protection", dt.date.fromisoformat(due), case_id) for case_id, pid, due in
-             database.conn.execute(_PROTECTION_SQL.format(scope=scope), [params[-1], *scope_params])
+             database.conn.execute(_PROTECTION_SQL.format(scope=scope), [day, *scope_params])
              ] if program in (None, "protection") else []
     if program == "protection":
-        return cases
+        return cases[:limit]
     if by_village or program not in (None, "relief"):
-        return cases + visits
+        return (cases + visits)[:limit]
     advances = [DueKey(pid, "relief", dt.date.fromisoformat(due), case_id) for case_id, pid, due in
                 database.conn.execute(_ADVANCE_SQL.format(scope=scope),
-                                      [*sorted(OPEN_AT_STATION), params[-1], *scope_params])]
+                                      [*sorted(OPEN_AT_STATION), day, *scope_params])]
     # Protection steps lead; then paperwork for money already paid out comes before the visits due
     # the same day (the sort is stable: within a day the visits keep their order by risk and name).
-    return cases + sorted(visits + advances, key=lambda k: (k.due, k.program != "relief"))
+    return (cases + sorted(visits + advances, key=lambda k: (k.due, k.program != "relief")))[:limit]
 
 
 def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, dict[str, Any]]:

@@ -26,6 +26,10 @@ SORTABLE = {
 }
 
 
+# Beyond this many hits a list says "more than 1,000": a search narrows, nobody scrolls that far.
+COUNT_CAP = 1000
+
+
 @dataclass(frozen=True)
 class PersonFilter:
     text: str = ""
@@ -34,13 +38,50 @@ class PersonFilter:
     descending: bool = False
 
 
-def person_ids(database: StationDatabase, flt: PersonFilter) -> list[str]:
-    """Ids of living people matching `flt`, in display order."""
+def person_ids(database: StationDatabase, flt: PersonFilter, limit: int | None = None) -> list[str]:
+    """Ids of living people matching `flt`, in display order; the first `limit` of them if given
+    (a first screen: SQLite then keeps only the best few while it reads the hits)."""
     query = search.parse_query(flt.text)
     if flt.text.strip() and query.empty:
         return []
     if not query.empty and flt.sort == "name" and not flt.village_id:
-        return _search_by_name_order(database, query, flt.descending)
+        return _search_by_name_order(database, query, flt.descending, limit)
+    where, params = _where(query, flt)
+    direction = " DESC" if flt.descending else ""
+    # Ties broken by name, then id; no column twice, or SQLite sorts again instead of walking
+    # the (sort_name, id) index.
+    order = dict.fromkeys((SORTABLE.get(flt.sort, "p.sort_name"), "p.sort_name", "p.id"))
+    join = "LEFT JOIN village v ON v.id = p.village_id" if flt.sort == "village" else ""
+    sql = (f"SELECT p.id FROM person p {join} WHERE {where}"
+           f" ORDER BY {', '.join(column + direction for column in order)}")
+    if limit is not None:
+        sql, params = sql + " LIMIT ?", [*params, limit]
+    return [r[0] for r in database.conn.execute(sql, params)]
+
+
+def count_matching(database: StationDatabase, flt: PersonFilter, cap: int = COUNT_CAP) -> int:
+    """How many living people match `flt`, up to `cap`: a list says "more than `cap`" above its
+    first screen. A person found through two keys is counted once, which takes a sort, and
+    sorting eleven thousand 王 to say "eleven thousand" would cost more than the first screen."""
+    query = search.parse_query(flt.text)
+    if flt.text.strip() and query.empty:
+        return 0
+    if not query.empty and not flt.village_id:
+        hits, params = _hits_sql(query)
+        sql = f"SELECT COUNT(*), COUNT(DISTINCT pid) FROM (SELECT pid FROM ({hits}) LIMIT ?)"
+    else:
+        where, params = _where(query, flt)
+        sql = f"SELECT COUNT(*), COUNT(*) FROM (SELECT 1 FROM person p WHERE {where} LIMIT ?)"
+    read = cap
+    while True:  # more rows than people when some are found twice: read on until `cap` people
+        rows, found = database.conn.execute(sql, [*params, read]).fetchone()
+        if found >= cap or rows < read:
+            return min(cap, found)
+        read *= 2
+
+
+def _where(query: search.Query, flt: PersonFilter) -> tuple[str, list[str]]:
+    """The conditions on `person p` for the query and the village."""
     where, params = ["p.deleted = 0"], []
     if not query.empty:
         hits, hit_params = _hits_sql(query)
@@ -49,14 +90,7 @@ def person_ids(database: StationDatabase, flt: PersonFilter) -> list[str]:
     if flt.village_id:
         where.append("p.village_id = ?")
         params.append(flt.village_id)
-    direction = " DESC" if flt.descending else ""
-    # Ties broken by name, then id; no column twice, or SQLite sorts again instead of walking
-    # the (sort_name, id) index.
-    order = dict.fromkeys((SORTABLE.get(flt.sort, "p.sort_name"), "p.sort_name", "p.id"))
-    join = "LEFT JOIN village v ON v.id = p.village_id" if flt.sort == "village" else ""
-    sql = (f"SELECT p.id FROM person p {join} WHERE {' AND '.join(where)}"
-           f" ORDER BY {', '.join(column + direction for column in order)}")
-    return [r[0] for r in database.conn.execute(sql, params)]
+    return " AND ".join(where), params
 
 
 def _hits_sql(query: search.Query) -> tuple[str, list[str]]:
@@ -74,14 +108,24 @@ def _hits_sql(query: search.Query) -> tuple[str, list[str]]:
     return " UNION ALL ".join(parts), params
 
 
-def _search_by_name_order(database: StationDatabase, query: search.Query, descending: bool) -> list[str]:
+def _search_by_name_order(database: StationDatabase, query: search.Query, descending: bool,
+                          limit: int | None) -> list[str]:
     """The common case, answered from the search index alone, so thousands of hits (everyone
     surnamed 王) are sorted by SQLite without visiting the person table. A person matching through
-    two keys appears once, at their first place."""
+    two keys appears once, at their first place; with a `limit`, more rows are read until that
+    many different people are found (or the hits run out)."""
     hits, params = _hits_sql(query)
     direction = " DESC" if descending else ""
     sql = f"SELECT pid FROM ({hits}) ORDER BY sname{direction}, pid{direction}"
-    return list(dict.fromkeys(r[0] for r in database.conn.execute(sql, params)))
+    if limit is None:
+        return list(dict.fromkeys(r[0] for r in database.conn.execute(sql, params)))
+    read = limit
+    while True:
+        rows = database.conn.execute(sql + " LIMIT ?", [*params, read]).fetchall()
+        found = list(dict.fromkeys(r[0] for r in rows))
+        if len(found) >= limit or len(rows) < read:
+            return found[:limit]
+        read *= 2
 
 
 def person_rows(database: StationDatabase, ids: Sequence[str]) -> dict[str, dict[str, Any]]:

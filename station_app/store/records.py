@@ -28,18 +28,21 @@ from station_app.core.errors import (
     ValidationError,
 )
 from station_app.core.fields import REF
-from station_app.core.ids import new_id, now_iso
+from station_app.core.ids import new_ids, now_iso
 from station_app.core.roles import Actor
 from station_app.core.validation import validate
-from station_app.store import audit_log, search_index, sync_state
+from station_app.store import audit_log, due_index, search_index, sync_state
 from station_app.store.database import StationDatabase
 from station_app.store.driver import Connection
-from station_app.store.record_rows import decode, encode_row, stored_columns
+from station_app.store.record_rows import decode, encode_row, row_encoder, stored_columns
 from station_app.store.rule_storage import StoreView
 
 # The outbox's operations, as the sync contract names them.
 UPSERT = "upsert"
 TOMBSTONE = "delete"
+
+# The change's payload as the outbox keeps it; one encoder for every change of a bulk write.
+_payload = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class RecordStore:
@@ -85,24 +88,27 @@ class RecordStore:
         """Create records in one transaction: all of them, or (on any error) none."""
         spec = entity(entity_name)
         self._require_write(spec)
-        now = now_iso()
+        now, user = now_iso(), self.actor.username
+        items = list(items)
+        station_id = None if spec.behaviour.is_station else self._station_id()
         records = []
-        for data in items:
+        for data, fresh_id in zip(items, new_ids(len(items))):
             values = validate(spec.name, data, self._today)
-            record_id = data.get("id") or new_id()
-            station_id = record_id if spec.behaviour.is_station else self._station_id()
+            record_id = data.get("id") or fresh_id
             records.append(
-                {"id": record_id, "station_id": station_id, "rev": 1, "created_at": now, "updated_at": now,
-                 "created_by": self.actor.username, "updated_by": self.actor.username, "deleted": 0, **values}
+                {"id": record_id, "station_id": station_id or record_id, "rev": 1, "created_at": now,
+                 "updated_at": now, "created_by": user, "updated_by": user, "deleted": 0, **values}
             )
         with self.database.transaction() as conn:
-            self._check(conn, spec, [Write(spec.name, CREATE, None, r) for r in records])
+            writes = [Write(spec.name, CREATE, None, r) for r in records]
+            self._check(conn, spec, writes)
             columns = stored_columns(spec)
             conn.executemany(
                 f"INSERT INTO {spec.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [encode_row(spec, r) for r in records],
+                list(map(row_encoder(spec), records)),
             )
             search_index.reindex(conn, spec, [], records)
+            due_index.refresh(conn, spec, writes, self._view())
             self._log(conn, spec, [(None, r, UPSERT, 0) for r in records])
         if spec.behaviour.is_station:
             self.database.forget_station_id()
@@ -173,12 +179,14 @@ class RecordStore:
         return "applied"
 
     def _put_remote(self, conn: Connection, spec: Entity, local: dict[str, Any] | None, incoming: dict[str, Any]) -> None:
-        self._check(conn, spec, [Write(spec.name, REMOTE, local, incoming)])
+        writes = [Write(spec.name, REMOTE, local, incoming)]
+        self._check(conn, spec, writes)
         columns = stored_columns(spec)
         conn.execute(f"INSERT INTO {spec.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
                      f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns[1:])}",
                      encode_row(spec, incoming))
         search_index.reindex(conn, spec, _living(local), _living(incoming))
+        due_index.refresh(conn, spec, writes, self._view())
         action = "sync_delete" if incoming["deleted"] else "sync_create" if local is None else "sync_update"
         audit_log.append(conn, self.actor, [audit_log.Event(action, spec.name, incoming["id"], None,
                                                             audit.field_changes(local, incoming, spec.field_names))])
@@ -240,6 +248,10 @@ class RecordStore:
         if cursor.rowcount != 1:  # someone else's write slipped in since we read: never overwrite it
             raise StaleRecordError(f"这条{spec.label}记录刚被修改，请重新打开后再改。")
         search_index.reindex(conn, spec, _living(before), _living(after))
+        due_index.refresh(conn, spec, [Write(spec.name, UPDATE, before, after)], self._view())
+
+    def _view(self) -> StoreView:
+        return StoreView(self.database, self.actor, self.today)
 
     def _check(self, conn: Connection, spec: Entity, writes: list[Write]) -> None:
         """References, then the entity's own rules (core.behaviour); raise before anything is written."""
@@ -254,17 +266,15 @@ class RecordStore:
                     errors[f.name] = f"{f.label}不存在或已被删除，请重新选择"
         if errors:
             raise ValidationError(errors)
-        spec.behaviour.check(writes, StoreView(self.database, self.actor, self.today))
+        spec.behaviour.check(writes, self._view())
 
     def _log(self, conn: Connection, spec: Entity,
              changes: list[tuple[dict[str, Any] | None, dict[str, Any], str, int]]) -> None:
         """Outbox rows (the change as the server will receive it) and matching audit entries."""
         now = now_iso()
         outbox, events = [], []
-        for before, after, op, base_rev in changes:
-            change_id = new_id()
-            outbox.append((change_id, spec.name, after["id"], op, base_rev, after["rev"],
-                           json.dumps(after, ensure_ascii=False), now))
+        for (before, after, op, base_rev), change_id in zip(changes, new_ids(len(changes))):
+            outbox.append((change_id, spec.name, after["id"], op, base_rev, after["rev"], _payload(after), now))
             action = "delete" if op == TOMBSTONE else "create" if before is None else "update"
             fields = ("deleted",) if op == TOMBSTONE else spec.field_names
             events.append(audit_log.Event(action, spec.name, after["id"], change_id,

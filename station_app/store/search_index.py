@@ -30,8 +30,10 @@ def reindex(conn: Connection, spec: Entity, old: Iterable[Record], new: Iterable
 
     conn.executemany(f"DELETE FROM {spec.name}_search WHERE key = ? AND {spec.name}_id = ?",
                      [(key, rid) for key, rid, _ in rows(old)])
+    # In key order: a bulk write's keys then fill the index's pages one after another instead of
+    # landing all over it.
     conn.executemany(f"INSERT OR IGNORE INTO {spec.name}_search (key, {spec.name}_id, sort_name) VALUES (?, ?, ?)",
-                     rows(new))
+                     sorted(rows(new)))
 
 
 def rebuild_search_index(conn: Connection) -> None:

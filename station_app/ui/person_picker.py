@@ -67,7 +67,7 @@ class PersonPicker(QWidget):
             return
         database = self.session.database
         # A program's age rule drops some of the matches: look further to still offer a full list.
-        ids = people.person_ids(database, people.PersonFilter(text=text))[:PICK_LIMIT * (10 if self._fits else 1)]
+        ids = people.person_ids(database, people.PersonFilter(text=text), limit=PICK_LIMIT * (10 if self._fits else 1))
         rows = people.person_rows(database, ids)
         fitting = [pid for pid in ids if self._fits is None or self._fits(age(rows[pid]["birth_date"]) or 0)]
         for pid in fitting[:PICK_LIMIT]:
