@@ -23,7 +23,7 @@ VOLUNTEERS = Links("volunteer_service", "activity_id", "volunteer_id")
 _ACTIVITY_LINKS = (PARTICIPANTS, STAFF, VOLUNTEERS)
 
 
-def save_activity(store: RecordStore, values: Mapping[str, Any], record: Mapping[str, Any] | None, *,
+def save_activity(store: RecordStore, values: Mapping[str, Any], record: Mapping[str, Any] | None,
                   participants: Iterable[str] = (), staff: Iterable[str] = (),
                   volunteer_hours: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Create or update an activity with exactly these people, staff and volunteers (id -> hours
@@ -138,6 +138,13 @@ def volunteer_rows(database: StationDatabase, ids: Sequence[str], year: int | No
             WHERE r.id IN ({', '.join('?' * len(ids))}) GROUP BY r.id""",
         [first.isoformat(), first.replace(month=12, day=31).isoformat(), *ids])
     return {r["id"]: r for r in rows}
+
+
+def registered_on(database: StationDatabase, day: dt.date) -> list[dict[str, Any]]:
+    """Volunteers registered at the end of `day`, by name: (id, name, organisation)."""
+    return database.query(
+        """SELECT r.id, r.name, r.organisation FROM volunteer r WHERE r.deleted = 0 AND r.entered_on <= :day
+           AND (r.exited_on IS NULL OR r.exited_on > :day) ORDER BY r.sort_name""", {"day": day.isoformat()})
 
 
 def services(database: StationDatabase, volunteer_id: str, year: int | None = None) -> list[dict[str, Any]]:
