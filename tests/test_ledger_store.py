@@ -290,3 +290,16 @@ def test_the_county_may_set_the_ledger_rules_and_a_malformed_version_is_refused(
     with pytest.raises(ValidationError):
         day_store.create("reference_value", {"key": "ledger_rules", "effective_from": "2026-01-01",
                                              "value": {"care_warn_days": "三十"}})
+
+
+def test_the_demo_station_has_its_ledger(database, demo_people):
+    for name in ("staff", "training", "training_attendance", "service_activity", "activity_participant",
+                 "activity_staff", "volunteer", "volunteer_service", "care_agreement"):
+        assert demo_people[name] > 0, name
+    day = D(2026, 11, 1)
+    villages = count(database, "village")
+    assert len(network.in_post(database, day, role="child_director")) == villages  # one in post in each village
+    figures = {f.key: f for f in ledger_figures.figures(database, D(2026, 10, 1), D(2026, 10, 31))}
+    assert figures["ledger.care.tekun"].of and figures["ledger.care.alone"].of
+    assert 0 < figures["ledger.training.child_director"].value <= figures["ledger.training.child_director"].of
+    assert care.person_visits(database, figures["ledger.care.tekun"].ids[0])
