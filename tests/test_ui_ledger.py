@@ -225,3 +225,24 @@ def test_every_ledger_dialog_fits_the_screen_and_a_viewer_only_reads(qtbot, view
     item = read_only.attendance.item(0)
     assert not item.flags() & Qt.ItemFlag.ItemIsUserCheckable
     assert due.due_keys(session.database, TODAY, program="care") == []
+
+
+def test_the_statistics_page_shows_the_ledgers_rates_as_the_monthly_report_counts_them(qtbot, session,
+                                                                                       network_people):
+    from station_app.store import ledger_figures
+    from station_app.ui.stats_page import StatsPage
+
+    network.save_training(session.store, {"held_on": TODAY.isoformat(), "topic": "政策", "hours": "2"}, None,
+                          [network_people["张丽"]["id"]])
+    stats = StatsPage(session)
+    qtbot.addWidget(stats)
+    qtbot.waitUntil(lambda: stats.figures is not None, timeout=20000)
+    chart = stats.chart("ledger_training")
+    roles = chart.axes()[0].categories()
+    assert list(roles) == ["儿童主任", "儿童督导员", "社工"]
+    in_post, trained = chart.series()[0].barSets()
+    assert [trained.at(i) for i in range(3)] == [1.0, 0.0, 0.0] and [in_post.at(i) for i in range(3)] == [1.0] * 3
+    same = {f.key: f.value for f in ledger_figures.training_rates(session.database, TODAY)}
+    assert same["ledger.training.child_director"] == 1
+    assert "培训参与率目标100%" in plain(stats.ledger_summary) and "分散供养特困人员 0 / 0 人（—）" in plain(
+        stats.ledger_summary)
