@@ -65,10 +65,13 @@ class PeopleList(QWidget):
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         left.addLayout(buttons)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("已添加的服务对象："))
+        right.addWidget(self.chosen, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(left, 1)
-        layout.addWidget(self.chosen, 1)
+        layout.addLayout(right, 1)
 
     def add(self, person_id: str, name: str) -> None:
         if person_id in self.ids():

@@ -53,10 +53,13 @@ class LedgerList(ListPage):
     KIND: ClassVar[type[LedgerDialog]]
     NEW_TEXT: ClassVar[str] = "新增"
     CONCERNS: ClassVar[frozenset[str]] = frozenset()
+    SEARCH_HINT: ClassVar[str] = ""  # what the search box finds, when not people
 
     def __init__(self, session: Session, columns: Sequence[Column], fetch: Fetch, find: Callable[..., list[str]],
                  count_text: str, parent: QWidget | None = None) -> None:
         super().__init__(session, QueryTableModel(columns, fetch, find, session.db_path), count_text, parent)
+        if self.SEARCH_HINT:
+            self.filter_bar.search.setPlaceholderText(self.SEARCH_HINT)
         self.new_button = action_button("fa6s.plus", self.NEW_TEXT, QKeySequence.StandardKey.New)
         self.open_button = action_button("fa6s.pen-to-square", "查看/编辑", tip="查看或编辑所选记录（Enter 或双击）")
         self.summary = QLabel()
@@ -94,6 +97,7 @@ class LedgerList(ListPage):
 class StaffList(LedgerList):
     KIND = StaffDialog
     NEW_TEXT = "新增人员"
+    SEARCH_HINT = "搜索：姓名、拼音首字母（如 zs）"
     CONCERNS = frozenset({"staff", "training", "training_attendance", "village"})
     export_name = "工作人员名单"
 
@@ -119,6 +123,7 @@ class StaffList(LedgerList):
 class TrainingList(LedgerList):
     KIND = TrainingDialog
     NEW_TEXT = "登记培训"
+    SEARCH_HINT = "搜索：培训主题、主办单位或地点"
     CONCERNS = frozenset({"staff", "training", "training_attendance"})
     export_name = "培训记录"
 
@@ -153,6 +158,7 @@ class TrainingList(LedgerList):
 class ActivityList(LedgerList):
     KIND = ActivityDialog
     NEW_TEXT = "登记活动"
+    SEARCH_HINT = "搜索：活动名称、地点或活动情况"
     CONCERNS = frozenset({"service_activity", "activity_participant", "activity_staff", "volunteer_service",
                           "village"})
     export_name = "服务台账"
@@ -191,6 +197,7 @@ class ActivityList(LedgerList):
 class VolunteerList(LedgerList):
     KIND = VolunteerDialog
     NEW_TEXT = "登记志愿者"
+    SEARCH_HINT = "搜索：姓名、拼音首字母（如 zs）或身份证号后几位"
     CONCERNS = frozenset({"volunteer", "volunteer_service", "service_activity", "village"})
     export_name = "志愿者名单"
 
@@ -233,12 +240,11 @@ class CareList(LedgerList):
         today = dt.date.today()
         self._warn_days = 30
         columns = (
-            Column("被照料人", "name", sort="name", sample="欧阳晓明明"),
-            Column("性别", choice_text("person", "gender"), sample="男"),
+            Column("被照料人", "name", sort="name", sample="欧阳晓明"),
             age_column(today),
-            Column("村（社区）", "village_name", sort="village", sample="南口前村村村"),
-            Column("照料人", "carer_name", sample="欧阳晓明明"),
-            Column("照料服务费（元/月）", lambda r: format_money(r["fee"]), sample="照料服务费（元/月）", align_right=True),
+            Column("村（社区）", "village_name", sort="village", sample="南口前村"),
+            Column("照料人", "carer_name", sample="欧阳晓明"),
+            Column("月照料费（元）", lambda r: format_money(r["fee"]), sample="1,234.00", align_right=True),
             Column("签订日期", lambda r: r["signed_on"] or "待签字", sort="signed_on", sample="2026-11-23"),
             Column("到期日期", lambda r: r["expires_on"] or "长期", sort="expires_on", sample="2026-11-23"),
             _care_status(today, lambda: self._warn_days),
