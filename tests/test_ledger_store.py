@@ -303,3 +303,22 @@ def test_the_demo_station_has_its_ledger(database, demo_people):
     assert figures["ledger.care.tekun"].of and figures["ledger.care.alone"].of
     assert 0 < figures["ledger.training.child_director"].value <= figures["ledger.training.child_director"].of
     assert care.person_visits(database, figures["ledger.care.tekun"].ids[0])
+
+
+def test_a_month_submitted_before_the_ledger_figures_existed_is_not_marked_changed(database, head, monkeypatch):
+    from tests.figure_history import History
+    from station_app.store import report_versions
+
+    history = History(database, head, monkeypatch)
+    store = history.on(D(2026, 10, 5))
+    village = store.create("village", {"code": "210411101201", "name": "前甸村"})
+    staff(store, "刘晓梅", "child_director", village, "2024-03-01")
+    report_versions.submit(store, "2026-09")
+    submitted = report_versions.latest(database, "2026-09")
+    # As an older program froze it: without the ledger's figures.
+    older = report_versions.Submitted(submitted.version,
+                                      [f for f in submitted.figures if not f.key.startswith("ledger.")])
+    assert report_versions.changed(monthly_report.figures(database, "2026-09"), older) == []
+    staff(store, "王丽", "child_supervisor", None, "2026-09-01")  # a September appointment, typed in late
+    assert report_versions.changed(monthly_report.figures(database, "2026-09"), submitted) == [
+        "ledger.training.child_supervisor"]
