@@ -124,6 +124,7 @@ def test_an_activity_is_recorded_with_its_people_staff_and_volunteers_hours(qtbo
     listed.new_button.click()
     dialog = wait_shown(qtbot, ActivityDialog)
     fits(dialog)
+    assert not dialog.delete_button.isVisible()  # nothing to delete before it is saved
     fill(dialog.form, kind="home", title="入户为独居老人理发、打扫卫生", village_id=village["id"], others_count="2")
     qtbot.keyClicks(dialog.people.picker.search, "wgl")
     assert dialog.people.picker.results.count() == 1
@@ -149,6 +150,7 @@ def test_an_activity_is_recorded_with_its_people_staff_and_volunteers_hours(qtbo
     again = ActivityDialog(session, store.get("service_activity", row["id"]))
     qtbot.addWidget(again)
     assert again.people.ids() == [elder["id"]] and again.staff.ticked() == [network_people["刘晓梅"]["id"]]
+    assert not again.delete_button.isHidden()  # a saved one can be deleted
     assert again.volunteers.values() == {li["id"]: "1.5"}
 
 

@@ -173,7 +173,6 @@ class ActivityDialog(LedgerDialog):
         self.form.edited.connect(lambda name: self._offer() if name == "held_on" else None)
         self.delete_button = QPushButton(qta.icon("fa6s.trash-can"), "删除此活动")
         self.delete_button.setAutoDefault(False)
-        self.delete_button.setVisible(self.writer and self.record is not None)
         self.delete_button.clicked.connect(self.ask_delete)
 
     def defaults(self) -> dict[str, Any]:
@@ -181,6 +180,8 @@ class ActivityDialog(LedgerDialog):
 
     def shown(self) -> None:
         self.buttons.addButton(self.delete_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+        # after addButton, which shows what it adds: a new activity has nothing to delete yet
+        self.delete_button.setVisible(self.writer and self.record is not None)
         linked = activities.activity_people(self.session.database, [self.record["id"]])[self.record["id"]] \
             if self.record else {"participants": [], "staff": [], "volunteers": []}
         self._volunteer_names = {v["id"]: v["name"] for v in linked["volunteers"]}
