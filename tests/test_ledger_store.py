@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from station_app.core import ledger
 from station_app.core.entities import entity
 from station_app.core.errors import PermissionDenied, ValidationError
 from station_app.core.fields import FieldError, ParseContext, format_hours, parse_value
@@ -218,7 +219,7 @@ def elder(store, name: str, serial: int, categories: list[str], benefits: list[s
 
 
 def agreement(store, person: dict, signed: str | None, expires: str | None) -> dict:
-    return care.save_agreement(store, {"person_id": person["id"], "carer_name": "邻居刘大姐", "duties": care.DEFAULT_DUTIES,
+    return care.save_agreement(store, {"person_id": person["id"], "carer_name": "邻居刘大姐", "duties": ledger.CARE_DUTIES,
                                        "fee": "300", "signed_on": signed, "expires_on": expires})
 
 
@@ -274,7 +275,7 @@ def test_care_visits_are_recorded_like_elderly_visits_with_the_countys_interval(
 def test_a_new_care_agreement_takes_the_last_ones_carer_and_the_countys_term(day_store):
     a = elder(day_store, "王桂兰", 101, ["alone"], ["tekun"])
     fresh = care.draft(day_store.database, a["id"], TODAY)
-    assert fresh["duties"] == care.DEFAULT_DUTIES and fresh["expires_on"] == "2027-11-19"
+    assert fresh["duties"] == ledger.CARE_DUTIES and fresh["expires_on"] == "2027-11-19"
     agreement(day_store, a, "2025-11-01", "2026-10-31")
     again = care.draft(day_store.database, a["id"], TODAY)
     assert again["carer_name"] == "邻居刘大姐" and again["fee"] == 30000 and again["signed_on"] is None

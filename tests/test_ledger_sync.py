@@ -26,7 +26,7 @@ def a_ledger(store, village) -> None:
     volunteer = activities.save_volunteer(store, {"name": "李娜", "status": "active"})
     activities.save_activity(store, {"held_on": today, "kind": "home", "title": "入户理发"}, None, [person["id"]],
                              [director["id"]], {volunteer["id"]: "1.5"})
-    care.save_agreement(store, {"person_id": person["id"], "carer_name": "刘玉芬", "duties": care.DEFAULT_DUTIES,
+    care.save_agreement(store, {"person_id": person["id"], "carer_name": "刘玉芬", "duties": ledger.CARE_DUTIES,
                                 "fee": "400", "signed_on": today})
     care.save_visit(store, {"person_id": person["id"], "visit_date": today, "visitor": "刘晓梅", "method": "home"})
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from station_app.core import reference
 from station_app.core.behaviour import DELETE, Storage, Write
+from station_app.core.dates import add_years
 from station_app.core.errors import ValidationError
 from station_app.core.fields import ParseContext
 
@@ -53,6 +54,12 @@ ACTIVITY_KINDS = (
 )
 # One volunteer's service at one activity: at most a day.
 MAX_SERVICE_TENTHS = 240
+
+# What a carer does, as the county's model agreement words it; the worker adapts it per person.
+CARE_DUTIES = ("1. 生活照料：协助做饭、洗衣、打扫卫生和个人清洁，保证吃饱穿暖；\n"
+               "2. 安全看护：每日至少看望一次，冬季检查取暖、用火用电和燃气安全；\n"
+               "3. 就医协助：生病时及时陪同就医，协助购药、按时服药；\n"
+               "4. 情况报告：发现异常或紧急情况，立即报告村（社区）和乡镇社工站。")
 
 RULES_KEY = "ledger_rules"
 _PERCENT = {"type": "integer", "minimum": 0, "maximum": 100}
@@ -134,9 +141,4 @@ def lives_alone(elder: Record, rules: Mapping[str, Any]) -> bool:
 
 def care_term_end(signed: dt.date, rules: Mapping[str, Any]) -> dt.date:
     """The last day of a new agreement's default term (a year by default: to the day before)."""
-    years = int(rules.get("care_term_years", 1))
-    try:
-        end = signed.replace(year=signed.year + years)
-    except ValueError:  # signed on 29 February
-        end = signed.replace(year=signed.year + years, day=28)
-    return end - dt.timedelta(days=1)
+    return add_years(signed, int(rules.get("care_term_years", 1))) - dt.timedelta(days=1)

@@ -17,6 +17,7 @@ from typing import Any
 
 from stdnum.cn import ric
 
+from station_app.core import ledger
 from station_app.core.ids import new_id
 
 Records = list[dict[str, Any]]
@@ -45,7 +46,7 @@ _ACTIVITIES = (
 )
 _NOTES = ("活动有序开展，参与群众反映良好。", "志愿者分组入户，逐户登记需求。", "现场发放宣传材料，解答政策咨询。",
           "结合走访发现的问题开展，后续跟进。")
-_CARERS = (("邻居", "前甸村"), ("侄子", ""), ("本村村民", ""), ("女儿", ""), ("外甥女", ""))
+_CARER_RELATIONS = ("邻居", "侄子", "本村村民", "女儿", "外甥女")
 
 
 def _name(rng: random.Random) -> str:
@@ -203,14 +204,13 @@ class LedgerDemo:
                 continue
             signed = _day(rng, max(dt.date.fromisoformat(profile["entered_on"]), self.today - dt.timedelta(days=400)),
                           self.today)
-            relation, _ = rng.choice(_CARERS)
+            relation = rng.choice(_CARER_RELATIONS)
             agreements.append({
                 "id": new_id(), "person_id": elder["person"]["id"], "carer_name": _name(rng), "carer_relation": relation,
                 "carer_phone": _phone(rng), "carer_address": elder["person"]["address"],
-                "duties": _DUTIES, "fee": rng.choice((30000, 40000, 50000)) if tekun else None,
+                "duties": ledger.CARE_DUTIES, "fee": rng.choice((30000, 40000, 50000)) if tekun else None,
                 "signed_on": signed.isoformat(),
-                "expires_on": (signed.replace(year=signed.year + 1) - dt.timedelta(days=1)).isoformat()
-                if (signed.month, signed.day) != (2, 29) else f"{signed.year + 1}-02-28"})
+                "expires_on": ledger.care_term_end(signed, {}).isoformat()})
             if tekun:
                 visits += self._care_visits(elder["person"]["id"], signed)
         return agreements, visits
@@ -227,6 +227,3 @@ class LedgerDemo:
             day += dt.timedelta(days=rng.randrange(26, 36))
         return out
 
-
-_DUTIES = ("1. 生活照料：协助做饭、洗衣、打扫卫生和个人清洁；\n2. 安全看护：每日看望，冬季检查取暖和用火用电安全；\n"
-           "3. 就医协助：生病时陪同就医；\n4. 情况报告：发现异常立即报告村委会和社工站。")

@@ -23,12 +23,6 @@ from station_app.store.records import RecordStore
 
 PROGRAM = "care"
 _AGREEMENT = ENTITIES["care_agreement"]
-# What a carer does, as the county's model agreement words it; the worker adapts it per person.
-DEFAULT_DUTIES = ("1. 生活照料：协助做饭、洗衣、打扫卫生和个人清洁，保证吃饱穿暖；\n"
-                  "2. 安全看护：每日至少看望一次，冬季检查取暖、用火用电和燃气安全；\n"
-                  "3. 就医协助：生病时及时陪同就医，协助购药、按时服药；\n"
-                  "4. 情况报告：发现异常或紧急情况，立即报告村（社区）和乡镇社工站。")
-
 DRAFT, VALID, EXPIRING, EXPIRED = "draft", "valid", "expiring", "expired"
 STATUS_LABELS = {DRAFT: "待签字", VALID: "有效", EXPIRING: "将到期", EXPIRED: "已到期"}
 
@@ -49,7 +43,7 @@ def draft(database: StationDatabase, person_id: str, today: dt.date) -> dict[str
     duties; a term of the county's default length from today."""
     previous = agreements(database, person_id)
     base = {k: v for k, v in previous[0].items() if k in _AGREEMENT.field_names} if previous else {}
-    return {**base, "person_id": person_id, "duties": base.get("duties") or DEFAULT_DUTIES, "signed_on": None,
+    return {**base, "person_id": person_id, "duties": base.get("duties") or ledger.CARE_DUTIES, "signed_on": None,
             "expires_on": ledger.care_term_end(today, rules(database, today)).isoformat()}
 
 

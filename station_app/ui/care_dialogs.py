@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from station_app import paths
 from station_app.core.errors import KnownError
 from station_app.core.fields import format_money
-from station_app.core.ledger import care_term_end
+from station_app.core.ledger import CARE_DUTIES, care_term_end
 from station_app.jobs import ledger as ledger_jobs
 from station_app.store import care, people
 from station_app.ui.changes import FollowsChanges
@@ -83,7 +83,7 @@ class CareAgreementDialog(FollowsChanges, LedgerDialog):
         today = dt.date.today()
         if self._given_person:
             return care.draft(self.session.database, self._given_person, today)
-        return {"duties": care.DEFAULT_DUTIES,
+        return {"duties": CARE_DUTIES,
                 "expires_on": care_term_end(today, care.rules(self.session.database, today)).isoformat()}
 
     def refresh(self) -> None:
