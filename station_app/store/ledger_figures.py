@@ -38,24 +38,27 @@ def training_rates(database: StationDatabase, day: dt.date) -> list[Figure]:
     return out
 
 
-def care_rates(database: StationDatabase, day: dt.date) -> list[Figure]:
-    """The two signing rates of care agreements, as of the end of `day`."""
+def care_rates(database: StationDatabase, day: dt.date, roster: fig.Rows | None = None) -> list[Figure]:
+    """The two signing rates of care agreements, as of the end of `day`; `roster` is the elders on
+    the visiting roster then (store.figures.elders_on_roster), when the caller has counted it."""
     rules = reference_data.value(database, ledger.RULES_KEY, day)
-    roster = fig.elders_on_roster(database, day)
+    roster = fig.elders_on_roster(database, day) if roster is None else roster
     groups = {"tekun": [r["person_id"] for r in roster if ledger.is_tekun(r)],
               "alone": [r["person_id"] for r in roster if ledger.lives_alone(r, rules)]}
-    signed = fig.care_agreements_in_force(database, day, {p for ids in groups.values() for p in ids})
+    signed = fig.care_agreements_in_force(database, day)
     return [Figure(SECTION, label, len(done), "人", "person", done, of=len(groups[code]), key=f"ledger.care.{code}")
             for code, label in CARE_RATES for done in [tuple(p for p in groups[code] if p in signed)]]
 
 
-def figures(database: StationDatabase, first: dt.date, last: dt.date, period: str = "本月") -> list[Figure]:
-    """Every ledger figure for the period from `first` to `last` (`period` names it: 本月, 本年)."""
+def figures(database: StationDatabase, first: dt.date, last: dt.date, period: str = "本月", *,
+            roster: fig.Rows | None = None) -> list[Figure]:
+    """Every ledger figure for the period from `first` to `last` (`period` names it: 本月, 本年);
+    `roster` as for care_rates, at the end of `last`."""
     activities = fig.service_activities(database, first, last)
     hours = fig.volunteer_hours(database, first, last)
     return [
         *training_rates(database, last),
-        *care_rates(database, last),
+        *care_rates(database, last, roster),
         Figure(SECTION, f"{period}服务活动", len(activities), "次", "service_activity",
                tuple(r["id"] for r in activities), key="ledger.activities"),
         Figure(SECTION, f"{period}志愿服务时长", sum(r["hours"] for r in hours), HOURS, "volunteer_service",

@@ -50,8 +50,9 @@ def figures(database: StationDatabase, month: str) -> list[Figure]:
     """Every figure of the report for "YYYY-MM", in the order printed; the figures of a section
     whose business dates were corrected after the month are marked."""
     first, last = period(month)
-    found = _children(database, first, last) + _elders(database, month) + _relief(database, first, last) \
-        + _fund(database, first, last) + ledger_figures.figures(database, first, last)
+    roster = elder_rounds.month_roster(database, None, month, people=False)  # for the rounds and the care rates
+    found = _children(database, first, last) + _elders(database, month, roster) + _relief(database, first, last) \
+        + _fund(database, first, last) + ledger_figures.figures(database, first, last, roster=roster)
     corrected = {_section(database, c) for c in fig.corrections(database, first, last)}
     return [replace(f, corrected=True) if f.section in corrected else f for f in found]
 
@@ -73,9 +74,9 @@ def _children(database: StationDatabase, first: dt.date, last: dt.date) -> list[
     return out
 
 
-def _elders(database: StationDatabase, month: str) -> list[Figure]:
-    """The elderly rounds: the roster at the month's end, under the rule in force at its start."""
-    roster = elder_rounds.month_roster(database, None, month, people=False)
+def _elders(database: StationDatabase, month: str, roster: list[dict[str, Any]]) -> list[Figure]:
+    """The elderly rounds: the roster at the month's end (elder_rounds.month_roster), under the
+    rule in force at its start."""
     required = [r for r in roster if r["required"]]
     first, last = period(month)
     visits = fig.visits(database, "elder", first, last)
