@@ -193,7 +193,7 @@ def test_stats_page_draws_the_figures(qtbot, session, figures_data):
     assert [villages.at(i) for i in range(villages.count())] == [2.0, 1.0, 8.0]
     pie = page.chart("children").series()[0]
     assert [s.value() for s in pie.slices()] == [3.0, 1.0]
-    assert {s.label() for s in page.chart("visits").series()[0].barSets()} == {"留守儿童", "老年人探访"}
+    assert {s.label() for s in page.chart("visits").series()[0].barSets()} == {"留守儿童", "老年人探访", "特困照料"}
     assert "在册人员 11 人" in page.summary.text()
 
 

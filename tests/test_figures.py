@@ -13,6 +13,12 @@ from station_app.core.jobs import JobState
 from station_app.store import monthly_report, statistics
 from tests.figure_history import D, build
 
+# The station ledger of this history: no staff, training, activities or care agreements yet; its
+# two elders live alone (赵) and empty-nest (钱), so both count for the 80 % signing rate.
+NO_LEDGER = {**{f"ledger.training.{role}": (0, 0) for role in
+                ("child_director", "child_supervisor", "social_worker", "assistant", "grid_worker")},
+             "ledger.care.tekun": (0, 0), "ledger.care.alone": (0, 2), "ledger.activities": 0,
+             "ledger.volunteer_hours": 0}
 EXPECTED = {
     "2026-09": {
         "children.left_behind": 3, "children.in_difficulty": 1, "children.agreements": (1, 4),
@@ -21,7 +27,7 @@ EXPECTED = {
         "relief.applied.emergency": 1, "relief.applied.expenditure": 0, "relief.approved": 1,
         "relief.money.emergency": 142000, "relief.money.expenditure": 0, "relief.advances": 50000,
         "relief.households": 1,
-        "fund.opening": 1000000, "fund.in": 0, "fund.out": 50000, "fund.closing": 950000,
+        "fund.opening": 1000000, "fund.in": 0, "fund.out": 50000, "fund.closing": 950000, **NO_LEDGER,
     },
     "2026-10": {
         "children.left_behind": 2, "children.in_difficulty": 1, "children.agreements": (1, 3),
@@ -30,7 +36,7 @@ EXPECTED = {
         "relief.applied.emergency": 0, "relief.applied.expenditure": 1, "relief.approved": 1,
         "relief.money.emergency": 0, "relief.money.expenditure": 142000, "relief.advances": 0,
         "relief.households": 1,
-        "fund.opening": 950000, "fund.in": 50000, "fund.out": 0, "fund.closing": 1000000,
+        "fund.opening": 950000, "fund.in": 50000, "fund.out": 0, "fund.closing": 1000000, **NO_LEDGER,
     },
 }
 # 丁's 纳入日期 corrected from 9-10 to 10-12 after September: she leaves September's roll.

@@ -122,23 +122,29 @@ def invented(w: Write, names: Iterable[str]) -> bool:
     return any(w.after.get(n) != theirs.get(n) for n in w.changed(names))
 
 
-def unique(field_name: str, refusal: Callable[[Record], KnownError]) -> Check:
-    """One living record per value of `field_name` (empty values aside), within the write and
-    against the database; `refusal(existing)` is raised naming the record that has it already."""
+def unique(fields: str | tuple[str, ...], refusal: Callable[[Record], KnownError]) -> Check:
+    """One living record per value of `fields` (one field, or several taken together; records
+    with an empty value aside), within the write and against the database; `refusal(existing)`
+    is raised naming the record that has it already."""
+    names = (fields,) if isinstance(fields, str) else fields
+
+    def key(record: Record) -> tuple[Any, ...]:
+        return tuple(record.get(n) for n in names)
 
     def check(writes: Sequence[Write], storage: Storage) -> None:
-        by_value: dict[Any, Record] = {}
+        by_value: dict[tuple[Any, ...], Record] = {}
         for w in writes:
-            value = w.after.get(field_name)
-            if not w.local or w.op == DELETE or not value:
+            value = key(w.after)
+            if not w.local or w.op == DELETE or not all(value):
                 continue
             if value in by_value:
                 raise refusal(by_value[value])
             by_value[value] = w.after
         if not by_value:
             return
-        for existing in storage.living(writes[0].entity, field_name, by_value):
-            if existing["id"] != by_value[existing[field_name]]["id"]:
+        for existing in storage.living(writes[0].entity, names[0], {v[0] for v in by_value}):
+            mine = by_value.get(key(existing))
+            if mine is not None and existing["id"] != mine["id"]:
                 raise refusal(existing)
 
     return check

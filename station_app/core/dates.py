@@ -14,9 +14,14 @@ def age(birth_date: str | dt.date | None, today: dt.date | None = None) -> int |
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (or earlier, if negative); 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def birthday_cutoff(today: dt.date, years: int) -> str:
     """The latest birth date of someone who is at least `years` old today (29 Feb → 28 Feb)."""
-    try:
-        return today.replace(year=today.year - years).isoformat()
-    except ValueError:
-        return today.replace(year=today.year - years, day=28).isoformat()
+    return add_years(today, -years).isoformat()

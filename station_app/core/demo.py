@@ -1,6 +1,7 @@
 """Realistic demo data for a township in Fushun (辽宁省抚顺市顺城区): villages, households, people
 with valid ID numbers, left-behind children and elderly people who came onto their rolls (and some
-who left) over the past two years, their visits from the day they came on, and relief cases.
+who left) over the past two years, their visits from the day they came on, relief cases, and the
+station's own ledger (core.ledger_demo: staff, training, activities, volunteers, care agreements).
 
 The generator is deterministic for a seed (ids aside) and yields plain dicts in dependency order,
 so the same data serves the demo command, the tests and the benchmarks.
@@ -20,6 +21,7 @@ from stdnum.cn import ric
 
 from station_app.core import child_rules, elder_rules, entities, relief, roles
 from station_app.core.ids import new_id
+from station_app.core.ledger_demo import LedgerDemo
 from station_app.paths import resource
 
 STATION = {
@@ -130,6 +132,7 @@ def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         for i in range(n_villages)
     ]
     yield "village", villages
+    ledger = LedgerDemo(random.Random(plan.seed + 11), today, villages)  # its own dice: the rest stays as it was
 
     used: set[str] = set()
     remaining = plan.people
@@ -153,6 +156,7 @@ def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
             elders += hh["elders"]
         for child in children:
             _enrich_child(child_rng, today, child)
+        ledger.note(people, elders)
         reported += [c for c in children if c["profile"]["status"] == "active" and child_rng.random() < 0.02]
         yield "household", households
         yield "person", people
@@ -163,6 +167,7 @@ def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
             [v for elder in elders for v in _elder_visits(rng, today, elder)]
     yield from _relief(relief_rng, today, plan.people, applicants)
     yield from _protection(child_rng, today, reported[:12])
+    yield from ledger.records()
 
 
 def _household(rng: random.Random, village: dict[str, Any], today: dt.date, used: set[str], size: int) -> dict[str, Any]:

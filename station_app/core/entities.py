@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from station_app.core import agreement_rules, protection_workflow, relief_workflow, report_versions
-from station_app.core.behaviour import NONE, Behaviour, unique
+from station_app.core import agreement_rules, ledger, protection_workflow, relief_workflow, report_versions
+from station_app.core.behaviour import NONE, Behaviour, Check, unique
 from station_app.core.visit_due import VISITS_DUE
 from station_app.core.child_rules import REPORT_STAGES
-from station_app.core.errors import DuplicatePersonError
+from station_app.core.errors import DuplicatePersonError, ValidationError
 from station_app.core.fields import (
     BOOL,
     CHOICE,
@@ -25,6 +25,7 @@ from station_app.core.fields import (
     DATETIME,
     DIVISION_CODE,
     FROM,
+    HOURS,
     ID_NUMBER,
     INT,
     JSON,
@@ -89,7 +90,7 @@ ELDER_CATEGORIES = (
 )
 ABILITY_LEVELS = (("self_care", "能自理"), ("partial", "半失能"), ("dependent", "失能"))
 BENEFITS = (("dibao", "低保"), ("tekun", "特困"), ("gaoling", "高龄津贴"), ("huli", "护理补贴"))
-PROGRAMS = (("child", "留守儿童"), ("elder", "老年人探访"))
+PROGRAMS = (("child", "留守儿童"), ("elder", "老年人探访"), ("care", "特困照料"))
 VISIT_METHODS = (("home", "入户"), ("phone", "电话"), ("school", "学校"), ("other", "其他"))
 # What a visit checks for and where it may send the person; shared by the elderly and the
 # children's visits (one `visit` entity, `program` tells them apart).
@@ -257,6 +258,7 @@ AGREEMENT = _e(
     Field("caregiver_id_number", "受托方身份证号", ID_NUMBER),
     Field("caregiver_phone", "受托方电话", PHONE),
     Field("caregiver_address", "受托方住址"),
+    Field("witness_id", "见证人（村儿童主任）", REF, ref="staff"),
     behaviour=agreement_rules.AGREEMENT,
 )
 
@@ -337,6 +339,7 @@ VISIT = _e(
     Field("checks", "走访查看内容", MULTI, choices=CHILD_CHECKS),
     Field("problems", "发现的问题", LONG_TEXT),
     Field("actions", "采取的措施", LONG_TEXT),
+    Field("director_id", "儿童主任", REF, ref="staff"),
     behaviour=Behaviour(due=(VISITS_DUE,)),
 )
 
@@ -435,6 +438,131 @@ REPORT_FIGURE = _e(
     append_only=True,
 )
 
+# -- the station's own ledger (core.ledger): the network, training, activities, volunteers, care ---
+
+
+def _roster(*checks: Check) -> Behaviour:
+    """A roster of named people: sorted by the pinyin of the name and found by it as people are."""
+    return Behaviour(checks=checks, derived={"sort_name": lambda r: sort_key(r["name"])},
+                     search_keys=lambda r: person_keys(r["name"], r.get("id_number")))
+
+
+def _once_per(parent: str, member: str, message: str) -> Behaviour:
+    """A link between two records (who attended which training): one per pair, or a person would
+    count twice."""
+    return Behaviour(checks=(unique((parent, member), lambda _found: ValidationError({member: message})),))
+
+
+STAFF = _e(
+    "staff",
+    "工作人员",
+    Field("name", "姓名", required=True, max_length=30),
+    Field("role", "岗位", CHOICE, required=True, choices=ledger.STAFF_ROLES),
+    Field("village_id", "所在村（社区）", REF, ref="village"),
+    Field("phone", "联系电话", PHONE),
+    Field("status", "状态", CHOICE, required=True, choices=ledger.STAFF_STATUS),
+    Field("entered_on", "任职日期", DATE, past_only=True, business_date=FROM),
+    Field("exited_on", "离任日期", DATE, past_only=True, business_date=UNTIL),
+    Field("exit_reason", "离任原因"),
+    Field("notes", "备注", LONG_TEXT),
+    behaviour=_roster(ledger.one_director_per_village),
+)
+
+TRAINING = _e(
+    "training",
+    "培训",
+    Field("held_on", "培训日期", DATE, required=True, past_only=True, business_date=ON),
+    Field("topic", "培训主题", required=True, max_length=100),
+    Field("hours", "学时（小时）", HOURS, required=True),
+    Field("organiser", "主办单位", max_length=60),
+    Field("place", "培训地点", max_length=60),
+    Field("roles", "培训对象", MULTI, choices=ledger.STAFF_ROLES),
+    Field("notes", "培训内容", LONG_TEXT),
+)
+
+TRAINING_ATTENDANCE = _e(
+    "training_attendance",
+    "培训签到",
+    Field("training_id", "培训", REF, required=True, ref="training"),
+    Field("staff_id", "参训人员", REF, required=True, ref="staff"),
+    behaviour=_once_per("training_id", "staff_id", "此人已在这次培训的签到名单中"),
+)
+
+SERVICE_ACTIVITY = _e(
+    "service_activity",
+    "服务活动",
+    Field("held_on", "活动日期", DATE, required=True, past_only=True, business_date=ON),
+    Field("kind", "活动类型", CHOICE, required=True, choices=ledger.ACTIVITY_KINDS),
+    Field("title", "活动名称（服务内容）", required=True, max_length=100),
+    Field("place", "地点", max_length=60),
+    Field("village_id", "村（社区）", REF, ref="village"),
+    Field("referred_to", "转介至", max_length=60),
+    Field("others_count", "其他参与人数（未登记）", INT),
+    Field("others", "其他参与者", LONG_TEXT),
+    Field("notes", "活动情况", LONG_TEXT),
+    Field("photos", "照片文件名（每行一个）", LONG_TEXT),
+)
+
+ACTIVITY_PARTICIPANT = _e(
+    "activity_participant",
+    "活动参与者",
+    Field("activity_id", "服务活动", REF, required=True, ref="service_activity"),
+    Field("person_id", "参与者", REF, required=True, ref="person"),
+    behaviour=_once_per("activity_id", "person_id", "此人已在这次活动的参与者中"),
+)
+
+ACTIVITY_STAFF = _e(
+    "activity_staff",
+    "活动工作人员",
+    Field("activity_id", "服务活动", REF, required=True, ref="service_activity"),
+    Field("staff_id", "工作人员", REF, required=True, ref="staff"),
+    behaviour=_once_per("activity_id", "staff_id", "此人已在这次活动的工作人员中"),
+)
+
+VOLUNTEER = _e(
+    "volunteer",
+    "志愿者",
+    Field("name", "姓名", required=True, max_length=30),
+    Field("gender", "性别", CHOICE, choices=GENDERS),
+    Field("id_number", "身份证号", ID_NUMBER),
+    Field("phone", "联系电话", PHONE),
+    Field("village_id", "所在村（社区）", REF, ref="village"),
+    Field("organisation", "所属志愿服务组织", max_length=60),
+    Field("skills", "服务特长", max_length=100),
+    Field("status", "状态", CHOICE, required=True, choices=ledger.VOLUNTEER_STATUS),
+    Field("entered_on", "登记日期", DATE, past_only=True, business_date=FROM),
+    Field("exited_on", "退出日期", DATE, past_only=True, business_date=UNTIL),
+    Field("exit_reason", "退出原因"),
+    Field("notes", "备注", LONG_TEXT),
+    behaviour=_roster(unique("id_number", lambda found: ValidationError(
+        {"id_number": f"身份证号已登记为志愿者「{found['name']}」，请打开已有的志愿者档案"}))),
+)
+
+VOLUNTEER_SERVICE = _e(
+    "volunteer_service",
+    "志愿服务记录",
+    Field("activity_id", "服务活动", REF, required=True, ref="service_activity"),
+    Field("volunteer_id", "志愿者", REF, required=True, ref="volunteer"),
+    Field("hours", "服务时长（小时）", HOURS, required=True),
+    behaviour=_once_per("activity_id", "volunteer_id", "这位志愿者已登记过这次活动的服务时长"),
+)
+
+CARE_AGREEMENT = _e(
+    "care_agreement",
+    "照料服务协议",
+    Field("person_id", "被照料人", REF, required=True, ref="person"),
+    Field("carer_name", "照料人", required=True, max_length=30),
+    Field("carer_relation", "照料人与被照料人关系", max_length=20),
+    Field("carer_id_number", "照料人身份证号", ID_NUMBER),
+    Field("carer_phone", "照料人电话", PHONE),
+    Field("carer_address", "照料人住址"),
+    Field("duties", "照料服务内容", LONG_TEXT, required=True),
+    Field("fee", "照料服务费（元/月）", MONEY),
+    Field("signed_on", "签订日期", DATE, past_only=True, business_date=FROM),
+    Field("expires_on", "到期日期", DATE, business_date=UNTIL),
+    Field("notes", "其他约定", LONG_TEXT),
+)
+
 ENTITIES: dict[str, Entity] = {
     e.name: e
     for e in (
@@ -454,6 +582,15 @@ ENTITIES: dict[str, Entity] = {
         REFERENCE_VALUE,
         REPORT_VERSION,
         REPORT_FIGURE,
+        STAFF,
+        TRAINING,
+        TRAINING_ATTENDANCE,
+        SERVICE_ACTIVITY,
+        ACTIVITY_PARTICIPANT,
+        ACTIVITY_STAFF,
+        VOLUNTEER,
+        VOLUNTEER_SERVICE,
+        CARE_AGREEMENT,
     )
 }
 
@@ -464,6 +601,7 @@ PERSON_LINKS: tuple[tuple[str, str], ...] = (
     ("child_report", "person_id"),
     ("visit", "person_id"),
     ("relief_case", "person_id"),
+    ("care_agreement", "person_id"),
 )
 
 

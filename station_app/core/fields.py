@@ -23,6 +23,7 @@ TEXT = "text"
 LONG_TEXT = "long_text"
 INT = "int"
 MONEY = "money"  # stored as integer fen, so sums are exact
+HOURS = "hours"  # stored as integer tenths of an hour (service time, training hours), so sums are exact
 DATE = "date"  # stored as "YYYY-MM-DD"
 DATETIME = "datetime"  # stored as UTC ISO 8601
 BOOL = "bool"  # stored as 0/1
@@ -46,6 +47,7 @@ JSON_KINDS = frozenset({MULTI, JSON})
 MONEY_MAX_FEN = 10**10 - 1
 INT_LIMIT = 10**9
 _MONEY_RANGE = f"金额应在 0 到 {MONEY_MAX_FEN // 100:,}.99 元之间"
+HOURS_MAX_TENTHS = 100_000  # 10,000 hours: far above a year of anyone's service
 
 
 class FieldError(ValueError):
@@ -90,6 +92,7 @@ _DATE_PATTERNS = (
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 _MONEY = re.compile(r"^[¥￥]?\s*([\d,]+(\.\d{1,2})?)\s*元?$")
+_HOURS = re.compile(r"^(\d{1,5})(\.\d)?(小时|个小时|学时|h)?$", re.IGNORECASE)
 
 
 def parse_date(raw: str) -> dt.date:
@@ -130,6 +133,28 @@ def format_money(fen: int | None) -> str:
     sign = "-" if fen < 0 else ""
     yuan, cents = divmod(abs(fen), 100)
     return f"{sign}{yuan:,}.{cents:02d}"
+
+
+def _parse_hours(f: Field, raw: Any) -> int:
+    """Hours as typed ("2", "2.5", "2.5小时") to tenths; a whole number is a stored value already."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        tenths = raw
+    else:
+        m = _HOURS.match(clean(str(raw)).replace(" ", ""))
+        if not m:
+            raise FieldError(f"{f.label}应为小时数，最多一位小数，例如 2 或 1.5")
+        tenths = int(m[1]) * 10 + (int(m[2][1]) if m[2] else 0)
+    if not 0 <= tenths <= HOURS_MAX_TENTHS:
+        raise FieldError(f"{f.label}应在 0 到 {HOURS_MAX_TENTHS // 10:,} 小时之间")
+    return tenths
+
+
+def format_hours(tenths: int | None) -> str:
+    """25 -> '2.5', 20 -> '2' (hours)."""
+    if tenths is None:
+        return ""
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole:,}" + (f".{tenth}" if tenth else "")
 
 
 def _parse_bool(raw: Any) -> int:
@@ -284,6 +309,7 @@ _PARSERS: dict[str, Any] = {
     LONG_TEXT: _text_value,
     INT: _int_value,
     MONEY: lambda f, raw, text, ctx: _parse_money(raw),
+    HOURS: lambda f, raw, text, ctx: _parse_hours(f, raw),
     DATE: _date_value,
     DATETIME: lambda f, raw, text, ctx: str(raw),
     BOOL: lambda f, raw, text, ctx: _parse_bool(raw),

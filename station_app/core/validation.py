@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from station_app.core import child_rules, idnumber, reference
+from station_app.core import child_rules, idnumber, ledger, reference
 from station_app.core import relief as _relief  # noqa: F401 (registers the relief rules' reference keys)
 from station_app.core.entities import GENDERS, Entity, entity
 from station_app.core.errors import ValidationError
@@ -74,26 +74,29 @@ def _date_order(first: str, second: str, message: str) -> Rule:
     return rule
 
 
-def _positive(name: str, message: str) -> Rule:
+def _at_least(name: str, low: int, message: str) -> Rule:
     def rule(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
-        if values.get(name) is not None and values[name] <= 0 and name not in errors:
+        if values.get(name) is not None and values[name] < low and name not in errors:
             errors[name] = message
 
     return rule
 
 
-def _roll_membership(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+def _roll_membership(reason_missing: str = "退出在册名单时请写明原因") -> Rule:
     """A place on a roll runs from the day a person entered it (today unless given) to the day
     they left it (today unless given), with the reason; back on the roll, neither is kept."""
-    if values.get("entered_on") is None and "entered_on" not in errors:
-        values["entered_on"] = ctx.today.isoformat()
-    if values.get("status") == "exited":
-        if not values.get("exit_reason"):
-            errors["exit_reason"] = "退出在册名单时请写明原因"
-        if values.get("exited_on") is None and "exited_on" not in errors:
-            values["exited_on"] = ctx.today.isoformat()
-    elif values.get("status") == "active":
-        values.update(exited_on=None, exit_reason=None)
+    def rule(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+        if values.get("entered_on") is None and "entered_on" not in errors:
+            values["entered_on"] = ctx.today.isoformat()
+        if values.get("status") == "exited":
+            if not values.get("exit_reason"):
+                errors["exit_reason"] = reason_missing
+            if values.get("exited_on") is None and "exited_on" not in errors:
+                values["exited_on"] = ctx.today.isoformat()
+        elif values.get("status") == "active":
+            values.update(exited_on=None, exit_reason=None)
+
+    return rule
 
 
 def _household_size(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
@@ -173,14 +176,23 @@ def _reference_value(values: dict[str, Any], errors: dict[str, str], ctx: ParseC
 
 _RULES: dict[str, tuple[Rule, ...]] = {
     "person": (_person_id_number,),
-    "child_profile": (_roll_membership, _date_order("entered_on", "exited_on", "退出日期不能早于纳入日期")),
+    "child_profile": (_roll_membership(), _date_order("entered_on", "exited_on", "退出日期不能早于纳入日期")),
     "child_report": (_times("reported_at"),),
     "child_report_step": (_times("done_at"),),
-    "elder_profile": (_roll_membership, _date_order("entered_on", "exited_on", "退出日期不能早于纳入日期"),
+    "elder_profile": (_roll_membership(), _date_order("entered_on", "exited_on", "退出日期不能早于纳入日期"),
                       _contacts),
     "agreement": (_date_order("signed_date", "expiry_date", "到期日期不能早于签订日期"),),
     "visit": (_date_order("visit_date", "next_due", "下次走访日期不能早于本次走访日期"), _referral_note),
     "relief_case": (_household_size,),
-    "reserve_fund_entry": (_positive("amount", "金额应大于0；冲正请选择相应类型"), _advance_has_case),
+    "reserve_fund_entry": (_at_least("amount", 1, "金额应大于0；冲正请选择相应类型"), _advance_has_case),
     "reference_value": (_reference_value,),
+    # the station's own ledger (core.ledger)
+    "staff": (_roll_membership("离任时请写明原因"), _date_order("entered_on", "exited_on", "离任日期不能早于任职日期"),
+              ledger.village_for_role),
+    "volunteer": (_person_id_number, _roll_membership("退出时请写明原因"),
+                  _date_order("entered_on", "exited_on", "退出日期不能早于登记日期")),
+    "training": (_at_least("hours", 1, "学时应大于0"),),
+    "service_activity": (ledger.referral_names_whom, _at_least("others_count", 0, "其他参与人数不能为负数")),
+    "volunteer_service": (ledger.service_hours,),
+    "care_agreement": (_date_order("signed_on", "expires_on", "到期日期不能早于签订日期"),),
 }

@@ -21,7 +21,7 @@ from station_app.core.entities import entity
 from station_app.core.jobs import JobState
 from station_app.core.privacy import mask_phone
 from station_app.forms.layout import FILL, Output, Page, Sheet, Signature, flow, label, render, row, table, value
-from station_app.forms.listing import ListColumn, age_text, listing_pages, listing_sheet
+from station_app.forms.listing import ListColumn, age_text, date_text, listing_pages, listing_sheet
 from station_app.forms.visit_record import options
 
 _PROFILE = entity("child_profile")
@@ -30,13 +30,6 @@ _PERSON = entity("person")
 _AGREEMENT = entity("agreement")
 _WIDE = 14 * mm
 _COLUMNS = (24, 34, 22, 34, 24, 32)
-
-
-def _date_text(stored: str | None) -> str:
-    if not stored:
-        return "    年  月  日"
-    day = dt.date.fromisoformat(stored)
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _choice(f: str, code: str | None, spec: Any = _PROFILE) -> str:
@@ -54,12 +47,19 @@ class ChildForm:
     visit: Mapping[str, Any] | None = None
     agreement: Mapping[str, Any] | None = None
     full_numbers: bool = False
+    # The village child director who visited or reviewed (a visit form) or witnesses (the agreement):
+    # name and phone, from the roster.
+    director: Mapping[str, Any] | None = None
 
     def id_number(self, number: str | None) -> str:
         return (number or "") if self.full_numbers else idnumber.mask(number)
 
     def phone(self, number: str | None) -> str:
         return (number or "") if self.full_numbers else mask_phone(number)
+
+    def director_values(self) -> dict[str, str]:
+        director = self.director or {}
+        return {"director": director.get("name") or "", "director_phone": self.phone(director.get("phone"))}
 
     def child_values(self, on: dt.date) -> dict[str, str]:
         person, profile = self.person, self.profile
@@ -68,7 +68,7 @@ class ChildForm:
             "name": person.get("name") or "",
             "gender": _choice("gender", person.get("gender"), _PERSON),
             "age": age_text(person.get("birth_date"), on),
-            "birth_date": _date_text(person.get("birth_date")),
+            "birth_date": date_text(person.get("birth_date")),
             "id_number": self.id_number(person.get("id_number")),
             "address": person.get("address") or "",
             "category": _choice("category", profile.get("category"))
@@ -109,6 +109,7 @@ VISIT_SHEET = Sheet(
         row(_vlabel("referral"), value("referral", span=5), height=_WIDE),
         row(_vlabel("follow_up"), value("follow_up", span=2), _vlabel("next_due"), value("next_due", span=2),
             height=_WIDE),
+        row(label("村儿童主任"), value("director", span=3), label("联系电话"), value("director_phone")),
     ),),
     signatures=((Signature("走访人签字"), Signature("监护人（照护人）签字")),
                 (Signature("儿童主任/审核人"), Signature("日期", date=True))),
@@ -130,7 +131,8 @@ def _visit_values(form: ChildForm) -> dict[str, str]:
         referral += f"\n事由：{visit['referral_note']}"
     return {
         **form.child_values(on),
-        "visit_date": _date_text(visit.get("visit_date")),
+        **form.director_values(),
+        "visit_date": date_text(visit.get("visit_date")),
         "visitor": visit.get("visitor") or "",
         "method": options(_VISIT.field("method").choices[:3], [visit.get("method") or ""]),
         "seen": options((("1", "是"), ("0", "否")), ["" if seen is None else str(int(seen))] if visit else []),
@@ -140,7 +142,7 @@ def _visit_values(form: ChildForm) -> dict[str, str]:
         "needs": visit.get("needs") or "",
         "referral": referral,
         "follow_up": visit.get("follow_up") or "",
-        "next_due": _date_text(visit.get("next_due")),
+        "next_due": date_text(visit.get("next_due")),
     }
 
 
@@ -199,14 +201,14 @@ REGISTER_SHEET = Sheet(
 def _register_values(form: ChildForm, today: dt.date) -> dict[str, str]:
     person, profile, agreement = form.person, form.profile, form.agreement
     if agreement and agreement.get("signed_date"):
-        deal = (f"已签订：{_date_text(agreement['signed_date'])}至{_date_text(agreement.get('expiry_date'))}"
-                if agreement.get("expiry_date") else f"已签订：{_date_text(agreement['signed_date'])}起，长期")
+        deal = (f"已签订：{date_text(agreement['signed_date'])}至{date_text(agreement.get('expiry_date'))}"
+                if agreement.get("expiry_date") else f"已签订：{date_text(agreement['signed_date'])}起，长期")
     else:
         deal = "未签订" if child_rules.needs_agreement(profile) else "无需签订"
     boarding = profile.get("boarding")
     return {
         **form.child_values(today),
-        "today": _date_text(today.isoformat()),
+        "today": date_text(today.isoformat()),
         "ethnicity": person.get("ethnicity") or "",
         "health": _choice("health", person.get("health"), _PERSON),
         "disability": person.get("disability") or "",
@@ -259,7 +261,9 @@ AGREEMENT_SHEET = Sheet(
                   label("联系电话"), value("guardian_phone")),
               row(label("受托方（照护人）", rows=2), value("caregiver_name"), label("与儿童关系"),
                   value("caregiver_relation"), label("联系电话"), value("caregiver_phone")),
-              row(label("身份证号"), value("caregiver_id_number", span=2), label("住址"), value("caregiver_address"))),
+              row(label("身份证号"), value("caregiver_id_number", span=2), label("住址"), value("caregiver_address")),
+              row(label("见证人\n（儿童主任）"), value("director", span=3), label("联系电话"), value("director_phone"),
+                  height=11 * mm)),
         table((170,), row(value("clauses"), height=68 * mm)),
         table((30, 140), row(label("其他约定"), value("notes"), height=FILL)),
     ),
@@ -272,9 +276,10 @@ def _agreement_values(form: ChildForm) -> dict[str, str]:
     deal = form.agreement or {}
     start = deal.get("signed_date")
     end = deal.get("expiry_date")
-    term = f"自{_date_text(start)}起至{_date_text(end)}止" if end else f"自{_date_text(start)}起，长期"
+    term = f"自{date_text(start)}起至{date_text(end)}止" if end else f"自{date_text(start)}起，长期"
     return {
         **form.child_values(dt.date.today()),
+        **form.director_values(),
         "guardian_name": deal.get("guardian_name") or "",
         "guardian_relation": deal.get("guardian_relation") or "",
         "guardian_phone": form.phone(deal.get("guardian_phone")),
@@ -283,7 +288,7 @@ def _agreement_values(form: ChildForm) -> dict[str, str]:
         "caregiver_phone": form.phone(deal.get("caregiver_phone")),
         "caregiver_id_number": form.id_number(deal.get("caregiver_id_number")),
         "caregiver_address": deal.get("caregiver_address") or "",
-        "birth_date": _date_text(form.person.get("birth_date")),
+        "birth_date": date_text(form.person.get("birth_date")),
         "clauses": CLAUSES.format(term=term),
         "notes": deal.get("notes") or "",
     }
@@ -346,7 +351,7 @@ def render_child_roster(roster: Sequence[Mapping[str, Any]], out: Output, *, vil
     items = [_roster_line(i, entry, today) for i, entry in enumerate(roster, 1)]
     signed = sum(1 for e in roster if e.get("agreement_status") == child_rules.AGREEMENT_VALID)
     needed = sum(1 for e in roster if e.get("agreement_status") not in (None, child_rules.AGREEMENT_NOT_NEEDED))
-    header = {"village": village_name, "day": _date_text(today.isoformat()),
+    header = {"village": village_name, "day": date_text(today.isoformat()),
               "summary": f"{len(items)}人，需签协议{needed}人，有效协议{signed}人"}
     render(listing_pages(ROSTER_SHEET, ROSTER_LINES, items, header), out, station_name=station_name,
            printed_at=printed_at, state=state)

@@ -29,6 +29,14 @@ def age_text(birth: str | None, on: dt.date) -> str:
     return "" if years is None else f"{years}岁"
 
 
+def date_text(stored: str | None) -> str:
+    """"2026年3月5日" for a stored date; blanks to write one in by hand when there is none."""
+    if not stored:
+        return "    年  月  日"
+    day = dt.date.fromisoformat(stored)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def contact_lines(contacts: Sequence[Mapping[str, str]] | None, phone_apart: bool = False) -> list[str]:
     """Emergency contacts in calling order: "1.李建国（儿子）13800001111"; with `phone_apart` the
     number goes on a line of its own, so a narrow cell never breaks it in two."""

@@ -19,7 +19,7 @@ from station_app.core import idnumber
 from station_app.core.entities import entity
 from station_app.core.jobs import JobState
 from station_app.forms.layout import FILL, Output, Page, Sheet, Signature, flow, label, render, row, table, value
-from station_app.forms.listing import age_text, contact_lines
+from station_app.forms.listing import age_text, contact_lines, date_text
 
 TITLE = "特殊困难老年人探访记录表"
 
@@ -87,13 +87,6 @@ def options(choices: Sequence[tuple[str, str]], chosen: Sequence[str]) -> str:
     return "  ".join(f"[{'X' if code in chosen else ' '}]{text}" for code, text in choices)
 
 
-def _date_text(stored: str | None) -> str:
-    if not stored:
-        return "    年  月  日"
-    day = dt.date.fromisoformat(stored)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _values(form: VisitForm, show_full_id: bool) -> dict[str, str]:
     person, profile, visit = form.person, form.profile, form.visit or {}
     on = dt.date.fromisoformat(visit["visit_date"]) if visit.get("visit_date") else dt.date.today()
@@ -114,7 +107,7 @@ def _values(form: VisitForm, show_full_id: bool) -> dict[str, str]:
         "categories": "、".join(_PROFILE.field("categories").choice_label(c) for c in profile.get("categories") or []),
         "risk": _PROFILE.field("risk_level").choice_label(profile.get("risk_level")),
         "contacts": "；".join(contact_lines(profile.get("contacts"))),
-        "visit_date": _date_text(visit.get("visit_date")),
+        "visit_date": date_text(visit.get("visit_date")),
         "visitor": visit.get("visitor") or "",
         "method": options(method_choices, [visit.get("method") or ""]),
         "seen": options((("1", "是"), ("0", "否")), ["" if seen is None else str(int(seen))] if visit else []),
@@ -126,7 +119,7 @@ def _values(form: VisitForm, show_full_id: bool) -> dict[str, str]:
         "services": visit.get("services") or "",
         "referral": referral,
         "follow_up": visit.get("follow_up") or "",
-        "next_due": _date_text(visit.get("next_due")),
+        "next_due": date_text(visit.get("next_due")),
     }
 
 

@@ -26,17 +26,22 @@ from station_app.forms.child_forms import (
     render_child_visits,
 )
 from station_app.jobs.station import station_name, village_name
-from station_app.store import children
+from station_app.store import children, network
 from station_app.store.database import StationDatabase
 from station_app.store.records import RecordStore
 
 __all__ = ["agreement", "blank_visits", "register", "roll_off_aged_out", "roster", "visits"]
 
 
-def _form(store: RecordStore, person_id: str, **extra: Any) -> ChildForm:
+def _form(store: RecordStore, person_id: str, director_id: str | None = None, **extra: Any) -> ChildForm:
+    """The child's form; the director named by `director_id`, else (a blank form) the one now in
+    post in the child's village."""
     person = store.get("person", person_id)
     profile = children.profile_of(store.database, person_id) or {}
-    return ChildForm(person, profile, village_name(store, person.get("village_id"), ""), **extra)
+    director = (network.staff_names(store.database, [director_id]).get(director_id) if director_id else
+                None if extra.get("visit") or extra.get("agreement") else
+                network.director_of(store.database, person.get("village_id"), dt.date.today()))
+    return ChildForm(person, profile, village_name(store, person.get("village_id"), ""), director=director, **extra)
 
 
 def agreement(database: StationDatabase, state: JobState, actor: Actor, agreement_id: str, out: Path) -> Path:
@@ -44,7 +49,7 @@ def agreement(database: StationDatabase, state: JobState, actor: Actor, agreemen
     store = RecordStore(database, actor)
     deal = store.get("agreement", agreement_id)
     profile = store.get("child_profile", deal["child_profile_id"])
-    form = _form(store, profile["person_id"], agreement=deal, full_numbers=actor.can_see_full_id)
+    form = _form(store, profile["person_id"], deal.get("witness_id"), agreement=deal, full_numbers=actor.can_see_full_id)
     render_agreements([form], out, station_name=station_name(store), printed_at=dt.datetime.now(), state=state)
     return out
 
@@ -55,7 +60,7 @@ def visits(database: StationDatabase, state: JobState, actor: Actor, visit_ids: 
     forms = []
     for visit_id in visit_ids:
         visit = store.get("visit", visit_id)
-        forms.append(_form(store, visit["person_id"], visit=visit))
+        forms.append(_form(store, visit["person_id"], visit.get("director_id"), visit=visit))
     render_child_visits(forms, out, station_name=station_name(store), printed_at=dt.datetime.now(), state=state)
     return out
 

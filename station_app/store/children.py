@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from station_app.core import agreement_rules, child_rules
+from station_app.core.dates import add_years
 from station_app.core.elder_rules import FrequencyRule, month_bounds
 from station_app.core.entities import CHILD_CATEGORIES, ENTITIES, REPORT_STAGES
 from station_app.core.errors import ValidationError
@@ -140,7 +141,7 @@ def draft_agreement(database: StationDatabase, profile: Mapping[str, Any], today
         "caregiver_id_number": caregiver.get("id_number"),
         "caregiver_address": caregiver.get("address"),
         "signed_date": None,
-        "expiry_date": _add_years(today, term_years).isoformat(),
+        "expiry_date": add_years(today, term_years).isoformat(),
     }
 
 
@@ -155,13 +156,6 @@ def overlapping_agreements(database: StationDatabase, values: Mapping[str, Any],
         return []
     others = agreements(database, values["child_profile_id"])
     return list(agreement_rules.overlapping({**term, "id": record_id}, others, today))
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def agreement_status(database: StationDatabase, profile: Mapping[str, Any], today: dt.date) -> str:

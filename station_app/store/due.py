@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from station_app.core import child_rules, elder_rules
+from station_app.core import child_rules, elder_rules, ledger
 from station_app.core.relief import OPEN_AT_STATION
+from station_app.store import reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter, person_ids
 
@@ -28,8 +29,9 @@ HORIZON_DAYS = 7  # "due soon" means within a week: time to plan the rounds
 class DueKey:
     person_id: str
     program: str  # 'child' | 'elder' | 'relief' (an advance whose paperwork is due) | 'protection'
+    #             | 'care' (a care agreement about to end, due on its last day)
     due: dt.date
-    record_id: str | None = None  # the relief case, for 'relief'; the child_report, for 'protection'
+    record_id: str | None = None  # the relief case, for 'relief'; the child_report, for 'protection'; the agreement, for 'care'
 
     def days_overdue(self, today: dt.date) -> int:
         """Positive when overdue, 0 when due today, negative when still ahead."""
@@ -63,15 +65,37 @@ ORDER BY r.paperwork_due
 """
 
 
+# Care agreements about to end: per person, the signed agreement that runs longest, when that is
+# within the county's warning days; not for someone who has left the elderly roster (moved into an
+# institution, died) and is on it no more.
+_CARE_SQL = """
+SELECT r.id, r.person_id, MAX(COALESCE(r.expires_on, '9999-12-31')) AS ends
+FROM care_agreement r JOIN person p ON p.id = r.person_id AND p.deleted = 0
+WHERE r.deleted = 0 AND r.signed_on IS NOT NULL{scope}
+  AND COALESCE((SELECT MAX(e.status = 'active') FROM elder_profile e WHERE e.person_id = r.person_id
+                AND e.deleted = 0), 1) = 1
+GROUP BY r.person_id HAVING ends <= ?
+ORDER BY ends
+"""
+
+
+def _renewals(database: StationDatabase, today: dt.date, scope: str, scope_params: list[Any]) -> list[DueKey]:
+    warn = int(reference_data.value(database, ledger.RULES_KEY, today).get("care_warn_days", 30))
+    until = (today + dt.timedelta(days=max(warn, HORIZON_DAYS))).isoformat()
+    return [DueKey(pid, "care", dt.date.fromisoformat(ends), agreement_id) for agreement_id, pid, ends in
+            database.conn.execute(_CARE_SQL.format(scope=scope), [*scope_params, until])]
+
+
 def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", village_id: str | None = None,
              horizon_days: int = HORIZON_DAYS, program: str | None = None,
              by_village: bool = False, limit: int | None = None) -> list[DueKey]:
     """Everyone due by today + horizon, most overdue first; `text` is the people search (name,
     pinyin initials, ID number), so a person is found here by what finds them on the people list.
-    `program` ('child', 'elder' or 'relief') keeps one program only; `by_village` groups the visits
-    by village (in the order of their codes, people with no village last), most overdue first in
-    each, and leaves out relief paperwork (it is for planning rounds). `limit`: the first screen
-    only (each source reads at most that many, the merged list is cut to it)."""
+    `program` ('child', 'elder', 'relief', 'protection' or 'care') keeps one program only;
+    `by_village` groups the visits by village (in the order of their codes, people with no village
+    last), most overdue first in each, and leaves out relief paperwork and care agreements about to
+    end (it is for planning rounds). `limit`: the first screen only (each source reads at most that
+    many, the merged list is cut to it)."""
     scope, scope_params = "", []
     if text.strip():
         matching = person_ids(database, PersonFilter(text=text))
@@ -95,14 +119,16 @@ def due_keys(database: StationDatabase, today: dt.date, *, text: str = "", villa
              ] if program in (None, "protection") else []
     if program == "protection":
         return cases[:limit]
-    if by_village or program not in (None, "relief"):
+    if by_village or program not in (None, "relief", "care"):
         return (cases + visits)[:limit]
     advances = [DueKey(pid, "relief", dt.date.fromisoformat(due), case_id) for case_id, pid, due in
                 database.conn.execute(_ADVANCE_SQL.format(scope=scope),
-                                      [*sorted(OPEN_AT_STATION), day, *scope_params])]
+                                      [*sorted(OPEN_AT_STATION), day, *scope_params])
+                ] if program != "care" else []
+    renewals = _renewals(database, today, scope, scope_params) if program != "relief" else []
     # Protection steps lead; then paperwork for money already paid out comes before the visits due
     # the same day (the sort is stable: within a day the visits keep their order by risk and name).
-    return (cases + sorted(visits + advances, key=lambda k: (k.due, k.program != "relief")))[:limit]
+    return (cases + sorted(visits + advances + renewals, key=lambda k: (k.due, k.program != "relief")))[:limit]
 
 
 def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, dict[str, Any]]:
@@ -144,7 +170,7 @@ def due_rows(database: StationDatabase, keys: Sequence[DueKey]) -> dict[DueKey, 
                          "last_visit": (report.get("reported_at") or "")[:10], "last_visitor": None,
                          "follow_up": [f"step_{step}"] if step else [], "step_due": report.get("step_due")}
             continue
-        if key.record_id is not None:
+        if key.program == "relief":
             advance = advances.get(key.record_id, {})
             rows[key] = {**person, "program": key.program, "due": key.due.isoformat(), "risk_level": None,
                          "last_visit": advance.get("advance_on"), "last_visitor": None,  # the day it was paid

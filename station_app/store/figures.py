@@ -70,12 +70,19 @@ def _query(database: StationDatabase, sql: str, as_of_day: dt.date, **params: An
 # -- children ------------------------------------------------------------------------------------
 
 
+def on_roll(database: StationDatabase, table: str, columns: str, day: dt.date, *, where: str = "",
+            **params: Any) -> Rows:
+    """Records of `table` on their roll at the end of `day` (entered on or before it, not left by
+    then, not deleted by then): `columns` of the record `r`, in id order; `where` narrows them."""
+    return _query(database, f"""SELECT {columns} FROM {table} r
+                               WHERE r.entered_on <= :day AND (r.exited_on IS NULL OR r.exited_on > :day)
+                                 AND {_ALIVE}{where} ORDER BY r.id""", day, day=day.isoformat(), **params)
+
+
 def children_on_roll(database: StationDatabase, day: dt.date) -> Rows:
     """Child archives on the roll at the end of `day`, with their category and difficulty then:
     (id, person_id, category, sub_type)."""
-    rows = _query(database, f"""SELECT r.id, r.person_id, r.category, r.sub_type FROM child_profile r
-                               WHERE r.entered_on <= :day AND (r.exited_on IS NULL OR r.exited_on > :day)
-                                 AND {_ALIVE} ORDER BY r.id""", day, day=day.isoformat())
+    rows = on_roll(database, "child_profile", "r.id, r.person_id, r.category, r.sub_type", day)
     return as_of(database, "child_profile", rows, ("category", "sub_type"), day)
 
 
@@ -103,15 +110,14 @@ def visits(database: StationDatabase, program: str, first: dt.date, last: dt.dat
 
 def elders_on_roster(database: StationDatabase, day: dt.date, village_id: str | None = None) -> Rows:
     """Elder profiles on the visiting roster at the end of `day` (in the village, or all), with their
-    categories and risk level then: (id, person_id, categories, risk_level)."""
+    categories, risk level and benefits then: (id, person_id, categories, risk_level, benefits)."""
     where = " AND r.person_id IN (SELECT id FROM person WHERE village_id = :village)" if village_id else ""
-    rows = _query(database, f"""SELECT r.id, r.person_id, r.categories, r.risk_level FROM elder_profile r
-                               WHERE r.entered_on <= :day AND (r.exited_on IS NULL OR r.exited_on > :day)
-                                 AND {_ALIVE}{where} ORDER BY r.id""",
-                  day, day=day.isoformat(), village=village_id)
+    rows = on_roll(database, "elder_profile", "r.id, r.person_id, r.categories, r.risk_level, r.benefits", day,
+                   where=where, village=village_id)
     for r in rows:
         r["categories"] = json.loads(r["categories"])
-    return as_of(database, "elder_profile", rows, ("categories", "risk_level"), day)
+        r["benefits"] = json.loads(r["benefits"] or "[]")
+    return as_of(database, "elder_profile", rows, ("categories", "risk_level", "benefits"), day)
 
 
 # -- temporary relief and the reserve fund ---------------------------------------------------------
@@ -160,6 +166,50 @@ def fund_movement(database: StationDatabase, first: dt.date, last: dt.date) -> F
     return FundMovement([r for r in rows if r["entry_date"] < start],
                         [r for r in during if r["kind"] not in FUND_OUTFLOWS],
                         [r for r in during if r["kind"] in FUND_OUTFLOWS])
+
+
+# -- the station's own ledger ----------------------------------------------------------------------
+
+
+def staff_in_post(database: StationDatabase, day: dt.date) -> Rows:
+    """Staff of the network in post at the end of `day`, with their role then: (id, role, village_id)."""
+    rows = on_roll(database, "staff", "r.id, r.role, r.village_id", day)
+    return as_of(database, "staff", rows, ("role",), day)
+
+
+def trained(database: StationDatabase, first: dt.date, last: dt.date, staff_ids: Iterable[str]) -> set[str]:
+    """Of `staff_ids`, those who attended a training session held from `first` to `last`."""
+    return {r["staff_id"] for r in _query(
+        database, f"""SELECT DISTINCT r.staff_id FROM training_attendance r JOIN training t ON t.id = r.training_id
+                     WHERE r.staff_id IN (SELECT value FROM json_each(:ids)) AND t.held_on BETWEEN :first AND :last
+                       AND {_ALIVE} AND (t.deleted = 0 OR t.updated_at >= :cutoff)""",
+        last, ids=json.dumps(list(staff_ids)), first=first.isoformat(), last=last.isoformat())}
+
+
+def care_agreements_in_force(database: StationDatabase, day: dt.date) -> set[str]:
+    """The people with a signed care agreement in force at the end of `day` (all of them: fewer
+    than the elders on the roster, so cheaper than asking about each of those)."""
+    return {r["person_id"] for r in _query(
+        database, f"""SELECT DISTINCT r.person_id FROM care_agreement r
+                     WHERE r.signed_on <= :day AND (r.expires_on IS NULL OR r.expires_on >= :day) AND {_ALIVE}""",
+        day, day=day.isoformat())}
+
+
+def service_activities(database: StationDatabase, first: dt.date, last: dt.date) -> Rows:
+    """Service activities held from `first` to `last`: (id, kind), in date order."""
+    return _query(database, f"""SELECT r.id, r.kind FROM service_activity r
+                               WHERE r.held_on BETWEEN :first AND :last AND {_ALIVE} ORDER BY r.held_on, r.id""",
+                  last, first=first.isoformat(), last=last.isoformat())
+
+
+def volunteer_hours(database: StationDatabase, first: dt.date, last: dt.date) -> Rows:
+    """Volunteers' service at activities held from `first` to `last`: (id, volunteer_id, hours in
+    tenths), in date order."""
+    return _query(database, f"""SELECT r.id, r.volunteer_id, r.hours FROM volunteer_service r
+                               JOIN service_activity a ON a.id = r.activity_id
+                               WHERE a.held_on BETWEEN :first AND :last AND {_ALIVE}
+                                 AND (a.deleted = 0 OR a.updated_at >= :cutoff) ORDER BY a.held_on, r.id""",
+                  last, first=first.isoformat(), last=last.isoformat())
 
 
 # -- corrections ---------------------------------------------------------------------------------

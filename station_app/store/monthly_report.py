@@ -24,11 +24,12 @@ from openpyxl.styles import Font, PatternFill
 from station_app.core.child_rules import needs_agreement
 from station_app.core.elder_rules import month_bounds
 from station_app.core.entities import CHILD_CATEGORIES, RELIEF_TYPES, entity
-from station_app.core.fields import format_money
+from station_app.core.ledger import STAFF_ROLES
+from station_app.core.fields import format_hours, format_money
 from station_app.core.idnumber import mask
 from station_app.core.relief import households
 from station_app.core.reports import Figure
-from station_app.store import elder_rounds, figures as fig
+from station_app.store import elder_rounds, figures as fig, ledger_figures
 from station_app.store.database import StationDatabase
 from station_app.store.private_files import save_workbook
 
@@ -49,8 +50,9 @@ def figures(database: StationDatabase, month: str) -> list[Figure]:
     """Every figure of the report for "YYYY-MM", in the order printed; the figures of a section
     whose business dates were corrected after the month are marked."""
     first, last = period(month)
-    found = _children(database, first, last) + _elders(database, month) + _relief(database, first, last) \
-        + _fund(database, first, last)
+    roster = elder_rounds.month_roster(database, None, month, people=False)  # for the rounds and the care rates
+    found = _children(database, first, last) + _elders(database, month, roster) + _relief(database, first, last) \
+        + _fund(database, first, last) + ledger_figures.figures(database, first, last, roster=roster)
     corrected = {_section(database, c) for c in fig.corrections(database, first, last)}
     return [replace(f, corrected=True) if f.section in corrected else f for f in found]
 
@@ -72,9 +74,9 @@ def _children(database: StationDatabase, first: dt.date, last: dt.date) -> list[
     return out
 
 
-def _elders(database: StationDatabase, month: str) -> list[Figure]:
-    """The elderly rounds: the roster at the month's end, under the rule in force at its start."""
-    roster = elder_rounds.month_roster(database, None, month, people=False)
+def _elders(database: StationDatabase, month: str, roster: list[dict[str, Any]]) -> list[Figure]:
+    """The elderly rounds: the roster at the month's end (elder_rounds.month_roster), under the
+    rule in force at its start."""
     required = [r for r in roster if r["required"]]
     first, last = period(month)
     visits = fig.visits(database, "elder", first, last)
@@ -125,11 +127,16 @@ def _fund(database: StationDatabase, first: dt.date, last: dt.date) -> list[Figu
     ]
 
 
+_SECTIONS = {"elder_profile": ELDERS, "relief_case": RELIEF, "reserve_fund_entry": FUND,
+             **dict.fromkeys(("staff", "training", "service_activity", "volunteer", "care_agreement"),
+                             ledger_figures.SECTION)}
+
+
 def _section(database: StationDatabase, correction: fig.Correction) -> str:
     if correction.entity == "visit":
         program = database.scalar("SELECT program FROM visit WHERE id = ?", [correction.record_id])
-        return CHILDREN if program == "child" else ELDERS
-    return {"elder_profile": ELDERS, "relief_case": RELIEF, "reserve_fund_entry": FUND}.get(correction.entity, CHILDREN)
+        return {"child": CHILDREN, "care": ledger_figures.SECTION}.get(program, ELDERS)
+    return _SECTIONS.get(correction.entity, CHILDREN)
 
 
 def correction_notes(database: StationDatabase, month: str) -> list[str]:
@@ -148,6 +155,11 @@ def correction_notes(database: StationDatabase, month: str) -> list[str]:
 
 def _local_day(stamp: str) -> str:
     return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().date().isoformat()
+
+
+def _labels(column: str, choices: tuple[tuple[str, str], ...]) -> str:
+    """SQL showing a choice column's Chinese label instead of its code."""
+    return f"CASE {column} " + " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in choices) + " END"
 
 
 # What each kind of record shows when a figure is traced: (header, SQL expression) over alias r
@@ -174,6 +186,21 @@ _TRACE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
                   (("户主（申请人）", "r.name"), ("住址", "r.address"))),
     "reserve_fund_entry": ("reserve_fund_entry r LEFT JOIN person p ON 0",
                            (("日期", "r.entry_date"), ("类型", "r.kind"), ("金额（元）", "r.amount"), ("事由", "r.reason"))),
+    # the station's own ledger: p is what a correction note names (a person, a session, an activity)
+    "staff": ("staff r JOIN staff p ON p.id = r.id LEFT JOIN village vl ON vl.id = r.village_id",
+              (("姓名", "p.name"), ("岗位", _labels("r.role", STAFF_ROLES)), ("村（社区）", "vl.name"),
+               ("任职日期", "r.entered_on"))),
+    "volunteer": ("volunteer r JOIN volunteer p ON p.id = r.id", (("姓名", "p.name"), ("登记日期", "r.entered_on"))),
+    "training": ("training r JOIN (SELECT id, topic AS name FROM training) p ON p.id = r.id",
+                 (("日期", "r.held_on"), ("培训主题", "p.name"))),
+    "service_activity": ("service_activity r JOIN (SELECT id, title AS name FROM service_activity) p ON p.id = r.id"
+                         " LEFT JOIN village vl ON vl.id = r.village_id",
+                         (("日期", "r.held_on"), ("活动", "p.name"), ("地点", "r.place"), ("村（社区）", "vl.name"))),
+    "volunteer_service": ("volunteer_service r JOIN volunteer p ON p.id = r.volunteer_id"
+                          " JOIN service_activity a ON a.id = r.activity_id",
+                          (("志愿者", "p.name"), ("日期", "a.held_on"), ("活动", "a.title"), ("服务时长（小时）", "r.hours"))),
+    "care_agreement": ("care_agreement r JOIN person p ON p.id = r.person_id",
+                       (("姓名", "p.name"), ("签订日期", "r.signed_on"), ("到期日期", "r.expires_on"))),
 }
 
 
@@ -206,6 +233,8 @@ def _shown(header: str, value: Any) -> Any:
         return mask(value)
     if header.endswith("（元）"):
         return format_money(value)
+    if header.endswith("（小时）"):
+        return format_hours(value)
     return value
 
 

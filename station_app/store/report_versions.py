@@ -61,9 +61,11 @@ def latest(database: StationDatabase, month: str) -> Submitted | None:
 
 
 def changed(current: list[Figure], submitted: Submitted) -> list[str]:
-    """Keys of the figures whose number or records differ from the submitted version."""
+    """Keys of the figures whose number or records differ from the submitted version. A figure the
+    version does not have (the report gained it in a later version of the program) is no change
+    of what was submitted: it goes up with the next correction, if there is one."""
     before = {f.key: f for f in submitted.figures}
-    return [f.key for f in current if f.key not in before or (f.value, f.of, f.ids) !=
+    return [f.key for f in current if f.key in before and (f.value, f.of, f.ids) !=
             (before[f.key].value, before[f.key].of, before[f.key].ids)]
 
 

@@ -17,8 +17,9 @@ from typing import Any
 from station_app.core.entities import CHILD_CATEGORIES, ELDER_CATEGORIES, PROGRAMS
 from station_app.core.dates import birthday_cutoff
 from station_app.core.jobs import JobState
+from station_app.core.reports import Figure
 from station_app.store import children as children_store
-from station_app.store import elder_rounds, figures, monthly_report, relief
+from station_app.store import elder_rounds, figures, ledger_figures, monthly_report, relief
 from station_app.store.database import StationDatabase
 
 Series = list[tuple[str, int]]
@@ -46,6 +47,9 @@ class StationFigures:
     elder_rounds: dict[str, Any] = field(default_factory=dict)
     # Children: by village, agreements, visit coverage, protection cases (store.children.child_figures).
     children: dict[str, Any] = field(default_factory=dict)
+    # The station's own ledger this year (store.ledger_figures) and the plans' targets (percent).
+    ledger: list[Figure] = field(default_factory=list)
+    ledger_targets: dict[str, Any] = field(default_factory=dict)
 
 
 def people_counts(database: StationDatabase, today: dt.date) -> tuple[Series, Series]:
@@ -96,19 +100,21 @@ def station_figures(database: StationDatabase, state: JobState | None = None,
     """All figures of the 统计 page; `state` lets the UI's job runner report and cancel between them."""
     state = state or JobState()
     today = today or dt.date.today()
-    state.report(0, 6, "正在统计人员…")
+    state.report(0, 7, "正在统计人员…")
     by_village, bands = people_counts(database, today)
-    state.report(1, 6, "正在统计项目人数…")
+    state.report(1, 7, "正在统计项目人数…")
     children, elders = children_by_category(database, today), elders_by_category(database, today)
-    state.report(2, 6, "正在统计走访…")
+    state.report(2, 7, "正在统计走访…")
     months = last_months(today)
     visits = visits_by_month(database, months)
-    state.report(3, 6, "正在统计老年人探访…")
+    state.report(3, 7, "正在统计老年人探访…")
     rounds = elder_rounds.elder_figures(database, today)
-    state.report(4, 6, "正在统计临时救助…")
+    state.report(4, 7, "正在统计临时救助…")
     relief_figures = relief.figures(database, months)
-    state.report(5, 6, "正在统计留守儿童…")
+    state.report(5, 7, "正在统计留守儿童…")
     child_figures = children_store.child_figures(database, today)
-    state.report(6, 6)
+    state.report(6, 7, "正在统计站务台账…")
+    ledger = ledger_figures.figures(database, today.replace(month=1, day=1), today, "本年")
+    state.report(7, 7)
     return StationFigures(today, sum(n for _, n in by_village), by_village, bands, children, elders, months, visits,
-                          relief_figures, rounds, child_figures)
+                          relief_figures, rounds, child_figures, ledger, ledger_figures.targets(database, today))

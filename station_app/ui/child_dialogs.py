@@ -54,6 +54,7 @@ from station_app.ui.program_dialogs import (
     present_editor,
 )
 from station_app.ui.record_list import RecordTable
+from station_app.ui.roster_pickers import director_in_post, offer_directors
 from station_app.ui.screen_fit import FitScroll
 from station_app.ui.session import Session
 
@@ -69,8 +70,8 @@ PROFILE_FIELDS = ("category", "sub_type", "risk_level",
                   "services", "notes")
 AGREEMENT_FIELDS = ("guardian_name", "guardian_relation", "guardian_phone", "caregiver_name", "caregiver_relation",
                     "caregiver_phone", "caregiver_id_number", "caregiver_address", "signed_date", "expiry_date",
-                    "notes")
-VISIT_FIELDS = ("visit_date", "visitor", "method", "seen_in_person", "next_due", "referral", "checks",
+                    "witness_id", "notes")
+VISIT_FIELDS = ("visit_date", "visitor", "method", "seen_in_person", "next_due", "referral", "director_id", "checks",
                 "findings", "problems", "actions", "needs", "referral_note", "follow_up")
 REPORT_FIELDS = ("source", "reporter", "reported_at", "urgency", "description", "notes")
 LATE_STYLE = "color: #c62828; font-weight: bold;"
@@ -314,6 +315,7 @@ class AgreementDialog(RecordDialog):
         layout.addWidget(FitScroll(self.form))
         layout.addLayout(self._buttons(writer))
         self.form.set_values(dict(record or children.draft_agreement(session.database, profile, dt.date.today())))
+        _offer_directors(self.form, "witness_id", session, profile["person_id"], record)
         if not writer:
             self._read_only(self.form, AGREEMENT_FIELDS)
         self.setWindowTitle("委托照护协议" if record else "新增委托照护协议")
@@ -342,8 +344,22 @@ class AgreementDialog(RecordDialog):
                    refused=lambda exc: self._refused(self.form, AGREEMENT_FIELDS, exc))
 
 
+def _offer_directors(form: FieldForm, name: str, session: Session, person_id: str,
+                     record: dict[str, Any] | None) -> None:
+    """The child's village director is the default witness or reviewer; a stored choice stays."""
+    village = people.person_rows(session.database, [person_id])[person_id].get("village_id")
+    chosen = record.get(name) if record else director_in_post(session.database, village)
+    offer_directors(form, name, session.database, village, chosen)
+
+
 class ChildVisitDialog(VisitDialogBase):
-    """Record (record None) or correct a visit to a child."""
+    """Record (record None) or correct a visit to a child; the village child director is picked
+    from the roster."""
+
+    def __init__(self, session: Session, person_id: str, record: dict[str, Any] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(session, person_id, record, parent)
+        _offer_directors(self.form, "director_id", session, person_id, record)
 
     FIELDS = VISIT_FIELDS
     DUE_INPUTS = ("visit_date", "problems", "next_due")

@@ -21,6 +21,7 @@ from station_app.core import child_rules
 from station_app.core.entities import PROGRAMS, REPORT_STAGES, RISK_LEVELS
 from station_app.store import children, due
 from station_app.store.database import StationDatabase
+from station_app.ui.care_dialogs import open_care_agreement
 from station_app.ui.child_dialogs import open_report
 from station_app.ui.child_dialogs import open_visit as open_child_visit
 from station_app.ui.dialogs import present
@@ -32,7 +33,8 @@ from station_app.ui.record_list import ListPage
 from station_app.ui.relief_dialog import open_case
 from station_app.ui.session import Session
 
-_PROGRAM_LABELS = {**dict(PROGRAMS), "relief": "先行救助补办手续", "protection": "儿童保护个案"}
+_PROGRAM_LABELS = {**dict(PROGRAMS), "relief": "先行救助补办手续", "protection": "儿童保护个案",
+                   "care": "照料服务协议到期"}
 _RISK_LABELS = dict(RISK_LEVELS)
 FOLLOW_UP_LABELS = {"hazard": "安全隐患复查", "not_seen": "未见本人",
                     **{f"step_{code}": f"待{label}" for code, label in REPORT_STAGES}}
@@ -94,7 +96,7 @@ COLUMNS: Sequence[Column] = (
 
 class DuePage(ListPage):
     CONCERNS = frozenset({"visit", "elder_profile", "child_profile", "agreement", "child_report", "child_report_step",
-                          "relief_case", "person", "village", "reference_value"})
+                          "relief_case", "person", "village", "reference_value", "care_agreement"})
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         self.grouping = _Grouping()
@@ -124,9 +126,12 @@ class DuePage(ListPage):
                              "（逾期最久的在最前，双击打开人员档案或救助案件）")
 
     def _open(self, key: due.DueKey) -> None:
-        """The protection case, the relief case for an advance, else the person to visit."""
+        """The protection case, the relief case for an advance, the care agreement about to end, else
+        the person to visit."""
         if key.program == "protection":
             open_report(self.session, key.person_id, key.record_id, self)
+        elif key.program == "care":
+            open_care_agreement(self.session, key.record_id, self)
         elif key.record_id:
             open_case(self.session, key.record_id, self)
         else:

@@ -221,7 +221,7 @@ class ElderProfileDialog(FollowsChanges, RecordDialog):
         self._refused(self.form, (*PROFILE_FIELDS, "contacts", "person_id"), exc)
 
 
-_VISIT_COLUMNS = (
+VISIT_COLUMNS = (
     Column("探访日期", "visit_date", sample="2026-11-23"),
     Column("探访人", "visitor", sample="欧阳晓明"),
     Column("方式", lambda r: field_text(_VISIT.field("method"), r["method"]), sample="入户"),
@@ -234,7 +234,7 @@ _VISIT_COLUMNS = (
 
 def _visit_table(session: Session, person_id: str) -> RecordTable:
     table = RecordTable()
-    table.setModel(ListTableModel(_VISIT_COLUMNS, elder_rounds.person_visits(session.database, person_id),
+    table.setModel(ListTableModel(VISIT_COLUMNS, elder_rounds.person_visits(session.database, person_id),
                                   parent=table))
     return table
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from station_app.core import fields as fk
 from station_app.core.entities import entity
-from station_app.core.fields import Field, format_money
+from station_app.core.fields import Field, format_hours, format_money
 from station_app.ui.screen_fit import grow
 
 _PLACEHOLDERS = {
@@ -36,6 +36,7 @@ _PLACEHOLDERS = {
     fk.PHONE: "手机号或 区号-号码",
     fk.ID_NUMBER: "18位身份证号",
     fk.MONEY: "金额（元）",
+    fk.HOURS: "小时，如 1.5",
     fk.INT: "整数",
 }
 ERROR_STYLE = "color: #c62828;"
@@ -209,6 +210,8 @@ def _display(f: Field, value: Any) -> str:
         return ""
     if f.kind == fk.MONEY:
         return format_money(value).replace(",", "")
+    if f.kind == fk.HOURS:
+        return format_hours(value).replace(",", "")
     if f.kind == fk.JSON:
         return json.dumps(value, ensure_ascii=False)
     return str(value)

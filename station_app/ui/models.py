@@ -26,7 +26,7 @@ from PySide6.QtGui import QColor
 from station_app.core import fields as fk
 from station_app.core.dates import age
 from station_app.core.entities import PROGRAMS, entity
-from station_app.core.fields import Field, format_money
+from station_app.core.fields import Field, format_hours, format_money
 from station_app.core.idnumber import mask
 from station_app.core.privacy import MASKED_KINDS, mask_phone, mask_value
 from station_app.core.roles import Actor
@@ -363,6 +363,8 @@ def field_text(f: Field, value: Any, *, full_id: bool = False) -> str:
         return "是" if value else "否"
     if f.kind == fk.MONEY:
         return f"{format_money(value)} 元"
+    if f.kind == fk.HOURS:
+        return f"{format_hours(value)} 小时"
     if f.kind in MASKED_KINDS and not full_id:
         return mask_value(f.kind, value)
     if f.kind == fk.JSON and isinstance(value, list):  # e.g. contacts: one "name relation phone" each

@@ -27,6 +27,7 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from station_app.core.fields import format_money
+from station_app.core.reports import Figure
 from station_app.store import statistics
 from station_app.store.relief import ReliefFigures
 from station_app.store.statistics import StationFigures
@@ -141,7 +142,8 @@ class StatsPage(FollowsChanges, QWidget):
         self.views = {name: self._view() for name in ("ages", "children", "elders", "visits", "villages",
                                                       "elder_month", "elder_overdue",
                                                       "child_villages", "child_coverage", "child_cases",
-                                                      "relief_cases", "relief_yuan", "relief_status", "fund")}
+                                                      "relief_cases", "relief_yuan", "relief_status", "fund",
+                                                      "ledger_training", "ledger_care")}
         grid = QGridLayout()
         grid.addWidget(self.views["ages"], 0, 0)
         grid.addWidget(self.views["children"], 0, 1)
@@ -165,6 +167,11 @@ class StatsPage(FollowsChanges, QWidget):
         grid.addWidget(self.views["relief_yuan"], 10, 0, 1, 2)
         grid.addWidget(self.views["fund"], 11, 0, 1, 2)
         grid.addWidget(self.views["relief_status"], 12, 0, 1, 2)
+        self.ledger_summary = QLabel()
+        self.ledger_summary.setWordWrap(True)
+        grid.addWidget(self.ledger_summary, 13, 0, 1, 2)
+        grid.addWidget(self.views["ledger_training"], 14, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.views["ledger_care"], 14, 1, Qt.AlignmentFlag.AlignTop)
         body = QWidget()
         body.setLayout(grid)
         scroll = QScrollArea()
@@ -210,6 +217,7 @@ class StatsPage(FollowsChanges, QWidget):
         self._show_rounds(figures.elder_rounds, font)
         self._show_children(figures.children, font)
         self._show_relief(figures.relief, months, span, font)
+        self._show_ledger(figures.ledger, figures.ledger_targets, font)
 
     def _show_rounds(self, rounds: Mapping[str, Any], font: QFont) -> None:
         """The elderly rounds this month: visits done against required, overdue people by village."""
@@ -258,6 +266,25 @@ class StatsPage(FollowsChanges, QWidget):
                                            font))
         self._set("fund", bar_chart(f"备用金收支（元，{span}）", months, figures.fund_by_month, font))
         self._set("relief_status", bar_chart("临时救助案件（按办理状态）", *_split(figures.by_status, "件数"), font))
+
+    def _show_ledger(self, found: Sequence[Figure], targets: Mapping[str, Any], font: QFont) -> None:
+        """The station's own ledger this year: training per role, the care agreements' signing
+        rates against the plans' targets, activities and volunteers' hours (as the 月报 counts them)."""
+        by_key = {f.key: f for f in found}
+        training = [f for f in found if f.key.startswith("ledger.training.") and f.of]
+        care = [f for f in found if f.key.startswith("ledger.care.")]
+        rates = "　".join(f"{f.label.removesuffix('照料服务协议签订率')} {f.text}（目标{targets[f.key]}%）" for f in care)
+        self.ledger_summary.setText(
+            f"<b>站务台账（本年）</b>：服务活动 {by_key['ledger.activities'].text}，志愿服务 "
+            f"{by_key['ledger.volunteer_hours'].text}；培训参与率目标{targets['ledger.training']}%；照料服务协议签订率："
+            f"{rates}")
+        roles = [f.label.split("培训")[0] for f in training]
+        self._set("ledger_training", bar_chart("本年培训参与（按岗位，人）", roles,
+                                               {"在岗": [f.of or 0 for f in training],
+                                                "已参加培训": [f.value for f in training]}, font))
+        groups = ["分散供养特困", "独居空巢留守老人"]
+        self._set("ledger_care", bar_chart("照料服务协议签订（人）", groups[:len(care)],
+                                           {"应签约": [f.of or 0 for f in care], "已签约": [f.value for f in care]}, font))
 
     def monthly_report(self) -> None:
         from station_app.ui.monthly_report_dialog import MonthlyReportDialog
