@@ -42,7 +42,7 @@ from station_app import paths
 from station_app.core import relief as rules
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError, ValidationError
-from station_app.core.fields import format_money
+from station_app.core.fields import FieldError, ParseContext, format_money, parse_value
 from station_app.core.idnumber import mask
 from station_app.core.roles import HEAD
 from station_app.jobs import relief as relief_jobs
@@ -62,8 +62,8 @@ from station_app.ui.session import Session
 CASE_FIELDS = ("case_type", "tier", "household_size", "applied_on", "incident_place", "reason", "notes")
 WARNING_STYLE = "QLabel { background: #fff4e5; border-radius: 4px; padding: 6px; color: #8a4b00; }"
 # Alt+letter for each action button, in the order of the workflow table.
-MNEMONICS = {"verify": "V", "conference": "H", "submit": "S", "send_back": "B", "approve": "A", "refer": "R",
-             "advance": "D", "pay": "F", "close": "C", "reject": "J", "withdraw": "W"}
+MNEMONICS = {"verify": "V", "conference": "H", "village_review": "Y", "notice": "G", "submit": "S", "send_back": "B",
+             "approve": "A", "refer": "R", "advance": "D", "pay": "F", "close": "C", "reject": "J", "withdraw": "W"}
 _CASE = entity("relief_case")
 
 
@@ -167,13 +167,20 @@ class ReliefCaseDialog(FollowsChanges, QDialog):
 
     def _suggest(self) -> None:
         values = self.form.values()
+        typed = {}
+        for name in ("case_type", "tier", "household_size", "standard_area", "household_income", "applied_on"):
+            try:
+                typed[name] = parse_value(_CASE.field(name), values.get(name), ParseContext(self.today))
+            except FieldError:
+                typed[name] = None  # the field says what is wrong once the worker registers
         try:
-            fen = relief.suggested_amount(self.session.database, values["case_type"] or "", int(values["tier"]),
-                                          int(values["household_size"]), self.today)
-        except (KnownError, ValueError, TypeError, KeyError):
-            self.suggestion.setText("按标准计算的建议金额：填写救助类型、档次和家庭人口后显示")
+            working = relief.suggestion(self.session.store, typed) if typed["applied_on"] else None
+        except KnownError:
+            working = None
+        if working is None:
+            self.suggestion.setText("按标准计算的建议金额：" + rules.suggestion_hint(values))
             return
-        self.suggestion.setText(f"按标准计算的建议金额：<b>{yuan(fen)}</b>")
+        self.suggestion.setText(f"按标准计算的建议金额：<b>{yuan(working.amount)}</b>（{working.text}）")
 
     def register(self) -> None:
         run_write(self, self.session, relief.register, {**self.form.values(), "person_id": self.picker.person_id},
