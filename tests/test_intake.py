@@ -9,7 +9,7 @@ import pytest
 
 from station_app.core import intake as rules
 from station_app.core.errors import TransitionRefused, ValidationError
-from station_app.store import due, intake, relief
+from station_app.store import due, intake, monthly_report, relief
 from tests.helpers import count, id_number
 from tests.test_relief_store import TODAY
 
@@ -111,3 +111,17 @@ def test_a_report_about_someone_not_registered_is_on_the_due_list_by_name(store)
     [key] = [k for k in due.due_keys(store.database, TODAY) if k.program == "intake"]
     assert due.due_rows(store.database, [key])[key]["name"] == "无名老人"
     assert key.record_id == taken["id"]
+
+
+def test_the_monthly_report_counts_reports_received_and_triaged_in_time(store, resident):
+    late = report(store, resident, received_at="2026-11-02 09:00")  # urgent: due 11-03 09:00
+    intake.close_unfounded(store, late["id"], late["rev"], "已由子女接走", now=dt.datetime(2026, 11, 4, 9, 0))
+    prompt = report(store, resident, received_at="2026-11-10 09:00")
+    intake.transfer(store, prompt["id"], prompt["rev"], "县医疗保障局", "2026-11-10", now=dt.datetime(2026, 11, 10, 15, 0))
+    report(store, resident, received_at="2026-11-20 09:00")  # not triaged yet
+    report(store, resident, received_at="2026-10-31 09:00")  # October's
+    found = {f.label: f for f in monthly_report.figures(store.database, "2026-11")}
+    received, on_time = found["受理主动发现报告"], found["按时限分办的报告"]
+    assert received.value == 3 and on_time.ids == (prompt["id"],) and on_time.text == "1 / 3（33.3%）"
+    headers, rows = monthly_report.records(store.database, received)
+    assert headers[0] == "困难对象" and len(rows) == 3

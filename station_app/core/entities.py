@@ -497,7 +497,6 @@ PERSON_LINKS: tuple[tuple[str, str], ...] = (
     ("child_report", "person_id"),
     ("visit", "person_id"),
     ("relief_case", "person_id"),
-    ("assistance_status", "person_id"),
     ("intake_report", "person_id"),
 )
 

@@ -76,7 +76,7 @@ def notice_list(database: StationDatabase, state: JobState, actor: Actor, start:
     """临时救助对象公示名单 of the cases put on notice from `start` to `end`: to be posted, so ID numbers
     and addresses are masked whoever prints it."""
     store = RecordStore(database, actor)
-    phone = database.scalar("SELECT phone FROM station WHERE id = ?", [database.station_id]) or ""
+    phone = store.get("station", database.station_id or "")["phone"] or ""
     render_notice(relief.on_notice(database, start, end), start, end, phone, out, station_name=station_name(store),
                   printed_at=dt.datetime.now())
     return out

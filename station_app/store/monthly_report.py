@@ -23,11 +23,12 @@ from station_app.core.relief import FUND_OUTFLOWS
 from station_app.core.fields import format_money
 from station_app.core.idnumber import mask
 from station_app.core.reports import Figure
-from station_app.store import elder_rounds
+from station_app.store import elder_rounds, intake_figures
 from station_app.store.database import StationDatabase
 from station_app.store.private_files import save_workbook
 
 CHILDREN, ELDERS, RELIEF, FUND = "留守儿童和困境儿童", "特殊困难老年人探访", "临时救助", "临时救助备用金"
+INTAKE = "主动发现"
 PAID_STATUSES = ("paid", "closed")
 
 
@@ -84,6 +85,12 @@ def figures(database: StationDatabase, month: str) -> list[Figure]:
         out.append(Figure(RELIEF, f"发放{label}救助金额", sum(r["amount_paid"] or 0 for r in rows), "元",
                           "relief_case", _ids(rows)))
 
+    # Intake: reports of people in difficulty taken in the month, and those triaged in time.
+    received = intake_figures.reports_received(database, start, after - dt.timedelta(days=1))
+    on_time = intake_figures.triaged_in_time(received, after - dt.timedelta(days=1))
+    out += [Figure(INTAKE, "受理主动发现报告", len(received), "件", "intake_report", _ids(received)),
+            Figure(INTAKE, "按时限分办的报告", len(on_time), "件", "intake_report", _ids(on_time), of=len(received))]
+
     # The reserve fund over the month.
     entries = database.query("SELECT id, kind, amount, entry_date FROM reserve_fund_entry WHERE deleted = 0"
                              " AND entry_date <= ? ORDER BY entry_date", [last])
@@ -117,6 +124,9 @@ _TRACE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "relief_case": ("relief_case r JOIN person p ON p.id = r.person_id",
                     (("姓名", "p.name"), ("申请日期", "r.applied_on"), ("发放日期", "r.paid_on"),
                      ("发放金额（元）", "r.amount_paid"))),
+    "intake_report": ("intake_report r LEFT JOIN person p ON p.id = r.person_id",
+                      (("困难对象", "r.subject_name"), ("受理时间", "r.received_at"), ("渠道", "r.channel"),
+                       ("分办去向", "r.triage"), ("分办时间", "r.triaged_at"))),
     "reserve_fund_entry": ("reserve_fund_entry r LEFT JOIN person p ON 0",
                            (("日期", "r.entry_date"), ("类型", "r.kind"), ("金额（元）", "r.amount"), ("事由", "r.reason"))),
 }

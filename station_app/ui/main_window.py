@@ -2,7 +2,7 @@
 
 Pages are built on first visit (the window opens at once, and QtCharts or the print engine load
 only when someone goes there); after that each page keeps itself current from the session's change
-signal (ui.changes), so the window needs nothing from a page but the widget. Ctrl+1…Ctrl+8 switch
+signal (ui.changes), so the window needs nothing from a page but the widget. Ctrl+1…Ctrl+9 switch
 pages. The status bar says who is working, at which station, and how the database is: the
 start-up check's verdict (red if it failed) and the state of sync with the county (synced, N waiting,
 offline since …, error with the reason); a background runner syncs while the window is open.
@@ -73,6 +73,8 @@ PAGES = (
     PageSpec("sync", "同步", "fa6s.rotate", "sync_page", "SyncPage"),
     PageSpec("stats", "统计", "fa6s.chart-column", "stats_page", "StatsPage"),
     PageSpec("settings", "设置", "fa6s.gear", "settings_page", "SettingsPage"),
+    # Last, so the shortcuts workers already know (Ctrl+1…Ctrl+8) keep their pages.
+    PageSpec("intake", "主动发现", "fa6s.bullhorn", "intake_page", "IntakePage"),
 )
 
 
