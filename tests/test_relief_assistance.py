@@ -54,14 +54,22 @@ def test_an_expenditure_case_is_reckoned_from_its_rigid_expenses_with_the_workin
     working = relief.suggestion(store, case)
     assert working is not None and working.lines == (
         "刚性支出：医疗 7,000.00 + 教育 1,000.00 = 8,000.00 元",
-        "家庭承受能力：家庭年收入 20,000.00 − 全年低保标准 6,000.00（农村低保标准 6,000.00 元/人·年） × 1.5 倍 × 2 人"
-        " = 2,000.00 元",
+        "基本生活费：全年低保标准 6,000.00（农村低保标准 6,000.00 元/人·年） × 1.5 倍 × 2 人 = 18,000.00 元",
+        "家庭承受能力：家庭年收入 20,000.00 − 基本生活费 18,000.00 = 2,000.00 元",
         "超出承受能力：8,000.00 − 2,000.00 = 6,000.00 元",
         "按 50% 救助：3,000.00 元",
     )
     [medical, _] = relief.expenses(store.database, case["id"])
     case = relief_expenses.remove(store, medical["id"], medical["rev"])
     assert case["amount_suggested"] == 0  # 1,000 of expenses are within what the household can bear
+
+
+def test_a_household_earning_less_than_its_basic_living_bears_nothing_and_the_working_says_so(store, applicant):
+    case = expenditure_case(store, applicant)
+    case = relief.amend(store, case["id"], case["rev"], {"household_income": "5000"})
+    assert case["amount_suggested"] == 400000  # capacity 0: 8,000 × 50 %
+    lines = relief.suggestion(store, case).lines
+    assert "家庭承受能力：家庭年收入 5,000.00 − 基本生活费 18,000.00 = 0.00 元（收入不足基本生活费，按 0 元计）" in lines
 
 
 def test_the_cap_for_expenditure_cases_holds_and_says_so(store, applicant):

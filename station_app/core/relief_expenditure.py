@@ -49,8 +49,10 @@ def working(standard: Standard, standard_rule: Mapping[str, Any], rule: Mapping[
     amount = min(rounded(exact, standard_rule), cap_fen)
     lines = [
         f"刚性支出：{parts} = {format_money(spent)} 元" if len(totals) > 1 else f"刚性支出：{parts} 元",
-        f"家庭承受能力：家庭年收入 {format_money(income_fen)} − 全年低保标准 {_money(standard.yearly)}（{standard.text}）"
-        f" × {multiple} 倍 × {household_size} 人 = {_money(capacity)} 元",
+        f"基本生活费：全年低保标准 {_money(standard.yearly)}（{standard.text}） × {multiple} 倍 × {household_size} 人"
+        f" = {_money(kept)} 元",
+        f"家庭承受能力：家庭年收入 {format_money(income_fen)} − 基本生活费 {_money(kept)} = {_money(capacity)} 元"
+        + ("（收入不足基本生活费，按 0 元计）" if income_fen < kept else ""),
         f"超出承受能力：{format_money(spent)} − {_money(capacity)} = {_money(beyond)} 元",
         f"按 {(share * 100).normalize():f}% 救助：{_money(exact)} 元",
     ]
