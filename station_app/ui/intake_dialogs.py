@@ -250,7 +250,7 @@ def _channel(report: dict[str, Any]) -> str:
 
 def report_html(report: dict[str, Any], session: Session) -> str:
     """What was reported and where it went, for the report's dialog."""
-    village = session.database.scalar("SELECT name FROM village WHERE id = ?", [report["village_id"]]) or ""
+    village = session.store.get("village", report["village_id"])["name"] if report["village_id"] else ""
     late = rules.untriaged_late(report, dt.datetime.now())
     due = f"<span style='color:#c62828'>已超过分办时限 {report['triage_due']}</span>" if late \
         else f"分办时限 {report['triage_due']}"
