@@ -9,7 +9,7 @@ import pytest
 
 from station_app.core import intake as rules
 from station_app.core.errors import TransitionRefused, ValidationError
-from station_app.store import due, intake, monthly_report, relief
+from station_app.store import due, elder_rounds, intake, monthly_report, relief
 from tests.helpers import count, id_number
 from tests.test_relief_store import TODAY
 
@@ -53,6 +53,30 @@ def test_a_report_becomes_a_relief_case_and_the_case_links_back(store, resident)
     assert triaged["triaged_by"] == "王站长"
     with pytest.raises(TransitionRefused, match="去向不能再改"):
         intake.transfer(store, taken["id"], triaged["rev"], "县医疗保障局", TODAY.isoformat())
+
+
+def test_a_report_about_a_child_opens_the_protection_chain_and_the_case_links_back(store, village):
+    child = store.create("person", {"name": "孙小雨", "id_number": id_number("20150304", 222), "village_id": village["id"]})
+    taken = report(store, child, description="孩子独自在家多日，身上有伤")
+    case = intake.to_child_report(store, taken["id"], taken["rev"], {
+        "person_id": child["id"], "reported_at": taken["received_at"], "urgency": "urgent", "source": "网格员",
+        "reporter": "网格员赵静", "description": taken["description"]}, now=MORNING + dt.timedelta(hours=1))
+    assert (case["stage"], case["person_id"]) == ("reported", child["id"])
+    triaged = store.get("intake_report", taken["id"])
+    assert (triaged["triage"], triaged["child_report_id"]) == ("child_report", case["id"])
+    assert intake.untriaged_by(store.database, MORNING.date() + dt.timedelta(days=5)) == []
+
+
+def test_a_report_about_an_elder_is_answered_by_a_visit_that_links_back(store, resident):
+    elder_rounds.save_profile(store, {"person_id": resident["id"], "categories": ["alone"], "risk_level": "high",
+                                      "status": "active"})
+    taken = report(store, resident)
+    visit = intake.to_elder_visit(store, taken["id"], taken["rev"], {
+        "person_id": resident["id"], "program": "elder", "visit_date": "2026-11-23", "visitor": "刘晓梅",
+        "method": "home", "seen_in_person": True, "findings": "已送煤，屋内恢复供暖"}, now=MORNING + dt.timedelta(hours=3))
+    triaged = store.get("intake_report", taken["id"])
+    assert (triaged["triage"], triaged["visit_id"], triaged["triage_note"]) == ("elder_visit", visit["id"],
+                                                                               "已送煤，屋内恢复供暖")
 
 
 def test_a_triage_that_fails_writes_nothing(store, resident):
