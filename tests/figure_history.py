@@ -13,13 +13,15 @@ from typing import Any
 
 import pytest
 
-from station_app.core.roles import Actor
-from station_app.store import audit_log, children, elder_rounds, records, relief
+from station_app.core.relief_review import MEANS, PUBLICITY
+from station_app.core.roles import APPROVER, Actor
+from station_app.store import audit_log, children, elder_rounds, records, reference_data, relief, relief_expenses
 from station_app.store.database import StationDatabase
 from station_app.store.records import RecordStore
 from tests.helpers import id_number
 
 D = dt.date
+APPROVER_ACTOR = Actor("a1", "li", "李副镇长", APPROVER)
 
 
 @dataclass
@@ -75,7 +77,9 @@ class History:
     def act(self, case: str, code: str, **kwargs: Any) -> None:
         assert self.store is not None
         c = self.cases[case]
-        self.cases[case] = relief.act(self.store, c["id"], code, c["rev"], today=self.store.today, **kwargs)
+        # The township's approver decides (乡镇人民政府审核确认); the head and the workers do the rest.
+        store = RecordStore(self.database, APPROVER_ACTOR, today=self.store.today) if code == "approve" else self.store
+        self.cases[case] = relief.act(store, c["id"], code, c["rev"], today=self.store.today, **kwargs)
 
     def update(self, name: str, changes: dict[str, Any]) -> None:
         assert self.store is not None
@@ -102,6 +106,13 @@ def build(database: StationDatabase, head: Actor, monkeypatch: pytest.MonkeyPatc
     store = h.on(D(2026, 8, 5))
     h.village = store.create("village", {"code": "210411101201", "name": "前甸村"})
     relief.add_fund_entry(store, "topup", "10000", "镇财政拨入临时救助备用金", "2026-08-01")
+    # This county asks for no means-check result and no notice before a 支出型 approval (its rules
+    # may): the history is about business dates, and a seven-day notice would move 二's approval.
+    reference_data.set_value(store, MEANS, {"required_for": {"emergency": False, "expenditure": False},
+                                            "valid_days": 180}, D(2026, 1, 1))
+    reference_data.set_value(store, PUBLICITY, {"review_for": {"emergency": False, "expenditure": False},
+                                                "notice_for": {"emergency": False, "expenditure": False},
+                                                "notice_days": 7}, D(2026, 1, 1))
     h.child("甲", "2026-08-05")
     children.save_agreement(store, {"child_profile_id": h.profiles["甲"]["id"], "guardian_name": "甲父",
                                     "caregiver_name": "张奶奶", "signed_date": "2026-08-05",
@@ -132,13 +143,18 @@ def build(database: StationDatabase, head: Actor, monkeypatch: pytest.MonkeyPatc
     h.on(D(2026, 9, 25))
     for code in ("verify", "submit", "approve", "pay"):
         amount = {"submit": "1420", "approve": "1420"}.get(code)
-        h.act("一", code, **({"amount": amount} if amount else {}))
+        h.act("一", code, **({"amount": amount, "reason": "按实际损失核定"} if code == "submit" else
+                             {"amount": amount} if amount else {}))
     store = h.on(D(2026, 10, 5))
     h.update("乙", {"status": "exited", "exit_reason": "父母返乡", "exited_on": "2026-10-05"})
     h.cases["二"] = relief.register(store, {"person_id": applicant["id"], "case_type": "expenditure", "tier": 1,
-                                          "reason": "住院自付费用高", "applied_on": "2026-10-05"}, D(2026, 10, 5))
+                                          "reason": "住院自付费用高", "applied_on": "2026-10-05",
+                                          "household_income": "20000"}, D(2026, 10, 5))
     h.act("二", "verify")
-    h.act("二", "submit", amount="1420")
+    relief_expenses.add(store, h.cases["二"]["id"], {"category": "medical", "amount": "6000",
+                                                    "description": "住院自付部分", "evidence": "住院收费票据"})
+    h.cases["二"] = store.get("relief_case", h.cases["二"]["id"])
+    h.act("二", "submit", amount="1420", reason="按自付医疗费用核定")
     h.on(D(2026, 10, 6))
     h.act("二", "approve", amount="1420")
     h.on(D(2026, 10, 8))

@@ -121,7 +121,7 @@ def test_a_relief_referral_is_listed_until_a_relief_case_takes_it_up(rounds, sto
     assert [(r["id"], r["name"], r["referral_note"]) for r in listed] == [
         (visit["id"], "转介", "老伴住院，医疗支出大，生活困难")]
     store.create("relief_case", {"person_id": person["id"], "case_type": "expenditure", "reason": "医疗支出",
-                                 "status": "applied", "applied_on": "2026-11-03"})
+                                 "status": "applied", "applied_on": "2026-11-03", "case_no": "21041110120260001"})
     assert elder_rounds.open_relief_referrals(database) == []
 
 

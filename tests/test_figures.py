@@ -18,7 +18,9 @@ from tests.figure_history import D, build
 NO_LEDGER = {**{f"ledger.training.{role}": (0, 0) for role in
                 ("child_director", "child_supervisor", "social_worker", "assistant", "grid_worker")},
              "ledger.care.tekun": (0, 0), "ledger.care.alone": (0, 2), "ledger.activities": 0,
-             "ledger.volunteer_hours": 0}
+             "ledger.volunteer_hours": 0,
+             # nor any intake report (主动发现): tests/test_intake.py counts those
+             "intake.received": 0, "intake.on_time": (0, 0)}
 EXPECTED = {
     "2026-09": {
         "children.left_behind": 3, "children.in_difficulty": 1, "children.agreements": (1, 4),

@@ -14,8 +14,10 @@ from PySide6.QtCore import Qt  # noqa: E402
 
 from station_app.core import search  # noqa: E402
 from station_app.core.errors import PermissionDenied  # noqa: E402
+from station_app.core.roles import APPROVER, Actor  # noqa: E402
 from station_app.store import people, program_queries, relief  # noqa: E402
 from station_app.store.people import PersonFilter  # noqa: E402
+from station_app.store.records import RecordStore  # noqa: E402
 from station_app.store.program_queries import program_ids, program_rows  # noqa: E402
 from station_app.ui import program_pages  # noqa: E402
 from station_app.ui.program_pages import ProgramListPage  # noqa: E402
@@ -87,9 +89,10 @@ def test_relief_cases_are_listed(database, store, demo_people):
     person = people.person_rows(database, people.person_ids(database, PersonFilter()))
     applicant = next(iter(person.values()))
     case = relief.register(store, {"person_id": applicant["id"], "case_type": "emergency", "reason": "火灾", "tier": 1,
-                                   "household_size": 1, "applied_on": "2026-10-30"})
-    for code, amount in (("verify", None), ("submit", "710"), ("approve", "710")):
-        case = relief.act(store, case["id"], code, case["rev"], amount=amount)
+                                   "household_size": 1, "applied_on": "2026-10-30", "standard_area": "urban"})
+    approver = RecordStore(database, Actor("a1", "li", "李副镇长", APPROVER))
+    for who, code, amount in ((store, "verify", None), (store, "submit", "710"), (approver, "approve", "710")):
+        case = relief.act(who, case["id"], code, case["rev"], amount=amount)
     listed = {r["id"]: r for r in rows_of(database, "relief")}  # the demo has relief cases of its own
     assert len(listed) == demo_people["relief_case"] + 1
     row = listed[case["id"]]

@@ -11,9 +11,10 @@ from pypdf import PdfReader
 
 from station_app.core.fields import format_money
 from station_app.core.jobs import JobState
-from station_app.core.roles import VIEWER, Actor
+from station_app.core.roles import APPROVER, VIEWER, Actor
 from station_app.jobs import relief as relief_jobs
 from station_app.store import relief
+from station_app.store.records import RecordStore
 from tests.helpers import county, id_number
 
 TODAY = dt.date.today()
@@ -67,11 +68,12 @@ def test_the_advance_voucher_gives_the_amount_in_figures_and_capitals(database, 
 def test_cases_ledger_and_roster_add_up_to_the_fen(database, head, store, paid_case, village, tmp_path):
     other = store.create("person", {"name": "赵秀英", "id_number": id_number("19620202", 122),
                                     "village_id": village["id"]})
-    case = relief.register(store, {"person_id": other["id"], "case_type": "expenditure", "tier": 1,
-                                   "household_size": 1, "reason": "住院自付费用高"}, TODAY)
-    for code, kwargs in (("verify", {}), ("submit", {"amount": "710"}), ("approve", {"amount": "710"}),
-                         ("pay", {})):
-        case = relief.act(store, case["id"], code, case["rev"], today=TODAY, **kwargs)
+    case = relief.register(store, {"person_id": other["id"], "case_type": "emergency", "tier": 1,
+                                   "household_size": 1, "reason": "住院期间家中断炊", "standard_area": "urban"}, TODAY)
+    approver = RecordStore(database, Actor("a1", "li", "李副镇长", APPROVER))
+    for who, code, kwargs in ((store, "verify", {}), (store, "submit", {"amount": "710"}),
+                              (approver, "approve", {"amount": "710"}), (store, "pay", {})):
+        case = relief.act(who, case["id"], code, case["rev"], today=TODAY, **kwargs)
     relief.add_fund_entry(store, "repayment", "1500.50", "县审批后归还先行救助", TODAY.isoformat())
 
     paid = relief.roster(database, TODAY, TODAY)

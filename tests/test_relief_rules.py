@@ -11,7 +11,7 @@ import pytest
 from station_app.core import relief
 from station_app.core.entities import RELIEF_STATUS
 from station_app.core.errors import PermissionDenied
-from station_app.core.roles import HEAD, VIEWER, WORKER
+from station_app.core.roles import APPROVER, HEAD, VIEWER, WORKER
 from station_app.paths import resource
 
 STATES = [code for code, _ in RELIEF_STATUS]
@@ -19,25 +19,30 @@ COUNTY = relief.COUNTY
 OPEN = ("applied", "verifying", "conference", "review")
 
 # Who may do what in which state, written out by hand from the paper workflow (not derived from
-# the table under test): the handler registers, verifies and proposes; the head reviews, approves
-# within the township's authority, refers the rest and refuses; only the county decides what was
-# referred; an advance is paid before any decision; nobody acts on a finished case.
+# the table under test): the handler registers, verifies, has the village review and the notice
+# recorded, and proposes; the township (its leader in charge, or the head) reviews, approves within
+# its authority (worker too, where the county gives the role a limit), refers the rest and refuses;
+# only the county decides what was referred; an advance is paid before any decision; nobody acts on
+# a finished case.
 EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "verify": ({"applied"}, {HEAD, WORKER}),
     "conference": ({"verifying"}, {HEAD, WORKER}),
+    "village_review": ({"verifying", "conference"}, {HEAD, WORKER}),
+    "notice": ({"verifying", "conference", "review"}, {HEAD, WORKER}),
     "submit": ({"verifying", "conference"}, {HEAD, WORKER}),
-    "send_back": ({"review"}, {HEAD}),
-    "approve": ({"review"}, {HEAD, WORKER}),
-    "refer": ({"review"}, {HEAD}),
+    "send_back": ({"review"}, {HEAD, APPROVER}),
+    "approve": ({"review"}, {HEAD, WORKER, APPROVER}),
+    "refer": ({"review"}, {HEAD, APPROVER}),
     "county_approve": ({"county"}, {COUNTY}),
     "county_reject": ({"county"}, {COUNTY}),
     "advance": (set(OPEN), {HEAD, WORKER}),
     "pay": ({"approved"}, {HEAD, WORKER}),
     "close": ({"paid"}, {HEAD, WORKER}),
-    "reject": (set(OPEN), {HEAD}),
+    "reject": (set(OPEN), {HEAD, APPROVER}),
     "withdraw": ({*OPEN, "county"}, {HEAD, WORKER}),
 }
-TARGETS = {"verify": "verifying", "conference": "conference", "submit": "review", "send_back": "verifying",
+TARGETS = {"verify": "verifying", "conference": "conference", "village_review": None, "notice": None,
+           "submit": "review", "send_back": "verifying",
            "approve": "approved", "refer": "county", "county_approve": "approved", "county_reject": "rejected",
            "advance": None, "pay": "paid", "close": "closed", "reject": "rejected", "withdraw": "withdrawn"}
 
@@ -68,7 +73,7 @@ def test_a_viewer_can_do_nothing_and_finished_cases_take_no_action():
 
 
 def test_refusals_say_who_may_act_in_chinese():
-    with pytest.raises(PermissionDenied, match="只能由站长办理"):
+    with pytest.raises(PermissionDenied, match="只能由乡镇分管领导、站长办理"):
         relief.check("reject", "review", WORKER)
     with pytest.raises(PermissionDenied, match="县民政局"):
         relief.check("county_approve", "county", HEAD)
@@ -76,7 +81,7 @@ def test_refusals_say_who_may_act_in_chinese():
 
 def test_reasons_are_required_where_the_paper_form_asks_for_an_opinion():
     assert {c for c, a in relief.ACTIONS.items() if a.reason_required} == {
-        "conference", "send_back", "county_reject", "advance", "reject", "withdraw"}
+        "conference", "village_review", "notice", "send_back", "county_reject", "advance", "reject", "withdraw"}
 
 
 # -- amounts by tier ----------------------------------------------------------------------------
@@ -127,16 +132,26 @@ def test_another_amount_than_suggested_needs_a_written_reason():
 
 # -- authority ---------------------------------------------------------------------------------
 
-AUTHORITY = {"approval_limit_fen": {"head": 500000, "worker": 0}}
+AUTHORITY = {"approval_limit_fen": {"approver": 500000, "head": 300000, "worker": 0}}
+CASE = {"advance_amount": None, "amount_proposed": None}
 
 
 def test_above_township_authority_goes_to_the_county():
     assert relief.level_for(500000, AUTHORITY) == "township"
     assert relief.level_for(500001, AUTHORITY) == "county"
-    assert "报县审批" in relief.approval_problem(639000, HEAD, AUTHORITY, None)["amount"]
-    assert relief.approval_problem(500000, HEAD, AUTHORITY, None) == {}
-    assert "社工的审批权限" in relief.approval_problem(1000, WORKER, AUTHORITY, None)["amount"]
-    assert "先行救助" in relief.approval_problem(50000, HEAD, AUTHORITY, 80000)["amount"]
+    assert "报县审批" in relief.approval_problem(639000, APPROVER, AUTHORITY, CASE, None)["amount"]
+    assert relief.approval_problem(500000, APPROVER, AUTHORITY, CASE, None) == {}
+    assert "站长的审批权限为 3,000.00 元" in relief.approval_problem(500000, HEAD, AUTHORITY, CASE, None)["amount"]
+    assert "社工的审批权限" in relief.approval_problem(1000, WORKER, AUTHORITY, CASE, None)["amount"]
+    advanced = {**CASE, "advance_amount": 80000}
+    assert "先行救助" in relief.approval_problem(50000, APPROVER, AUTHORITY, advanced, None)["amount"]
+
+
+def test_approving_another_amount_than_proposed_needs_a_reason():
+    proposed = {**CASE, "amount_proposed": 142000}
+    assert relief.approval_problem(142000, APPROVER, AUTHORITY, proposed, None) == {}
+    assert "1,420.00" in relief.approval_problem(100000, APPROVER, AUTHORITY, proposed, " ")["reason"]
+    assert relief.approval_problem(100000, APPROVER, AUTHORITY, proposed, "亲属已资助一部分") == {}
 
 
 # -- advances ----------------------------------------------------------------------------------
@@ -182,9 +197,10 @@ def test_the_head_alone_moves_money_in_or_corrects_the_books():
 
 def test_what_a_case_allows_now_also_follows_its_amounts():
     case = {"status": "review", "advance_amount": None}
-    assert {a.code for a in relief.possible(case, WORKER, AUTHORITY)} == {"advance", "withdraw"}
+    assert {a.code for a in relief.possible(case, WORKER, AUTHORITY)} == {"notice", "advance", "withdraw"}
+    assert {a.code for a in relief.possible(case, APPROVER, AUTHORITY)} == {"send_back", "approve", "refer", "reject"}
     assert {a.code for a in relief.possible(case, HEAD, AUTHORITY)} == {
-        "send_back", "approve", "refer", "advance", "reject", "withdraw"}
+        "notice", "send_back", "approve", "refer", "advance", "reject", "withdraw"}
     assert "advance" not in {a.code for a in relief.possible({**case, "advance_amount": 1}, HEAD, AUTHORITY)}
-    above = {a.code for a in relief.possible({**case, "amount_proposed": 500001}, HEAD, AUTHORITY)}
+    above = {a.code for a in relief.possible({**case, "amount_proposed": 500001}, APPROVER, AUTHORITY)}
     assert "approve" not in above and "refer" in above

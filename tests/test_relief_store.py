@@ -9,7 +9,7 @@ import pytest
 
 from station_app.core import relief as rules
 from station_app.core.errors import PermissionDenied, StaleRecordError, TransitionRefused, ValidationError
-from station_app.core.roles import WORKER, Actor
+from station_app.core.roles import APPROVER, WORKER, Actor
 from station_app.store import reference_data, relief, users
 from station_app.store.database import StationDatabase
 from station_app.store.driver import sqlite
@@ -38,9 +38,15 @@ def worker_store(database, head) -> RecordStore:
     return RecordStore(database, Actor("w1", "liu", "刘晓梅", WORKER), today=TODAY)
 
 
+@pytest.fixture
+def approver_store(database, head) -> RecordStore:
+    """The township's leader in charge (乡镇分管领导), who decides within the township's authority."""
+    return RecordStore(database, Actor("a1", "li", "李副镇长", APPROVER), today=TODAY)
+
+
 def new_case(store, applicant, **extra) -> dict:
     data = {"person_id": applicant["id"], "case_type": "emergency", "tier": 2, "reason": "房屋失火，衣物被褥烧毁",
-            "applied_on": TODAY.isoformat(), "incident_place": "前甸村3组", **extra}
+            "applied_on": TODAY.isoformat(), "incident_place": "前甸村3组", "standard_area": "urban", **extra}
     return relief.register(store, data, TODAY)
 
 
@@ -100,20 +106,36 @@ def test_refused_or_withdrawn_cases_and_old_ones_do_not_warn(store, applicant):
 # -- the workflow through the store ---------------------------------------------------------------
 
 
-def test_a_case_within_authority_is_approved_paid_and_closed_at_the_station(store, worker_store, applicant):
+def test_a_case_within_authority_is_approved_by_the_township_paid_and_closed(store, worker_store, approver_store,
+                                                                             applicant):
     case = new_case(worker_store, applicant, tier=1)  # 710 × 2 × 1 = 1,420 yuan
     case = step(worker_store, case, "verify")
     case = step(worker_store, case, "submit", amount="1420")
     assert case["authority"] == "township" and case["amount_proposed"] == 142000
     with pytest.raises(ValidationError, match="社工的审批权限"):
         step(worker_store, case, "approve", amount="1420")
-    case = step(store, case, "approve", amount="1420", reason="情况属实，同意救助")
+    with pytest.raises(ValidationError, match="站长的审批权限为 0.00 元"):  # the township decides, not the station
+        step(store, case, "approve", amount="1420")
+    with pytest.raises(PermissionDenied, match="乡镇分管领导"):
+        approver_store.create("person", {"name": "张三", "gender": "M", "birth_date": "1980-01-01"})
+    case = step(approver_store, case, "approve", amount="1420", reason="情况属实，同意救助")
     case = step(worker_store, case, "pay")
     case = step(worker_store, case, "close")
     assert (case["status"], case["amount_approved"], case["amount_paid"]) == ("closed", 142000, 142000)
     history = relief.steps(store.database, case["id"])
     assert [s["action"] for s in history] == ["register", "verify", "submit", "approve", "pay", "close"]
-    assert [s["actor_name"] for s in history] == ["刘晓梅", "刘晓梅", "刘晓梅", "王站长", "刘晓梅", "刘晓梅"]
+    assert [s["actor_name"] for s in history] == ["刘晓梅", "刘晓梅", "刘晓梅", "李副镇长", "刘晓梅", "刘晓梅"]
+
+
+def test_approving_another_amount_than_proposed_needs_a_reason(store, approver_store, applicant):
+    case = step(store, step(store, new_case(store, applicant, tier=1), "verify"), "submit", amount="1420")
+    outbox = count(store.database, "outbox")
+    with pytest.raises(ValidationError) as caught:
+        step(approver_store, case, "approve", amount="1000", reason=" ")
+    assert "1,420.00" in caught.value.errors["reason"]  # names the proposal it departs from
+    assert count(store.database, "outbox") == outbox
+    case = step(approver_store, case, "approve", amount="1000", reason="已获亲属资助部分，按1000元救助")
+    assert case["amount_approved"] == 100000
 
 
 def test_the_store_refuses_what_the_workflow_refuses_and_writes_nothing(store, worker_store, applicant):
@@ -283,7 +305,7 @@ def test_a_correction_is_a_new_entry_and_the_ledger_adds_up_to_the_fen(store, ap
     assert november.entries[2]["person_name"] == "李大山"
 
 
-def test_a_paid_case_returns_its_advance_to_the_fund_once_and_exactly(store, worker_store, applicant):
+def test_a_paid_case_returns_its_advance_to_the_fund_once_and_exactly(store, worker_store, approver_store, applicant):
     users.create_user(store.database, store.actor, "liu", "刘晓梅", WORKER, "worker-pass1")  # worker_store's account
     relief.add_fund_entry(store, "topup", "5000", "拨入", TODAY.isoformat())
     case = step(worker_store, new_case(store, applicant), "advance", amount="1500", reason="急需口粮")
@@ -294,7 +316,7 @@ def test_a_paid_case_returns_its_advance_to_the_fund_once_and_exactly(store, wor
     with pytest.raises(TransitionRefused, match="案件批准后"):
         repay(store, "1500")  # nothing approved yet: the advance is still the applicant's only relief
     case = step(worker_store, step(worker_store, case, "verify"), "submit", amount="3000", reason="按实际损失")
-    case = step(store, case, "approve", amount="3000")
+    case = step(approver_store, case, "approve", amount="3000")  # the township decides, not the head
     with pytest.raises(ValidationError, match="应等于先行救助金额 1,500.00 元"):
         repay(store, "1000")
     # The worker who pays the case returns the advance with the payment, in one transaction.
@@ -315,12 +337,11 @@ def test_a_paid_case_returns_its_advance_to_the_fund_once_and_exactly(store, wor
 
 def test_verification_may_correct_the_tier_until_an_amount_is_proposed(store, applicant):
     case = step(store, new_case(store, applicant, tier=1), "verify")
-    case = relief.amend(store, case["id"], case["rev"], {"tier": "3", "case_type": "expenditure",
-                                                         "reason": "烧伤住院，自付医疗费用高"})
-    assert case["amount_suggested"] == 1107600  # 710 × 1.3 × 2 people × 6 months = 11,076 yuan
+    case = relief.amend(store, case["id"], case["rev"], {"tier": "2", "reason": "烧伤住院，自付医疗费用高"})
+    assert case["amount_suggested"] == 426000  # 710 × 1 × 2 people × 3 months = 4,260 yuan
     with pytest.raises(ValidationError, match="档次"):
         relief.amend(store, case["id"], case["rev"], {"tier": ""})
     case = step(store, case, "submit", amount=str(case["amount_suggested"] / 100))
     with pytest.raises(rules.TransitionRefused, match="退回补充"):
         relief.amend(store, case["id"], case["rev"], {"tier": "1"})
-    assert [c["changes"].get("tier") for c in store.history("relief_case", case["id"]) if "tier" in c["changes"]][-1] == [1, 3]
+    assert [c["changes"].get("tier") for c in store.history("relief_case", case["id"]) if "tier" in c["changes"]][-1] == [1, 2]

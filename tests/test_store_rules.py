@@ -17,7 +17,8 @@ from station_app.core.fields import CHOICE, Field
 from station_app.store import children, records, relief, sync_state
 from station_app.store.records import RecordStore
 from tests.helpers import count, county
-from tests.test_relief_store import TODAY, applicant, household, new_case, step, top_up, worker_store  # noqa: F401
+from tests.test_relief_store import (TODAY, applicant, approver_store, household, new_case, step,  # noqa: F401
+                                     top_up, worker_store)
 
 
 def totals(database) -> tuple[int, ...]:
@@ -84,21 +85,25 @@ def test_a_case_is_registered_as_applied_and_nothing_more(store, applicant):
         store.create("relief_case", {"person_id": applicant["id"], "case_type": "emergency", "tier": 1,
                                      "household_size": 2, "reason": "火灾", "applied_on": TODAY.isoformat(),
                                      "status": "approved", "amount_approved": "9000"})
-    with pytest.raises(ValidationError, match="建议金额由程序按分档标准计算"):
+    with pytest.raises(ValidationError, match="案件编号由程序按顺序编排"):
         store.create("relief_case", {"person_id": applicant["id"], "case_type": "emergency", "tier": 1,
                                      "household_size": 2, "reason": "火灾", "applied_on": TODAY.isoformat(),
-                                     "status": "applied", "amount_suggested": "9000"})
+                                     "status": "applied", "case_no": "A-1"})
+    with pytest.raises(ValidationError, match="建议金额由程序按县里的标准计算"):
+        store.create("relief_case", {"person_id": applicant["id"], "case_type": "emergency", "tier": 1,
+                                     "household_size": 2, "reason": "火灾", "applied_on": TODAY.isoformat(),
+                                     "status": "applied", "amount_suggested": "9000", "case_no": "21041110120260001"})
     assert count(store.database, "relief_case") == 0
 
 
-def test_a_case_moves_only_as_its_newest_step_says(store, applicant):
+def test_a_case_moves_only_as_its_newest_step_says(store, approver_store, applicant):
     case = at_review(store, applicant)
-    store.create("relief_step", step_record(case, "approve", "approved", 142000))
+    approver_store.create("relief_step", step_record(case, "approve", "approved", 142000))
     with pytest.raises(TransitionRefused, match="与最近的办理记录（乡镇审批同意）不符"):
-        store.update("relief_case", case["id"], {"status": "approved", "amount_approved": "5000"}, case["rev"])
-    approved = store.update("relief_case", case["id"], {"status": "approved", "amount_approved": "1420",
-                                                        "authority": "township", "approved_on": TODAY.isoformat()},
-                            case["rev"])
+        approver_store.update("relief_case", case["id"], {"status": "approved", "amount_approved": "5000"}, case["rev"])
+    approved = approver_store.update("relief_case", case["id"], {"status": "approved", "amount_approved": "1420",
+                                                                 "authority": "township",
+                                                                 "approved_on": TODAY.isoformat()}, case["rev"])
     assert approved["amount_approved"] == 142000
 
 

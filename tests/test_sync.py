@@ -54,6 +54,9 @@ def test_round_trip_records_up_decision_and_reference_data_down(county, database
     report = client.sync(database)
     assert server_records(county, database.station_id) == local_records(database)
     assert report.counts["applied"] == report.counts["sent"] > 300
+    # The social-assistance records go up like the rest: the county sees statuses, checks and reports.
+    assert {"assistance_status", "means_check", "rigid_expense", "intake_report"} <= {
+        e for e, _ in server_records(county, database.station_id)}
     assert count(database, "outbox WHERE acked_at IS NULL") == 0
 
     [waiting] = county.store.waiting_cases()

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit  # noqa: E402
 
 from station_app.core.roles import WORKER, Actor  # noqa: E402
-from station_app.store import relief  # noqa: E402
+from station_app.store import reference_data, relief  # noqa: E402
 from station_app.ui import print_preview  # noqa: E402
 from station_app.ui import relief_dialog, relief_page  # noqa: E402
 from station_app.ui.due_page import DuePage  # noqa: E402
@@ -34,7 +34,8 @@ TODAY = dt.date.today()
 @pytest.fixture
 def applicant(session) -> dict:
     store = session.store
-    village = store.create("village", {"code": "210411101201", "name": "前甸村"})
+    # A residents' committee (code 0xx): the urban standard, 710 yuan a month, applies.
+    village = store.create("village", {"code": "210411101001", "name": "前甸社区"})
     household = store.create("household", {"village_id": village["id"], "head_name": "李大山"})
     store.create("person", {"name": "王秀兰", "id_number": id_number("19560304", 122), "village_id": village["id"],
                             "household_id": household["id"]})
@@ -78,6 +79,10 @@ def confirm(qtbot, dialog: EntryDialog, *attempts: dict[str, str]) -> list[str]:
 
 
 def test_register_pay_an_advance_complete_approve_and_see_ledger_and_figures(qtbot, page, session):
+    # This county lets the station head decide within the township's authority too.
+    reference_data.set_value(session.store, "relief_authority",
+                             {"approval_limit_fen": {"approver": 500000, "head": 500000, "worker": 0}},
+                             TODAY - dt.timedelta(days=30))
     # The head tops up the reserve fund; a wrong amount is named at its field first.
     page.fund.entry_buttons["topup"].click()
     said = confirm(qtbot, shown(FundEntryDialog), {"amount": "三千", "reason": "镇财政拨入临时救助备用金"},
@@ -116,7 +121,7 @@ def test_register_pay_an_advance_complete_approve_and_see_ledger_and_figures(qtb
     assert any("每案不超过 2,000.00 元" in s for s in said)
     assert enabled["advance"] == {"verify", "advance", "reject", "withdraw"}
     assert "advance" not in enabled["verify"]  # one advance per case
-    assert enabled["approve"] == {"send_back", "approve", "refer", "reject", "withdraw"}
+    assert enabled["approve"] == {"notice", "send_back", "approve", "refer", "reject", "withdraw"}
     assert enabled["close"] == {"close"}
 
     wait_for_list(qtbot, page.cases.model)
@@ -174,7 +179,7 @@ def test_a_worker_cannot_approve_or_top_up_and_a_viewer_only_looks(qtbot, sessio
     case = relief.act(session.store, case["id"], "verify", case["rev"])
     relief.act(session.store, case["id"], "submit", case["rev"], amount="1420")
     worker = Session(session.data_dir, session.database, Actor("w", "liu", "刘晓梅", WORKER))
-    for who, expected in ((worker, {"advance", "withdraw"}), (viewer_session, set())):
+    for who, expected in ((worker, {"notice", "advance", "withdraw"}), (viewer_session, set())):
         dialog = ReliefCaseDialog(who, case["id"])
         qtbot.addWidget(dialog)
         assert {c for c, b in dialog.action_buttons.items() if b.isEnabled()} == expected

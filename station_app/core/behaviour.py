@@ -76,6 +76,13 @@ class Storage(Protocol):
     def sums(self, entity_name: str, amount_field: str, by: str) -> dict[str, int]:
         """Totals of `amount_field` over the living records, per value of `by`."""
 
+    def highest(self, entity_name: str, field_name: str, prefix: str) -> str | None:
+        """The greatest value of `field_name` starting with `prefix` ever written, deleted records
+        included (numbers given once are never given again); None if there is none."""
+
+    def station(self) -> dict[str, Any]:
+        """The station's own record (its name, township and division code)."""
+
     def reference(self, keys: Sequence[str], on: dt.date) -> dict[str, Any]:
         """The county's rules `keys` in force on `on`, by key."""
 

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from stdnum.cn import ric
 
-from station_app.core import child_rules, elder_rules, entities, relief, roles
+from station_app.core import child_rules, demo_assistance, elder_rules, entities, regions, relief, roles
 from station_app.core.ids import new_id
 from station_app.core.ledger_demo import LedgerDemo
 from station_app.paths import resource
@@ -139,7 +139,9 @@ def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     applicants: list[tuple[dict[str, Any], int]] = []  # (household head, household size)
     relief_rng = random.Random(plan.seed + 5)  # apart, so the rest of the demo stays as it was
     child_rng = random.Random(plan.seed + 7)
+    status_rng = random.Random(plan.seed + 11)
     reported: list[dict[str, Any]] = []  # children with a protection case
+    adults: list[dict[str, Any]] = []  # a few people that intake reports are about
     while remaining > 0:
         households, people, children, elders = [], [], [], []
         for _ in range(min(remaining, 2000)):
@@ -160,6 +162,8 @@ def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         reported += [c for c in children if c["profile"]["status"] == "active" and child_rng.random() < 0.02]
         yield "household", households
         yield "person", people
+        yield "assistance_status", demo_assistance.statuses(status_rng, today, households, people, children)
+        adults += [p for p in people if p["phone"]][:20 - len(adults)]
         yield "child_profile", [c["profile"] for c in children]
         yield "agreement", [c["agreement"] for c in children if c["agreement"]]
         yield "elder_profile", [e["profile"] for e in elders]
@@ -167,7 +171,14 @@ def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
             [v for elder in elders for v in _elder_visits(rng, today, elder)]
     yield from _relief(relief_rng, today, plan.people, applicants)
     yield from _protection(child_rng, today, reported[:12])
+    yield "intake_report", demo_assistance.intake_reports(status_rng, dt.datetime.combine(today, dt.time(9)), adults)
     yield from ledger.records()
+
+
+def _hukou(id_number: str, address: str) -> str:
+    """Registered where they live if the ID number is this district's, else in the county it names."""
+    region = id_number[:6]
+    return f"抚顺市顺城区前甸镇{address}" if region == STATION["admin_code"][:6] else regions.county_name(region) or ""
 
 
 def _household(rng: random.Random, village: dict[str, Any], today: dt.date, used: set[str], size: int) -> dict[str, Any]:
@@ -178,8 +189,10 @@ def _household(rng: random.Random, village: dict[str, Any], today: dt.date, used
 
     def person(min_age: int, max_age: int, male: bool, relation: str, adult_phone: bool = True) -> dict[str, Any]:
         birth = _birth(rng, today, min_age, max_age)
+        number = _id_number(rng, birth, male, used)
         p = {
-            "id": new_id(), "name": _name(rng, male), "id_number": _id_number(rng, birth, male, used),
+            "id": new_id(), "name": _name(rng, male), "id_number": number,
+            "hukou_address": _hukou(number, address),
             "gender": "M" if male else "F", "birth_date": birth.isoformat(), "ethnicity": rng.choice(("汉族",) * 8 + ("满族", "朝鲜族")),
             "phone": _phone(rng) if adult_phone else None, "village_id": village["id"], "household_id": hh_id,
             "relation_to_head": relation, "address": address,
@@ -432,6 +445,7 @@ _HARDSHIPS = {
     ),
 }
 _HEAD_NAME = "王站长"
+_APPROVER_NAME = "李副镇长"  # the township's leader in charge: decides within the township's authority
 _COUNTY_NAME = "顺城区民政局"
 
 
@@ -453,17 +467,22 @@ class CaseHistory:
     application: dict[str, Any]
     steps: list[DemoStep]
     repayments: list[dict[str, Any]]
+    intake: dict[str, Any] | None = None  # the report the case came from (主动发现)
+    expenditure: demo_assistance.Expenditure | None = None  # a 支出型 case's income, expenses and means check
 
 
 def _relief(rng: random.Random, today: dt.date, people: int,
             applicants: list[tuple[dict[str, Any], int]]) -> Iterator[tuple[str, list[Any]]]:
     """The reserve fund's top-up at the start (about 2 yuan per resident, Fushun's plan), then the
     relief cases' histories (register → verify → submit → approve or refer → pay → close, some
-    with an advance, some refused or withdrawn, a few still open)."""
-    rules = {key: json.loads(resource("reference", f"{key}.json").read_text(encoding="utf-8"))
-             for key in (relief.STANDARD, relief.TIERS, relief.AUTHORITY, relief.ADVANCE)}
+    with an advance, some refused or withdrawn, a few still open; 支出型 ones with their expenses,
+    means check, village review and notice)."""
+    shipped = {key: json.loads(resource("reference", f"{key}.json").read_text(encoding="utf-8"))
+               for key in relief.Rules.KEYS}
+    rules = relief.Rules(*(shipped[key] for key in relief.Rules.KEYS))
     topup = max(2000000, people * 10 * 200 // 100000 * 100000)  # residents ≈ 10 × those registered
     histories = [_relief_case(rng, today, person, size, rules) for person, size in applicants]
+    histories.sort(key=lambda h: h.application["applied_on"])  # registered, and numbered, in the order applied for
     if histories:  # topped up at the start of each of the two years
         yield "reserve_fund_entry", [
             {"id": new_id(), "kind": "topup", "amount": topup, "reason": "镇财政按常住人口每人2元拨入临时救助备用金",
@@ -472,7 +491,7 @@ def _relief(rng: random.Random, today: dt.date, people: int,
 
 
 def _relief_case(rng: random.Random, today: dt.date, person: dict[str, Any], size: int,
-                 rules: dict[str, Any]) -> CaseHistory:
+                 rules: relief.Rules) -> CaseHistory:
     """One case with its steps and repayments, as the workflow would have them."""
     case_type = rng.choices(("emergency", "expenditure"), (60, 40))[0]
     tier = rng.choices((1, 2, 3), (45, 40, 15))[0]
@@ -480,14 +499,22 @@ def _relief_case(rng: random.Random, today: dt.date, person: dict[str, Any], siz
     outcome = rng.choices(("closed", "paid", "rejected", "withdrawn", "open", "overdue"), (62, 10, 8, 4, 12, 4))[0]
     age = {"open": rng.randrange(1, 5), "overdue": rng.randrange(12, 20)}.get(outcome, rng.randrange(20, HISTORY_DAYS))
     day = today - dt.timedelta(days=age)
-    suggested = relief.suggested_amount(rules[relief.STANDARD], rules[relief.TIERS], case_type, tier, size)
     application = {
         "id": new_id(), "person_id": person["id"], "household_id": person["household_id"], "case_type": case_type,
         "tier": tier, "household_size": size, "reason": reason, "incident_place": place, "applied_on": day.isoformat()}
+    spent = demo_assistance.expenditure(rng, day, today, size, outcome != "open" or rng.random() < 0.5) \
+        if case_type == "expenditure" else None
+    if spent is not None:
+        application["household_income"] = spent.income
+    # Demo villages are villagers' committees (codes 2xx): the rural standard applies.
+    found = relief.suggestion(rules, {**application, "standard_area": "rural"}, STATION["admin_code"],
+                              spent.expenses if spent else [])
+    suggested = found.amount if found else 0
     worker = rng.choice(_VISITORS)
     history = [DemoStep("register", reason, None, worker, roles.WORKER, day)]
     repayments: list[dict[str, Any]] = []
     advance = proposed = 0
+    notice_ends: dt.date | None = None
 
     def later() -> dt.date:
         return min(today, day + dt.timedelta(days=rng.randrange(1, 3)))
@@ -495,36 +522,53 @@ def _relief_case(rng: random.Random, today: dt.date, person: dict[str, Any], siz
     if case_type == "emergency" and (outcome == "overdue" or rng.random() < 0.3):
         advance = rng.choice((50000, 80000, 100000, 150000, 200000))
         history.append(DemoStep("advance", "情况紧急，先行救助解决基本生活", advance, worker, roles.WORKER, day))
-    for action in _relief_path(rng, outcome):
+    for action in _relief_path(rng, outcome, case_type):
         day = later()
         step = DemoStep(action, None, None, worker, roles.WORKER, day)
-        if action == "submit":
+        if action == "village_review":
+            step = step._replace(reason="村民代表会议评议，一致同意申请")
+        elif action == "notice":
+            step = step._replace(reason="在村务公开栏公示")
+            notice_ends = day + dt.timedelta(days=int(rules.publicity["notice_days"]))
+        elif action == "submit":
             proposed = max(suggested, advance)
             step = step._replace(amount=proposed, reason="已先行救助的金额高于按标准计算的金额，按实际支出申报"
                                  if proposed != suggested else None)
-        elif action == "approve" and relief.level_for(proposed, rules[relief.AUTHORITY]) == "county":
-            history.append(DemoStep("refer", "超出乡镇审批权限，报县审批", None, _HEAD_NAME, roles.HEAD, day))
-            step = DemoStep("county_approve", "同意救助", proposed, _COUNTY_NAME, roles.COUNTY, later())
+        elif action in ("approve", "reject") and notice_ends and notice_ends > today:
+            break  # still on notice: the township decides once it has run its days
+        elif action == "approve" and relief.level_for(proposed, rules.authority) == "county":
+            day = max(day, notice_ends or day)
+            history.append(DemoStep("refer", "超出乡镇审批权限，报县审批", None, _APPROVER_NAME, roles.APPROVER, day))
+            day = later()  # what follows (the payment) comes after the county's decision
+            step = DemoStep("county_approve", "同意救助", proposed, _COUNTY_NAME, roles.COUNTY, day)
         elif action == "approve":
-            step = DemoStep("approve", "经调查核实情况属实，同意救助", proposed, _HEAD_NAME, roles.HEAD, day)
+            day = max(day, notice_ends or day)
+            step = DemoStep("approve", "经调查核实情况属实，同意救助", proposed, _APPROVER_NAME, roles.APPROVER, day)
         elif action == "reject":
-            step = step._replace(reason="家庭人均收入高于当地救助标准，不予救助", by=_HEAD_NAME, role=roles.HEAD)
+            step = step._replace(reason="家庭人均收入高于当地救助标准，不予救助", by=_APPROVER_NAME, role=roles.APPROVER)
         elif action == "withdraw":
             step = step._replace(reason="申请人已获亲属资助，主动撤回申请")
         elif action == "pay" and advance:
             repayments.append({"id": new_id(), "kind": "repayment", "amount": advance, "relief_case_id": application["id"],
                                "reason": f"{person['name']}案审批后以救助资金归还先行救助", "entry_date": day.isoformat()})
         history.append(step)
-    return CaseHistory(application, history, repayments)
+    intake = demo_assistance.relief_intake(rng, person, reason, history[0].day) \
+        if case_type == "emergency" and rng.random() < 0.25 else None
+    return CaseHistory(application, history, repayments, intake, spent)
 
 
-def _relief_path(rng: random.Random, outcome: str) -> list[str]:
+def _relief_path(rng: random.Random, outcome: str, case_type: str) -> list[str]:
     if outcome == "open":
-        return rng.choice(([], ["verify"], ["verify", "submit"]))
-    if outcome == "overdue":
-        return ["verify"]
-    if outcome == "rejected":
-        return ["verify", "reject"]
-    if outcome == "withdrawn":
-        return ["withdraw"]
-    return ["verify", "submit", "approve", "pay"] + (["close"] if outcome == "closed" else [])
+        path = rng.choice(([], ["verify"], ["verify", "submit"]))
+    elif outcome == "overdue":
+        path = ["verify"]
+    elif outcome == "rejected":
+        path = ["verify", "reject"]
+    elif outcome == "withdrawn":
+        path = ["withdraw"]
+    else:
+        path = ["verify", "submit", "approve", "pay"] + (["close"] if outcome == "closed" else [])
+    # The shipped rule has 支出型 cases reviewed by the village and put on notice before the township decides.
+    if case_type == "expenditure" and "submit" in path:
+        path[1:1] = ["village_review", "notice"]
+    return path

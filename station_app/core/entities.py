@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from station_app.core import agreement_rules, ledger, protection_workflow, relief_workflow, report_versions
+from station_app.core import agreement_rules, assistance, intake, ledger, protection_workflow, relief_workflow, report_versions
 from station_app.core.behaviour import NONE, Behaviour, Check, unique
 from station_app.core.visit_due import VISITS_DUE
 from station_app.core.child_rules import REPORT_STAGES
@@ -40,6 +40,8 @@ from station_app.core.fields import (
     Field,
 )
 from station_app.core.regions import TOWNSHIP_CODE_LEN, VILLAGE_CODE_LEN
+from station_app.core.relief_expenditure import EXPENSE_CATEGORIES
+from station_app.core.relief_standards import AREAS
 from station_app.core.relief import (
     AUTHORITY_LEVELS,
     FUND_ENTRY_KINDS,
@@ -201,6 +203,7 @@ PERSON = _e(
     Field("health", "健康状况", CHOICE, choices=HEALTH),
     Field("disability", "残疾类别及等级", max_length=60),
     Field("notes", "备注", LONG_TEXT),
+    Field("hukou_address", "户籍所在地"),
     behaviour=Behaviour(
         checks=(unique("id_number", lambda found: DuplicatePersonError(found["id"], found["name"])),),
         # Lists sort by the pinyin of the name, the order a Chinese reader expects.
@@ -369,7 +372,84 @@ RELIEF_CASE = _e(
     Field("paid_on", "发放日期", DATE, business_date=ON),
     Field("repeat_warning", "重复救助提示", LONG_TEXT),
     Field("approved_on", "批准日期", DATE, business_date=ON),
+    # The county's form number: division code + year + sequence (core.case_numbers), given at registration.
+    Field("case_no", "案件编号", max_length=20),
+    Field("standard_area", "适用低保标准", CHOICE, choices=AREAS),
+    Field("household_income", "家庭年收入（元）", MONEY),
+    Field("intake_report_id", "来自主动发现报告", REF, ref="intake_report"),
     behaviour=relief_workflow.CASE,
+)
+
+RIGID_EXPENSE = _e(
+    "rigid_expense",
+    "刚性支出",
+    Field("relief_case_id", "案件", REF, required=True, ref="relief_case"),
+    Field("category", "支出类别", CHOICE, required=True, choices=EXPENSE_CATEGORIES),
+    Field("amount", "金额（元）", MONEY, required=True),
+    Field("description", "支出事项", required=True, max_length=100),
+    Field("evidence", "凭证", max_length=100),
+    Field("incurred_on", "发生日期", DATE, past_only=True),
+    behaviour=relief_workflow.EXPENSE,
+)
+
+ASSISTANCE_STATUS = _e(
+    "assistance_status",
+    "救助保障身份",
+    Field("person_id", "人员", REF, ref="person"),
+    Field("household_id", "家庭", REF, ref="household"),
+    Field("kind", "类别", required=True, max_length=30),
+    Field("level", "等级或档次", max_length=20),
+    Field("starts_on", "起始日期", DATE, required=True),
+    Field("ends_on", "终止日期", DATE),
+    Field("certificate_no", "证书编号", max_length=40),
+    Field("issued_by", "认定（发证）机关", max_length=60),
+    Field("notes", "备注", LONG_TEXT),
+    behaviour=assistance.STATUS,
+)
+
+MEANS_CHECK = _e(
+    "means_check",
+    "家庭经济状况核对",
+    Field("household_id", "家庭", REF, required=True, ref="household"),
+    Field("relief_case_id", "救助案件", REF, ref="relief_case"),
+    Field("authorized_on", "授权书签字日期", DATE, past_only=True),
+    Field("requested_on", "提请核对日期", DATE, past_only=True),
+    Field("requested_to", "核对机构", max_length=60),
+    Field("result_on", "结果日期", DATE, past_only=True),
+    Field("document_no", "核对报告编号", max_length=40),
+    Field("income", "家庭年收入（元）", MONEY),
+    Field("assets", "家庭财产（元）", MONEY),
+    Field("verdict", "核对结论", CHOICE, choices=assistance.VERDICTS),
+    Field("notes", "备注", LONG_TEXT),
+    behaviour=assistance.MEANS_CHECK,
+)
+
+INTAKE_REPORT = _e(
+    "intake_report",
+    "主动发现报告",
+    Field("received_at", "受理时间", DATETIME, required=True),
+    Field("channel", "报告渠道", CHOICE, required=True, choices=intake.CHANNELS),
+    Field("reporter", "报告人", max_length=30),
+    Field("reporter_phone", "报告人电话", PHONE),
+    Field("subject_name", "困难对象姓名", required=True, max_length=30),
+    Field("person_id", "已登记人员", REF, ref="person"),
+    Field("village_id", "所在村（社区）", REF, ref="village"),
+    Field("address", "住址或所在地"),
+    Field("description", "困难情况", LONG_TEXT, required=True),
+    Field("urgency", "紧急程度", CHOICE, required=True, choices=intake.URGENCY),
+    Field("triage_due", "分办时限", DATETIME),
+    Field("triage", "分办去向", CHOICE, choices=intake.TRIAGE),
+    Field("triaged_at", "分办时间", DATETIME),
+    Field("triaged_by", "分办经办人", max_length=30),
+    Field("triage_note", "分办说明", LONG_TEXT),
+    Field("relief_case_id", "临时救助案件", REF, ref="relief_case"),
+    Field("child_report_id", "儿童保护个案", REF, ref="child_report"),
+    Field("visit_id", "探访记录", REF, ref="visit"),
+    Field("transfer_to", "转办部门", max_length=60),
+    Field("transferred_on", "转办日期", DATE, past_only=True),
+    Field("receipt_on", "回执日期", DATE, past_only=True),
+    Field("receipt_note", "回执情况", LONG_TEXT),
+    behaviour=intake.REPORT,
 )
 
 RELIEF_STEP = _e(
@@ -576,9 +656,13 @@ ENTITIES: dict[str, Entity] = {
         CHILD_REPORT_STEP,
         ELDER_PROFILE,
         VISIT,
+        INTAKE_REPORT,
         RELIEF_CASE,
         RELIEF_STEP,
+        RIGID_EXPENSE,
         RESERVE_FUND_ENTRY,
+        ASSISTANCE_STATUS,
+        MEANS_CHECK,
         REFERENCE_VALUE,
         REPORT_VERSION,
         REPORT_FIGURE,
@@ -602,6 +686,7 @@ PERSON_LINKS: tuple[tuple[str, str], ...] = (
     ("visit", "person_id"),
     ("relief_case", "person_id"),
     ("care_agreement", "person_id"),
+    ("intake_report", "person_id"),
 )
 
 

@@ -49,13 +49,14 @@ def normalise_header(header: Any) -> str:
     return "".join(text.split())
 
 
-def suggest(headers: Sequence[Any]) -> dict[int, str]:
-    """{column index: field} for the columns whose header names a field; each field used once.
-    Exact names win over names that merely contain a known header (e.g. 家庭住址 vs 住址)."""
+def suggest(headers: Sequence[Any], known_headers: Mapping[str, tuple[str, ...]] = HEADERS) -> dict[int, str]:
+    """{column index: field} for the columns whose header names a field (by `known_headers`, the
+    people ledger's unless another kind of sheet says), each field used once. Exact names win over
+    names that merely contain a known header (e.g. 家庭住址 vs 住址)."""
     normal = [normalise_header(h) for h in headers]
     chosen: dict[int, str] = {}
     for exact in (True, False):
-        for name, known in HEADERS.items():
+        for name, known in known_headers.items():
             if name in chosen.values():
                 continue
             for candidate in known:
@@ -161,3 +162,21 @@ def summary(checks: Sequence[RowCheck]) -> str:
     existing = sum(1 for c in checks if c.existing)
     bad = sum(1 for c in checks if c.problems)
     return f"共 {len(checks)} 行：可以导入 {new} 行，已在档案中 {existing} 行，有问题 {bad} 行"
+
+
+@dataclass(frozen=True)
+class LedgerKind:
+    """What kind of sheet is imported: its title, the fields a column may be, their labels and the
+    headers that suggest them, the field that must be mapped, the entity written, and what one row is."""
+
+    key: str
+    title: str
+    importable: tuple[str, ...]
+    labels: Mapping[str, str]
+    headers: Mapping[str, tuple[str, ...]]
+    required: str
+    entity: str
+    noun: str  # 人, 条
+
+
+PEOPLE = LedgerKind("people", "从 Excel 导入人员", IMPORTABLE, LABELS, HEADERS, "name", "person", "人")

@@ -49,6 +49,23 @@ def mask_phone(phone: str | None) -> str:
     return "".join("*" if i in hidden else c for i, c in enumerate(phone))
 
 
+# Where a place name ends in an address ("前甸村3组12号"): what comes after is the household's own.
+_PLACE_ENDS = ("社区", "村", "街道", "镇", "乡")
+
+
+def mask_address(address: str | None, village: str | None = None) -> str:
+    """An address as a public notice shows it: the village (or the place name it starts with) and
+    "****" for the rest, which would lead a stranger to the door."""
+    text = (address or "").strip()
+    if not text:
+        return village or ""
+    if village and text.startswith(village):
+        return village + "****"
+    ends = [text.find(mark) + len(mark) for mark in _PLACE_ENDS if mark in text]
+    keep = min(ends) if ends else min(2, len(text))
+    return text[:keep] + "****"
+
+
 # The field kinds that hold personal numbers, and how each is masked.
 MASKED_KINDS = frozenset({ID_NUMBER, PHONE})
 
@@ -72,5 +89,5 @@ def masked(spec: Entity, record: Mapping[str, Any]) -> dict[str, Any]:
                          if f.kind in MASKED_KINDS or f.kind == JSON}}
 
 
-__all__ = ["ADULT_AGE", "MASKED_KINDS", "SENSITIVE_ENTITIES", "is_minor", "is_sensitive", "mask_id", "mask_phone",
-           "mask_value", "masked"]
+__all__ = ["ADULT_AGE", "MASKED_KINDS", "SENSITIVE_ENTITIES", "is_minor", "is_sensitive", "mask_address", "mask_id",
+           "mask_phone", "mask_value", "masked"]

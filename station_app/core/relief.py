@@ -8,10 +8,13 @@ County decisions are actions of the role `COUNTY`, which no station account has:
 through sync.
 
 The amounts follow the county's rules (reference data, versioned by date, judged by the rule in
-force on the day the case was applied for): a suggested amount from the minimum-living standard by
-tier, household size and months with a cap per case type; approval limits per role above which
-the case goes to the county; a cap for an advance from the reserve fund and the working days
-within which its paperwork must be completed. Every amount is integer fen.
+force on the day the case was applied for): a suggested amount, for an emergency from the urban or
+rural minimum-living standard (core.relief_standards) by tier, household size and months, for 支出型
+from the household's rigid expenses (core.relief_expenditure), with a cap per case type; approval
+limits per role (the township's leader in charge, 乡镇分管领导, and the head where the county allows)
+above which the case goes to the county, and a reason when the approved amount is not the one
+proposed; a cap for an advance from the reserve fund and the working days within which its
+paperwork must be completed. Every amount is integer fen.
 """
 
 from __future__ import annotations
@@ -19,13 +22,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from station_app.core import reference
+from station_app.core import reference, relief_expenditure, relief_standards
 from station_app.core.errors import PermissionDenied, TransitionRefused, ValidationError
 from station_app.core.fields import format_money
-from station_app.core.roles import COUNTY, HEAD, ROLE_NAMES, VIEWER, WORKER
+from station_app.core.relief_expenditure import EXPENDITURE
+from station_app.core.relief_review import MEANS, NOTICE_STEP, PUBLICITY, REVIEW_STEP
+from station_app.core.relief_standards import STANDARD as STANDARD, Working
+from station_app.core.roles import APPROVER, COUNTY, HEAD, ROLE_NAMES, VIEWER, WORKER
 
 RELIEF_TYPES = (("emergency", "急难型"), ("expenditure", "支出型"))
 RELIEF_STATUS = (
@@ -46,6 +52,8 @@ RELIEF_ACTIONS = (
     ("register", "登记受理"),
     ("verify", "调查核实"),
     ("conference", "提请个案会商"),
+    (REVIEW_STEP, "民主评议"),
+    (NOTICE_STEP, "公示"),
     ("submit", "提交乡镇审核"),
     ("send_back", "退回补充"),
     ("approve", "乡镇审批同意"),
@@ -69,17 +77,12 @@ FUND_ENTRY_KINDS = (
 FUND_OUTFLOWS = frozenset({"advance", "adjust_out"})
 
 
-STANDARD = "relief_standard"
 TIERS = "relief_tiers"
 AUTHORITY = "relief_authority"
 ADVANCE = "relief_advance"
 REPEAT = "relief_repeat"
 # Amounts are fen; no county rule names a sum above a million yuan.
 _FEN = {"type": "integer", "minimum": 0, "maximum": 100_000_000}
-reference.register(STANDARD, "临时救助计算基数（低保标准）", {
-    "type": "object", "required": ["monthly_fen"],
-    "properties": {"monthly_fen": {**_FEN, "title": "每人每月标准（分）", "minimum": 1},
-                   "basis": {"type": "string", "title": "依据", "maxLength": 500}}})
 reference.register(TIERS, "临时救助分档标准与封顶金额", {
     "type": "object", "required": ["tiers", "counted_members_max", "cap_fen"],
     "properties": {
@@ -118,8 +121,12 @@ FINAL = frozenset({"closed", "rejected", "withdrawn"})
 # Until the worker proposes an amount, what verification finds (the tier, the household) may be
 # corrected on the application itself; after that the head sends the case back first.
 AMENDABLE = frozenset({"applied", "verifying", "conference"})
-AMENDABLE_FIELDS = ("case_type", "tier", "household_size", "incident_place", "reason", "notes")
+AMENDABLE_FIELDS = ("case_type", "tier", "household_size", "standard_area", "household_income", "incident_place",
+                    "reason", "notes")
 STATION_STAFF = frozenset({HEAD, WORKER})
+# The township's review (乡镇人民政府审核确认): its leader in charge, or the station head where the
+# county lets the head decide too (the approval limits per role say how much each may approve).
+TOWNSHIP = frozenset({APPROVER, HEAD})
 
 
 @dataclass(frozen=True)
@@ -145,19 +152,21 @@ _BEFORE_DECISION = ("applied", "verifying", "conference", "review")
 ACTIONS: dict[str, Action] = {a.code: a for a in (
     _a("verify", ("applied",), "verifying", STATION_STAFF),
     _a("conference", ("verifying",), "conference", STATION_STAFF, reason=True),
+    _a(REVIEW_STEP, ("verifying", "conference"), None, STATION_STAFF, reason=True),
+    _a(NOTICE_STEP, ("verifying", "conference", "review"), None, STATION_STAFF, reason=True),
     _a("submit", ("verifying", "conference"), "review", STATION_STAFF, amount="proposed"),
-    _a("send_back", ("review",), "verifying", {HEAD}, reason=True),
-    _a("approve", ("review",), "approved", {HEAD, WORKER}, amount="approved"),
-    _a("refer", ("review",), "county", {HEAD}),
+    _a("send_back", ("review",), "verifying", TOWNSHIP, reason=True),
+    _a("approve", ("review",), "approved", {*TOWNSHIP, WORKER}, amount="approved"),
+    _a("refer", ("review",), "county", TOWNSHIP),
     _a("county_approve", ("county",), "approved", {COUNTY}, amount="approved"),
     _a("county_reject", ("county",), "rejected", {COUNTY}, reason=True),
     _a("advance", _BEFORE_DECISION, None, STATION_STAFF, reason=True, amount="advance"),
     _a("pay", ("approved",), "paid", STATION_STAFF),
     _a("close", ("paid",), "closed", STATION_STAFF),
-    _a("reject", _BEFORE_DECISION, "rejected", {HEAD}, reason=True),
+    _a("reject", _BEFORE_DECISION, "rejected", TOWNSHIP, reason=True),
     _a("withdraw", (*_BEFORE_DECISION, "county"), "withdrawn", STATION_STAFF, reason=True),
 )}
-ALL_ROLES = (HEAD, WORKER, VIEWER, COUNTY)
+ALL_ROLES = (APPROVER, HEAD, WORKER, VIEWER, COUNTY)
 
 
 def action(code: str) -> Action:
@@ -206,13 +215,17 @@ class Rules:
     authority: Mapping[str, Any]
     advance: Mapping[str, Any]
     repeat: Mapping[str, Any]
+    expenditure: Mapping[str, Any]
+    means: Mapping[str, Any]
+    publicity: Mapping[str, Any]
+
+    KEYS = (STANDARD, TIERS, AUTHORITY, ADVANCE, REPEAT, EXPENDITURE, MEANS, PUBLICITY)
 
     @classmethod
     def on(cls, lookup: Callable[[Sequence[str], dt.date], Mapping[str, Any]], day: dt.date) -> Rules:
         """The rules in force on `day`, read by `lookup(keys, day)`."""
-        keys = (STANDARD, TIERS, AUTHORITY, ADVANCE, REPEAT)
-        found = lookup(keys, day)
-        return cls(*(found[key] for key in keys))
+        found = lookup(cls.KEYS, day)
+        return cls(*(found[key] for key in cls.KEYS))
 
 
 # -- amounts --------------------------------------------------------------------------------
@@ -230,26 +243,57 @@ def tiers(rules: Mapping[str, Any]) -> list[Tier]:
     return [Tier(int(t["tier"]), t["label"], Decimal(str(t["multiple"])), int(t["months"])) for t in rules["tiers"]]
 
 
-def suggested_amount(standard: Mapping[str, Any], rules: Mapping[str, Any], case_type: str, tier: int,
-                     household_size: int) -> int:
-    """Monthly standard × the tier's multiple × members counted × the tier's months, to the fen,
-    no more than the cap for the case type. Members beyond the counted maximum add nothing."""
+def tier_working(standard: Mapping[str, Any], rules: Mapping[str, Any], case_type: str, tier: int,
+                 household_size: int, area: str | None = None, town: str | None = None) -> Working:
+    """The standard (urban or rural, the town's band) × the tier's multiple × members counted × the
+    tier's months, exactly (a yearly standard is not cut to a monthly figure first), rounded once as
+    the county states, no more than the cap for the case type. Members beyond the counted maximum
+    add nothing."""
     chosen = next((t for t in tiers(rules) if t.tier == tier), None)
     if chosen is None:
         raise ValidationError({"tier": "请选择困难程度档次：" + "、".join(t.label for t in tiers(rules))})
     if household_size < 1:
         raise ValidationError({"household_size": "家庭人口应在1到30之间"})
+    basis = relief_standards.standard(standard, area, town)
     members = min(household_size, int(rules["counted_members_max"]))
-    exact = Decimal(int(standard["monthly_fen"])) * chosen.multiple * members * chosen.months
-    fen = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return min(fen, int(rules["cap_fen"][case_type]))
+    fen = relief_standards.rounded(basis.over(chosen.multiple * members * chosen.months), standard)
+    cap = int(rules["cap_fen"][case_type])
+    counted = f"{members} 人" + (f"（家庭 {household_size} 人，按上限 {members} 人计）" if members < household_size else "")
+    lines = [f"{basis.text} × {chosen.multiple} 倍 × {counted} × {chosen.months} 个月 = {format_money(fen)} 元"
+             f"（{relief_standards.rounding_text(standard)}）"]
+    if fen > cap:
+        lines.append(f"超过封顶金额，按 {format_money(cap)} 元")
+    return Working(min(fen, cap), tuple(lines))
 
 
-def suggestion(rules: Rules, case_type: str | None, tier: Any, household_size: Any) -> int | None:
-    """The suggested amount once type, tier and household size are known (None before)."""
-    if not (case_type and tier and household_size):
+def suggested_amount(standard: Mapping[str, Any], rules: Mapping[str, Any], case_type: str, tier: int,
+                     household_size: int, area: str | None = None, town: str | None = None) -> int:
+    """The tier rule's amount (`tier_working` without its working)."""
+    return tier_working(standard, rules, case_type, tier, household_size, area, town).amount
+
+
+def suggestion(rules: Rules, case: Mapping[str, Any], town: str | None,
+               expenses: Sequence[Mapping[str, Any]]) -> Working | None:
+    """The suggested amount with its working, once what it needs is known (None before): for an
+    emergency by the tier rule; for 支出型 by its rigid `expenses` against the household's income."""
+    case_type, tier, size = case.get("case_type"), case.get("tier"), case.get("household_size")
+    if not (case_type and tier and size):
         return None
-    return suggested_amount(rules.standard, rules.tiers, case_type, int(tier), int(household_size))
+    if case_type != "expenditure":
+        return tier_working(rules.standard, rules.tiers, case_type, int(tier), int(size), case.get("standard_area"),
+                            town)
+    if not expenses or case.get("household_income") is None:
+        return None
+    basis = relief_standards.standard(rules.standard, case.get("standard_area"), town)
+    return relief_expenditure.working(basis, rules.standard, rules.expenditure, int(rules.tiers["cap_fen"][case_type]),
+                                      int(size), int(case["household_income"]), expenses)
+
+
+def suggestion_hint(case: Mapping[str, Any]) -> str:
+    """What is missing for a suggested amount (shown where the amount would be)."""
+    if case.get("case_type") == "expenditure":
+        return "支出型救助按刚性支出计算：登记刚性支出和家庭年收入后显示"
+    return "填写救助类型、档次和家庭人口后显示"
 
 
 def proposal_problem(suggested: int | None, proposed: int | None, reason: str | None) -> dict[str, str]:
@@ -279,19 +323,24 @@ def approval_limit(role: str, authority: Mapping[str, Any]) -> int:
 
 
 def approval_problem(amount: int | None, role: str, authority: Mapping[str, Any],
-                     advance_paid: int | None) -> dict[str, str]:
-    """Why `role` may not approve `amount` at the station, by field; {} when it may."""
+                     case: Mapping[str, Any], reason: str | None) -> dict[str, str]:
+    """Why `role` may not approve `amount` for `case` at the station, by field; {} when it may.
+    An approver who approves another amount than the one proposed says why."""
     if amount is None or amount <= 0:
         return {"amount": "请填写批准金额（大于0）"}
+    advance_paid = case.get("advance_amount")
     if amount > township_limit(authority):
         return {"amount": f"批准金额超出乡镇审批权限（{format_money(township_limit(authority))} 元），"
                           "请选择“报县审批”"}
     own = approval_limit(role, authority)
     if amount > own:
         return {"amount": f"{ROLE_NAMES.get(role, role)}的审批权限为 {format_money(own)} 元，"
-                          "请由站长审批或报县审批"}
+                          "请由乡镇分管领导审批或报县审批"}
     if advance_paid and amount < advance_paid:
         return {"amount": f"批准金额不能少于已先行救助的 {format_money(advance_paid)} 元"}
+    proposed = case.get("amount_proposed")
+    if proposed is not None and amount != proposed and not (reason or "").strip():
+        return {"reason": f"批准金额与经办人拟救助的金额（{format_money(proposed)} 元）不同，请写明理由"}
     return {}
 
 

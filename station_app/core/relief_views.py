@@ -4,8 +4,10 @@ reserve fund's ledger. The store builds them; the relief dialog and the printed 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from station_app.core.relief_standards import Working
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,10 @@ class CaseDetails:
     household: dict[str, Any] | None
     steps: list[dict[str, Any]]
     earlier: list[dict[str, Any]]  # earlier relief to the person or household, newest first
+    statuses_text: str = "无"  # assistance in force for the applicant and household (其他社会救助政策兑现情况)
+    means_text: str = "未核对"  # the household means check's state or result
+    working: Working | None = None  # how the suggested amount was reckoned
+    expenses: list[dict[str, Any]] = field(default_factory=list)  # a 支出型 case's rigid expenses
 
     @property
     def earlier_total(self) -> int:

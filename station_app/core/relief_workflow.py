@@ -5,9 +5,12 @@ case's new state and amounts, which are exactly what `case_changes` derives from
 checks here are declared on the entities they govern (relief_case, relief_step,
 reserve_fund_entry), so the store's write path runs them for any caller — the UI, an import, a
 script: a step must fit the case's state, the actor's role and the county's limits; a case's state
-and amounts change only as its newest step says; money leaves the reserve fund only for an advance
-the case may have, and the balance never goes below zero. Records the county sent down (sync) are
-its own word and are not judged again here.
+and amounts change only as its newest step says; a case is numbered once, in sequence, and keeps its
+number; its suggested amount is the county's rule applied to it (and, for 支出型, to its rigid
+expenses, which change only while the case is being verified); the township decides it only with
+the means check, village review and public notice the county asks for; money leaves the reserve
+fund only for an advance the case may have, and the balance never goes below zero. Records the
+county sent down (sync) are its own word and are not judged again here.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from station_app.core import case_numbers, relief_review
 from station_app.core.behaviour import CREATE, DELETE, RESOLVE, Behaviour, Storage, Write, invented
 from station_app.core.errors import PermissionDenied, TransitionRefused, ValidationError
 from station_app.core.fields import format_money
+from station_app.core.relief_standards import Working
 from station_app.core.relief import (
     AMENDABLE,
     AMENDABLE_FIELDS,
@@ -36,6 +41,7 @@ from station_app.core.relief import (
     paperwork_due,
     proposal_problem,
     suggestion,
+    suggestion_hint,
     target_status,
 )
 
@@ -77,15 +83,28 @@ def step_problem(act: Action, case: Record, amount: int | None, reason: str | No
     """Why step `act` with `amount` and `reason` may not be taken on `case` by `role`, by field."""
     if act.reason_required and not (reason or "").strip():
         return {"reason": f"请写明“{act.label}”的理由或意见"}
+    if act.code == "submit" and case["amount_suggested"] is None and case["case_type"] == "expenditure":
+        return {"amount": suggestion_hint(case) + "，再提交审核"}
     if act.code == "submit":
         return proposal_problem(case["amount_suggested"], amount, reason)
     if act.code == "approve":
-        return approval_problem(amount, role, rules.authority, case["advance_amount"])
+        return approval_problem(amount, role, rules.authority, case, reason)
     if act.code == "county_approve" and (not amount or amount < (case["advance_amount"] or 0)):
         return {"amount": "县级批准金额应大于0，且不少于已先行救助的金额"}
     if act.code == "advance":
         return advance_problem(amount, rules.advance, case["advance_amount"])
     return {}
+
+
+def decision_problem(case: Record, storage: Storage, rules: Rules, day: dt.date) -> str:
+    """Why the township may not decide (approve, or send to the county) the case on `day`: a means
+    check, village review or notice the county's rules ask for is missing ('' when none is)."""
+    checks = storage.living("means_check", "relief_case_id", [case["id"]])
+    if case["household_id"]:
+        checks += storage.living("means_check", "household_id", [case["household_id"]])
+    steps = storage.living("relief_step", "relief_case_id", [case["id"]])
+    return (relief_review.means_problem(case, rules.means, checks, day)
+            or relief_review.publicity_problem(case, rules.publicity, steps, day))
 
 
 def case_rules(storage: Storage, case: Record) -> Rules:
@@ -111,18 +130,37 @@ def _check_cases(writes: Sequence[Write], storage: Storage) -> None:
 def _new_case(case: Record, storage: Storage) -> None:
     if case["status"] != "applied" or any(case.get(f) for f in WORKFLOW_FIELDS[1:]):
         raise TransitionRefused("新的救助申请只能以“已受理”状态登记；调查、审批、先行救助和发放请在案件中逐步办理。")
+    expected = next_case_no(case, storage)
+    if case.get("case_no") != expected:
+        raise ValidationError({"case_no": f"案件编号由程序按顺序编排（应为 {expected}），不能直接填写"})
     _check_suggestion(case, storage)
 
 
+def next_case_no(case: Record, storage: Storage) -> str:
+    """The number a new case applied for on its day gets: the next of the station's in that year."""
+    start = case_numbers.prefix(storage.station()["admin_code"], case["applied_on"])
+    return case_numbers.following(start, storage.highest("relief_case", "case_no", start))
+
+
+def case_suggestion(case: Record, storage: Storage) -> Working | None:
+    """The suggested amount, with its working, that the county's rules give the case as it stands
+    (its rigid expenses as stored; None: not yet known)."""
+    expenses = storage.living("rigid_expense", "relief_case_id", [case["id"]]) if case.get("id") else []
+    return suggestion(case_rules(storage, case), case, storage.station()["admin_code"], expenses)
+
+
 def _check_suggestion(case: Record, storage: Storage) -> None:
-    expected = suggestion(case_rules(storage, case), case["case_type"], case["tier"], case["household_size"])
+    found = case_suggestion(case, storage)
+    expected = found.amount if found else None
     if case["amount_suggested"] != expected:
-        shown = f"应为 {format_money(expected)} 元" if expected is not None else "需先填写档次和家庭人口"
-        raise ValidationError({"amount_suggested": f"建议金额由程序按分档标准计算（{shown}），不能直接填写"})
+        shown = f"应为 {format_money(expected)} 元" if expected is not None else suggestion_hint(case)
+        raise ValidationError({"amount_suggested": f"建议金额由程序按县里的标准计算（{shown}），不能直接填写"})
 
 
 def _case_update(w: Write, storage: Storage) -> None:
     before, after = w.before or {}, w.after
+    if w.changed(("case_no",)):
+        raise TransitionRefused("案件编号一经编排不能更改。")
     if w.changed(APPLICATION_FIELDS):
         if before["status"] not in AMENDABLE:
             raise TransitionRefused("案件已提交审核，申请信息不能再修改；如需更正，请由站长“退回补充”后再改。")
@@ -169,9 +207,14 @@ def _new_step(step: Record, storage: Storage) -> None:
     act = check(step["action"], case["status"], storage.actor.role)
     if step["from_status"] != case["status"] or step["to_status"] != target_status(act, case["status"]):
         raise TransitionRefused(f"办理记录与案件当前状态（“{STATUS_LABELS[case['status']]}”）不符。")
-    problem = step_problem(act, case, step["amount"], step["reason"], storage.actor.role, case_rules(storage, case))
+    rules = case_rules(storage, case)
+    problem = step_problem(act, case, step["amount"], step["reason"], storage.actor.role, rules)
     if problem:
         raise ValidationError(problem)
+    if act.code in ("approve", "refer"):
+        refusal = decision_problem(case, storage, rules, dt.date.fromisoformat(step["decided_on"]))
+        if refusal:
+            raise TransitionRefused(refusal)
 
 
 def _advanced(storage: Storage, case_id: str) -> int | None:
@@ -243,6 +286,21 @@ def _check_case_repayment(entry: Record, storage: Storage, returned: set[str]) -
     returned.add(case["id"])
 
 
+# -- rigid_expense -----------------------------------------------------------------------------
+
+
+def _check_expenses(writes: Sequence[Write], storage: Storage) -> None:
+    """刚性支出 are part of the application: changed only while the case is being verified (the case's
+    suggested amount follows them in the same transaction, which the case's own check holds)."""
+    for w in writes:
+        if not w.local:
+            continue
+        case = storage.get("relief_case", w.after["relief_case_id"])
+        if case is not None and case["status"] not in AMENDABLE:
+            raise TransitionRefused("案件已提交审核，刚性支出不能再修改；如需更正，请先“退回补充”。")
+
+
 CASE = Behaviour(checks=(_check_cases,))
+EXPENSE = Behaviour(checks=(_check_expenses,))
 STEP = Behaviour(checks=(_check_steps,))
 FUND_ENTRY = Behaviour(checks=(_check_fund,))

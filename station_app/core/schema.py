@@ -2,7 +2,7 @@
 
 A schema is a plain dict in a small subset of JSON Schema (type, properties, required,
 additionalProperties, items, minItems/maxItems, minimum/maximum, minLength/maxLength, pattern,
-enum, format), so the same declaration serves two readers: this checker, which tells a person
+enum, format, anyOf), so the same declaration serves two readers: this checker, which tells a person
 what is wrong in words they know, and the server's OpenAPI description, which fuzzers and other
 programs read. A schema's `title` names the field in messages; its `description` says what a
 pattern expects.
@@ -45,6 +45,13 @@ def check(schema: Schema, value: Any) -> None:
 def errors(schema: Schema, value: Any, path: str = "", labels: tuple[str, ...] = ()) -> dict[str, str]:
     """Every place where `value` breaks `schema`: dotted path ("tiers.0.months") -> message."""
     labels = (*labels, schema["title"]) if schema.get("title") else labels
+    if "anyOf" in schema:
+        # A value that fits one of the shapes is fine; else the complaints of the shape it came
+        # closest to (a rule written in an older shape is told about that shape, not the new one).
+        found = [errors(option, value, path, labels) for option in schema["anyOf"]]
+        if not all(found):
+            return {}
+        return min(found, key=len)
     problem = _type_problem(schema, value) or _value_problem(schema, value)
     if problem:
         return {path or "value": _say(labels, problem)}

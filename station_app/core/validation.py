@@ -184,6 +184,10 @@ _RULES: dict[str, tuple[Rule, ...]] = {
     "agreement": (_date_order("signed_date", "expiry_date", "到期日期不能早于签订日期"),),
     "visit": (_date_order("visit_date", "next_due", "下次走访日期不能早于本次走访日期"), _referral_note),
     "relief_case": (_household_size,),
+    "rigid_expense": (_at_least("amount", 1, "金额应大于0"),),
+    "assistance_status": (_date_order("starts_on", "ends_on", "终止日期不能早于起始日期"),),
+    "means_check": (_date_order("authorized_on", "requested_on", "提请核对日期不能早于授权书签字日期"),),
+    "intake_report": (_times("received_at", "triaged_at"),),
     "reserve_fund_entry": (_at_least("amount", 1, "金额应大于0；冲正请选择相应类型"), _advance_has_case),
     "reference_value": (_reference_value,),
     # the station's own ledger (core.ledger)

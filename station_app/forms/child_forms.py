@@ -267,8 +267,8 @@ AGREEMENT_SHEET = Sheet(
         table((170,), row(value("clauses"), height=68 * mm)),
         table((30, 140), row(label("其他约定"), value("notes"), height=FILL)),
     ),
-    signatures=((Signature("委托方（签字、按手印）"), Signature("受托方（签字、按手印）")),
-                (Signature("见证人（村儿童主任）"), Signature("签订日期", date=True))),
+    signatures=((Signature("委托方（签字、按手印）", dated=True),), (Signature("受托方（签字、按手印）", dated=True),),
+                (Signature("见证人（村儿童主任）", dated=True),), (Signature("村（居）民委员会", seal=True, dated=True),)),
 )
 
 

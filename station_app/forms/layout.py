@@ -1,5 +1,6 @@
 """What every printed form shares: an A4 sheet (upright, or on its side for wide lists) with a title, boxed field tables, signature lines
-and a footer, and the renderer that prints a batch of pages into one PDF.
+(with the unit's seal and the date where the form is filed), opinion boxes signed at their foot, and a
+footer; and the renderer that prints a batch of pages into one PDF.
 
 A form module declares a `Sheet` once and prints one `Page` (the sheet plus one record's values)
 per record. Everything on a sheet that does not depend on the record — grid, labels, signature
@@ -62,12 +63,23 @@ Output = str | os.PathLike[str] | BinaryIO
 
 
 @dataclass(frozen=True)
+class Signature:
+    label: str
+    date: bool = False  # blanks for 年 月 日 instead of a line to sign on
+    seal: bool = False  # "（盖章）" after the line: the unit's seal goes over it
+    dated: bool = False  # 年 月 日 after the line: signed, and dated by hand
+
+
+@dataclass(frozen=True)
 class Cell:
     text: str = ""  # printed on every page: a label
     key: str = ""  # filled in per page: the value under this key
     span: int = 1
     rows: int = 1
     centered: bool = True
+    # An opinion box: its bottom line is for the signature (with the seal, and the date) of whoever
+    # gives the opinion; the value fills the space above it.
+    signed: Signature | None = None
 
 
 def label(text: str, span: int = 1, rows: int = 1) -> Cell:
@@ -76,6 +88,11 @@ def label(text: str, span: int = 1, rows: int = 1) -> Cell:
 
 def value(key: str, span: int = 1, rows: int = 1, centered: bool = False) -> Cell:
     return Cell(key=key, span=span, rows=rows, centered=centered)
+
+
+def opinion(key: str, signer: str, span: int = 1, seal: bool = False) -> Cell:
+    """An opinion box filled from `key`, signed at its foot by `signer`, dated, and sealed if `seal`."""
+    return Cell(key=key, span=span, centered=False, signed=Signature(signer, seal=seal, dated=True))
 
 
 @dataclass(frozen=True)
@@ -96,12 +113,6 @@ class Table:
 
 def table(columns: Sequence[float], *rows: Row) -> Table:
     return Table(tuple(columns), rows)
-
-
-@dataclass(frozen=True)
-class Signature:
-    label: str
-    date: bool = False  # blanks for 年 月 日 instead of a line to sign on
 
 
 @dataclass(frozen=True)
@@ -181,6 +192,7 @@ def _plan(sheet: Sheet) -> _Plan:
         raise ValueError(f"{sheet.title}: tables do not fit the page")
 
     cells: list[tuple[float, float, float, float]] = []
+    rules: list[tuple[float, float, float, float]] = []
     table_top = top
     for t in sheet.tables:
         row_tops = [table_top]
@@ -188,6 +200,10 @@ def _plan(sheet: Sheet) -> _Plan:
             row_tops.append(row_tops[-1] - (r.height or stretch))
         for (x, y, w, h), cell in _cells(t, row_tops, content_width):
             cells.append((x, y, w, h))
+            if cell.signed is not None:  # the foot of the box is the signer's
+                baseline = y + PAD_Y + TEXT_SIZE * LEADING / 2 - _GLYPH_MIDDLE * TEXT_SIZE
+                _signature(cell.signed, x + w / 4, baseline, w * 3 / 4, labels, rules)
+                y, h = y + TEXT_SIZE * LEADING + PAD_Y, h - TEXT_SIZE * LEADING - PAD_Y
             inner = _Box(x + PAD_X, y + PAD_Y, w - 2 * PAD_X, h - 2 * PAD_Y, cell.centered)
             if cell.key:
                 slots[cell.key] = inner
@@ -195,7 +211,6 @@ def _plan(sheet: Sheet) -> _Plan:
                 labels.append((inner, cell.text))
         table_top = row_tops[-1]
 
-    rules: list[tuple[float, float, float, float]] = []
     for i, signatures in enumerate(sheet.signatures):
         baseline = table_top - (i + 1) * SIGNATURE_LINE
         for signature, x in zip(signatures, _spread(len(signatures), content_width), strict=True):
@@ -238,6 +253,10 @@ def _caption(text: str, x: float, y: float, labels: list[tuple[_Box, str]]) -> f
     return x + used
 
 
+_SEAL = "（盖章）"
+_DATE_WIDTH = 25 * mm + 3 * TEXT_SIZE  # the blanks and marks of "    年  月  日"
+
+
 def _signature(
     signature: Signature,
     x: float,
@@ -246,12 +265,27 @@ def _signature(
     labels: list[tuple[_Box, str]],
     rules: list[tuple[float, float, float, float]],
 ) -> None:
+    """"label：＿＿＿＿" in `width` from `x` on `baseline`, or "label：  年  月  日"; a signing line
+    may be followed by the seal's place and the date's blanks."""
     bottom = baseline - (TEXT_SIZE * LEADING / 2 - _GLYPH_MIDDLE * TEXT_SIZE)
     end = x + width - 6 * mm
-    x = _caption(signature.label, x, bottom, labels)
-    if not signature.date:
-        rules.append((x, baseline - 2, end, baseline - 2))
+    if signature.label:
+        x = _caption(signature.label, x, bottom, labels)
+    if signature.date:
+        _date_marks(x, bottom, labels)
         return
+    line_end = end - (_DATE_WIDTH if signature.dated else 0) - \
+        (fonts.width(_SEAL, TEXT_SIZE) + 2 * mm if signature.seal else 0)
+    rules.append((x, baseline - 2, line_end, baseline - 2))
+    x = line_end + 1 * mm
+    if signature.seal:
+        labels.append((_Box(x, bottom, fonts.width(_SEAL, TEXT_SIZE), TEXT_SIZE * LEADING), _SEAL))
+        x += fonts.width(_SEAL, TEXT_SIZE) + 1 * mm
+    if signature.dated:
+        _date_marks(x, bottom, labels)
+
+
+def _date_marks(x: float, bottom: float, labels: list[tuple[_Box, str]]) -> None:
     for mark in "年月日":
         x += 11 * mm if mark == "年" else 7 * mm
         labels.append((_Box(x, bottom, TEXT_SIZE, TEXT_SIZE * LEADING), mark))

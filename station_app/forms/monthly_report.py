@@ -23,7 +23,8 @@ COLUMNS = (
     ListColumn("数值", "value", 38, centered=True),
 )
 SHEET = listing_sheet(TITLE, COLUMNS, LINES, header=(("报告月份", "month"),),
-                      signatures=((Signature("填报人"), Signature("站长"), Signature("填报日期", date=True)),))
+                      signatures=((Signature("填报人", dated=True), Signature("站长", dated=True)),
+                                  (Signature("乡镇人民政府", seal=True), Signature("报送日期", date=True))))
 
 
 def render_monthly_report(figures: Sequence[Figure], month: str, out: Output, *, station_name: str,

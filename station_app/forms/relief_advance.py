@@ -18,6 +18,7 @@ from station_app.core.privacy import mask_phone
 from station_app.core.relief import capital_amount
 from station_app.core.relief_views import CaseDetails
 from station_app.forms.layout import FILL, Output, Page, Sheet, Signature, label, render, row, table, value
+from station_app.forms.relief_application import case_number
 
 TITLE = "临时救助先行救助发放凭证"
 _CASE = entity("relief_case")
@@ -30,6 +31,7 @@ SHEET = Sheet(
             (24, 36, 24, 56),
             row(label("受助人"), value("name"), label("身份证号"), value("id_number")),
             row(label("所属村（社区）"), value("village"), label("急难发生地"), value("incident_place")),
+            row(label("现住址"), value("address"), label("户籍所在地"), value("hukou_address")),
             row(label("救助类型"), value("case_type"), label("联系电话"), value("phone")),
             row(label("急难情形"), value("reason", span=3), height=FILL),
             row(label("先行救助事由"), value("advance_reason", span=3), height=20 * mm),
@@ -39,7 +41,8 @@ SHEET = Sheet(
             row(label("说明"), value("note", span=3), height=18 * mm),
         ),
     ),
-    signatures=((Signature("领款人"), Signature("经办人"), Signature("站长")),),
+    signatures=((Signature("领款人", dated=True), Signature("经办人", dated=True)),
+                (Signature("审核人（站长）", dated=True), Signature("乡镇人民政府", seal=True)),),
 )
 
 
@@ -49,10 +52,12 @@ def voucher_values(details: CaseDetails, show_full_id: bool) -> dict[str, str]:
     number = person["id_number"] or ""
     return {
         "advance_on": case["advance_on"] or "",
-        "case_no": case["id"][-8:].upper(),
+        "case_no": case_number(case),
         "name": person["name"],
         "id_number": number if show_full_id else idnumber.mask(number),
         "village": details.village_name or "",
+        "address": person["address"] or "",
+        "hukou_address": person.get("hukou_address") or "",
         "incident_place": case["incident_place"] or "",
         "case_type": _CASE.field("case_type").choice_label(case["case_type"]),
         "phone": (person["phone"] or "") if show_full_id else mask_phone(person["phone"]),

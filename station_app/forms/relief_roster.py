@@ -33,7 +33,8 @@ COLUMNS = (
     ListColumn("领款人签字", "sign", 18),
 )
 SHEET = listing_sheet(TITLE, COLUMNS, ROWS_PER_PAGE, header=(("发放期间", "period"), ("金额单位", "unit")),
-                       signatures=((Signature("经办人"), Signature("审核人"), Signature("站长")),))
+                       signatures=((Signature("经办人", dated=True), Signature("审核人（站长）", dated=True)),
+                                   (Signature("乡镇分管领导", dated=True), Signature("乡镇人民政府", seal=True))))
 _TYPES = dict(RELIEF_TYPES)
 
 

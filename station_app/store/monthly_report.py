@@ -29,11 +29,13 @@ from station_app.core.fields import format_hours, format_money
 from station_app.core.idnumber import mask
 from station_app.core.relief import households
 from station_app.core.reports import Figure
-from station_app.store import elder_rounds, figures as fig, ledger_figures
+from station_app.store import elder_rounds, intake_figures, ledger_figures
+from station_app.store import figures as fig
 from station_app.store.database import StationDatabase
 from station_app.store.private_files import save_workbook
 
 CHILDREN, ELDERS, RELIEF, FUND = "留守儿童和困境儿童", "特殊困难老年人探访", "临时救助", "临时救助备用金"
+INTAKE = "主动发现"
 
 
 def _ids(rows: Iterable[dict[str, Any]], key: str = "id") -> tuple[str, ...]:
@@ -52,7 +54,8 @@ def figures(database: StationDatabase, month: str) -> list[Figure]:
     first, last = period(month)
     roster = elder_rounds.month_roster(database, None, month, people=False)  # for the rounds and the care rates
     found = _children(database, first, last) + _elders(database, month, roster) + _relief(database, first, last) \
-        + _fund(database, first, last) + ledger_figures.figures(database, first, last, roster=roster)
+        + _intake(database, first, last) + _fund(database, first, last) \
+        + ledger_figures.figures(database, first, last, roster=roster)
     corrected = {_section(database, c) for c in fig.corrections(database, first, last)}
     return [replace(f, corrected=True) if f.section in corrected else f for f in found]
 
@@ -72,6 +75,15 @@ def _children(database: StationDatabase, first: dt.date, last: dt.date) -> list[
     out.append(Figure(CHILDREN, "本月走访覆盖在册儿童", len(visited), "人", "child_profile", _ids(visited), of=len(roll),
                       key="children.visited"))
     return out
+
+
+def _intake(database: StationDatabase, first: dt.date, last: dt.date) -> list[Figure]:
+    """Reports of people in difficulty taken in the month, and those triaged in time."""
+    received = intake_figures.reports_received(database, first, last)
+    on_time = intake_figures.triaged_in_time(received, last)
+    return [Figure(INTAKE, "受理主动发现报告", len(received), "件", "intake_report", _ids(received), key="intake.received"),
+            Figure(INTAKE, "按时限分办的报告", len(on_time), "件", "intake_report", _ids(on_time), of=len(received),
+                   key="intake.on_time")]
 
 
 def _elders(database: StationDatabase, month: str, roster: list[dict[str, Any]]) -> list[Figure]:
@@ -127,7 +139,7 @@ def _fund(database: StationDatabase, first: dt.date, last: dt.date) -> list[Figu
     ]
 
 
-_SECTIONS = {"elder_profile": ELDERS, "relief_case": RELIEF, "reserve_fund_entry": FUND,
+_SECTIONS = {"elder_profile": ELDERS, "relief_case": RELIEF, "reserve_fund_entry": FUND, "intake_report": INTAKE,
              **dict.fromkeys(("staff", "training", "service_activity", "volunteer", "care_agreement"),
                              ledger_figures.SECTION)}
 
@@ -184,6 +196,9 @@ _TRACE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "household": ("(SELECT id, head_name AS name, address FROM household UNION ALL"
                   " SELECT id, name, address FROM person) r",
                   (("户主（申请人）", "r.name"), ("住址", "r.address"))),
+    "intake_report": ("intake_report r LEFT JOIN person p ON p.id = r.person_id",
+                      (("困难对象", "r.subject_name"), ("受理时间", "r.received_at"), ("渠道", "r.channel"),
+                       ("分办去向", "r.triage"), ("分办时间", "r.triaged_at"))),
     "reserve_fund_entry": ("reserve_fund_entry r LEFT JOIN person p ON 0",
                            (("日期", "r.entry_date"), ("类型", "r.kind"), ("金额（元）", "r.amount"), ("事由", "r.reason"))),
     # the station's own ledger: p is what a correction note names (a person, a session, an activity)

@@ -212,10 +212,8 @@ class RecordStore:
     # -- the pieces of a write -------------------------------------------------------------
 
     def _require_write(self, spec: Entity) -> None:
-        if not self.actor.can_write:
-            raise PermissionDenied("您的账号是只读权限，不能新增或修改数据。如需修改，请联系站长。")
         if not self.actor.can_write_entity(spec.name):
-            raise PermissionDenied(f"只有站长可以修改{spec.label}。")
+            raise PermissionDenied(self.actor.refusal(spec.label))
 
     @staticmethod
     def _refuse_if_append_only(spec: Entity) -> None:

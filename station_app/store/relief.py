@@ -16,32 +16,31 @@ one more step and an update of the case, like any other change.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from station_app.core import relief
+from station_app.core import relief, relief_standards, relief_workflow
 from station_app.core.entities import entity
 from station_app.core.errors import NotFound, ValidationError
 from station_app.core.fields import FieldError, ParseContext, parse_value
 from station_app.core.relief import FUND_OUTFLOWS, Rules
+from station_app.core.relief_standards import Working
 from station_app.core.relief_workflow import case_changes
-from station_app.core.roles import COUNTY, COUNTY_SYNC, Actor
 from station_app.core.relief_views import CaseDetails, Ledger
 from station_app.core.validation import validate
+from station_app.store import assistance, monthly_report, program_queries, reference_data
 from station_app.store import figures as store_figures
-from station_app.store import monthly_report, program_queries, reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.people import PersonFilter
+from station_app.store.record_rows import decode
 from station_app.store.records import RecordStore
-from station_app.store.rule_storage import sums
-
-if TYPE_CHECKING:
-    from station_app.core.demo import CaseHistory
+from station_app.store.rule_storage import StoreView, sums
 
 _STEP = entity("relief_step")
 _CASE = entity("relief_case")
+_EXPENSE = entity("rigid_expense")
 # Cases that count as relief received (or on its way) for the repeat warning and the form's totals.
 _COUNTED = ("applied", "verifying", "conference", "review", "county", "approved", "paid", "closed")
 
@@ -88,9 +87,10 @@ def register(store: RecordStore, data: Mapping[str, Any], today: dt.date | None 
     """Register an application (状态：已受理) after checking the applicant against the archive.
 
     The applicant must be a registered person with an ID number; the household is the person's
-    own (filled in if not given, refused if another). The suggested amount follows the tier
-    rules; an earlier relief within the county's period is written on the case as a warning
-    (or refused, if the county's rule says so).
+    own (filled in if not given, refused if another), and so is the standard (urban or rural, by
+    the applicant's village) unless the worker chose one. The case gets the station's next case
+    number; the suggested amount follows the county's rules; an earlier relief within the county's
+    period is written on the case as a warning (or refused, if the county's rule says so).
     """
     today = today or dt.date.today()
     database = store.database
@@ -103,11 +103,13 @@ def register(store: RecordStore, data: Mapping[str, Any], today: dt.date | None 
         values["household_id"] = values.get("household_id") or person["household_id"]
         if not values.get("household_size") and values["household_id"]:
             values["household_size"] = household_size(database, values["household_id"])
+        values["standard_area"] = values.get("standard_area") or village_area(database, person["village_id"])
     if not values.get("tier"):
         errors["tier"] = "请选择困难程度档次"
     if not values.get("household_size"):
         errors["household_size"] = "请填写家庭人口"
-    applied_on = _date(values.get("applied_on"), today)
+    if person is not None and not values.get("standard_area"):
+        errors["standard_area"] = "申请人所在村（社区）看不出城乡，请选择适用城市或农村低保标准"
     values.update(status="applied", applied_on=values.get("applied_on") or today.isoformat())
     if errors:  # with the case's own problems too, so the form is fixed in one pass
         try:
@@ -116,15 +118,26 @@ def register(store: RecordStore, data: Mapping[str, Any], today: dt.date | None 
             errors = {**exc.errors, **errors}
         raise ValidationError(errors)
     with database.transaction():
+        case = validate("relief_case", values, today)
+        applied_on = dt.date.fromisoformat(case["applied_on"])
         found = rules(database, applied_on)
-        values["amount_suggested"] = _suggestion(found, values)
-        warning = repeat_check(database, person["id"], values["household_id"], applied_on)
+        view = StoreView(database, store.actor, today)
+        working = relief_workflow.case_suggestion(case, view)
+        case.update(amount_suggested=working.amount if working else None,
+                    case_no=relief_workflow.next_case_no(case, view), id=values.get("id"))
+        warning = repeat_check(database, person["id"], case["household_id"], applied_on)
         if warning and found.repeat.get("block"):
             raise ValidationError({"person_id": warning})
-        values["repeat_warning"] = warning or None
-        case = store.create("relief_case", values)
-        _step(store, case, today)
-    return case
+        case["repeat_warning"] = warning or None
+        created = store.create("relief_case", case)
+        _step(store, created, today)
+    return created
+
+
+def village_area(database: StationDatabase, village_id: str | None) -> str | None:
+    """'urban' or 'rural' as the village's division code says (None: no village, or it does not say)."""
+    code = database.scalar("SELECT code FROM village WHERE id = ?", [village_id]) if village_id else None
+    return relief_standards.area_of_village(code)
 
 
 def household_size(database: StationDatabase, household_id: str) -> int:
@@ -146,27 +159,30 @@ def _applicant(store: RecordStore, person_id: Any, errors: dict[str, str]) -> di
     return person
 
 
-def _suggestion(found: Rules, values: Mapping[str, Any]) -> int | None:
-    """The suggested amount, once type, tier and household size are known; errors at those fields."""
-    try:
-        case_type = parse_value(_CASE.field("case_type"), values["case_type"], ParseContext()) \
-            if values.get("case_type") else None
-        return relief.suggestion(found, case_type, values.get("tier"), values.get("household_size"))
-    except (ValueError, FieldError):  # no number, no such type: the case's validation says so at the field
-        return None
+def suggestion(store: RecordStore, case: Mapping[str, Any]) -> Working | None:
+    """The suggested amount with its working for the case as stored (or as typed: parsed first)."""
+    return relief_workflow.case_suggestion(case, StoreView(store.database, store.actor, store.today))
+
+
+def follow_suggestion(store: RecordStore, case_id: str) -> dict[str, Any]:
+    """Bring the case's suggested amount in line with its rigid expenses (in the caller's transaction)."""
+    case = store.get("relief_case", case_id)
+    working = suggestion(store, case)
+    return store.update("relief_case", case_id, {"amount_suggested": working.amount if working else None}, case["rev"])
 
 
 def amend(store: RecordStore, case_id: str, base_rev: int, changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Correct the application (type, tier, household size, place, reason, notes) while the case is
-    still being verified; the suggested amount follows the corrected tier and household."""
+    """Correct the application (type, tier, household size, standard, income, place, reason, notes)
+    while the case is still being verified; the suggested amount follows the corrected case."""
     database = store.database
     with database.transaction():
         case = store.get("relief_case", case_id)  # once submitted, the write path refuses a correction
         values = {k: changes[k] for k in relief.AMENDABLE_FIELDS if k in changes}
-        merged = {**case, **values}
+        merged = validate("relief_case", {**case, **values}, store.today)
         if not merged.get("tier"):
             raise ValidationError({"tier": "请选择困难程度档次"})
-        values["amount_suggested"] = _suggestion(rules(database, dt.date.fromisoformat(case["applied_on"])), merged)
+        working = suggestion(store, {**merged, "id": case_id})
+        values["amount_suggested"] = working.amount if working else None
         return store.update("relief_case", case_id, values, base_rev)
 
 
@@ -219,32 +235,6 @@ def _take_step(store: RecordStore, case: dict[str, Any], code: str, base_rev: in
     return store.update("relief_case", case["id"], changes, base_rev)
 
 
-def replay(store: RecordStore, histories: Iterable[CaseHistory]) -> None:
-    """Work demo cases through the workflow step by step, each step in the name and role of the
-    person the demo says took it (the county's decisions as the county's feed): demo data obeys
-    the same rules as real work. The audit log names the store's own user."""
-    for history in histories:
-        case: dict[str, Any] | None = None
-        for step in history.steps:
-            by = _as(store, step.by, step.role)
-            if case is None:
-                case = register(by, history.application, step.day)
-            elif step.role == COUNTY:
-                case = apply_county_decision(by, case["id"], case["rev"], approved=True, amount=step.amount,
-                                             reason=step.reason, decided_by=step.by, decided_on=step.day)
-            else:
-                case = act(by, case["id"], step.action, case["rev"], reason=step.reason, amount=step.amount,
-                           today=step.day)
-        for entry in history.repayments:
-            store.create("reserve_fund_entry", entry)
-
-
-def _as(store: RecordStore, name: str, role: str) -> RecordStore:
-    if role == COUNTY:
-        return RecordStore(store.database, COUNTY_SYNC, store.today)
-    return RecordStore(store.database, Actor(store.actor.user_id, store.actor.username, name, role), store.today)
-
-
 def _amount(raw: Any) -> int | None:
     try:
         return parse_value(_STEP.field("amount"), raw, ParseContext())
@@ -264,14 +254,6 @@ def steps(database: StationDatabase, case_id: str) -> list[dict[str, Any]]:
     """The case's history, oldest first."""
     return database.query(
         "SELECT * FROM relief_step WHERE relief_case_id = ? AND deleted = 0 ORDER BY created_at, rowid", [case_id])
-
-
-def _date(raw: Any, default: dt.date) -> dt.date:
-    try:
-        stored = parse_value(_CASE.field("applied_on"), raw, ParseContext(default))
-    except FieldError:
-        return default  # the case's validation reports the bad date at its field
-    return dt.date.fromisoformat(stored)
 
 
 # -- the reserve fund --------------------------------------------------------------------------
@@ -358,10 +340,19 @@ def case_details(store: RecordStore, case_id: str) -> CaseDetails:
     person = store.get("person", case["person_id"], include_deleted=True)
     household = store.get("household", case["household_id"], include_deleted=True) if case["household_id"] else None
     village = database.scalar("SELECT name FROM village WHERE id = ?", [person["village_id"]])
-    earlier = [c for c in earlier_relief(database, case["person_id"], case["household_id"],
-                                         dt.date.fromisoformat(case["applied_on"]), 100 * 365, case["id"])
+    applied_on = dt.date.fromisoformat(case["applied_on"])
+    earlier = [c for c in earlier_relief(database, case["person_id"], case["household_id"], applied_on, 100 * 365,
+                                         case["id"])
                if c["applied_on"] <= case["applied_on"]]
-    return CaseDetails(case, person, village, household, steps(database, case_id), earlier)
+    found = assistance.standing(database, case["person_id"], case["household_id"], store.today)
+    return CaseDetails(case, person, village, household, steps(database, case_id), earlier, found.status_text,
+                       found.means_text, suggestion(store, case), expenses(database, case_id))
+
+
+def expenses(database: StationDatabase, case_id: str) -> list[dict[str, Any]]:
+    """The case's living rigid expenses in the order they were recorded."""
+    return [decode(_EXPENSE, r) for r in database.query(
+        "SELECT * FROM rigid_expense WHERE deleted = 0 AND relief_case_id = ? ORDER BY created_at, rowid", [case_id])]
 
 
 def roster(database: StationDatabase, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
@@ -371,6 +362,17 @@ def roster(database: StationDatabase, start: dt.date, end: dt.date) -> list[dict
            JOIN person p ON p.id = r.person_id LEFT JOIN village v ON v.id = p.village_id
            WHERE r.deleted = 0 AND r.paid_on >= ? AND r.paid_on <= ? ORDER BY r.paid_on, p.sort_name, r.id""",
         [start.isoformat(), end.isoformat()])
+
+
+def on_notice(database: StationDatabase, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Cases put on public notice (公示) from `start` to `end` and not refused or withdrawn since, in
+    the order put up, with the applicant and village (the 公示名单)."""
+    return database.query(
+        """SELECT r.*, p.name, p.id_number, p.address, v.name AS village_name FROM relief_case r
+           JOIN relief_step s ON s.relief_case_id = r.id AND s.action = 'notice' AND s.deleted = 0
+           JOIN person p ON p.id = r.person_id LEFT JOIN village v ON v.id = p.village_id
+           WHERE r.deleted = 0 AND s.decided_on >= ? AND s.decided_on <= ? AND r.status NOT IN ('rejected', 'withdrawn')
+           ORDER BY s.decided_on, v.code, p.sort_name""", [start.isoformat(), end.isoformat()])
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from station_app.core.entities import entity
+from station_app.core.errors import PermissionDenied
 from station_app.core.roles import Actor
 from station_app.store import reference_data
 from station_app.store.database import StationDatabase
@@ -56,6 +57,19 @@ class StoreView:
 
     def reference(self, keys: Sequence[str], on: dt.date) -> dict[str, Any]:
         return reference_data.values(self._database, keys, on)
+
+    def highest(self, entity_name: str, field_name: str, prefix: str) -> str | None:
+        spec = entity(entity_name)
+        column = spec.field(field_name).name
+        # The range keeps the index usable where LIKE would not be (and needs no escaping).
+        return self._database.scalar(f"SELECT MAX({column}) FROM {spec.name} WHERE {column} >= ? AND {column} < ?",
+                                     [prefix, prefix + "\uffff"])
+
+    def station(self) -> dict[str, Any]:
+        station = self.get("station", self._database.station_id or "")
+        if station is None:
+            raise PermissionDenied("尚未完成社工站初始设置，不能登记数据。")
+        return station
 
 
 def sums(database: StationDatabase, entity_name: str, amount_field: str, by: str) -> dict[str, int]:

@@ -1,5 +1,7 @@
-"""待办提醒: who is due a visit, most overdue first, so a worker can plan the day's rounds; and
-advances from the reserve fund whose paperwork is due (Enter opens the case).
+"""待办提醒: who is due a visit, most overdue first, so a worker can plan the day's rounds; advances
+from the reserve fund whose paperwork is due (Enter opens the case); reports of people in
+difficulty waiting for triage (Enter opens the report); assistance statuses running out (Enter
+opens the person or the household).
 
 The list comes from the visits themselves (the latest visit's next-due date per person and
 program) plus everyone on a program never visited yet. Like every list it is found off the UI
@@ -27,6 +29,8 @@ from station_app.ui.child_dialogs import open_visit as open_child_visit
 from station_app.ui.dialogs import present
 from station_app.ui.elder_dialogs import RoundDialog, open_visit
 from station_app.ui.flow_layout import FlowLayout
+from station_app.ui.household_dialog import open_household
+from station_app.ui.intake_dialogs import open_report as open_intake_report
 from station_app.ui.models import Column, QueryTableModel, Row
 from station_app.ui.person_dialog import open_person
 from station_app.ui.record_list import ListPage
@@ -34,7 +38,7 @@ from station_app.ui.relief_dialog import open_case
 from station_app.ui.session import Session
 
 _PROGRAM_LABELS = {**dict(PROGRAMS), "relief": "先行救助补办手续", "protection": "儿童保护个案",
-                   "care": "照料服务协议到期"}
+                   "care": "照料服务协议到期", "intake": "主动发现待分办", "status": "救助身份到期"}
 _RISK_LABELS = dict(RISK_LEVELS)
 FOLLOW_UP_LABELS = {"hazard": "安全隐患复查", "not_seen": "未见本人",
                     **{f"step_{code}": f"待{label}" for code, label in REPORT_STAGES}}
@@ -81,7 +85,8 @@ def status_text(days: int) -> str:
 COLUMNS: Sequence[Column] = (
     Column("状态", _status, sample="已超时 11-23 09:00", warn=_late),
     Column("姓名", "name", sample="欧阳晓明明"),
-    Column("项目", lambda r: _PROGRAM_LABELS.get(r["program"], r["program"]), sample="先行救助补办手续"),
+    Column("项目", lambda r: r.get("program_label") or _PROGRAM_LABELS.get(r["program"], r["program"]),
+           sample="先行救助补办手续"),
     Column("村（社区）", "village_name", sample="南口前村村"),
     Column("应访日期", "due", sample="2026-11-30"),
     Column("上次走访", lambda r: r["last_visit"] or "尚未走访", sample="2026-11-30"),
@@ -96,7 +101,8 @@ COLUMNS: Sequence[Column] = (
 
 class DuePage(ListPage):
     CONCERNS = frozenset({"visit", "elder_profile", "child_profile", "agreement", "child_report", "child_report_step",
-                          "relief_case", "person", "village", "reference_value", "care_agreement"})
+                          "relief_case", "person", "village", "reference_value", "care_agreement",
+                          "intake_report", "assistance_status"})
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         self.grouping = _Grouping()
@@ -118,6 +124,9 @@ class DuePage(ListPage):
         due_today = sum(1 for k in keys if k.days_overdue(today) == 0)
         advances = sum(1 for k in keys if k.program == "relief" and k.days_overdue(today) > 0)
         flagged = f" · <span style='color:#c62828'>先行救助逾期未补办 {advances} 件</span>" if advances else ""
+        waiting = sum(1 for k in keys if k.program == "intake")
+        if waiting:
+            flagged = f" · <b style='color:#c62828'>主动发现报告待分办 {waiting} 件</b>{flagged}"
         late = len(children.late_cases(self.session.database, dt.datetime.now()))
         if late:
             flagged = f" · <b style='color:#c62828'>⚠ 儿童保护个案超过办理时限 {late} 件，请立即处置</b>{flagged}"
@@ -126,13 +135,19 @@ class DuePage(ListPage):
                              "（逾期最久的在最前，双击打开人员档案或救助案件）")
 
     def _open(self, key: due.DueKey) -> None:
-        """The protection case, the relief case for an advance, the care agreement about to end, else
-        the person to visit."""
+        """The protection case, the relief case for an advance, the care agreement about to end, the
+        report to triage, the household whose status runs out, else the person (to visit, or whose
+        status runs out)."""
         if key.program == "protection":
             open_report(self.session, key.person_id, key.record_id, self)
         elif key.program == "care":
             open_care_agreement(self.session, key.record_id, self)
-        elif key.record_id:
+        elif key.program == "intake":
+            open_intake_report(self.session, key.record_id, self)
+        elif key.program == "status" and not key.person_id:
+            status = self.session.store.get("assistance_status", key.record_id or "")
+            open_household(self.session, status["household_id"], self)
+        elif key.record_id and key.program == "relief":
             open_case(self.session, key.record_id, self)
         else:
             open_person(self.session, key.person_id, self)

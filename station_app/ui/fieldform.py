@@ -9,7 +9,8 @@ codes); the store's validation parses them and its `ValidationError.errors` come
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -43,15 +44,17 @@ ERROR_STYLE = "color: #c62828;"
 
 
 class FieldForm(QWidget):
-    """Editors for `field_names` of one entity, laid out in `columns` label/editor pairs."""
+    """Editors for `field_names` of one entity, laid out in `columns` label/editor pairs. A text
+    field given `choices` (code, label) is chosen from a list, e.g. kinds from the county's rules."""
 
     edited = Signal(str)  # field name
 
     def __init__(self, entity_name: str, field_names: Sequence[str], parent: QWidget | None = None,
-                 columns: int = 1) -> None:
+                 columns: int = 1, choices: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> None:
         super().__init__(parent)
         self.spec = entity(entity_name)
-        self._fields = [self.spec.field(n) for n in field_names]
+        self._fields = [replace(f, kind=fk.CHOICE, choices=tuple(choices[f.name])) if choices and f.name in choices
+                        else f for f in (self.spec.field(n) for n in field_names)]
         self._editors: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
         grid = QGridLayout(self)
@@ -208,7 +211,7 @@ class FieldForm(QWidget):
 def _display(f: Field, value: Any) -> str:
     if value is None:
         return ""
-    if f.kind == fk.MONEY:
+    if f.kind == fk.MONEY and isinstance(value, int):  # stored fen; text typed earlier shows as typed
         return format_money(value).replace(",", "")
     if f.kind == fk.HOURS:
         return format_hours(value).replace(",", "")

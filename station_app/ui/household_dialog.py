@@ -27,6 +27,7 @@ from station_app.ui.changes import FollowsChanges
 from station_app.ui.dialogs import present
 from station_app.ui.models import Column, ListTableModel, age, choice_text, field_text
 from station_app.ui.person_dialog import open_person
+from station_app.ui.record_panels import StatusPanel
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
@@ -36,16 +37,18 @@ SUMMARY_FIELDS = {
     "elder_profile": ("categories", "risk_level", "ability_level", "status"),
     "child_report": ("urgency", "stage", "description"),
     "visit": ("program", "method", "visitor", "findings"),
-    "relief_case": ("case_type", "status", "amount_approved"),
+    "relief_case": ("case_no", "case_type", "status", "amount_approved"),
+    "intake_report": ("channel", "description", "triage"),
 }
-DATE_FIELDS = {"visit": "visit_date", "relief_case": "applied_on", "child_report": "reported_at"}
+DATE_FIELDS = {"visit": "visit_date", "relief_case": "applied_on", "child_report": "reported_at",
+               "intake_report": "received_at"}
 # Profiles and cases before the (many) visits.
-ORDER = ("child_profile", "elder_profile", "child_report", "relief_case", "visit")
+ORDER = ("child_profile", "elder_profile", "child_report", "intake_report", "relief_case", "visit")
 # Roles a member holds in another member's child record.
 CARE_ROLES = (("guardian_person_id", "监护人"), ("caregiver_person_id", "受委托照护人"))
 # Short names of what a member is in, for the members list.
 ROLE_NAMES = {"child_profile": "留守儿童", "elder_profile": "特殊困难老年人", "child_report": "强制报告",
-              "relief_case": "临时救助"}
+              "relief_case": "临时救助", "intake_report": "主动发现"}
 
 MEMBER_COLUMNS = (
     Column("姓名", "name", sample="欧阳晓明明"),
@@ -116,7 +119,8 @@ class HouseholdDialog(FollowsChanges, QDialog):
     """A household, its members and their records; double-click a member to open them. A member
     edited from here (or anything else about the family) shows as soon as it is stored."""
 
-    CONCERNS = frozenset({"person", "household", "village", "child_profile", "elder_profile", "relief_case", "visit"})
+    CONCERNS = frozenset({"person", "household", "village", "child_profile", "elder_profile", "relief_case", "visit",
+                          "intake_report"})
 
     def __init__(self, session: Session, household_id: str, parent: QWidget | None = None, *,
                  person_id: str | None = None) -> None:
@@ -138,6 +142,8 @@ class HouseholdDialog(FollowsChanges, QDialog):
         self.records = RecordTable()
         self.records.setModel(ListTableModel(RECORD_COLUMNS, parent=self))
         QVBoxLayout(self.records_box).addWidget(self.records)
+        self.statuses_box = QGroupBox("家庭的救助保障身份（低保、低收入家庭等）")
+        QVBoxLayout(self.statuses_box).addWidget(StatusPanel(session, household_id=household_id))
 
         buttons = QDialogButtonBox()
         self.open_button = buttons.addButton("打开人员", QDialogButtonBox.ButtonRole.ActionRole)
@@ -150,6 +156,7 @@ class HouseholdDialog(FollowsChanges, QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(info_box)
         layout.addWidget(self.members_box, 2)
+        layout.addWidget(self.statuses_box, 1)
         layout.addWidget(self.records_box, 3)
         layout.addWidget(buttons)
 

@@ -1,4 +1,5 @@
-"""从 Excel 导入人员: choose a ledger, map its columns, see every row's problems, import the valid rows.
+"""从 Excel 导入人员 (or the county's roster of assistance statuses, 导入救助对象名册): choose a sheet, map
+its columns, see every row's problems, import the valid rows.
 
 Reading the workbook, checking the rows and importing run in workers (a ledger may have thousands
 of rows); nothing is written until 导入 is pressed, and then the valid new rows go in one
@@ -46,12 +47,13 @@ PREVIEW_COLUMNS = (
 
 
 class ImportDialog(QDialog):
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, kind: rules.LedgerKind = rules.PEOPLE) -> None:
         super().__init__(parent)
         self.session = session
+        self.kind = kind
         self.sheets: list[ledger_import.Sheet] = []
         self.checks: list[rules.RowCheck] = []
-        self.setWindowTitle("从 Excel 导入人员")
+        self.setWindowTitle(kind.title)
         self.resize(980, 680)
         self.file_label = QLabel("请选择要导入的 Excel 台账（.xlsx）")
         choose = QPushButton("选择文件(&O)…")
@@ -96,7 +98,7 @@ class ImportDialog(QDialog):
     def _enable(self) -> None:
         ready = bool(self.checks) and any(c.record is not None for c in self.checks)
         self.check_button.setEnabled(bool(self.sheets))
-        self.import_button.setEnabled(ready and self.session.actor.can_write)
+        self.import_button.setEnabled(ready and self.session.actor.can_write_entity(self.kind.entity))
         self.import_button.setText(f"导入 {sum(c.record is not None for c in self.checks)} 行(&I)" if ready else "导入(&I)")
         self.report_button.setEnabled(any(c.problems for c in self.checks))
 
@@ -109,7 +111,8 @@ class ImportDialog(QDialog):
 
     def load(self, path: Path) -> None:
         self.file_label.setText(f"正在读取 {path.name}…")
-        run_job(self, "正在读取 Excel", imports.read_ledger, path, on_done=lambda sheets: self._loaded(path, sheets))
+        run_job(self, "正在读取 Excel", imports.read_ledger, path, self.kind,
+                on_done=lambda sheets: self._loaded(path, sheets))
 
     def _loaded(self, path: Path, sheets: list[ledger_import.Sheet]) -> None:
         self.sheets = sheets
@@ -128,7 +131,7 @@ class ImportDialog(QDialog):
         if not self.sheets:
             return
         sheet = self.sheets[self.sheet.currentIndex()]
-        suggested = rules.suggest(sheet.headers)
+        suggested = rules.suggest(sheet.headers, self.kind.headers)
         self.mapping.setRowCount(len(sheet.headers))
         for i, header in enumerate(sheet.headers):
             sample = next((str(rules.cell_value(r[i])) for _n, r in sheet.rows if i < len(r) and r[i] not in (None, "")),
@@ -137,8 +140,8 @@ class ImportDialog(QDialog):
                 self.mapping.setItem(i, column, _item(text))
             combo = QComboBox()
             combo.addItem(SKIP, None)
-            for name in rules.IMPORTABLE:
-                combo.addItem(rules.LABELS[name], name)
+            for name in self.kind.importable:
+                combo.addItem(self.kind.labels[name], name)
             combo.setCurrentIndex(max(combo.findData(suggested.get(i)), 0))
             combo.currentIndexChanged.connect(lambda _i: self._mapping_changed())
             self.mapping.setCellWidget(i, 2, combo)
@@ -163,11 +166,12 @@ class ImportDialog(QDialog):
 
     def check(self) -> None:
         mapping = self.chosen_mapping()
-        if "name" not in mapping.values():
-            QMessageBox.warning(self, "从 Excel 导入", "请指定哪一列是“姓名”。")
+        if self.kind.required not in mapping.values():
+            QMessageBox.warning(self, self.kind.title, f"请指定哪一列是“{self.kind.labels[self.kind.required]}”。")
             return
         sheet = self.sheets[self.sheet.currentIndex()]
-        run_job(self, "正在检查每一行", imports.check_rows, sheet, mapping, db_path=self.session.db_path, on_done=self._checked)
+        run_job(self, "正在检查每一行", imports.check_rows, sheet, mapping, self.kind, db_path=self.session.db_path,
+                on_done=self._checked)
 
     def _checked(self, checks: list[rules.RowCheck]) -> None:
         self.checks = checks
@@ -180,16 +184,16 @@ class ImportDialog(QDialog):
 
     def do_import(self) -> None:
         new = sum(c.record is not None for c in self.checks)
-        if QMessageBox.question(self, "从 Excel 导入", f"将导入 {new} 人（有问题的行和已在档案中的人不导入）。确定导入吗？"
-                                ) != QMessageBox.StandardButton.Yes:
+        if QMessageBox.question(self, self.kind.title, f"将导入 {new} {self.kind.noun}（有问题的行和已在档案中的不导入）。"
+                                "确定导入吗？") != QMessageBox.StandardButton.Yes:
             return
-        run_job(self, "正在导入", imports.import_rows, self.session.actor, self.checks, db_path=self.session.db_path,
-                changes=self.session.changes, on_done=self._imported)
+        run_job(self, "正在导入", imports.import_rows, self.session.actor, self.checks, self.kind,
+                db_path=self.session.db_path, changes=self.session.changes, on_done=self._imported)
 
     def _imported(self, created: int) -> None:
         self.checks = []
         self._enable()
-        QMessageBox.information(self, "从 Excel 导入", f"已导入 {created} 人。")
+        QMessageBox.information(self, self.kind.title, f"已导入 {created} {self.kind.noun}。")
         self.check()  # the rows now show as already in the archive
 
     def save_report(self) -> None:
@@ -197,8 +201,8 @@ class ImportDialog(QDialog):
                                                       "Excel 文件 (*.xlsx)")
         if chosen:
             run_job(self, "正在保存问题行", imports.problem_report, self.checks, self.chosen_mapping(), Path(chosen),
-                    on_done=lambda path: QMessageBox.information(
-                        self, "保存问题行", f"问题行已保存到：\n{path}\n改正后可以再次导入，已导入的人不会重复。"))
+                    self.kind, on_done=lambda path: QMessageBox.information(
+                        self, "保存问题行", f"问题行已保存到：\n{path}\n改正后可以再次导入，已导入的不会重复。"))
 
 
 def _item(text: str) -> QTableWidgetItem:

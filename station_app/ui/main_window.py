@@ -2,8 +2,8 @@
 
 Pages are built on first visit (the window opens at once, and QtCharts or the print engine load
 only when someone goes there); after that each page keeps itself current from the session's change
-signal (ui.changes), so the window needs nothing from a page but the widget. Ctrl+1…Ctrl+9 switch
-pages. The status bar says who is working, at which station, and how the database is: the
+signal (ui.changes), so the window needs nothing from a page but the widget. Ctrl+1…Ctrl+9 and
+Ctrl+0 switch pages. The status bar says who is working, at which station, and how the database is: the
 start-up check's verdict (red if it failed) and the state of sync with the county (synced, N waiting,
 offline since …, error with the reason); a background runner syncs while the window is open.
 """
@@ -76,6 +76,8 @@ PAGES = (
     PageSpec("sync", "同步", "fa6s.rotate", "sync_page", "SyncPage"),
     PageSpec("stats", "统计", "fa6s.chart-column", "stats_page", "StatsPage"),
     PageSpec("settings", "设置", "fa6s.gear", "settings_page", "SettingsPage"),
+    # After the first eight, so the shortcuts workers already know (Ctrl+1…Ctrl+8) keep their pages.
+    PageSpec("intake", "主动发现", "fa6s.bullhorn", "intake_page", "IntakePage"),
     PageSpec("ledger", "站务台账", "fa6s.book-open", "ledger_page", "LedgerPage"),
 )
 
@@ -104,11 +106,12 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet("QListWidget { padding-top: 6px; }")
         self.stack = QStackedWidget()
         for number, spec in enumerate(PAGES, start=1):
+            key = f"Ctrl+{number % 10}"  # the tenth page is Ctrl+0, as the keys lie on the keyboard
             item = QListWidgetItem(qta.icon(spec.icon, color="#37474f"), spec.label)
-            item.setToolTip(f"{spec.label}（Ctrl+{number}）")
+            item.setToolTip(f"{spec.label}（{key}）")
             self.nav.addItem(item)
             self.stack.addWidget(QWidget())  # a placeholder until the page is first visited
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda i=number - 1: self.show_page(i))
+            QShortcut(QKeySequence(key), self, lambda i=number - 1: self.show_page(i))
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
         self.nav.currentRowChanged.connect(self._activate)
         central = QWidget()

@@ -13,11 +13,12 @@ from pathlib import Path
 import qtawesome as qta
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QMenu, QMessageBox, QPushButton, QWidget
 
 from station_app import paths
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError
+from station_app.core.status_roster import ROSTER
 from station_app.jobs import people as people_jobs
 from station_app.store import people
 from station_app.store.records import RecordStore
@@ -60,8 +61,12 @@ class PeoplePage(ListPage):
         self.household_button = _button("fa6s.people-roof", "查看家庭")
         self.print_button = _button("fa6s.print", "打印登记表", QKeySequence(QKeySequence.StandardKey.Print))
         self.import_button = _button("fa6s.file-import", "从Excel导入…")
-        self.import_button.setToolTip("把原有的 Excel 台账中的人员导入人员档案（先检查，再导入）")
+        self.import_button.setToolTip("把原有的 Excel 台账中的人员，或县里的救助对象名册（低保、特困等）导入（先检查，再导入）")
         self.import_button.setEnabled(writer)
+        menu = QMenu(self.import_button)
+        menu.addAction("人员台账…", self.import_ledger)
+        menu.addAction("救助对象名册（低保、特困、低收入等）…", self.import_roster)
+        self.import_button.setMenu(menu)
         self.full_ids = QCheckBox("显示完整身份证号和电话")
         self.full_ids.setVisible(session.actor.can_see_full_id)
         if not writer:
@@ -83,7 +88,6 @@ class PeoplePage(ListPage):
         self.delete_button.clicked.connect(self.delete_selected)
         self.household_button.clicked.connect(self.show_household)
         self.print_button.clicked.connect(self.print_card)
-        self.import_button.clicked.connect(self.import_ledger)
         self.full_ids.toggled.connect(self.model.set_show_full_ids)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.delete_button.click,
                   Qt.ShortcutContext.WidgetShortcut)
@@ -107,6 +111,12 @@ class PeoplePage(ListPage):
         from station_app.ui.import_dialog import ImportDialog  # openpyxl: only when someone imports
 
         present(ImportDialog(self.session, self))
+
+    def import_roster(self) -> None:
+        """The county's roster of assistance statuses: each line a status on a registered person or household."""
+        from station_app.ui.import_dialog import ImportDialog  # openpyxl: only when someone imports
+
+        present(ImportDialog(self.session, self, ROSTER))
 
     def edit_selected(self) -> None:
         self._open(self.table.current_key())

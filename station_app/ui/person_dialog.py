@@ -38,12 +38,13 @@ from station_app.ui.dialogs import present
 from station_app.ui.fieldform import FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.operations import run_write, show_error
+from station_app.ui.record_panels import StatusPanel
 from station_app.ui.screen_fit import FitScroll
 from station_app.ui.session import Session
 
 # Reading order, two per row: what a worker copies off an ID card first.
 FIELDS = ("name", "id_number", "gender", "birth_date", "ethnicity", "phone", "village_id", "household_id",
-          "relation_to_head", "health", "address", "disability", "notes")
+          "relation_to_head", "health", "address", "hukou_address", "disability", "notes")
 
 
 def household_label(household: dict[str, Any]) -> str:
@@ -83,6 +84,7 @@ class PersonDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(FitScroll(details), "基本信息")
         if person_id:
+            self.tabs.addTab(StatusPanel(session, person_id=person_id), "救助保障身份")
             self.tabs.addTab(history_table(session, "person", person_id), "修改记录")
 
         self.buttons = QDialogButtonBox()

@@ -25,9 +25,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -43,30 +42,35 @@ from station_app import paths
 from station_app.core import relief as rules
 from station_app.core.entities import entity
 from station_app.core.errors import KnownError, ValidationError
-from station_app.core.fields import format_money
+from station_app.core.fields import FieldError, ParseContext, format_money, parse_value
 from station_app.core.idnumber import mask
 from station_app.core.relief_workflow import amount_to_pay
 from station_app.core.roles import HEAD
+from station_app.core.relief_standards import area_label
+from station_app.forms.relief_application import case_number
 from station_app.jobs import relief as relief_jobs
-from station_app.store import access_log, relief
+from station_app.store import access_log, intake, relief
 from station_app.store.records import RecordStore
 from station_app.ui import print_preview
 from station_app.ui.changes import FollowsChanges
 from station_app.ui.dialogs import present
+from station_app.ui.entry_dialog import EntryDialog
 from station_app.ui.fieldform import FieldForm
 from station_app.ui.history import history_table
 from station_app.ui.models import Column, ListTableModel, choice_text
 from station_app.ui.operations import run_job, run_write, show_error
 from station_app.ui.person_picker import PersonPicker
+from station_app.ui.record_panels import ExpensePanel, MeansPanel
 from station_app.ui.record_list import RecordTable
 from station_app.ui.screen_fit import FitScroll
 from station_app.ui.session import Session
 
-CASE_FIELDS = ("case_type", "tier", "household_size", "applied_on", "incident_place", "reason", "notes")
+CASE_FIELDS = ("case_type", "tier", "household_size", "standard_area", "applied_on", "household_income",
+               "incident_place", "reason", "notes")
 WARNING_STYLE = "QLabel { background: #fff4e5; border-radius: 4px; padding: 6px; color: #8a4b00; }"
 # Alt+letter for each action button, in the order of the workflow table.
-MNEMONICS = {"verify": "V", "conference": "H", "submit": "S", "send_back": "B", "approve": "A", "refer": "R",
-             "advance": "D", "pay": "F", "close": "C", "reject": "J", "withdraw": "W"}
+MNEMONICS = {"verify": "V", "conference": "H", "village_review": "Y", "notice": "G", "submit": "S", "send_back": "B",
+             "approve": "A", "refer": "R", "advance": "D", "pay": "F", "close": "C", "reject": "J", "withdraw": "W"}
 _CASE = entity("relief_case")
 
 
@@ -87,13 +91,16 @@ class ReliefCaseDialog(FollowsChanges, QDialog):
     the store, and the case shows the result as soon as it is stored (or the county's decision,
     when a sync brings one in)."""
 
-    CONCERNS = frozenset({"relief_case", "relief_step", "reserve_fund_entry"})
+    CONCERNS = frozenset({"relief_case", "relief_step", "reserve_fund_entry", "rigid_expense", "means_check",
+                          "assistance_status"})
 
     def __init__(self, session: Session, case_id: str | None = None, parent: QWidget | None = None,
-                 today: dt.date | None = None, *, referral: dict[str, Any] | None = None) -> None:
+                 today: dt.date | None = None, *, referral: dict[str, Any] | None = None,
+                 intake_report: dict[str, Any] | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.referral = referral  # a visit that referred the person to relief: the application starts from it
+        self.intake_report = intake_report  # a report of someone in difficulty (主动发现): the case is made from it
         self.today = today or dt.date.today()
         self.case_id = case_id
         self.action_buttons: dict[str, QPushButton] = {}
@@ -141,14 +148,18 @@ class ReliefCaseDialog(FollowsChanges, QDialog):
         self.save_button.setEnabled(self.session.actor.can_write)
         self.picker.search.setFocus()
         if self.referral is not None:
-            self._start_from_referral(self.referral)
+            visit = self.referral
+            self._start_from(visit["person_id"], visit.get("referral_note") or "",
+                             f"由{visit['visit_date']}探访转介（走访人：{visit['visitor']}）")
+        if self.intake_report is not None:
+            report = self.intake_report
+            self._start_from(report["person_id"], report["description"],
+                             f"由{report['received_at']}主动发现报告转来（报告人：{report['reporter'] or '—'}）")
 
-    def _start_from_referral(self, visit: dict[str, Any]) -> None:
-        """The applicant and the reason as the visit that referred them recorded them."""
-        person = self.session.store.get("person", visit["person_id"])
-        self.picker.select(person)
-        self.form.set_values({**self.form.values(), "reason": visit.get("referral_note") or "",
-                              "notes": f"由{visit['visit_date']}探访转介（走访人：{visit['visitor']}）"})
+    def _start_from(self, person_id: str, reason: str, notes: str) -> None:
+        """The applicant and the reason as the visit or the report that brought them recorded them."""
+        self.picker.select(self.session.store.get("person", person_id))
+        self.form.set_values({**self.form.values(), "reason": reason, "notes": notes})
         self._person_chosen()
         self.form.editor("tier").setFocus()
 
@@ -163,6 +174,11 @@ class ReliefCaseDialog(FollowsChanges, QDialog):
             size = self.form.editor("household_size")
             assert isinstance(size, QLineEdit)
             size.setText(str(relief.household_size(self.session.database, person["household_id"])))
+        area = relief.village_area(self.session.database, person["village_id"])
+        if area:  # the village's code says which standard applies; the worker may still choose
+            combo = self.form.editor("standard_area")
+            assert isinstance(combo, QComboBox)
+            combo.setCurrentIndex(combo.findData(area))
         warning = relief.repeat_check(self.session.database, person_id, person["household_id"], self.today)
         self.repeat.setText(warning)
         self.repeat.setVisible(bool(warning))
@@ -170,17 +186,27 @@ class ReliefCaseDialog(FollowsChanges, QDialog):
 
     def _suggest(self) -> None:
         values = self.form.values()
+        typed = {}
+        for name in ("case_type", "tier", "household_size", "standard_area", "household_income", "applied_on"):
+            try:
+                typed[name] = parse_value(_CASE.field(name), values.get(name), ParseContext(self.today))
+            except FieldError:
+                typed[name] = None  # the field says what is wrong once the worker registers
         try:
-            fen = relief.suggested_amount(self.session.database, values["case_type"] or "", int(values["tier"]),
-                                          int(values["household_size"]), self.today)
-        except (KnownError, ValueError, TypeError, KeyError):
-            self.suggestion.setText("按标准计算的建议金额：填写救助类型、档次和家庭人口后显示")
+            working = relief.suggestion(self.session.store, typed) if typed["applied_on"] else None
+        except KnownError:
+            working = None
+        if working is None:
+            self.suggestion.setText("按标准计算的建议金额：" + rules.suggestion_hint(values))
             return
-        self.suggestion.setText(f"按标准计算的建议金额：<b>{yuan(fen)}</b>")
+        self.suggestion.setText(f"按标准计算的建议金额：<b>{yuan(working.amount)}</b>（{working.text}）")
 
     def register(self) -> None:
-        run_write(self, self.session, relief.register, {**self.form.values(), "person_id": self.picker.person_id},
-                  self.today, busy=self.save_button, on_done=self._registered, on_refused=self._refused)
+        values = {**self.form.values(), "person_id": self.picker.person_id}
+        report = self.intake_report
+        write = partial(relief.register, data=values, today=self.today) if report is None else \
+            partial(intake.to_relief, report_id=report["id"], base_rev=report["rev"], application=values, today=self.today)
+        run_write(self, self.session, write, busy=self.save_button, on_done=self._registered, on_refused=self._refused)
 
     def _registered(self, case: dict[str, Any]) -> None:
         self.case_id = case["id"]
@@ -204,8 +230,18 @@ class ReliefCaseDialog(FollowsChanges, QDialog):
         self.repeat = _warning_label()
         self.steps = RecordTable()
         self.steps.setModel(ListTableModel(STEP_COLUMNS, parent=self.steps))
+        case = self.session.store.get("relief_case", self.case_id or "")
+        self.expenses = ExpensePanel(self.session, case)
+        self.means = MeansPanel(self.session, case)
+        self.authorization_button = QPushButton(qta.icon("fa6s.file-signature"), "打印核对授权书(&Q)")
+        self.authorization_button.setAutoDefault(False)
+        self.authorization_button.setToolTip("家庭经济状况核对授权书：每位成年家庭成员签字")
+        self.authorization_button.clicked.connect(self.print_authorization)
+        self.means.buttons.addWidget(self.authorization_button)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.steps, "办理过程")
+        self.tabs.addTab(self.expenses, "刚性支出")
+        self.tabs.addTab(self.means, "家庭经济状况核对")
         self.tabs.addTab(QWidget(), "修改记录")
         actions = QGridLayout()
         for i, act in enumerate(a for a in rules.ACTIONS.values() if rules.COUNTY not in a.roles):
@@ -254,7 +290,11 @@ class ReliefCaseDialog(FollowsChanges, QDialog):
         model = self.steps.model()
         assert isinstance(model, ListTableModel)
         model.set_rows(details.steps)
-        self.tabs.removeTab(1)
+        for panel in (self.expenses, self.means):
+            panel.case = case
+            panel.refresh()
+        self.tabs.setTabVisible(1, case["case_type"] == "expenditure" or bool(details.expenses))
+        self.tabs.removeTab(3)
         self.tabs.addTab(history_table(self.session, "relief_case", case["id"]), "修改记录")
         role = self.session.actor.role
         authority = relief.rules(self.session.database, dt.date.fromisoformat(case["applied_on"])).authority
@@ -263,7 +303,7 @@ class ReliefCaseDialog(FollowsChanges, QDialog):
             button.setEnabled(code in possible)
             button.setToolTip("" if code in possible else _why_not(code, case, role))
         self.amend_button.setEnabled(self.session.actor.can_write and case["status"] in rules.AMENDABLE)
-        self.note.setText("" if self.session.actor.can_write else "您的账号是只读权限，只能查看。")
+        self.note.setText("" if self.session.actor.can_write_entity("relief_step") else "您的账号是只读权限，只能查看。")
 
     def do(self, code: str) -> None:
         """Ask for what the action needs; the action dialog writes it through the store."""
@@ -274,8 +314,15 @@ class ReliefCaseDialog(FollowsChanges, QDialog):
 
     def print_form(self) -> None:
         """The application-and-approval form as it stands, into prints/ and the PC's PDF viewer."""
-        out = paths.print_path(self.session.data_dir, f"临时救助申请审批表-{self.details.person['name']}")
-        run_job(self, "正在生成临时救助申请审批表", relief_jobs.relief_form, self.session.actor, self.case_id, out,
+        self._print("临时救助申请审批表", relief_jobs.relief_form)
+
+    def print_authorization(self) -> None:
+        """The household's means-check authorization letter, for every adult member to sign."""
+        self._print("家庭经济状况核对授权书", relief_jobs.means_authorization)
+
+    def _print(self, title: str, job: Callable[..., Any]) -> None:
+        out = paths.print_path(self.session.data_dir, f"{title}-{self.details.person['name']}")
+        run_job(self, f"正在生成{title}", job, self.session.actor, self.case_id, out,
                 db_path=self.session.db_path, on_done=lambda path: print_preview.show_printed(self, path))
 
 
@@ -300,14 +347,18 @@ def _summary_html(details: relief.CaseDetails, full_id: bool, today: dt.date, re
     case, person = details.case, details.person
     number = person["id_number"] if full_id else mask(person["id_number"])
     lines = [
-        f"<b>{person['name']}</b>　{number}　{details.village_name or ''}　"
+        f"案件编号 <b>{case_number(case)}</b>　<b>{person['name']}</b>　{number}　{details.village_name or ''}　"
+        f"户籍所在地 {person.get('hukou_address') or '—'}",
         f"{_CASE.field('case_type').choice_label(case['case_type'])}　档次 {case['tier'] or '—'}　"
-        f"家庭人口 {case['household_size'] or '—'}",
+        f"家庭人口 {case['household_size'] or '—'}　适用{area_label(case.get('standard_area')) or '—'}低保标准　"
+        f"家庭年收入 {yuan(case.get('household_income'))}",
         f"办理状态：<b>{_CASE.field('status').choice_label(case['status'])}</b>　申请日期 {case['applied_on']}　"
         f"急难发生地 {case['incident_place'] or '—'}　审批权限 {_CASE.field('authority').choice_label(case['authority']) or '—'}",
+        f"其他社会救助：{details.statuses_text}　家庭经济状况核对：{details.means_text}",
         f"建议金额 <b>{yuan(case['amount_suggested'])}</b>　拟救助金额 <b>{yuan(case['amount_proposed'])}</b>"
         + (f"（理由：{case['amount_reason']}）" if case["amount_reason"] else "")
         + f"　批准金额 <b>{yuan(case['amount_approved'])}</b>",
+        "计算：" + (details.working.text if details.working else rules.suggestion_hint(case)),
     ]
     if case["advance_amount"]:
         overdue = rules.advance_overdue(case, today)
@@ -333,52 +384,6 @@ STEP_COLUMNS = (
     Column("办理人", "actor_name", sample="县民政局 张科长"),
     Column("意见或理由", "reason", sample="情况属实，同意按二档救助"),
 )
-
-
-class EntryDialog(QDialog):
-    """A short form written through the store in one go, off the UI thread: a hint, the fields,
-    confirm and back. Every refusal is shown at its field (or, if it is about no field here, in a
-    message); the dialog closes once the write is stored."""
-
-    session: Session
-
-    def __init__(self, entity_name: str, names: tuple[str, ...], title: str, hint: str, ok_text: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.names = names
-        self.form = FieldForm(entity_name, names)
-        label = QLabel(hint)
-        label.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("返回")
-        buttons.accepted.connect(self.confirm)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addWidget(self.form)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        layout.addWidget(line)
-        layout.addWidget(buttons)
-        self.resize(max(self.sizeHint().width(), 520), self.sizeHint().height())
-        self.form.editor(names[0]).setFocus()
-
-    def write(self, values: dict[str, Any]) -> Callable[[RecordStore], Any]:
-        """The store call that writes `values` (a partial of plain data: it runs in a worker)."""
-        raise NotImplementedError
-
-    def confirm(self) -> None:
-        run_write(self, self.session, self.write(self.form.values()), busy=self.ok_button,
-                  on_done=lambda _stored: self.accept(), on_refused=self._refused)
-
-    def _refused(self, exc: KnownError) -> None:
-        if not isinstance(exc, ValidationError):  # e.g. someone else worked the case meanwhile
-            show_error(self, exc)
-        elif not self.form.show_errors(exc.errors) or set(exc.errors) - set(self.names):
-            QMessageBox.warning(self, "请检查填写的内容", exc.message)
 
 
 class ActionDialog(EntryDialog):
@@ -451,10 +456,11 @@ class AmendDialog(EntryDialog):
 
 
 def open_case(session: Session, case_id: str | None, parent: QWidget | None = None, *,
-              referral: dict[str, Any] | None = None, on_registered: Callable[[str], None] | None = None
-              ) -> ReliefCaseDialog:
-    """Show the case dialog: a new application (pre-filled from `referral`, a visit, if given;
-    `on_registered(case_id)` once it is registered) or an existing case to work."""
-    dialog = ReliefCaseDialog(session, case_id, parent, referral=referral)
+              referral: dict[str, Any] | None = None, intake_report: dict[str, Any] | None = None,
+              on_registered: Callable[[str], None] | None = None) -> ReliefCaseDialog:
+    """Show the case dialog: a new application (pre-filled from `referral`, a visit, or from
+    `intake_report`, a report it is registered from; `on_registered(case_id)` once it is registered)
+    or an existing case to work."""
+    dialog = ReliefCaseDialog(session, case_id, parent, referral=referral, intake_report=intake_report)
     return present(dialog, (lambda d: on_registered(d.case_id)) if on_registered is not None and case_id is None
                    else None)

@@ -131,11 +131,13 @@ class CaseList(ListPage):
         self.form_button = _button("fa6s.print", "打印审批表", QKeySequence(QKeySequence.StandardKey.Print))
         self.voucher_button = _button("fa6s.receipt", "打印先行救助凭证", QKeySequence("Ctrl+Shift+P"))
         self.roster_button = _button("fa6s.list-ol", "发放花名册…", QKeySequence("Ctrl+R"))
+        self.notice_button = _button("fa6s.bullhorn", "公示名单…", QKeySequence("Ctrl+Shift+G"))
+        self.notice_button.setToolTip("打印一段时间内公示的救助对象名单（身份证号和住址已遮蔽，可张贴）（Ctrl+Shift+G）")
         self.referrals_button = _button("fa6s.share-from-square", "探访转介…", QKeySequence("Ctrl+Shift+R"))
         self.referrals_button.setToolTip("老年人探访中转介临时救助、尚未登记申请的人员（Ctrl+Shift+R）")
         actions = FlowLayout()
         for button in (self.new_button, self.referrals_button, self.open_button, self.form_button,
-                       self.voucher_button, self.roster_button):
+                       self.voucher_button, self.roster_button, self.notice_button):
             actions.addWidget(button)
         actions.add_stretch()
         self.body.insertLayout(1, filters)
@@ -150,6 +152,7 @@ class CaseList(ListPage):
         self.form_button.clicked.connect(lambda: self._print_case(relief_jobs.relief_form, "临时救助申请审批表"))
         self.voucher_button.clicked.connect(lambda: self._print_case(relief_jobs.advance_voucher, "先行救助凭证"))
         self.roster_button.clicked.connect(self.print_roster)
+        self.notice_button.clicked.connect(self.print_notice)
         self.referrals_button.clicked.connect(self.take_up_referral)
         self.printed: Path | None = None
         self.refresh()
@@ -202,12 +205,16 @@ class CaseList(ListPage):
                 on_done=self._printed)
 
     def print_roster(self) -> None:
-        ask_period(self, "打印发放花名册", self.today, self._print_roster)
+        ask_period(self, "打印发放花名册", self.today, partial(self._print_period, "发放花名册", relief_jobs.relief_roster))
 
-    def _print_roster(self, start: dt.date, end: dt.date) -> None:
-        out = paths.print_path(self.session.data_dir, f"发放花名册-{start:%Y%m%d}-{end:%Y%m%d}")
-        run_job(self, "正在生成发放花名册", relief_jobs.relief_roster, self.session.actor, start, end, out,
-                db_path=self.session.db_path, on_done=self._printed)
+    def print_notice(self) -> None:
+        """The cases put on notice in a period, to post on the village's notice board."""
+        ask_period(self, "打印公示名单", self.today, partial(self._print_period, "公示名单", relief_jobs.notice_list))
+
+    def _print_period(self, title: str, job: Callable[..., Path], start: dt.date, end: dt.date) -> None:
+        out = paths.print_path(self.session.data_dir, f"{title}-{start:%Y%m%d}-{end:%Y%m%d}")
+        run_job(self, f"正在生成{title}", job, self.session.actor, start, end, out, db_path=self.session.db_path,
+                on_done=self._printed)
 
     def _printed(self, path: Path) -> None:
         self.printed = path

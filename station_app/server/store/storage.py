@@ -353,7 +353,8 @@ class ServerStore:
         rows = self._rows(
             "SELECT r.owner, s.name AS station_name, r.payload FROM records r LEFT JOIN stations s ON s.station_id = r.owner"
             f" WHERE r.entity = 'relief_case' AND r.deleted = 0 AND {self.db.json_field('r.payload', 'status')} = 'county'"
-            f" AND r.record_id NOT IN (SELECT case_id FROM decisions) ORDER BY {self.db.json_field('r.payload', 'applied_on')}")
+            f" AND r.record_id NOT IN (SELECT case_id FROM decisions)"
+            f" ORDER BY {self.db.json_field('r.payload', 'applied_on')}, r.record_id")  # ids are time-ordered: ties by arrival
         return [{"station_id": r["owner"], "station_name": r["station_name"], **json.loads(r["payload"])} for r in rows]
 
     def decide(self, case_id: str, approved: bool, amount: int | None, reason: str | None, decided_by: str,
