@@ -144,7 +144,8 @@ def create_app(data_dir: Path, database_url: str | None = None) -> Starlette:
     too (SQLite) or in the database at `database_url`."""
     from station_app.server import config
 
-    server = Server(ServerStore(config.database(data_dir, database_url)), CountyKeys.load_or_create(data_dir),
+    server = Server(ServerStore(config.database(data_dir, database_url), config.backups(data_dir)),
+                    CountyKeys.load_or_create(data_dir),
                     config.admin_token(data_dir))
     routes = [
         Route("/health", _logged(health, server), methods=["GET"]),

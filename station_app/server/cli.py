@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     from station_app.server.store.storage import ServerStore
     from station_app.sync import protocol as p
 
-    store = ServerStore(config.database(folder, args.database_url))
+    store = ServerStore(config.database(folder, args.database_url), config.backups(folder))
     keys = CountyKeys.load_or_create(folder)
     try:
         if args.server_command == "create-station":

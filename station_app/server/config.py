@@ -14,6 +14,11 @@ def database(data_dir: Path, url: str | None = None) -> str:
     return url or str(Path(data_dir) / "county.db")
 
 
+def backups(data_dir: Path) -> Path:
+    """Where copies of the database go before a schema upgrade."""
+    return Path(data_dir) / "backups"
+
+
 def admin_token(data_dir: Path) -> str:
     """The county administrator's bearer token, made on first start (mode 0600)."""
     path = Path(data_dir) / TOKEN_FILE

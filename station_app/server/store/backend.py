@@ -7,7 +7,10 @@ and hands rows back as dicts. One connection per server process, used under a lo
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ from station_app.core.errors import KnownError
 
 class Backend:
     serial = "INTEGER PRIMARY KEY AUTOINCREMENT"
+    collate_c = ""  # byte order for prefix searches: SQLite compares text that way already
     begin = "BEGIN IMMEDIATE"
 
     def execute(self, sql: str, params: Any = ()) -> Any:
@@ -31,8 +35,25 @@ class Backend:
         for statement in statements:
             self.execute(statement)
 
+    def has_table(self, name: str) -> bool:
+        raise NotImplementedError
+
+    def lock_schema(self) -> None:
+        """Inside a write transaction: make other processes wait until its schema upgrade commits."""
+
+    def backup(self, folder: Path, stem: str) -> Path:
+        """A full copy of the database in `folder` before an upgrade; KnownError when none can be made."""
+        raise NotImplementedError
+
     def close(self) -> None:
         raise NotImplementedError
+
+
+def _private_file(path: Path) -> Path:
+    """An empty file only its owner may read: a backup holds every township's personal data."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    return path
 
 
 def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -42,6 +63,7 @@ def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
 class SqliteBackend(Backend):
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
         self.conn.row_factory = _dict_row
         self.conn.execute("PRAGMA journal_mode = WAL")
@@ -57,13 +79,30 @@ class SqliteBackend(Backend):
     def json_field(self, column: str, key: str) -> str:
         return f"json_extract({column}, '$.{key}')"
 
+    def has_table(self, name: str) -> bool:
+        return self.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+    def backup(self, folder: Path, stem: str) -> Path:
+        """Through SQLite's backup API on a second connection: in WAL mode it reads the last committed
+        state while this one holds the write lock for the upgrade."""
+        target = _private_file(folder / f"{stem}.db")
+        source, copy = sqlite3.connect(str(self.path)), sqlite3.connect(str(target))
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+        return target
+
     def close(self) -> None:
         self.conn.close()
 
 
 class PostgresBackend(Backend):
     serial = "BIGSERIAL PRIMARY KEY"
+    collate_c = 'COLLATE "C"'
     begin = "BEGIN"
+    _SCHEMA_LOCK = 7_301_512  # any fixed number: the advisory lock every server process takes to upgrade
 
     def __init__(self, url: str) -> None:
         try:
@@ -71,6 +110,7 @@ class PostgresBackend(Backend):
             from psycopg.rows import dict_row
         except ImportError as exc:  # pragma: no cover - psycopg is pinned in requirements.txt
             raise KnownError("未安装 psycopg，不能连接 PostgreSQL") from exc
+        self.url = url
         try:
             self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
         except psycopg.OperationalError as exc:
@@ -91,6 +131,27 @@ class PostgresBackend(Backend):
 
     def json_field(self, column: str, key: str) -> str:
         return f"({column}::jsonb ->> '{key}')"
+
+    def has_table(self, name: str) -> bool:
+        return self.execute("SELECT to_regclass(?) AS found", (name,)).fetchone()["found"] is not None
+
+    def lock_schema(self) -> None:
+        self.execute(f"SELECT pg_advisory_xact_lock({self._SCHEMA_LOCK})")
+
+    def backup(self, folder: Path, stem: str) -> Path:
+        """pg_dump's custom format (restore with pg_restore); without pg_dump there is no safe upgrade."""
+        tool = shutil.which("pg_dump")
+        if tool is None:
+            raise KnownError("服务器数据库需要升级，升级前必须先备份，但本机找不到 pg_dump。请安装 PostgreSQL 客户端工具"
+                             "（Debian/Ubuntu：apt-get install postgresql-client），再重新启动服务器；"
+                             "数据库未做任何改动。")
+        target = _private_file(folder / f"{stem}.dump")
+        done = subprocess.run([tool, "--format=custom", "--no-password", f"--file={target}", self.url],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            target.unlink(missing_ok=True)
+            raise KnownError(f"升级前备份数据库失败（pg_dump：{done.stderr.strip()[:300]}），数据库未做任何改动。")
+        return target
 
     def close(self) -> None:
         self.conn.close()

@@ -7,7 +7,8 @@ never applied twice), conflicts it kept, and one feed of what flows down (per st
 
 SQLite (WAL, synchronous=FULL) in one file by default, or PostgreSQL by URL (store.backend); one
 connection guarded by a lock, so the server's worker threads write one batch at a time, each batch
-one transaction.
+one transaction, which also brings the console's read tables up to date (store.read_tables). The
+schema is versioned (store.migrations): opening the store upgrades an older database after a backup.
 """
 
 from __future__ import annotations
@@ -26,41 +27,11 @@ from station_app.core import reference, relief  # noqa: F401 (relief registers i
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.ids import new_id, now_iso
 from station_app.core.validation import validate
+from station_app.server.store import migrations, read_tables
 from station_app.server.store.backend import Backend, connect
 from station_app.sync import protocol as p
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS stations (
-    name TEXT PRIMARY KEY, code_hash TEXT NOT NULL, created_at TEXT NOT NULL,
-    station_id TEXT UNIQUE, sign_public TEXT, box_public TEXT, escrow TEXT, enrolled_at TEXT, revoked_at TEXT,
-    high_water INTEGER NOT NULL DEFAULT 0, last_bundle INTEGER NOT NULL DEFAULT 0,
-    return_number INTEGER NOT NULL DEFAULT 0, last_seen_at TEXT
-);
-CREATE TABLE IF NOT EXISTS changes (
-    change_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, seq INTEGER NOT NULL, entity TEXT NOT NULL,
-    record_id TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, received_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS records (
-    entity TEXT NOT NULL, record_id TEXT NOT NULL, owner TEXT NOT NULL, rev INTEGER NOT NULL,
-    deleted INTEGER NOT NULL, payload TEXT NOT NULL, updated_at TEXT NOT NULL,
-    PRIMARY KEY (entity, record_id)
-);
-CREATE INDEX IF NOT EXISTS record_owner ON records(owner, entity);
-CREATE INDEX IF NOT EXISTS record_id ON records(record_id);
-CREATE TABLE IF NOT EXISTS conflicts (
-    id {serial}, station_id TEXT NOT NULL, change_id TEXT NOT NULL, entity TEXT NOT NULL,
-    record_id TEXT NOT NULL, base_rev INTEGER NOT NULL, server_rev INTEGER NOT NULL, payload TEXT NOT NULL,
-    received_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS feed (
-    seq {serial}, station_id TEXT, body TEXT NOT NULL, created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS feed_station ON feed(station_id, seq);
-CREATE TABLE IF NOT EXISTS decisions (
-    case_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, approved INTEGER NOT NULL, amount INTEGER,
-    reason TEXT, decided_by TEXT NOT NULL, decided_on TEXT NOT NULL, feed_seq INTEGER NOT NULL
-);
-"""
+ONLINE, BUNDLE = "online", "bundle"  # how a station's changes came in
 
 
 class Refused(KnownError):
@@ -144,10 +115,15 @@ def hash_code(code: str) -> str:
 
 
 class ServerStore:
-    def __init__(self, url_or_path: str | Path) -> None:
-        """`url_or_path`: a SQLite file (or sqlite:///path), or a postgresql:// URL."""
+    def __init__(self, url_or_path: str | Path, backup_folder: Path | None = None) -> None:
+        """`url_or_path`: a SQLite file (or sqlite:///path), or a postgresql:// URL. An older database
+        is upgraded after a copy in `backup_folder` (without one, only a new database is set up)."""
         self.db = connect(url_or_path)
-        self.db.script([s.strip() for s in SCHEMA.format(serial=self.db.serial).split(";") if s.strip()])
+        try:
+            migrations.upgrade(self.db, backup_folder)
+        except BaseException:
+            self.db.close()
+            raise
         self._lock = threading.RLock()
 
     def close(self) -> None:
@@ -164,7 +140,8 @@ class ServerStore:
                 raise
             self.db.execute("COMMIT")
 
-    def _rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    def read(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        """Rows of one query, outside any transaction of the caller's."""
         with self._lock:
             return list(self.db.execute(sql, params).fetchall())
 
@@ -201,7 +178,7 @@ class ServerStore:
 
     def station(self, station_id: str) -> Station:
         """The enrolled, unrevoked station with `station_id`, or Refused."""
-        rows = self._rows("SELECT * FROM stations WHERE station_id = ?", (station_id,))
+        rows = self.read("SELECT * FROM stations WHERE station_id = ?", (station_id,))
         if not rows:
             raise Refused("未登记的社工站")
         row = rows[0]
@@ -211,11 +188,11 @@ class ServerStore:
                        row["last_bundle"], row["return_number"])
 
     def stations(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self._rows(
+        return [dict(r) for r in self.read(
             "SELECT name, station_id, enrolled_at, revoked_at, high_water, last_seen_at FROM stations ORDER BY name")]
 
     def escrow(self, name: str) -> str | None:
-        rows = self._rows("SELECT escrow FROM stations WHERE name = ?", (name,))
+        rows = self.read("SELECT escrow FROM stations WHERE name = ?", (name,))
         if not rows:
             raise KnownError(f"没有名为“{name}”的社工站")
         return rows[0]["escrow"]
@@ -226,7 +203,8 @@ class ServerStore:
         with self.transaction() as conn:
             return self.apply_batch(conn, station.station_id, batch)
 
-    def apply_batch(self, conn: Backend, station_id: str, batch: Mapping[str, Any]) -> dict[str, Any]:
+    def apply_batch(self, conn: Backend, station_id: str, batch: Mapping[str, Any], via: str = ONLINE
+                    ) -> dict[str, Any]:
         """Apply one batch inside the caller's transaction: every change answered with its status.
 
         What the batch touches is read in two queries and written with one executemany per table,
@@ -242,9 +220,10 @@ class ServerStore:
         conn.executemany("INSERT INTO conflicts (station_id, change_id, entity, record_id, base_rev, server_rev,"
                          " payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", work.conflict_rows)
         conn.executemany(_UPSERT_RECORD, work.record_rows)
+        read_tables.upsert(conn, [(row[0], json.loads(row[5]), row[2]) for row in work.record_rows])
         high_water = max(high_water, changes[-1]["seq"] if changes else high_water)
-        conn.execute("UPDATE stations SET high_water = ?, last_seen_at = ? WHERE station_id = ?",
-                     (high_water, work.now, station_id))
+        conn.execute("UPDATE stations SET high_water = ?, last_seen_at = ?, last_via = ? WHERE station_id = ?",
+                     (high_water, work.now, via, station_id))
         return {"status": "ok", "high_water": high_water, "results": results}
 
     @staticmethod
@@ -267,11 +246,19 @@ class ServerStore:
     @staticmethod
     def _put(conn: Backend, entity_name: str, payload: Mapping[str, Any], owner: str, now: str) -> None:
         conn.execute(_UPSERT_RECORD, _record_row(entity_name, payload, owner, now))
+        read_tables.upsert(conn, [(entity_name, payload, owner)])
 
     # -- pull ----------------------------------------------------------------------------------
 
-    def pull(self, station: Station, after: int, limit: int = 1000) -> dict[str, Any]:
-        rows = self._rows("SELECT seq, body FROM feed WHERE seq > ? AND (station_id = ? OR station_id IS NULL)"
+    def pull(self, station: Station, after: int, limit: int = 1000, app_version: str | None = None) -> dict[str, Any]:
+        """The feed after `after`; that the station asks from there means it has applied everything up
+        to it, which the console shows as "received" for the county's decisions."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE stations SET feed_cursor = CASE WHEN feed_cursor < ? THEN ? ELSE feed_cursor END,"
+                         " app_version = COALESCE(?, app_version) WHERE station_id = ?"
+                         " AND (feed_cursor < ? OR COALESCE(app_version, '') != COALESCE(?, app_version, ''))",
+                         (after, after, app_version, station.station_id, after, app_version))
+        rows = self.read("SELECT seq, body FROM feed WHERE seq > ? AND (station_id = ? OR station_id IS NULL)"
                           " ORDER BY seq LIMIT ?", (after, station.station_id, limit + 1))
         items = [{**json.loads(r["body"]), "seq": r["seq"]} for r in rows[:limit]]
         return {"items": items, "cursor": items[-1]["seq"] if items else after, "more": len(rows) > limit}
@@ -313,7 +300,7 @@ class ServerStore:
 
     def waiting_cases(self) -> list[dict[str, Any]]:
         """Relief cases sent up for the county's approval and not yet decided, oldest first."""
-        rows = self._rows(
+        rows = self.read(
             "SELECT r.owner, s.name AS station_name, r.payload FROM records r LEFT JOIN stations s ON s.station_id = r.owner"
             f" WHERE r.entity = 'relief_case' AND r.deleted = 0 AND {self.db.json_field('r.payload', 'status')} = 'county'"
             f" AND r.record_id NOT IN (SELECT case_id FROM decisions) ORDER BY {self.db.json_field('r.payload', 'applied_on')}")
@@ -347,13 +334,13 @@ class ServerStore:
             sql, params = sql + " AND owner = ?", [*params, owner]
         if entity_name is not None:
             sql, params = sql + " AND entity = ?", [*params, entity_name]
-        return [{**dict(r), "payload": json.loads(r["payload"])} for r in self._rows(sql, params)]
+        return [{**dict(r), "payload": json.loads(r["payload"])} for r in self.read(sql, params)]
 
     def change_count(self, station_id: str) -> int:
-        return int(self._rows("SELECT COUNT(*) AS n FROM changes WHERE station_id = ?", (station_id,))[0]["n"])
+        return int(self.read("SELECT COUNT(*) AS n FROM changes WHERE station_id = ?", (station_id,))[0]["n"])
 
     def conflicts(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self._rows("SELECT * FROM conflicts ORDER BY id")]
+        return [dict(r) for r in self.read("SELECT * FROM conflicts ORDER BY id")]
 
     # -- bundles ---------------------------------------------------------------------------------
 
@@ -370,7 +357,7 @@ class ServerStore:
                 body = p.verify(envelope, station.sign_public)
                 if body.get("station_id") != station.station_id:
                     raise p.ProtocolError("数据包中的批次不属于这个社工站")
-                answer = self.apply_batch(conn, station.station_id, p.check_batch(body["batch"]))
+                answer = self.apply_batch(conn, station.station_id, p.check_batch(body["batch"]), BUNDLE)
                 if answer["status"] != "ok":
                     raise p.ProtocolError("数据包缺少前面的变更：请在社工站重新导出（会包含所有未确认的变更）")
                 results.extend(answer["results"])
