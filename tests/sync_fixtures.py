@@ -21,7 +21,8 @@ import httpx
 import pytest
 
 from station_app import admin
-from station_app.core import demo
+from station_app.core import county_roles, demo
+from station_app.core.county_roles import CountyActor
 from station_app.core.roles import Actor
 from station_app.server.keys import CountyKeys
 from station_app.server.store.storage import ServerStore
@@ -167,6 +168,11 @@ def new_station(folder: Path, name: str, admin_code: str) -> tuple[StationDataba
 
 def enrolled(county: County, database: StationDatabase, name: str) -> client.Enrollment:
     return client.enroll(database, county.url, county.station_code(name))
+
+
+def approver(name: str = "县民政局") -> CountyActor:
+    """A county person who may decide relief cases (the console's 审批 role)."""
+    return CountyActor("approver", "approver", name, county_roles.APPROVER)
 
 
 def referred_case(store: RecordStore, village: dict, order: int = 131) -> dict:

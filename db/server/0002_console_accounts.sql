@@ -1,8 +1,9 @@
 -- Version 2: the county console's people and what they did. Accounts with a role, their browser
 -- sessions (kept here, not in a worker's memory, so any worker process serves any request) and
 -- per-user API tokens for scripts; the audit log names the person behind every decision and every
--- sensitive view. Stations gain the feed cursor they last pulled from (so the console can tell
--- whether a decision has reached the station), the app version they run, how they last synced,
+-- sensitive view. Stations gain the last feed item sent to them and the feed cursor they last pulled
+-- from, i.e. applied (so the console can tell whether a decision has reached the station), the app
+-- version they run, how they last synced,
 -- and a history of what happened to them (created, enrolled, revoked, bundles).
 CREATE TABLE county_users (
     id TEXT PRIMARY KEY,
@@ -54,9 +55,10 @@ CREATE TABLE station_events (
 );
 CREATE INDEX station_events_station ON station_events(station_name, id);
 ALTER TABLE stations ADD COLUMN feed_cursor INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stations ADD COLUMN feed_sent INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stations ADD COLUMN app_version TEXT;
 ALTER TABLE stations ADD COLUMN last_via TEXT;
-CREATE INDEX changes_received ON changes(station_id, received_at);
+CREATE INDEX changes_received ON changes(received_at, station_id);
 CREATE INDEX conflicts_station ON conflicts(station_id, id);
 -- The county's return bundle for each station bundle imported in the console, kept so it can be
 -- downloaded (again) from any worker (base64 text: one column type on both databases).

@@ -2,15 +2,18 @@
 
 Station endpoints take a request signed by the station (protocol.request) and answer with a reply
 signed by the county's key, which the station pinned at enrollment. County endpoints (waiting relief
-cases, decisions) take the administrator's bearer token from the server's data folder.
-Every request is logged as one JSON line (who, what, how many, how long).
+cases, decisions) take a county person's API token (store.accounts), so every decision names them;
+people use the county console (server.console) mounted in the same app. Blocking database work
+runs in the thread pool, never on the event loop. Every request is logged as one JSON line (who,
+what, how many, how long).
 """
 
 from __future__ import annotations
 
-import hmac
+import datetime as dt
 import json
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -18,13 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from station_app.core.errors import KnownError, ValidationError
-from station_app.server import openapi
+from station_app.core.county_roles import CountyActor
+from station_app.core.errors import KnownError, PermissionDenied, ValidationError
+from station_app.server import console, openapi
 from station_app.server.keys import CountyKeys
+from station_app.server.store import accounts
 from station_app.server.store.storage import Refused, ServerStore, Station
 from station_app.sync import protocol as p
 
@@ -35,7 +41,6 @@ log = logging.getLogger("station.server")
 class Server:
     store: ServerStore
     keys: CountyKeys
-    admin_token: str
 
     def signed(self, body: dict[str, Any], status: int = 200) -> JSONResponse:
         return JSONResponse(p.sign(body, self.keys.pair.sign), status_code=status)
@@ -51,7 +56,7 @@ async def _station_request(server: Server, request: Request, kind: str) -> tuple
         station_id = envelope["body"]["station_id"]
     except (ValueError, KeyError, TypeError):
         raise p.ProtocolError("请求格式不正确") from None
-    station = server.store.station(station_id)
+    station = await run_in_threadpool(server.store.station, station_id)
     body = p.verify(envelope, station.sign_public)
     if body.get("kind") != kind:
         raise p.ProtocolError("请求类型不符")
@@ -67,7 +72,7 @@ def _logged(handler: Handler, server: Server) -> Callable[[Request], Awaitable[R
         started = time.perf_counter()
         try:
             response = await handler(server, request)
-        except Refused as exc:
+        except (Refused, PermissionDenied) as exc:
             response = _error(403, exc.message)
         except ValidationError as exc:
             response = JSONResponse({"error": exc.message, "fields": exc.errors}, status_code=422)
@@ -100,13 +105,13 @@ async def enroll(server: Server, request: Request) -> Response:
         args = (body["code"], body["station_id"], body["sign_public"], body["box_public"], body.get("escrow"))
     except (ValueError, KeyError, TypeError):
         raise p.ProtocolError("登记请求格式不正确") from None
-    name = server.store.enroll(*args)
+    name = await run_in_threadpool(server.store.enroll, *args)
     return server.signed({"name": name, "station_id": body["station_id"], "county": server.keys.pair.public})
 
 
 async def push(server: Server, request: Request) -> Response:
     station, body = await _station_request(server, request, "push")
-    answer = server.store.push(station, p.check_batch(body.get("batch")))
+    answer = await run_in_threadpool(server.store.push, station, p.check_batch(body.get("batch")))
     log.info(json.dumps({"event": "push", "station": station.name, "changes": len(answer["results"]),
                          "status": answer["status"]}, ensure_ascii=False))
     return server.signed(answer)
@@ -114,39 +119,55 @@ async def push(server: Server, request: Request) -> Response:
 
 async def pull(server: Server, request: Request) -> Response:
     station, body = await _station_request(server, request, "pull")
-    return server.signed(server.store.pull(station, int(body.get("cursor", 0)), int(body.get("limit", 1000))))
+    return server.signed(await run_in_threadpool(server.store.pull, station, int(body.get("cursor", 0)),
+                                                 int(body.get("limit", 1000)), body.get("app")))
 
 
-def _admin(server: Server, request: Request) -> None:
+async def _api_actor(server: Server, request: Request) -> CountyActor:
+    """The county person whose API token the request carries."""
     given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), server.admin_token.encode()):
-        raise Refused("需要县级管理员凭据")
+    actor = await run_in_threadpool(accounts.token_actor, server.store, given) if given else None
+    if actor is None:
+        raise Refused("需要县级账号的API令牌（在县级管理平台“账号”页或用 main.py server create-token 建立）")
+    return actor
 
 
 async def waiting_cases(server: Server, request: Request) -> Response:
-    _admin(server, request)
-    return JSONResponse({"cases": server.store.waiting_cases()})
+    await _api_actor(server, request)
+    return JSONResponse({"cases": await run_in_threadpool(server.store.waiting_cases)})
 
 
 async def decide(server: Server, request: Request) -> Response:
-    _admin(server, request)
+    actor = await _api_actor(server, request)
     try:
         body = json.loads(await request.body())
-        item = server.store.decide(request.path_params["case_id"], bool(body["approved"]), body.get("amount"),
-                                   body.get("reason"), body["decided_by"], body["decided_on"])
+        args = (request.path_params["case_id"], bool(body["approved"]), body.get("amount"), body.get("reason"), actor,
+                body.get("decided_on") or dt.date.today().isoformat())
     except (ValueError, KeyError, TypeError):
         raise p.ProtocolError("审批请求格式不正确") from None
-    return JSONResponse(item)
+    client = request.client.host if request.client else None
+    return JSONResponse(await run_in_threadpool(server.store.decide, *args, client))
+
+
+DIR_ENV, DATABASE_ENV = "STATION_SERVER_DIR", "STATION_SERVER_DATABASE_URL"
+
+
+def from_environment() -> Starlette:
+    """The app in a uvicorn worker process: its folder and database from the environment `server run` set."""
+    from station_app.server import logs
+
+    folder = Path(os.environ[DIR_ENV])
+    logs.setup(folder)
+    return create_app(folder, os.environ.get(DATABASE_ENV))
 
 
 def create_app(data_dir: Path, database_url: str | None = None) -> Starlette:
-    """The app for the server whose keys and admin token live in `data_dir`, and its records there
-    too (SQLite) or in the database at `database_url`."""
+    """The app for the server whose keys live in `data_dir`, and its records there too (SQLite) or
+    in the database at `database_url`."""
     from station_app.server import config
 
     server = Server(ServerStore(config.database(data_dir, database_url), config.backups(data_dir)),
-                    CountyKeys.load_or_create(data_dir),
-                    config.admin_token(data_dir))
+                    CountyKeys.load_or_create(data_dir))
     routes = [
         Route("/health", _logged(health, server), methods=["GET"]),
         Route("/openapi.json", _logged(openapi_doc, server), methods=["GET"]),
@@ -156,6 +177,6 @@ def create_app(data_dir: Path, database_url: str | None = None) -> Starlette:
         Route("/v1/county/relief", _logged(waiting_cases, server), methods=["GET"]),
         Route("/v1/county/relief/{case_id}/decision", _logged(decide, server), methods=["POST"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=[*routes, *console.routes(server.store, server.keys)])
     app.state.server = server
     return app

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+from station_app.cli import PASSWORD_ENV
 from station_app.core.errors import KnownError
 
 
@@ -21,6 +24,13 @@ def add_parser(sub: Any) -> None:
     run.add_argument("--port", type=int, default=8443)
     run.add_argument("--certfile", help="TLS 证书（提供则以 HTTPS 服务）")
     run.add_argument("--keyfile", help="TLS 私钥")
+    run.add_argument("--workers", type=int, default=1, help="工作进程数（PostgreSQL 时可多于 1）")
+    admin = cmds.add_parser("create-admin", help="建立县级管理平台的管理员账号（第一次使用时）")
+    admin.add_argument("username")
+    admin.add_argument("--name", required=True, help=f"姓名（密码取环境变量 {PASSWORD_ENV}，否则在终端询问）")
+    token = cmds.add_parser("create-token", help="为一个县级账号建立脚本用的 API 令牌（只显示一次）")
+    token.add_argument("username")
+    token.add_argument("--label", default="脚本", help="用途说明")
     create = cmds.add_parser("create-station", help="登记一个社工站，得到一次性登记码")
     create.add_argument("name")
     revoke = cmds.add_parser("revoke", help="撤销社工站的同步资格")
@@ -34,7 +44,7 @@ def add_parser(sub: Any) -> None:
     verdict.add_argument("--reject", action="store_true")
     decide.add_argument("--amount", type=float, help="批准金额（元）")
     decide.add_argument("--reason", default="")
-    decide.add_argument("--by", required=True, help="审批人")
+    decide.add_argument("--user", required=True, help="审批人的县级账号用户名（角色须为“审批”）")
     ref = cmds.add_parser("publish-reference", help="发布一项参考数据的新版本（推送到所有社工站）")
     ref.add_argument("key")
     ref.add_argument("value", help="JSON 内容")
@@ -52,8 +62,10 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     folder = Path(args.dir) if args.dir else data_dir / "county-server"
     if args.server_command == "run":
         return _serve(args, folder)
+    from station_app.core.county_roles import ADMIN
     from station_app.server import config
     from station_app.server.keys import CountyKeys
+    from station_app.server.store import accounts
     from station_app.server.store.storage import ServerStore
     from station_app.sync import protocol as p
 
@@ -77,8 +89,15 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
                 print(f"{c['id']}\t{c['station_name']}\t{c.get('applied_on')}\t拟救助 {amount:.2f} 元\t{c.get('reason') or ''}")
         elif args.server_command == "decide":
             amount = round(args.amount * 100) if args.amount is not None else None
-            store.decide(args.case_id, bool(args.approve), amount, args.reason, args.by, dt.date.today().isoformat())
+            store.decide(args.case_id, bool(args.approve), amount, args.reason, accounts.user(store, args.user),
+                         dt.date.today().isoformat(), "命令行")
             print("已记录审批结果，社工站下次同步（或导入回执包）时收到")
+        elif args.server_command == "create-admin":
+            accounts.create_user(store, args.username, args.name, ADMIN, _new_password(), accounts.SERVER_CONSOLE)
+            print(f"已建立管理员账号“{args.username}”。用它登录县级管理平台：/console/")
+        elif args.server_command == "create-token":
+            token = accounts.create_api_token(store, args.username, args.label, accounts.SERVER_CONSOLE)
+            print(f"API 令牌（只显示这一次，请妥善保存）：{token}")
         elif args.server_command == "publish-reference":
             record = store.publish_reference(args.key, json.loads(args.value), args.effective_from, args.notes, args.by)
             print(f"已发布 {args.key}（自 {args.effective_from} 起），记录 {record['id']}")
@@ -94,6 +113,15 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     finally:
         store.close()
     return 0
+
+
+def _new_password() -> str:
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    first = getpass.getpass("新密码：")
+    if getpass.getpass("再输入一次：") != first:
+        raise KnownError("两次输入的密码不一致")
+    return first
 
 
 def _import(store: Any, keys: Any, args: argparse.Namespace) -> None:
@@ -114,12 +142,18 @@ def _import(store: Any, keys: Any, args: argparse.Namespace) -> None:
 
 
 def _serve(args: argparse.Namespace, folder: Path) -> int:
+    """uvicorn with `--workers` processes, each building the app from the environment (app.from_environment);
+    the schema is brought up to date once here first, so the workers find it ready."""
     import uvicorn
 
-    from station_app.server import logs
-    from station_app.server.app import create_app
+    from station_app.server import app, config
+    from station_app.server.store.storage import ServerStore
 
-    logs.setup(folder)
-    uvicorn.run(create_app(folder, args.database_url), host=args.host, port=args.port, ssl_certfile=args.certfile,
-                ssl_keyfile=args.keyfile, log_config=None, access_log=False)
+    ServerStore(config.database(folder, args.database_url), config.backups(folder)).close()
+    os.environ[app.DIR_ENV] = str(folder)
+    if args.database_url:
+        os.environ[app.DATABASE_ENV] = args.database_url
+    uvicorn.run(f"{app.__name__}:from_environment", factory=True, workers=args.workers, host=args.host,
+                port=args.port, ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_config=None,
+                access_log=False)
     return 0

@@ -24,14 +24,21 @@ from pathlib import Path
 from typing import Any
 
 from station_app.core import reference, relief  # noqa: F401 (relief registers its reference keys)
+from station_app.core.county_roles import DECIDE, CountyActor
 from station_app.core.errors import KnownError, ValidationError
+from station_app.core.fields import format_money
 from station_app.core.ids import new_id, now_iso
 from station_app.core.validation import validate
 from station_app.server.store import migrations, read_tables
+from station_app.server.store.audit import audit
 from station_app.server.store.backend import Backend, connect
 from station_app.sync import protocol as p
 
 ONLINE, BUNDLE = "online", "bundle"  # how a station's changes came in
+# Relief cases waiting for the county: sent up (status county) and not decided here yet. Rows
+# (owner, record_id, day) as the console's indicators have them.
+WAITING_SQL = ("SELECT c.owner, c.id AS record_id, c.applied_on AS day FROM read_relief_case c WHERE c.deleted = 0"
+               " AND c.status = 'county' AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.case_id = c.id)")
 
 
 class Refused(KnownError):
@@ -251,17 +258,19 @@ class ServerStore:
     # -- pull ----------------------------------------------------------------------------------
 
     def pull(self, station: Station, after: int, limit: int = 1000, app_version: str | None = None) -> dict[str, Any]:
-        """The feed after `after`; that the station asks from there means it has applied everything up
-        to it, which the console shows as "received" for the county's decisions."""
+        """The feed after `after`. That the station asks from there means it has applied everything up
+        to it; what this answer carries has been sent. The console shows both for a decision."""
+        rows = self.read("SELECT seq, body FROM feed WHERE seq > ? AND (station_id = ? OR station_id IS NULL)"
+                         " ORDER BY seq LIMIT ?", (after, station.station_id, limit + 1))
+        items = [{**json.loads(r["body"]), "seq": r["seq"]} for r in rows[:limit]]
+        sent = items[-1]["seq"] if items else after
         with self.transaction() as conn:
             conn.execute("UPDATE stations SET feed_cursor = CASE WHEN feed_cursor < ? THEN ? ELSE feed_cursor END,"
+                         " feed_sent = CASE WHEN feed_sent < ? THEN ? ELSE feed_sent END,"
                          " app_version = COALESCE(?, app_version) WHERE station_id = ?"
-                         " AND (feed_cursor < ? OR COALESCE(app_version, '') != COALESCE(?, app_version, ''))",
-                         (after, after, app_version, station.station_id, after, app_version))
-        rows = self.read("SELECT seq, body FROM feed WHERE seq > ? AND (station_id = ? OR station_id IS NULL)"
-                          " ORDER BY seq LIMIT ?", (after, station.station_id, limit + 1))
-        items = [{**json.loads(r["body"]), "seq": r["seq"]} for r in rows[:limit]]
-        return {"items": items, "cursor": items[-1]["seq"] if items else after, "more": len(rows) > limit}
+                         " AND (feed_cursor < ? OR feed_sent < ? OR COALESCE(app_version, '') != COALESCE(?, app_version, ''))",
+                         (after, after, sent, sent, app_version, station.station_id, after, sent, app_version))
+        return {"items": items, "cursor": sent, "more": len(rows) > limit}
 
     def _feed(self, conn: Backend, station_id: str | None, body: Mapping[str, Any]) -> int:
         return int(conn.execute("INSERT INTO feed (station_id, body, created_at) VALUES (?, ?, ?) RETURNING seq",
@@ -300,15 +309,17 @@ class ServerStore:
 
     def waiting_cases(self) -> list[dict[str, Any]]:
         """Relief cases sent up for the county's approval and not yet decided, oldest first."""
-        rows = self.read(
-            "SELECT r.owner, s.name AS station_name, r.payload FROM records r LEFT JOIN stations s ON s.station_id = r.owner"
-            f" WHERE r.entity = 'relief_case' AND r.deleted = 0 AND {self.db.json_field('r.payload', 'status')} = 'county'"
-            f" AND r.record_id NOT IN (SELECT case_id FROM decisions) ORDER BY {self.db.json_field('r.payload', 'applied_on')}")
+        rows = self.read(f"SELECT w.owner, s.name AS station_name, r.payload FROM ({WAITING_SQL}) w"
+                         " JOIN records r ON r.entity = 'relief_case' AND r.record_id = w.record_id"
+                         " LEFT JOIN stations s ON s.station_id = w.owner ORDER BY w.day, w.record_id")
         return [{"station_id": r["owner"], "station_name": r["station_name"], **json.loads(r["payload"])} for r in rows]
 
-    def decide(self, case_id: str, approved: bool, amount: int | None, reason: str | None, decided_by: str,
-               decided_on: str) -> dict[str, Any]:
-        """The county's decision on a waiting case, queued for the station that owns it."""
+    def decide(self, case_id: str, approved: bool, amount: int | None, reason: str | None, actor: CountyActor,
+               decided_on: str, client: str | None = None) -> dict[str, Any]:
+        """The county's decision on a waiting case by `actor` (an 审批 account), queued for the station
+        that owns it and written to the audit log in the same transaction."""
+        actor.require(DECIDE)
+        decided_by = actor.display_name
         if not (reason or "").strip() and not approved:
             raise ValidationError({"reason": "不予救助须写明理由"})
         if approved and not amount:
@@ -324,6 +335,8 @@ class ServerStore:
             seq = self._feed(conn, row["owner"], item)
             conn.execute("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          (case_id, row["owner"], int(approved), amount, reason, decided_by, decided_on, seq))
+            verdict = f"批准 {format_money(amount)} 元" if approved else f"不予救助：{reason}"
+            audit(conn, actor, "县级审批", case_id, verdict, client)
         return item
 
     # -- reading, for the county and for tests -------------------------------------------------------

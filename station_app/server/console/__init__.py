@@ -1,0 +1,46 @@
+"""The county console: server-rendered pages for the people at the county, served by the same
+server process as the sync endpoints, under /console/ (web.PREFIX). Every asset is served from
+static/ here: county networks are often intranet-only.
+
+One module per page (overview, relief, figures, search, rules, stations, conflicts, people);
+`web` holds what they share (session, CSRF, role checks, rendering).
+"""
+
+from __future__ import annotations
+
+from starlette.responses import RedirectResponse
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from station_app.core import county_roles as r
+from station_app.server.console import login, overview, relief, web
+from station_app.server.console.web import Console
+from station_app.server.keys import CountyKeys
+from station_app.server.store.storage import ServerStore
+
+
+def routes(store: ServerStore, keys: CountyKeys) -> list[BaseRoute]:
+    console = Console(store, keys)
+    show_login, submit_login = login.endpoints(console)
+
+    def get(path: str, handler: web.Handler, permission: str | None = None) -> Route:
+        return Route(path, web.page(console, handler, permission), methods=["GET"])
+
+    def post(path: str, handler: web.Handler, permission: str | None = None) -> Route:
+        return Route(path, web.page(console, handler, permission), methods=["POST"])
+
+    pages = [
+        Route("/login", show_login, methods=["GET"]),
+        Route("/login", submit_login, methods=["POST"]),
+        post("/logout", login.log_out),
+        get("/", overview.overview),
+        get("/records", overview.records),
+        get("/relief", relief.waiting),
+        get("/relief/{case_id}", relief.case_page),
+        post("/relief/{case_id}", relief.case_page, r.UNMASK),
+        post("/relief/{case_id}/decision", relief.decide, r.DECIDE),
+        get("/relief/{case_id}/form.pdf", relief.form_pdf),
+        Mount("/static", StaticFiles(directory=str(web.HERE / "static")), name="static"),
+    ]
+    return [Route("/", lambda request: RedirectResponse(web.PREFIX + "/"), methods=["GET"]),
+            Mount(web.PREFIX, routes=pages)]
