@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from station_app import __version__
 from station_app.core.errors import KnownError
 from station_app.core.jobs import JobState
 from station_app.core.roles import COUNTY_SYNC
@@ -197,7 +198,7 @@ def pull(database: StationDatabase, enrollment: Enrollment, transport: HttpTrans
     while True:
         cursor = sync_state.get_int(database, sync_state.CURSOR)
         reply = transport.post("/v1/pull", p.request(enrollment.station_id, "pull", enrollment.keys.sign,
-                                                     cursor=cursor))
+                                                     cursor=cursor, app=__version__))
         apply_feed(database, reply, report)
         if not reply["more"]:
             return

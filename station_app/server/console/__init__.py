@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from station_app.core import county_roles as r
-from station_app.server.console import login, overview, relief, web
+from station_app.server.console import figures, login, overview, relief, search, web
 from station_app.server.console.web import Console
 from station_app.server.keys import CountyKeys
 from station_app.server.store.storage import ServerStore
@@ -40,6 +40,13 @@ def routes(store: ServerStore, keys: CountyKeys) -> list[BaseRoute]:
         post("/relief/{case_id}", relief.case_page, r.UNMASK),
         post("/relief/{case_id}/decision", relief.decide, r.DECIDE),
         get("/relief/{case_id}/form.pdf", relief.form_pdf),
+        get("/figures", figures.page),
+        get("/figures.xlsx", figures.export, r.EXPORT),
+        get("/figures/trace", figures.trace),
+        post("/figures/trace", figures.trace, r.UNMASK),
+        get("/search", search.search),
+        get("/people/{person_id}", search.person),
+        post("/people/{person_id}", search.person, r.UNMASK),
         Mount("/static", StaticFiles(directory=str(web.HERE / "static")), name="static"),
     ]
     return [Route("/", lambda request: RedirectResponse(web.PREFIX + "/"), methods=["GET"]),

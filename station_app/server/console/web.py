@@ -99,8 +99,8 @@ class Ask:
         return self.request.path_params[name]
 
     def value(self, name: str, default: str = "") -> str:
-        """A form field (POST) or query parameter (GET), as text."""
-        raw = self.form.get(name) if self.form else self.query.get(name)
+        """A form field, else the query parameter, as text."""
+        raw = self.form.get(name) if name in self.form else self.query.get(name)
         return str(raw).strip() if isinstance(raw, str) else default
 
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
