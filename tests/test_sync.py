@@ -61,7 +61,7 @@ def test_round_trip_records_up_decision_and_reference_data_down(county, database
     assert waiting["id"] == case["id"] and waiting["station_name"] == "前甸镇"
     county.store.decide(case["id"], True, 1_000_000, "同意，核减至1万元", approver("顺城区民政局张科长"), TODAY.isoformat())
     county.store.publish_reference("relief_tiers", reference_data.default("relief_tiers"), "2027-01-01",
-                                   "2027年标准", "县民政局")
+                                   "2027年标准", approver("县民政局"))
     client.sync(database)
 
     decided = store.get("relief_case", case["id"])

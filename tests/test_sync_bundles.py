@@ -38,7 +38,8 @@ def test_export_import_and_return_bundle_round_trip(county, station, store, tmp_
     assert server_records(county, station.station_id) == local_records(station)
     # The county decides and publishes while the stick travels back; its next import carries them.
     county.store.decide(case["id"], False, None, "家庭收入超过标准", approver(), TODAY.isoformat())
-    county.store.publish_reference("relief_authority", reference_data.default("relief_authority"), "2027-03-01", "", "县")
+    county.store.publish_reference("relief_authority", reference_data.default("relief_authority"), "2027-03-01", "",
+                                   approver("县"))
     store.create("village", {"code": "210411101299", "name": "新建村"})
     path2, _ = bundles.export_bundle(station, stick)
     returned = import_bundle(county.store, county.keys, path2.read_bytes())

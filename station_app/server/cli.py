@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     folder = Path(args.dir) if args.dir else data_dir / "county-server"
     if args.server_command == "run":
         return _serve(args, folder)
-    from station_app.core.county_roles import ADMIN
+    from station_app.core.county_roles import ADMIN, CountyActor
     from station_app.server import config
     from station_app.server.keys import CountyKeys
     from station_app.server.store import accounts
@@ -99,7 +99,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
             token = accounts.create_api_token(store, args.username, args.label, accounts.SERVER_CONSOLE)
             print(f"API 令牌（只显示这一次，请妥善保存）：{token}")
         elif args.server_command == "publish-reference":
-            record = store.publish_reference(args.key, json.loads(args.value), args.effective_from, args.notes, args.by)
+            by = CountyActor(accounts.SERVER_CONSOLE.user_id, accounts.SERVER_CONSOLE.username, args.by, ADMIN)
+            record = store.publish_reference(args.key, _json(args.value), args.effective_from, args.notes, by, "命令行")
             print(f"已发布 {args.key}（自 {args.effective_from} 起），记录 {record['id']}")
         elif args.server_command == "import-bundle":
             _import(store, keys, args)
@@ -113,6 +114,13 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     finally:
         store.close()
     return 0
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise KnownError(f"参考数据内容不是有效的 JSON：{exc}") from None
 
 
 def _new_password() -> str:

@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from station_app.core import county_roles as r
-from station_app.server.console import figures, login, overview, relief, search, web
+from station_app.server.console import figures, login, overview, relief, rules, search, web
 from station_app.server.console.web import Console
 from station_app.server.keys import CountyKeys
 from station_app.server.store.storage import ServerStore
@@ -47,6 +47,10 @@ def routes(store: ServerStore, keys: CountyKeys) -> list[BaseRoute]:
         get("/search", search.search),
         get("/people/{person_id}", search.person),
         post("/people/{person_id}", search.person, r.UNMASK),
+        get("/rules", rules.index),
+        get("/rules/{key}", rules.edit),
+        post("/rules/{key}/preview", rules.preview),
+        post("/rules/{key}/publish", rules.publish, r.PUBLISH),
         Mount("/static", StaticFiles(directory=str(web.HERE / "static")), name="static"),
     ]
     return [Route("/", lambda request: RedirectResponse(web.PREFIX + "/"), methods=["GET"]),

@@ -23,9 +23,11 @@ from station_app.core import elder_rules, reference
 from station_app.core.child_rules import needs_agreement
 from station_app.core.elder_rules import FrequencyRule, month_bounds
 from station_app.core.entities import CHILD_CATEGORIES, FUND_OUTFLOWS, RELIEF_TYPES
+from station_app.server.store.county_queries import reference_versions
 from station_app.server.store.storage import ServerStore
 from station_app.store.monthly_report import CHILDREN, ELDERS, FUND, PAID_STATUSES, RELIEF, Figure
 from station_app.store.reference_data import default as default_reference
+from station_app.sync.protocol import COUNTY
 
 _PAID = ", ".join(f"'{s}'" for s in PAID_STATUSES)
 
@@ -124,13 +126,11 @@ def _sum(groups: Iterable[Group]) -> tuple[int, tuple[str, ...]]:
 def frequency_rules(store: ServerStore, on: dt.date) -> dict[str | None, FrequencyRule]:
     """The elder visit rule in force on `on` for each station: the county's versions and the
     station's own, as the station reads them (reference.in_force), else the shipped default."""
-    rows = store.read("SELECT owner, payload FROM records WHERE entity = 'reference_value' AND deleted = 0")
     versions: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        payload = json.loads(r["payload"])
-        if payload.get("key") == elder_rules.FREQUENCY_KEY:
-            versions.setdefault(r["owner"], []).append(payload)
-    county = versions.pop("county", [])
+    for v in reference_versions(store, owner=None):
+        if v.get("key") == elder_rules.FREQUENCY_KEY:
+            versions.setdefault(v["owner"], []).append(v)
+    county = versions.pop(COUNTY, [])
     fallback = default_reference(elder_rules.FREQUENCY_KEY)
 
     def rule(own: list[dict[str, Any]]) -> FrequencyRule:

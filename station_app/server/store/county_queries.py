@@ -216,3 +216,13 @@ def village_names(store: ServerStore, ids: Iterable[str]) -> dict[str, str]:
     return {r["id"]: r["name"] for r in store.read(
         f"SELECT id, name FROM read_village WHERE id IN ({', '.join('?' * len(wanted))})", wanted)}
 
+
+
+def reference_versions(store: ServerStore, owner: str | None = "county") -> list[dict[str, Any]]:
+    """Reference-data versions held on the server (the county's own by default; None: everyone's),
+    oldest first as the stations order them, each with its owner."""
+    where, params = ("AND owner = ?", [owner]) if owner else ("", [])
+    rows = store.read(f"SELECT owner, payload FROM records WHERE entity = 'reference_value' AND deleted = 0 {where}",
+                      params)
+    found = [{**json.loads(r["payload"]), "owner": r["owner"]} for r in rows]
+    return sorted(found, key=lambda v: (v["effective_from"], v["id"]))

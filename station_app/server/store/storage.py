@@ -14,6 +14,7 @@ schema is versioned (store.migrations): opening the store upgrades an older data
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import secrets
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from station_app.core import reference, relief  # noqa: F401 (relief registers its reference keys)
-from station_app.core.county_roles import DECIDE, CountyActor
+from station_app.core.county_roles import DECIDE, PUBLISH, CountyActor
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.fields import format_money
 from station_app.core.ids import new_id, now_iso
@@ -278,18 +279,25 @@ class ServerStore:
 
     # -- what the county does ---------------------------------------------------------------------
 
-    def publish_reference(self, key: str, value: Any, effective_from: str, notes: str, by: str) -> dict[str, Any]:
-        """A new version of a reference-data key, owned by the county, sent down to every station."""
+    def publish_reference(self, key: str, value: Any, effective_from: str, notes: str, actor: CountyActor,
+                          client: str | None = None) -> dict[str, Any]:
+        """A new version of a reference-data key, owned by the county, sent down to every station.
+        A value without the key's shape (core.reference.check) or a date already past is refused."""
+        actor.require(PUBLISH)
         if key not in reference.KEYS:
             raise KnownError(f"没有这项参考数据：{key}（可用：{'、'.join(sorted(reference.KEYS))}）")
-        now = now_iso()
+        reference.check(key, value)
+        now, by = now_iso(), actor.display_name
         record = {"id": new_id(), "station_id": p.COUNTY, "rev": 1, "created_at": now, "updated_at": now,
                   "created_by": by, "updated_by": by, "deleted": 0, "key": key,
                   "value": value, "effective_from": effective_from, "notes": notes}
-        validate("reference_value", record)
+        record.update(validate("reference_value", record))
+        if record["effective_from"] < dt.date.today().isoformat():
+            raise ValidationError({"effective_from": "生效日期不能早于今天：已经办完的事按当时的规定，不能事后改变"})
         with self.transaction() as conn:
             self._put(conn, "reference_value", record, p.COUNTY, now)
             self._feed(conn, None, p.feed_record("reference_value", record, 0))
+            audit(conn, actor, "发布参数", key, f"自 {record['effective_from']} 起：{notes}", client)
         return record
 
     def county_edit(self, entity_name: str, record_id: str, changes: Mapping[str, Any], by: str) -> dict[str, Any]:
