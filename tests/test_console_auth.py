@@ -55,3 +55,44 @@ def test_a_form_posted_without_its_csrf_token_is_refused(browser, county):
     assert "表单已失效" in browser.text
     browser.open("/")
     assert "王管理（管理员）" in browser.text  # still logged in: the forged log-out did nothing
+
+
+def test_the_administrator_makes_an_account_and_disabling_it_ends_its_session(browser, county):
+    browser.log_in("admin")
+    browser.open("/accounts")
+    browser.fill("#new-username", "liuks")
+    browser.fill("#new-name", "刘科长")
+    browser.element("#new-role option[value=approver]").click()
+    browser.fill("#new-password", "short")
+    browser.submit("#create-user")
+    assert "密码至少8位" in browser.text
+    browser.fill("#new-password", "liu-pass-2027")
+    browser.submit("#create-user")
+    assert "已建立账号“liuks”（审批）" in browser.text
+    browser.shot("accounts")
+    admin_cookies = browser.chrome.get_cookies()
+
+    browser.chrome.delete_all_cookies()
+    browser.log_in("liuks", "liu-pass-2027")
+    assert "刘科长（审批）" in browser.text
+    mine = browser.chrome.get_cookies()
+    browser.chrome.delete_all_cookies()
+    for cookie in admin_cookies:
+        browser.chrome.add_cookie(cookie)
+    browser.open("/accounts")
+    browser.submit("form[action$='/accounts/liuks'] input[value=disable] ~ button")
+    assert "“liuks”已停用" in browser.text
+
+    browser.chrome.delete_all_cookies()
+    for cookie in mine:
+        browser.chrome.add_cookie(cookie)
+    browser.open("/relief")
+    assert browser.path.startswith("/console/login")
+    assert [e["action"] for e in audit.entries(county.store, 2)] == ["停用账号", "登录"]
+
+
+def test_a_clerk_cannot_open_the_accounts_page(browser):
+    browser.log_in("keyuan")
+    assert not browser.has("a[href$='/accounts']")
+    browser.open("/accounts")
+    assert "“管理县级账号”只能由管理员账号办理" in browser.text

@@ -105,12 +105,9 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         elif args.server_command == "import-bundle":
             _import(store, keys, args)
         elif args.server_command == "unseal-escrow":
-            from station_app.store.keyring import open_sealed
+            from station_app.server.escrow import unseal
 
-            sealed = store.escrow(args.name)
-            if not sealed:
-                raise KnownError("该社工站没有托管密钥")
-            print(open_sealed(p.unb64(sealed), keys.pair.box).hex())
+            print(unseal(store, keys, args.name, accounts.SERVER_CONSOLE, "命令行"))
     finally:
         store.close()
     return 0
@@ -133,7 +130,7 @@ def _new_password() -> str:
 
 
 def _import(store: Any, keys: Any, args: argparse.Namespace) -> None:
-    from station_app.server.bundles import import_bundle
+    from station_app.server.bundles import import_bundle, return_file_name
     from station_app.sync.bundles import write_verified
 
     try:
@@ -141,7 +138,7 @@ def _import(store: Any, keys: Any, args: argparse.Namespace) -> None:
     except OSError as exc:
         raise KnownError(f"无法读取 {args.bundle}（{exc.strerror}）") from exc
     imported = import_bundle(store, keys, data)
-    out = args.out / f"县民政局回执-{imported.station_name}-{imported.return_number:05d}.stbundle"
+    out = args.out / return_file_name(imported)
     write_verified(out, imported.return_bundle)
     c = imported.counts
     print(f"已导入 {imported.station_name} 第 {imported.number} 号数据包：新接收 {c['applied']} 条，重复 {c['duplicate']} 条，"

@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from station_app.core import county_roles as r
-from station_app.server.console import figures, login, overview, relief, rules, search, web
+from station_app.server.console import figures, login, overview, people, relief, rules, search, stations, web
 from station_app.server.console.web import Console
 from station_app.server.keys import CountyKeys
 from station_app.server.store.storage import ServerStore
@@ -51,6 +51,20 @@ def routes(store: ServerStore, keys: CountyKeys) -> list[BaseRoute]:
         get("/rules/{key}", rules.edit),
         post("/rules/{key}/preview", rules.preview),
         post("/rules/{key}/publish", rules.publish, r.PUBLISH),
+        get("/stations", stations.index),
+        post("/stations", stations.create, r.STATIONS),
+        get("/stations/{name}", stations.detail),
+        post("/stations/{name}/revoke", stations.revoke, r.STATIONS),
+        post("/stations/{name}/escrow", stations.escrow, r.UNSEAL),
+        post("/bundles", stations.upload, r.BUNDLES),
+        get("/bundles/{bundle_id:int}", stations.download, r.BUNDLES),
+        get("/conflicts", stations.conflicts),
+        get("/accounts", people.index, r.ACCOUNTS),
+        post("/accounts", people.create, r.ACCOUNTS),
+        post("/accounts/tokens", people.create_token, r.ACCOUNTS),
+        post("/accounts/tokens/revoke", people.revoke_token, r.ACCOUNTS),
+        post("/accounts/{username}", people.change, r.ACCOUNTS),
+        get("/audit", people.audit_log, r.ACCOUNTS),
         Mount("/static", StaticFiles(directory=str(web.HERE / "static")), name="static"),
     ]
     return [Route("/", lambda request: RedirectResponse(web.PREFIX + "/"), methods=["GET"]),

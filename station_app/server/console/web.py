@@ -166,6 +166,11 @@ def set_cookie(response: Response, request: Request, name: str, value: str) -> N
                         secure=request.url.scheme == "https")
 
 
+def quote(text: str) -> str:
+    """A station's name (Chinese) as one path segment."""
+    return urllib.parse.quote(text, safe="")
+
+
 def attachment(file_name: str, inline: bool = False) -> str:
     """A Content-Disposition for a Chinese file name (RFC 6266: an ASCII fallback, then UTF-8)."""
     quoted = urllib.parse.quote(file_name)

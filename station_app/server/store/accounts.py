@@ -22,7 +22,7 @@ from station_app.core.county_roles import ROLE_LABELS, CountyActor
 from station_app.core.errors import AuthError, KnownError, NotFound, ValidationError
 from station_app.core.ids import new_id, now_iso
 from station_app.core.text import clean
-from station_app.server.store.audit import audit
+from station_app.server.store.audit import SERVER_CONSOLE, audit
 from station_app.server.store.storage import ServerStore
 from station_app.store.users import check_password_rules
 
@@ -32,8 +32,6 @@ IDLE_MINUTES = 30  # a session unused this long has ended: the next page asks fo
 _TOUCH_SECONDS = 60  # a session's last use is written at most this often (one write per page otherwise)
 _hasher = PasswordHasher()  # argon2id, the library's recommended cost
 _NOBODY = _hasher.hash(secrets.token_hex(16))  # verified against for unknown names: the same time taken
-# Who did it when no person did (the command line on the server itself).
-SERVER_CONSOLE = CountyActor("server", "server", "服务器命令行", "admin")
 
 
 def _hash_token(token: str) -> str:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from station_app.core.county_roles import CountyActor
+from station_app.core.county_roles import ADMIN, CountyActor
 from station_app.core.ids import now_iso
 from station_app.server.store.backend import Backend
 
 if TYPE_CHECKING:
     from station_app.server.store.storage import ServerStore
+
+# Who did it when no person did through the console (the command line on the server itself).
+SERVER_CONSOLE = CountyActor("server", "server", "服务器命令行", ADMIN)
 
 
 def audit(conn: Backend, actor: CountyActor, action: str, target: str | None = None, detail: str | None = None,

@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from station_app.core import reference, relief  # noqa: F401 (relief registers its reference keys)
-from station_app.core.county_roles import DECIDE, PUBLISH, CountyActor
+from station_app.core.county_roles import BUNDLES, DECIDE, PUBLISH, STATIONS, CountyActor
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.fields import format_money
 from station_app.core.ids import new_id, now_iso
+from station_app.core.text import clean
 from station_app.core.validation import validate
 from station_app.server.store import migrations, read_tables
-from station_app.server.store.audit import audit
+from station_app.server.store.audit import SERVER_CONSOLE, audit
 from station_app.server.store.backend import Backend, connect
 from station_app.sync import protocol as p
 
@@ -155,14 +156,20 @@ class ServerStore:
 
     # -- stations ------------------------------------------------------------------------------
 
-    def create_station(self, name: str) -> str:
+    def create_station(self, name: str, actor: CountyActor = SERVER_CONSOLE, client: str | None = None) -> str:
         """A station the county expects, and its one-time enrollment code (shown once)."""
+        actor.require(STATIONS)
+        name = clean(name)
+        if not name:
+            raise ValidationError({"name": "请填写社工站名称（如乡镇名）"})
         code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM stations WHERE name = ?", (name,)).fetchone():
-                raise KnownError(f"社工站“{name}”已存在")
+                raise ValidationError({"name": f"社工站“{name}”已存在"})
             conn.execute("INSERT INTO stations (name, code_hash, created_at) VALUES (?, ?, ?)",
                          (name, hash_code(code), now_iso()))
+            self._event(conn, name, "登记", "生成一次性登记码", actor)
+            audit(conn, actor, "登记社工站", name, None, client)
         return code
 
     def enroll(self, code: str, station_id: str, sign_public: str, box_public: str, escrow: str | None) -> str:
@@ -177,12 +184,23 @@ class ServerStore:
             conn.execute("UPDATE stations SET station_id = ?, sign_public = ?, box_public = ?, escrow = ?,"
                          " enrolled_at = ? WHERE name = ?",
                          (station_id, sign_public, box_public, escrow, now_iso(), row["name"]))
+            self._event(conn, row["name"], "完成登记", f"社工站密钥指纹 {p.fingerprint(sign_public)}", None)
             return str(row["name"])
 
-    def revoke(self, name: str) -> None:
+    def revoke(self, name: str, actor: CountyActor = SERVER_CONSOLE, client: str | None = None) -> None:
+        actor.require(STATIONS)
         with self.transaction() as conn:
-            if conn.execute("UPDATE stations SET revoked_at = ? WHERE name = ?", (now_iso(), name)).rowcount != 1:
-                raise KnownError(f"没有名为“{name}”的社工站")
+            if conn.execute("UPDATE stations SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+                            (now_iso(), name)).rowcount != 1:
+                raise KnownError(f"没有名为“{name}”的在用社工站")
+            self._event(conn, name, "撤销", "不再接受其同步和数据包", actor)
+            audit(conn, actor, "撤销社工站", name, None, client)
+
+    @staticmethod
+    def _event(conn: Backend, name: str, kind: str, detail: str, actor: CountyActor | None) -> None:
+        """A line of the station's history (站点管理): created, enrolled, revoked, bundles imported."""
+        conn.execute("INSERT INTO station_events (station_name, at, kind, detail, by_name) VALUES (?, ?, ?, ?, ?)",
+                     (name, now_iso(), kind, detail, actor.display_name if actor else None))
 
     def station(self, station_id: str) -> Station:
         """The enrolled, unrevoked station with `station_id`, or Refused."""
@@ -365,9 +383,11 @@ class ServerStore:
 
     # -- bundles ---------------------------------------------------------------------------------
 
-    def import_bundle(self, station: Station, number: int, content: Mapping[str, Any]) -> dict[str, Any]:
+    def import_bundle(self, station: Station, number: int, content: Mapping[str, Any],
+                      actor: CountyActor = SERVER_CONSOLE, client: str | None = None) -> dict[str, Any]:
         """Every batch of a station's bundle in one transaction, then the return content: the
         acknowledgements and what the feed holds for the station after the cursor it sent."""
+        actor.require(BUNDLES)
         with self.transaction() as conn:
             last = conn.execute("SELECT last_bundle FROM stations WHERE station_id = ?",
                                 (station.station_id,)).fetchone()["last_bundle"]
@@ -385,5 +405,9 @@ class ServerStore:
             returned = conn.execute("UPDATE stations SET last_bundle = ?, return_number = return_number + 1"
                                     " WHERE station_id = ? RETURNING return_number",
                                     (number, station.station_id)).fetchone()["return_number"]
+            counts = {label: sum(1 for r in results if r["status"] == status) for status, label in p.STATUS_LABELS.items()}
+            summary = f"第 {number} 号数据包：" + "，".join(f"{label} {n} 条" for label, n in counts.items() if n)
+            self._event(conn, station.name, "导入U盘数据包", summary if results else f"第 {number} 号数据包：没有新变更", actor)
+            audit(conn, actor, "导入U盘数据包", station.name, summary, client)
         feed = self.pull(station, int(content.get("cursor", 0)), limit=1_000_000)
         return {"return_number": returned, "results": results, "feed": feed}
