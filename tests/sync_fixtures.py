@@ -61,10 +61,11 @@ class County:
 
 
 def start_server(folder: Path, tls: tuple[Path, Path] | None = None,
-                 database_url: str | None = None) -> tuple[str, subprocess.Popen]:
+                 database_url: str | None = None, workers: int = 1) -> tuple[str, subprocess.Popen]:
     """The server as a subprocess on a free port of 127.0.0.1 (HTTPS with `tls` = (cert, key))."""
     port = free_port()
     extra = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])] if tls else []
+    extra += ["--workers", str(workers)] if workers > 1 else []
     database = ["--database-url", database_url] if database_url else []
     process = subprocess.Popen(
         [sys.executable, "main.py", "--data-dir", str(folder / "unused"), "server", "--dir", str(folder), *database,

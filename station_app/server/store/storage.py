@@ -79,11 +79,8 @@ class _BatchWork:
     current: dict[tuple[str, str], dict[str, Any]]  # the server's records the batch touches
     change_rows: list[tuple[Any, ...]] = field(default_factory=list)
     conflict_rows: list[tuple[Any, ...]] = field(default_factory=list)
-    records: dict[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)  # the last state of each
-
-    @property
-    def record_rows(self) -> list[tuple[Any, ...]]:
-        return list(self.records.values())
+    # (entity, payload) of the last state of each record applied
+    records: dict[tuple[str, str], tuple[str, Mapping[str, Any]]] = field(default_factory=dict)
 
     def apply(self, change: Mapping[str, Any]) -> dict[str, Any]:
         result = self._decide(change)
@@ -111,11 +108,11 @@ class _BatchWork:
         if server_rev != change["base_rev"]:
             self.conflict_rows.append((self.station_id, change["change_id"], change["entity"], change["record_id"],
                                        change["base_rev"], server_rev, p.canonical(payload).decode(), self.now))
+            server_payload = current["payload"] if current else None
             return {**answer, "status": p.CONFLICT, "server_rev": server_rev,
-                    "server_payload": json.loads(current["payload"]) if current else None}
-        row = _record_row(change["entity"], payload, self.station_id, self.now)
-        self.records[key] = row
-        self.current[key] = {"owner": self.station_id, "rev": payload["rev"], "payload": row[5]}
+                    "server_payload": json.loads(server_payload) if isinstance(server_payload, str) else server_payload}
+        self.records[key] = (change["entity"], payload)
+        self.current[key] = {"owner": self.station_id, "rev": payload["rev"], "payload": payload}
         return {**answer, "status": p.APPLIED}
 
 
@@ -245,8 +242,7 @@ class ServerStore:
         conn.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", work.change_rows)
         conn.executemany("INSERT INTO conflicts (station_id, change_id, entity, record_id, base_rev, server_rev,"
                          " payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", work.conflict_rows)
-        conn.executemany(_UPSERT_RECORD, work.record_rows)
-        read_tables.upsert(conn, [(row[0], json.loads(row[5]), row[2]) for row in work.record_rows])
+        self.put_records(conn, station_id, list(work.records.values()), work.now)
         high_water = max(high_water, changes[-1]["seq"] if changes else high_water)
         conn.execute("UPDATE stations SET high_water = ?, last_seen_at = ?, last_via = ? WHERE station_id = ?",
                      (high_water, work.now, via, station_id))
@@ -270,9 +266,11 @@ class ServerStore:
             ids)}
 
     @staticmethod
-    def _put(conn: Backend, entity_name: str, payload: Mapping[str, Any], owner: str, now: str) -> None:
-        conn.execute(_UPSERT_RECORD, _record_row(entity_name, payload, owner, now))
-        read_tables.upsert(conn, [(entity_name, payload, owner)])
+    def put_records(conn: Backend, owner: str, records: list[tuple[str, Mapping[str, Any]]], now: str) -> None:
+        """Write (entity, payload) records as `owner`'s, with their read-table rows, in the caller's
+        transaction; a record appears once in `records`."""
+        conn.executemany(_UPSERT_RECORD, [_record_row(e, payload, owner, now) for e, payload in records])
+        read_tables.upsert(conn, [(e, payload, owner) for e, payload in records])
 
     # -- pull ----------------------------------------------------------------------------------
 
@@ -313,7 +311,7 @@ class ServerStore:
         if record["effective_from"] < dt.date.today().isoformat():
             raise ValidationError({"effective_from": "生效日期不能早于今天：已经办完的事按当时的规定，不能事后改变"})
         with self.transaction() as conn:
-            self._put(conn, "reference_value", record, p.COUNTY, now)
+            self.put_records(conn, p.COUNTY, [("reference_value", record)], now)
             self._feed(conn, None, p.feed_record("reference_value", record, 0))
             audit(conn, actor, "发布参数", key, f"自 {record['effective_from']} 起：{notes}", client)
         return record
@@ -329,7 +327,7 @@ class ServerStore:
             record = {**json.loads(row["payload"]), **changes, "rev": row["rev"] + 1, "updated_at": now,
                       "updated_by": by}
             record.update(validate(entity_name, record))
-            self._put(conn, entity_name, record, row["owner"], now)
+            self.put_records(conn, row["owner"], [(entity_name, record)], now)
             self._feed(conn, row["owner"], p.feed_record(entity_name, record, row["rev"]))
         return record
 
