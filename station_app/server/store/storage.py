@@ -5,10 +5,12 @@ Not the station's store: the server keeps every station's records as the protoco
 and bundle numbers, every change_id it has answered (so a resent change is acknowledged again and
 never applied twice), conflicts it kept, and one feed of what flows down (per station, or to all).
 
-SQLite (WAL, synchronous=FULL) in one file by default, or PostgreSQL by URL (store.backend); one
-connection guarded by a lock, so the server's worker threads write one batch at a time, each batch
-one transaction, which also brings the console's read tables up to date (store.read_tables). The
-schema is versioned (store.migrations): opening the store upgrades an older database after a backup.
+SQLite (WAL, synchronous=FULL) in one file by default, or PostgreSQL by URL (store.backend). One
+writing connection guarded by a lock, so the server's worker threads write one batch at a time, each
+batch one transaction, which also brings the console's read tables up to date (store.read_tables);
+queries outside a transaction take one of a few reading connections instead, so a county person's
+page does not wait behind a station's batch. The schema is versioned (store.migrations): opening the
+store upgrades an older database after a backup.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import queue
 import secrets
 import threading
 from collections.abc import Iterator, Mapping
@@ -37,6 +40,7 @@ from station_app.server.store.backend import Backend, connect
 from station_app.sync import protocol as p
 
 ONLINE, BUNDLE = "online", "bundle"  # how a station's changes came in
+READERS = 4  # reading connections per server process (PostgreSQL allows 100 connections by default)
 # Relief cases waiting for the county: sent up (status county) and not decided here yet. Rows
 # (owner, record_id, day) as the console's indicators have them.
 WAITING_SQL = ("SELECT c.owner, c.id AS record_id, c.applied_on AS day FROM read_relief_case c WHERE c.deleted = 0"
@@ -131,8 +135,14 @@ class ServerStore:
             self.db.close()
             raise
         self._lock = threading.RLock()
+        self._url = url_or_path
+        self._readers: queue.LifoQueue[Backend] = queue.LifoQueue()
+        self._opened: list[Backend] = []
+        self._opening = threading.Lock()
 
     def close(self) -> None:
+        for reader in self._opened:
+            reader.close()
         self.db.close()
 
     @contextlib.contextmanager
@@ -147,9 +157,23 @@ class ServerStore:
             self.db.execute("COMMIT")
 
     def read(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        """Rows of one query, outside any transaction of the caller's."""
-        with self._lock:
-            return list(self.db.execute(sql, params).fetchall())
+        """Rows of one query on a reading connection: what is committed, outside any transaction."""
+        reader = self._reader()
+        try:
+            return list(reader.execute(sql, params).fetchall())
+        finally:
+            self._readers.put(reader)
+
+    def _reader(self) -> Backend:
+        """A free reading connection; a new one while there are fewer than READERS, else wait for one."""
+        try:
+            return self._readers.get_nowait()
+        except queue.Empty:
+            with self._opening:
+                if len(self._opened) < READERS:
+                    self._opened.append(connect(self._url))
+                    return self._opened[-1]
+            return self._readers.get()
 
     # -- stations ------------------------------------------------------------------------------
 
