@@ -62,55 +62,85 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     folder = Path(args.dir) if args.dir else data_dir / "county-server"
     if args.server_command == "run":
         return _serve(args, folder)
-    from station_app.core.county_roles import ADMIN, CountyActor
     from station_app.server import config
     from station_app.server.keys import CountyKeys
-    from station_app.server.store import accounts
     from station_app.server.store.storage import ServerStore
-    from station_app.sync import protocol as p
 
     store = ServerStore(config.database(folder, args.database_url), config.backups(folder))
-    keys = CountyKeys.load_or_create(folder)
     try:
-        if args.server_command == "create-station":
-            code = store.create_station(args.name)
-            print(f"已登记社工站“{args.name}”。一次性登记码：{code}")
-            print(f"服务器公钥指纹（登记时核对）：{p.fingerprint(keys.pair.public['sign'])}")
-        elif args.server_command == "revoke":
-            store.revoke(args.name)
-            print(f"已撤销“{args.name}”的同步资格")
-        elif args.server_command == "stations":
-            for s in store.stations():
-                state = "已撤销" if s["revoked_at"] else "已登记" if s["enrolled_at"] else "待登记"
-                print(f"{s['name']}\t{state}\t已接收到第 {s['high_water']} 号变更\t最近 {s['last_seen_at'] or '-'}")
-        elif args.server_command == "waiting":
-            for c in store.waiting_cases():
-                amount = (c.get("amount_proposed") or 0) / 100
-                print(f"{c['id']}\t{c['station_name']}\t{c.get('applied_on')}\t拟救助 {amount:.2f} 元\t{c.get('reason') or ''}")
-        elif args.server_command == "decide":
-            amount = round(args.amount * 100) if args.amount is not None else None
-            store.decide(args.case_id, bool(args.approve), amount, args.reason, accounts.user(store, args.user),
-                         dt.date.today().isoformat(), "命令行")
-            print("已记录审批结果，社工站下次同步（或导入回执包）时收到")
-        elif args.server_command == "create-admin":
-            accounts.create_user(store, args.username, args.name, ADMIN, _new_password(), accounts.SERVER_CONSOLE)
-            print(f"已建立管理员账号“{args.username}”。用它登录县级管理平台：/console/")
-        elif args.server_command == "create-token":
-            token = accounts.create_api_token(store, args.username, args.label, accounts.SERVER_CONSOLE)
-            print(f"API 令牌（只显示这一次，请妥善保存）：{token}")
-        elif args.server_command == "publish-reference":
-            by = CountyActor(accounts.SERVER_CONSOLE.user_id, accounts.SERVER_CONSOLE.username, args.by, ADMIN)
-            record = store.publish_reference(args.key, _json(args.value), args.effective_from, args.notes, by, "命令行")
-            print(f"已发布 {args.key}（自 {args.effective_from} 起），记录 {record['id']}")
-        elif args.server_command == "import-bundle":
-            _import(store, keys, args)
-        elif args.server_command == "unseal-escrow":
-            from station_app.server.escrow import unseal
-
-            print(unseal(store, keys, args.name, accounts.SERVER_CONSOLE, "命令行"))
+        _COMMANDS[args.server_command](store, CountyKeys.load_or_create(folder), args)
     finally:
         store.close()
     return 0
+
+
+# What the audit log names as where a command-line action came from.
+_CLI = "命令行"
+
+
+def _create_station(store: Any, keys: Any, args: argparse.Namespace) -> None:
+    from station_app.sync import protocol as p
+
+    code = store.create_station(args.name)
+    print(f"已登记社工站“{args.name}”。一次性登记码：{code}")
+    print(f"服务器公钥指纹（登记时核对）：{p.fingerprint(keys.pair.public['sign'])}")
+
+
+def _revoke(store: Any, keys: Any, args: argparse.Namespace) -> None:
+    store.revoke(args.name)
+    print(f"已撤销“{args.name}”的同步资格")
+
+
+def _stations(store: Any, keys: Any, args: argparse.Namespace) -> None:
+    for s in store.stations():
+        state = "已撤销" if s["revoked_at"] else "已登记" if s["enrolled_at"] else "待登记"
+        print(f"{s['name']}\t{state}\t已接收到第 {s['high_water']} 号变更\t最近 {s['last_seen_at'] or '-'}")
+
+
+def _waiting(store: Any, keys: Any, args: argparse.Namespace) -> None:
+    for c in store.waiting_cases():
+        amount = (c.get("amount_proposed") or 0) / 100
+        print(f"{c['id']}\t{c['station_name']}\t{c.get('applied_on')}\t拟救助 {amount:.2f} 元\t{c.get('reason') or ''}")
+
+
+def _decide(store: Any, keys: Any, args: argparse.Namespace) -> None:
+    from station_app.server.store import accounts
+
+    amount = round(args.amount * 100) if args.amount is not None else None
+    store.decide(args.case_id, bool(args.approve), amount, args.reason, accounts.user(store, args.user),
+                 dt.date.today().isoformat(), _CLI)
+    print("已记录审批结果，社工站下次同步（或导入回执包）时收到")
+
+
+def _create_admin(store: Any, keys: Any, args: argparse.Namespace) -> None:
+    from station_app.core.county_roles import ADMIN
+    from station_app.server.store import accounts
+
+    accounts.create_user(store, args.username, args.name, ADMIN, _new_password(), accounts.SERVER_CONSOLE)
+    print(f"已建立管理员账号“{args.username}”。用它登录县级管理平台：/console/")
+
+
+def _create_token(store: Any, keys: Any, args: argparse.Namespace) -> None:
+    from station_app.server.store import accounts
+
+    token = accounts.create_api_token(store, args.username, args.label, accounts.SERVER_CONSOLE)
+    print(f"API 令牌（只显示这一次，请妥善保存）：{token}")
+
+
+def _publish(store: Any, keys: Any, args: argparse.Namespace) -> None:
+    from station_app.core.county_roles import ADMIN, CountyActor
+    from station_app.server.store.audit import SERVER_CONSOLE
+
+    by = CountyActor(SERVER_CONSOLE.user_id, SERVER_CONSOLE.username, args.by, ADMIN)
+    record = store.publish_reference(args.key, _json(args.value), args.effective_from, args.notes, by, _CLI)
+    print(f"已发布 {args.key}（自 {args.effective_from} 起），记录 {record['id']}")
+
+
+def _unseal(store: Any, keys: Any, args: argparse.Namespace) -> None:
+    from station_app.server.escrow import unseal
+    from station_app.server.store.audit import SERVER_CONSOLE
+
+    print(unseal(store, keys, args.name, SERVER_CONSOLE, _CLI))
 
 
 def _json(text: str) -> Any:
@@ -144,6 +174,11 @@ def _import(store: Any, keys: Any, args: argparse.Namespace) -> None:
     print(f"已导入 {imported.station_name} 第 {imported.number} 号数据包：新接收 {c['applied']} 条，重复 {c['duplicate']} 条，"
           f"冲突 {c['conflict']} 条，拒绝 {c['rejected']} 条；回执包含县里更新 {c['feed']} 条")
     print(f"回执包：{out}")
+
+
+_COMMANDS = {"create-station": _create_station, "revoke": _revoke, "stations": _stations, "waiting": _waiting,
+             "decide": _decide, "create-admin": _create_admin, "create-token": _create_token,
+             "publish-reference": _publish, "import-bundle": _import, "unseal-escrow": _unseal}
 
 
 def _serve(args: argparse.Namespace, folder: Path) -> int:
