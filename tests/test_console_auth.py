@@ -96,3 +96,9 @@ def test_a_clerk_cannot_open_the_accounts_page(browser):
     assert not browser.has("a[href$='/accounts']")
     browser.open("/accounts")
     assert "“管理县级账号”只能由管理员账号办理" in browser.text
+
+
+def test_an_unknown_address_is_answered_in_chinese(browser):
+    browser.log_in("keyuan")
+    browser.open("/no-such-page")
+    assert "没有这个地址" in browser.text and "Not Found" not in browser.text

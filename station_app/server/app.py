@@ -22,6 +22,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -48,6 +49,26 @@ class Server:
 
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
+
+
+_HTTP_MESSAGES = {404: "没有这个地址", 405: "这个地址不接受这种请求"}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such path, wrong method) in Chinese: a page in the console, JSON elsewhere."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    message = _HTTP_MESSAGES.get(status, "请求无法完成")
+    if request.url.path.startswith(console.PREFIX):
+        return console.plain_page(message, status)
+    return _error(status, message)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error", exc_info=exc)
+    message = "服务器内部错误，已记入服务器日志，请联系县民政局技术人员"
+    if request.url.path.startswith(console.PREFIX):
+        return console.plain_page(message, 500)
+    return _error(500, message)
 
 
 async def _station_request(server: Server, request: Request, kind: str) -> tuple[Station, dict[str, Any]]:
@@ -177,6 +198,7 @@ def create_app(data_dir: Path, database_url: str | None = None) -> Starlette:
         Route("/v1/county/relief", _logged(waiting_cases, server), methods=["GET"]),
         Route("/v1/county/relief/{case_id}/decision", _logged(decide, server), methods=["POST"]),
     ]
-    app = Starlette(routes=[*routes, *console.routes(server.store, server.keys)])
+    app = Starlette(routes=[*routes, *console.routes(server.store, server.keys)],
+                    exception_handlers={HTTPException: _http_error, Exception: _server_error})
     app.state.server = server
     return app

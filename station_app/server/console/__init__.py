@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 
 from station_app.core import county_roles as r
 from station_app.server.console import figures, login, overview, people, relief, rules, search, stations, web
-from station_app.server.console.web import Console
+from station_app.server.console.web import PREFIX, Console, plain_page  # noqa: F401 (for the app)
 from station_app.server.keys import CountyKeys
 from station_app.server.store.storage import ServerStore
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import html
 import secrets
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -22,7 +23,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from station_app.core import county_roles
@@ -142,6 +143,16 @@ def page(console: Console, handler: Handler, permission: str | None = None) -> C
         except KnownError as exc:
             return _refusal(console, request, session, 409, exc.message)
     return endpoint
+
+
+def plain_page(message: str, status: int) -> Response:
+    """A refusal without a session (no such page, a server error): a short Chinese page of its own."""
+
+    body = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>无法完成</title>'
+            f'<link rel="stylesheet" href="{PREFIX}/static/console.css"><main><section class="panel">'
+            f'<h1>无法完成</h1><p class="error">{html.escape(message)}</p><p><a href="{PREFIX}/">回到首页</a></p>'
+            f"</section></main></html>")
+    return HTMLResponse(body, status, headers=HEADERS)
 
 
 def _refusal(console: Console, request: Request, session: accounts.Session, status: int, message: str) -> Response:
