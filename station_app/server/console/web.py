@@ -147,7 +147,6 @@ def page(console: Console, handler: Handler, permission: str | None = None) -> C
 
 def plain_page(message: str, status: int) -> Response:
     """A refusal without a session (no such page, a server error): a short Chinese page of its own."""
-
     body = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>无法完成</title>'
             f'<link rel="stylesheet" href="{PREFIX}/static/console.css"><main><section class="panel">'
             f'<h1>无法完成</h1><p class="error">{html.escape(message)}</p><p><a href="{PREFIX}/">回到首页</a></p>'
