@@ -31,7 +31,9 @@ def document() -> dict[str, Any]:
         "info": {"title": "Station county sync", "version": str(p.VERSION),
                  "description": "Station requests are signed envelopes {body, signature}; body carries "
                                 "station_id, kind, sent_at, nonce. Replies are signed by the county key."},
-        "components": {"schemas": {"Signed": _SIGNED, "Change": _CHANGE}},
+        "components": {"schemas": {"Signed": _SIGNED, "Change": _CHANGE},
+                       "securitySchemes": {"token": {"type": "http", "scheme": "bearer",
+                                                     "description": "main.py server create-token, or the console's 账号 page"}}},
         "paths": {
             "/health": {"get": {"summary": "liveness", "responses": {"200": {"description": "ok"}}}},
             "/v1/enroll": _post("enroll with a one-time code", {"type": "object", "required": [
@@ -40,14 +42,17 @@ def document() -> dict[str, Any]:
                               f"status ok|gap, high_water, results[] with status in {list(p.STATUSES)}"),
             "/v1/pull": _post("pull feed items after body.cursor (body.kind = pull)", _SIGNED,
                               f"items[] of kind {p.RECORD} or {p.DECISION}, cursor, more"),
-            "/v1/county/relief": {"get": {"summary": "relief cases waiting for the county (bearer token)",
+            "/v1/county/relief": {"get": {"summary": "relief cases waiting for the county (a county person's API token)",
+                                          "security": [{"token": []}],
                                           "responses": {"200": {"description": "cases"}}}},
             "/v1/county/relief/{case_id}/decision": {"post": {
-                "summary": "approve or reject a waiting case (bearer token)",
+                "summary": "approve or reject a waiting case, as the API token's person (role 审批)",
+                "security": [{"token": []}],
                 "requestBody": {"content": {"application/json": {"schema": {
-                    "type": "object", "required": ["approved", "decided_by", "decided_on"],
-                    "properties": {"approved": {"type": "boolean"}, "amount": {"type": "integer"},
-                                   "reason": {"type": "string"}}}}}},
-                "responses": {"200": {"description": "the decision as queued for the station"}}}},
+                    "type": "object", "required": ["approved"],
+                    "properties": {"approved": {"type": "boolean"}, "amount": {"type": "integer", "description": "fen"},
+                                   "reason": {"type": "string"}, "decided_on": {"type": "string", "format": "date"}}}}}},
+                "responses": {"200": {"description": "the decision as queued for the station"},
+                              "403": {"description": "no valid token, or the person may not decide"}}}},
         },
     }

@@ -21,8 +21,9 @@ _VISITS_SHOWN = 20
 def search(ask: Ask) -> Response:
     text = ask.value("q")
     ids = q.search(ask.store, text, _LIMIT) if text else []
+    cases = q.case_by_number(ask.store, text)
     return ask.render("search.html", section="/search", q=text, listed=q.listing(ask.store, "person", ids),
-                      limited=len(ids) == _LIMIT)
+                      limited=len(ids) == _LIMIT, cases=q.listing(ask.store, "relief_case", cases) if cases else None)
 
 
 def person(ask: Ask) -> Response:

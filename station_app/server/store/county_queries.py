@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -196,6 +197,18 @@ def search(store: ServerStore, text: str, limit: int = 50) -> list[str]:
     rows = store.read(f"SELECT p.id FROM read_person p WHERE p.deleted = 0 AND p.id IN ({' UNION '.join(parts)})"
                       " ORDER BY p.sort_name, p.id LIMIT ?", [*params, limit])
     return [r["id"] for r in rows]
+
+
+_CASE_NO = re.compile(r"^[0-9a-fA-F]{8}$")
+
+
+def case_by_number(store: ServerStore, text: str) -> list[str]:
+    """Relief cases whose number (the last 8 characters of the id, printed on the 审批表) is `text`."""
+    number = text.strip().lower()
+    if not _CASE_NO.match(number):
+        return []
+    return [r["id"] for r in store.read("SELECT id FROM read_relief_case WHERE deleted = 0 AND id LIKE ?",
+                                        ["%" + number])]
 
 
 def person_records(store: ServerStore, person_id: str) -> dict[str, list[str]]:
