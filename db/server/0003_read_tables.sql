@@ -18,6 +18,7 @@ CREATE TABLE read_person (
 );
 CREATE INDEX read_person_id_number ON read_person(id_number);
 CREATE INDEX read_person_owner ON read_person(owner);
+CREATE INDEX read_person_deleted ON read_person(id) WHERE deleted = 1;
 -- Search keys (core.search): name, given name, pinyin and initials, ID-number tail; prefix ranges.
 CREATE TABLE read_person_key (
     key TEXT {collate_c} NOT NULL, person_id TEXT NOT NULL, owner TEXT NOT NULL

@@ -24,6 +24,7 @@ from station_app.core.child_rules import needs_agreement
 from station_app.core.elder_rules import FrequencyRule, month_bounds
 from station_app.core.entities import CHILD_CATEGORIES, FUND_OUTFLOWS, RELIEF_TYPES
 from station_app.server.store.county_queries import reference_versions
+from station_app.server.store.read_tables import live_person
 from station_app.server.store.storage import ServerStore
 from station_app.store.monthly_report import CHILDREN, ELDERS, FUND, PAID_STATUSES, RELIEF, Figure
 from station_app.store.reference_data import default as default_reference
@@ -38,7 +39,6 @@ class Source:
     attrs: tuple[str, ...]
 
 
-_LIVE_PERSON = "JOIN read_person p ON p.id = {}.person_id AND p.deleted = 0"
 SOURCES: dict[str, Source] = {
     # Children on the roll at the month's end, and whether a signed agreement is in force then.
     "roll": Source("""SELECT c.owner, c.id, c.category, c.sub_type,
@@ -52,12 +52,14 @@ SOURCES: dict[str, Source] = {
                               AND visit_date >= :first AND visit_date <= :last""", ()),
     # Elders on the rounds (registered before the month ended) and their visits in the month; the
     # id traced is the person's, as the station's report lists people.
-    "elders": Source(f"""SELECT e.owner, e.person_id AS id, e.categories, e.risk_level,
-                                (SELECT COUNT(*) FROM read_visit v WHERE v.person_id = e.person_id AND v.program = 'elder'
-                                 AND v.deleted = 0 AND v.visit_date >= :first AND v.visit_date < :after) AS visits,
+    "elders": Source(f"""SELECT e.owner, e.person_id AS id, e.categories, e.risk_level, COALESCE(v.n, 0) AS visits,
                                 0 AS amount
-                         FROM read_elder_profile e {_LIVE_PERSON.format('e')}
-                         WHERE e.deleted = 0 AND e.status = 'active' AND substr(e.created_at, 1, 10) < :after""",
+                         FROM read_elder_profile e
+                         LEFT JOIN (SELECT person_id, COUNT(*) AS n FROM read_visit WHERE program = 'elder'
+                                    AND deleted = 0 AND visit_date >= :first AND visit_date < :after
+                                    GROUP BY person_id) v ON v.person_id = e.person_id
+                         WHERE e.deleted = 0 AND e.status = 'active' AND substr(e.created_at, 1, 10) < :after
+                           AND {live_person('e')}""",
                       ("categories", "risk_level", "visits")),
     "relief_applied": Source("""SELECT owner, id, case_type, 0 AS amount FROM read_relief_case WHERE deleted = 0
                                 AND applied_on >= :first AND applied_on <= :last""", ("case_type",)),

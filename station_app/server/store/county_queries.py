@@ -21,11 +21,11 @@ from station_app.core.entities import FUND_OUTFLOWS, PERSON_LINKS, entity
 from station_app.core.fields import MONEY, format_money
 from station_app.core.relief import OPEN_AT_STATION
 from station_app.core.search import parse_query
+from station_app.server.store.read_tables import live_person
 from station_app.server.store.storage import WAITING_SQL, ServerStore
 
 _OPEN = ", ".join(f"'{s}'" for s in sorted(OPEN_AT_STATION))
 _OUT = ", ".join(f"'{k}'" for k in sorted(FUND_OUTFLOWS))
-_LIVE_PERSON = "JOIN read_person p ON p.id = {alias}.person_id AND p.deleted = 0"
 
 
 @dataclass(frozen=True)
@@ -46,22 +46,22 @@ def _overdue(program: str) -> str:
                CASE WHEN l.visit_id IS NULL THEN e.since ELSE COALESCE(l.next_due, '~') END AS day
         FROM (SELECT owner, person_id, MIN(substr(created_at, 1, 10)) AS since FROM read_{program}_profile
               WHERE deleted = 0 AND status = 'active' GROUP BY owner, person_id) e
-        {_LIVE_PERSON.format(alias='e')}
         LEFT JOIN read_visit_latest l ON l.person_id = e.person_id AND l.program = '{program}'
-        WHERE (CASE WHEN l.visit_id IS NULL THEN e.since ELSE COALESCE(l.next_due, '~') END) < ?"""
+        WHERE (CASE WHEN l.visit_id IS NULL THEN e.since ELSE COALESCE(l.next_due, '~') END) < ? AND {live_person('e')}"""
 
 
 INDICATORS: dict[str, Indicator] = {i.key: i for i in (
     Indicator("waiting", "待县审批", "relief_case", WAITING_SQL, lambda today, now: []),
     Indicator("late_protection", "保护环节超时", "child_report", f"""
-        SELECT r.owner, r.id AS record_id, r.step_due AS day FROM read_child_report r {_LIVE_PERSON.format(alias='r')}
-        WHERE r.deleted = 0 AND r.stage != 'closed' AND r.step_due IS NOT NULL AND r.step_due < ?""",
+        SELECT r.owner, r.id AS record_id, r.step_due AS day FROM read_child_report r
+        WHERE r.deleted = 0 AND r.stage != 'closed' AND r.step_due IS NOT NULL AND r.step_due < ? AND {live_person('r')}""",
               lambda today, now: [child_rules.format_time(now)]),
     Indicator("overdue_child", "儿童走访逾期", "person", _overdue("child"), lambda today, now: [today.isoformat()]),
     Indicator("overdue_elder", "老人探访逾期", "person", _overdue("elder"), lambda today, now: [today.isoformat()]),
     Indicator("late_advance", "先行救助逾期未补办", "relief_case", f"""
-        SELECT r.owner, r.id AS record_id, r.paperwork_due AS day FROM read_relief_case r {_LIVE_PERSON.format(alias='r')}
-        WHERE r.deleted = 0 AND r.advance_amount > 0 AND r.status IN ({_OPEN}) AND r.paperwork_due < ?""",
+        SELECT r.owner, r.id AS record_id, r.paperwork_due AS day FROM read_relief_case r
+        WHERE r.deleted = 0 AND r.advance_amount > 0 AND r.status IN ({_OPEN}) AND r.paperwork_due < ?
+          AND {live_person('r')}""",
               lambda today, now: [today.isoformat()]),
     Indicator("fund", "备用金台账", "reserve_fund_entry", """
         SELECT owner, id AS record_id, entry_date AS day FROM read_reserve_fund_entry WHERE deleted = 0""",

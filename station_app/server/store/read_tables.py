@@ -41,6 +41,13 @@ DERIVED: dict[str, dict[str, Callable[[Mapping[str, Any]], Any]]] = {
 _CHUNK = 500  # ids per IN (…) list
 
 
+def live_person(alias: str) -> str:
+    """A condition: the person of `alias`'s record is not deleted (as the station's JOIN on live
+    people reads it). Deleted people are few and have an index of their own, so this costs a probe
+    where a join would read every person of the city."""
+    return f"NOT EXISTS (SELECT 1 FROM read_person dp WHERE dp.id = {alias}.person_id AND dp.deleted = 1)"
+
+
 def columns(entity_name: str) -> tuple[str, ...]:
     return SYSTEM_COLUMNS + READ_COLUMNS[entity_name] + tuple(DERIVED.get(entity_name, {}))
 
