@@ -92,7 +92,8 @@ def has_admin(store: ServerStore) -> bool:
 
 
 def user(store: ServerStore, username: str) -> CountyActor:
-    rows = store.read("SELECT * FROM county_users WHERE username = ? AND disabled_at IS NULL", (username,))
+    rows = store.read("SELECT * FROM county_users WHERE username = ? AND disabled_at IS NULL",
+                      (clean(username).lower(),))
     if not rows:
         raise NotFound(f"没有可用的县级账号“{username}”")
     return _actor(rows[0])
