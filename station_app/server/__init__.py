@@ -1,1 +1,2 @@
-"""The county server (ASGI app). Not built yet; it will reuse `core` validation and `sync`."""
+"""The county server (ASGI app): the sync endpoints, the county console (`console/`) and its storage
+(`store/`), reusing `core` validation and the `sync` protocol."""
