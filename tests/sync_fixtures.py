@@ -100,10 +100,10 @@ def _postgres_bin() -> Path | None:
 
 
 @contextlib.contextmanager
-def running_postgres() -> Iterator[str]:
+def running_postgres(settings: dict[str, str] | None = None) -> Iterator[str]:
     """A throw-away PostgreSQL server on 127.0.0.1 (Debian's packages): its base URL, to which a
     user adds a database of their own. Run as the `postgres` user when we are root (PostgreSQL
-    refuses root)."""
+    refuses root). `settings`: server settings (e.g. shared_buffers) other than the defaults."""
     bindir = _postgres_bin()
     if bindir is None:
         raise FileNotFoundError("PostgreSQL is not installed (apt-get install postgresql)")
@@ -116,7 +116,8 @@ def running_postgres() -> Iterator[str]:
     subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(base / "data"), "-U", "station", "--auth=trust",
                     "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
     subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(base / "data"), "-w", "-l", str(base / "log"),
-                    "-o", f"-p {port} -h 127.0.0.1 -k {base}", "start"], check=True, capture_output=True)
+                    "-o", f"-p {port} -h 127.0.0.1 -k {base}" + "".join(f" -c {k}={v}" for k, v in (settings or {}).items()),
+                    "start"], check=True, capture_output=True)
     try:
         yield f"postgresql://station@127.0.0.1:{port}"
     finally:
