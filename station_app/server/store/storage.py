@@ -40,7 +40,7 @@ from station_app.server.store.backend import Backend, connect
 from station_app.sync import protocol as p
 
 ONLINE, BUNDLE = "online", "bundle"  # how a station's changes came in
-READERS = 4  # reading connections per server process (PostgreSQL allows 100 connections by default)
+READERS = 6  # reading connections per server process (PostgreSQL allows 100 connections by default)
 # Relief cases waiting for the county: sent up (status county) and not decided here yet. Rows
 # (owner, record_id, day) as the console's indicators have them.
 WAITING_SQL = ("SELECT c.owner, c.id AS record_id, c.applied_on AS day FROM read_relief_case c WHERE c.deleted = 0"
