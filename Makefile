@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test bench bench-sync bundle clean-venv
+.PHONY: run test bench bench-sync bench-county bundle clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -31,6 +31,10 @@ bench: $(VENV)/.dev
 
 bench-sync: $(VENV)/.dev
 	$(BIN)/python -m bench.sync $(ARGS)
+
+# The county console at city scale (PostgreSQL 100 townships × 10,000 people, SQLite 20): bench/COUNTY-RESULTS.md.
+bench-county: $(VENV)/.dev
+	$(BIN)/python -m bench.county $(ARGS)
 
 $(VENV)/.build: requirements-build.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-build.txt

@@ -1,0 +1,102 @@
+"""The county server's numbered migrations, on SQLite and PostgreSQL: a new database is set up, one
+made by the first (unversioned) server is adopted and upgraded after a backup, a newer one is refused
+untouched, and PostgreSQL without pg_dump is refused with an instruction."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+
+import pytest
+
+from station_app.core.errors import DatabaseError, KnownError
+from station_app.server.store import backend, migrations
+from station_app.server.store.storage import ServerStore
+from tests.sync_fixtures import new_postgres_database, postgres  # noqa: F401 (fixture)
+
+PERSON = {"id": "p-1", "station_id": "s-1", "rev": 1, "deleted": 0, "created_at": "2026-01-05T08:00:00.000Z",
+          "name": "张秀英", "id_number": "210411195406110131", "gender": "F", "birth_date": "1954-06-11"}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "county.db")
+    return new_postgres_database(request.getfixturevalue("postgres"))
+
+
+def first_server_database(url: str) -> None:
+    """What the first server's CREATE … IF NOT EXISTS block left: its tables, no version, some records."""
+    db = backend.connect(url)
+    db.script(migrations.statements(migrations.available()[0], db))
+    db.execute("INSERT INTO stations (name, code_hash, created_at, station_id) VALUES ('前甸镇', 'x', 'now', 's-1')")
+    db.execute("INSERT INTO records VALUES ('person', 'p-1', 's-1', 1, 0, ?, 'now')", (json.dumps(PERSON),))
+    db.close()
+
+
+def version_of(url: str) -> int:
+    db = backend.connect(url)
+    try:
+        return migrations.current_version(db)
+    finally:
+        db.close()
+
+
+def test_a_new_database_is_set_up_at_the_latest_version_without_a_backup(url, tmp_path):
+    ServerStore(url, tmp_path / "backups").close()
+    assert version_of(url) == migrations.latest_version() >= 3
+    assert not (tmp_path / "backups").exists()
+
+
+def test_the_first_servers_database_is_adopted_backed_up_and_upgraded_with_its_records_searchable(url, tmp_path):
+    first_server_database(url)
+    assert version_of(url) == 1
+    store = ServerStore(url, tmp_path / "backups")
+    assert version_of(url) == migrations.latest_version()
+    [copy] = (tmp_path / "backups").iterdir()
+    assert copy.stat().st_mode & 0o077 == 0  # personal data: the owner's eyes only
+    if copy.suffix == ".db":
+        old = sqlite3.connect(copy)
+        assert old.execute("SELECT payload FROM records").fetchone()[0] == json.dumps(PERSON)
+        assert not old.execute("SELECT 1 FROM sqlite_master WHERE name = 'server_schema'").fetchall()
+    else:
+        listing = subprocess.run(["pg_restore", "--list", str(copy)], capture_output=True, text=True).stdout
+        assert "TABLE DATA public records" in listing
+    # The read tables were filled from the records already there, search keys included.
+    assert store.read("SELECT name FROM read_person")[0]["name"] == "张秀英"
+    assert {r["key"] for r in store.read("SELECT key FROM read_person_key")} >= {"n:张秀英", "p:zxy"}
+    store.close()
+
+
+def test_an_older_database_without_a_backup_folder_is_refused(url):
+    first_server_database(url)
+    with pytest.raises(DatabaseError, match="备份"):
+        ServerStore(url)
+    assert version_of(url) == 1
+
+
+def test_a_newer_database_is_refused_untouched(url, tmp_path):
+    ServerStore(url, tmp_path / "backups").close()
+    db = backend.connect(url)
+    db.execute(f"UPDATE {migrations.VERSION_TABLE} SET version = ?", (migrations.latest_version() + 1,))
+    db.close()
+    before = (tmp_path / "county.db").read_bytes() if not url.startswith("postgresql") else None
+    with pytest.raises(DatabaseError, match="更新版本"):
+        ServerStore(url, tmp_path / "backups")
+    assert version_of(url) == migrations.latest_version() + 1
+    if before is not None:
+        assert (tmp_path / "county.db").read_bytes() == before
+    assert not (tmp_path / "backups").exists()
+
+
+def test_postgresql_without_pg_dump_is_refused_with_an_instruction_and_left_as_it_was(postgres, tmp_path, monkeypatch):
+    url = new_postgres_database(postgres)
+    first_server_database(url)
+    real_which = shutil.which
+    monkeypatch.setattr(backend.shutil, "which", lambda name: None if name == "pg_dump" else real_which(name))
+    with pytest.raises(KnownError, match="apt-get install postgresql-client") as refused:
+        ServerStore(url, tmp_path / "backups")
+    assert "未做任何改动" in refused.value.message
+    assert version_of(url) == 1
