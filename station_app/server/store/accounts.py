@@ -18,13 +18,13 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from station_app.core import passwords
 from station_app.core.county_roles import ROLE_LABELS, CountyActor
 from station_app.core.errors import AuthError, KnownError, NotFound, ValidationError
 from station_app.core.ids import new_id, now_iso
 from station_app.core.text import clean
 from station_app.server.store.audit import SERVER_CONSOLE, audit
 from station_app.server.store.storage import ServerStore
-from station_app.store.users import check_password_rules
 
 MAX_FAILURES = 5  # wrong passwords in a row before the account locks
 LOCK_MINUTES = 15
@@ -65,7 +65,7 @@ def create_user(store: ServerStore, username: str, display_name: str, role: str,
     if role not in ROLE_LABELS:
         errors["role"] = "请选择角色"
     try:
-        check_password_rules(password)
+        passwords.check(password, names=(username, display_name))
     except ValidationError as exc:
         errors.update(exc.errors)
     if errors:
@@ -100,7 +100,7 @@ def user(store: ServerStore, username: str) -> CountyActor:
 
 
 def set_password(store: ServerStore, username: str, password: str, by: CountyActor) -> None:
-    check_password_rules(password)
+    passwords.check(password, names=(username,))
     with store.transaction() as conn:
         if conn.execute("UPDATE county_users SET password_hash = ?, failed_logins = 0, locked_until = NULL"
                         " WHERE username = ?", (_hasher.hash(password), username)).rowcount != 1:
