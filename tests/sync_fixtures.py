@@ -22,10 +22,10 @@ import pytest
 
 from station_app.core import county_roles, demo
 from station_app.core.county_roles import CountyActor
-from station_app.jobs import admin
 from station_app.core.roles import Actor
 from station_app.jobs import admin
 from station_app.server.keys import CountyKeys
+from station_app.server.store import accounts
 from station_app.server.store.storage import ServerStore
 from station_app.store import keyring, relief
 from station_app.store.database import StationDatabase
@@ -176,6 +176,12 @@ def enrolled(county: County, database: StationDatabase, name: str) -> client.Enr
 def approver(name: str = "县民政局") -> CountyActor:
     """A county person who may decide relief cases (the console's 审批 role)."""
     return CountyActor("approver", "approver", name, county_roles.APPROVER)
+
+
+def api_token(store: ServerStore, role: str = county_roles.APPROVER, username: str = "zhangkz") -> str:
+    """A county person's API token as a script holds it: an 审批 account's unless `role` says otherwise."""
+    accounts.create_user(store, username, "县民政局张科长", role, "county-pass-1", accounts.SERVER_CONSOLE)
+    return accounts.create_api_token(store, username, "脚本", accounts.SERVER_CONSOLE)
 
 
 def referred_case(store: RecordStore, village: dict, order: int = 131) -> dict:

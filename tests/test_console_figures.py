@@ -10,7 +10,7 @@ import io
 import openpyxl
 import pytest
 
-from station_app import admin
+from station_app.jobs import admin
 from station_app.server.store import audit
 from station_app.store import monthly_report
 from station_app.sync import client

@@ -8,8 +8,9 @@ import datetime as dt
 
 import pytest
 
-from station_app import __version__, admin
+from station_app import __version__
 from station_app.core import child_rules
+from station_app.jobs import admin
 from station_app.store import due, monthly_report
 from station_app.sync import client
 from tests.console_fixtures import browser, driver, people  # noqa: F401 (fixtures)

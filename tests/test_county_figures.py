@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from station_app import admin
+from station_app.jobs import admin
 from station_app.server.store import county_figures
 from station_app.store import monthly_report
 from station_app.sync import client

@@ -17,7 +17,7 @@ from station_app.core.errors import ValidationError
 from station_app.store import reference_data
 from station_app.sync import client
 from station_app.sync import protocol as p
-from tests.sync_fixtures import TODAY, county, enrolled, postgres, referred_case  # noqa: F401 (fixtures)
+from tests.sync_fixtures import TODAY, api_token, county, enrolled, postgres, referred_case  # noqa: F401 (fixtures)
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -55,8 +55,8 @@ def test_a_decision_body_is_validated_and_the_field_named(county, database, stor
     enrolled(county, database, "前甸镇")
     case = referred_case(store, village)
     client.sync(database)
-    token = {"authorization": f"Bearer {(county.folder / 'admin.token').read_text()}"}
-    body = {"approved": True, "amount": 900_000, "decided_by": "县民政局张科长", "decided_on": TODAY.isoformat(), **change}
+    token = {"authorization": f"Bearer {api_token(county.store)}"}  # an 审批 account's: the decision is theirs
+    body = {"approved": True, "amount": 900_000, "decided_on": TODAY.isoformat(), **change}
     answer = _refused(_post(county, f"/v1/county/relief/{case['id']}/decision", body, **token), 422)
     assert list(answer["fields"]) == [field] and CHINESE.search(answer["fields"][field])
     assert county.store.waiting_cases()[0]["id"] == case["id"]  # nothing decided

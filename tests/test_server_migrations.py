@@ -12,7 +12,9 @@ import subprocess
 import pytest
 
 from station_app.core.errors import DatabaseError, KnownError
+from station_app.server import config
 from station_app.server.store import backend, migrations
+from station_app.store import driver
 from station_app.server.store.storage import ServerStore
 from tests.sync_fixtures import new_postgres_database, postgres  # noqa: F401 (fixture)
 
@@ -45,7 +47,7 @@ def version_of(url: str) -> int:
 
 
 def test_a_new_database_is_set_up_at_the_latest_version_without_a_backup(url, tmp_path):
-    ServerStore(url, tmp_path / "backups").close()
+    ServerStore(url, backup_folder=tmp_path / "backups").close()
     assert version_of(url) == migrations.latest_version() >= 3
     assert not (tmp_path / "backups").exists()
 
@@ -53,14 +55,18 @@ def test_a_new_database_is_set_up_at_the_latest_version_without_a_backup(url, tm
 def test_the_first_servers_database_is_adopted_backed_up_and_upgraded_with_its_records_searchable(url, tmp_path):
     first_server_database(url)
     assert version_of(url) == 1
-    store = ServerStore(url, tmp_path / "backups")
+    store = ServerStore(url, backup_folder=tmp_path / "backups")
     assert version_of(url) == migrations.latest_version()
     [copy] = (tmp_path / "backups").iterdir()
     assert copy.stat().st_mode & 0o077 == 0  # personal data: the owner's eyes only
-    if copy.suffix == ".db":
-        old = sqlite3.connect(copy)
+    if copy.suffix == ".db":  # encrypted with the database's own key, as the database is
+        with pytest.raises(sqlite3.DatabaseError):
+            sqlite3.connect(copy).execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        old = driver.sqlite.connect(str(copy))
+        driver.keyed(old, config.database_key(copy.parent.parent / "county.db"))
         assert old.execute("SELECT payload FROM records").fetchone()[0] == json.dumps(PERSON)
         assert not old.execute("SELECT 1 FROM sqlite_master WHERE name = 'server_schema'").fetchall()
+        old.close()
     else:
         listing = subprocess.run(["pg_restore", "--list", str(copy)], capture_output=True, text=True).stdout
         assert "TABLE DATA public records" in listing
@@ -78,13 +84,13 @@ def test_an_older_database_without_a_backup_folder_is_refused(url):
 
 
 def test_a_newer_database_is_refused_untouched(url, tmp_path):
-    ServerStore(url, tmp_path / "backups").close()
+    ServerStore(url, backup_folder=tmp_path / "backups").close()
     db = backend.connect(url)
     db.execute(f"UPDATE {migrations.VERSION_TABLE} SET version = ?", (migrations.latest_version() + 1,))
     db.close()
     before = (tmp_path / "county.db").read_bytes() if not url.startswith("postgresql") else None
     with pytest.raises(DatabaseError, match="更新版本"):
-        ServerStore(url, tmp_path / "backups")
+        ServerStore(url, backup_folder=tmp_path / "backups")
     assert version_of(url) == migrations.latest_version() + 1
     if before is not None:
         assert (tmp_path / "county.db").read_bytes() == before
@@ -97,6 +103,6 @@ def test_postgresql_without_pg_dump_is_refused_with_an_instruction_and_left_as_i
     real_which = shutil.which
     monkeypatch.setattr(backend.shutil, "which", lambda name: None if name == "pg_dump" else real_which(name))
     with pytest.raises(KnownError, match="apt-get install postgresql-client") as refused:
-        ServerStore(url, tmp_path / "backups")
+        ServerStore(url, backup_folder=tmp_path / "backups")
     assert "未做任何改动" in refused.value.message
     assert version_of(url) == 1

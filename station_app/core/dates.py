@@ -20,3 +20,10 @@ def birthday_cutoff(today: dt.date, years: int) -> str:
         return today.replace(year=today.year - years).isoformat()
     except ValueError:
         return today.replace(year=today.year - years, day=28).isoformat()
+
+
+def cutoff(day: dt.date) -> str:
+    """The end of `day` on this computer's clock, as records stamp their times (UTC, milliseconds):
+    a record changed or deleted at or after it was changed after the day (the figures' "as of")."""
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).astimezone()
+    return end.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from station_app.core import child_rules, idnumber, reference
+from station_app.core import child_rules, idnumber, reference, report_versions, schema
 from station_app.core import relief as _relief  # noqa: F401 (registers the relief rules' reference keys)
 from station_app.core.entities import GENDERS, Entity, entity
 from station_app.core.errors import ValidationError
@@ -171,6 +171,16 @@ def _reference_value(values: dict[str, Any], errors: dict[str, str], ctx: ParseC
         errors["key" if "key" in exc.errors else "value"] = exc.message
 
 
+def _shaped(name: str, shape: schema.Schema) -> Rule:
+    """A structured field must have the shape declared for it (a county reads it as such)."""
+    def rule(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+        if values.get(name) is not None and name not in errors:
+            found = schema.errors(shape, values[name])
+            if found:
+                errors[name] = next(iter(found.values()))
+    return rule
+
+
 _RULES: dict[str, tuple[Rule, ...]] = {
     "person": (_person_id_number,),
     "child_profile": (_roll_membership, _date_order("entered_on", "exited_on", "退出日期不能早于纳入日期")),
@@ -183,4 +193,6 @@ _RULES: dict[str, tuple[Rule, ...]] = {
     "relief_case": (_household_size,),
     "reserve_fund_entry": (_positive("amount", "金额应大于0；冲正请选择相应类型"), _advance_has_case),
     "reference_value": (_reference_value,),
+    "report_version": (_shaped("figures", report_versions.FIGURES),),
+    "report_figure": (_shaped("ids", report_versions.IDS),),
 }

@@ -218,10 +218,7 @@ def from_environment() -> Starlette:
 def create_app(data_dir: Path, database_url: str | None = None, key_file: Path | None = None) -> Starlette:
     """The app for the server whose keys live in `data_dir`, and its records there too (SQLite,
     encrypted with the key in `key_file`) or in the database at `database_url`."""
-    from station_app.server import config
-
-    server = Server(ServerStore(config.database(data_dir, database_url), config.backups(data_dir), key_file),
-                    CountyKeys.load_or_create(data_dir))
+    server = Server(ServerStore.in_folder(data_dir, database_url, key_file), CountyKeys.load_or_create(data_dir))
     routes = [
         Route("/health", _logged(health, server), methods=["GET"]),
         Route("/openapi.json", _logged(openapi_doc, server), methods=["GET"]),

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from station_app.cli import PASSWORD_ENV
+from station_app.core.passwords import PASSWORD_ENV
 from station_app.core.errors import KnownError
 
 
@@ -67,11 +67,10 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     folder = Path(args.dir) if args.dir else data_dir / "county-server"
     if args.server_command == "run":
         return _serve(args, folder)
-    from station_app.server import config
     from station_app.server.keys import CountyKeys
     from station_app.server.store.storage import ServerStore
 
-    store = ServerStore(config.database(folder, args.database_url), config.backups(folder), args.key_file)
+    store = ServerStore.in_folder(folder, args.database_url, args.key_file)
     try:
         _COMMANDS[args.server_command](store, CountyKeys.load_or_create(folder), args)
     finally:
@@ -194,7 +193,7 @@ def _serve(args: argparse.Namespace, folder: Path) -> int:
     from station_app.server import app, config
     from station_app.server.store.storage import ServerStore
 
-    ServerStore(config.database(folder, args.database_url), config.backups(folder), args.key_file).close()
+    ServerStore.in_folder(folder, args.database_url, args.key_file).close()
     os.environ[app.DIR_ENV] = str(folder)
     if args.database_url:
         os.environ[app.DATABASE_ENV] = args.database_url

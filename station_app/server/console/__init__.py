@@ -42,6 +42,7 @@ def routes(store: ServerStore, keys: CountyKeys) -> list[BaseRoute]:
         get("/relief/{case_id}/form.pdf", relief.form_pdf),
         get("/figures", figures.page),
         get("/figures.xlsx", figures.export, r.EXPORT),
+        get("/figures/versions", figures.versions),
         get("/figures/trace", figures.trace),
         post("/figures/trace", figures.trace, r.UNMASK),
         get("/search", search.search),

@@ -18,7 +18,6 @@ from station_app.core.errors import NotFound, ValidationError
 from station_app.core.fields import format_money
 from station_app.server.console.web import Ask
 from station_app.server.store import county_queries
-from station_app.store.reference_data import default
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class Table:
 def _in_force(store: Any, key: str, on: dt.date) -> Any:
     versions = [v for v in county_queries.reference_versions(store) if v["key"] == key]
     found = reference.in_force(((v["effective_from"], v["value"]) for v in versions), on)
-    return found if found is not None else default(key)
+    return found if found is not None else reference.default(key)
 
 
 def index(ask: Ask) -> Response:

@@ -1,9 +1,19 @@
-"""The county's monthly figures: each township's 月报 and the county total, from the read tables.
+"""The county's own count of each township's monthly figures from the read tables: the 实时数
+shown beside (or instead of) what a township submitted, and where it has not submitted yet.
 
-The definitions are the station's own (store.monthly_report: same labels, same order, same rules
-through the same core functions: who needs an agreement, how many visits the frequency rule in
-force at the month's start asks of each elder), so a township's column here equals the report the
-station prints for the same records; a test holds the two side by side.
+The definitions are the station's (store.figures, one function per figure, composed by
+store.monthly_report): who is on a roll is decided by the business dates the records carry (entered
+on or before the month's last day and not left by then), visits and relief by their own dates in the
+month, money paid including advances, households counted once (core.relief.households), the
+reserve fund by its entries' dates; a record deleted after the month still counts for it (its
+tombstone's updated_at is after the month's end, core.dates.cutoff). The figures' keys, labels and
+units come from core.reports, the rules on who needs an agreement and how many visits an elder is
+owed from core. A test holds a township's count here against its own 月报 for the same records.
+
+What the county cannot see is the station's audit log: the station groups a child by the category
+they had at the month's end and an elder by their categories and risk level then; here they are
+grouped as the records stand now. A submitted report is the figure a township signs; this count
+is labelled as the live count it is.
 
 Each kind of record is read by one query (a "source") that yields, per record, its station, the
 attributes the figures look at and an amount. For the county table the query is grouped (a count
@@ -16,58 +26,80 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from concurrent.futures import ThreadPoolExecutor
+import re
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from station_app.core import elder_rules, reference
 from station_app.core.child_rules import needs_agreement
+from station_app.core.dates import cutoff
 from station_app.core.elder_rules import FrequencyRule, month_bounds
 from station_app.core.entities import CHILD_CATEGORIES, FUND_OUTFLOWS, RELIEF_TYPES
+from station_app.core.reports import KIND, KINDS, Figure
 from station_app.server.store.county_queries import reference_versions
-from station_app.server.store.read_tables import live_person
 from station_app.server.store.storage import ServerStore
-from station_app.store.monthly_report import CHILDREN, ELDERS, FUND, PAID_STATUSES, RELIEF, Figure
-from station_app.store.reference_data import default as default_reference
 from station_app.sync.protocol import COUNTY
 
-_PAID = ", ".join(f"'{s}'" for s in PAID_STATUSES)
+
+def _alive(alias: str) -> str:
+    """The record counts for the month: not deleted, or deleted only after its end (store.figures._ALIVE)."""
+    return f"({alias}.deleted = 0 OR {alias}.updated_at >= :cutoff)"
+
+
+def _on_roll(alias: str) -> str:
+    """On the roll at the end of the month's last day (store.figures.children_on_roll, elders_on_roster)."""
+    return f"{alias}.entered_on <= :last AND ({alias}.exited_on IS NULL OR {alias}.exited_on > :last) AND {_alive(alias)}"
+
+
+def _in_month(column: str) -> str:
+    return f"{column} >= :first AND {column} <= :last"
 
 
 @dataclass(frozen=True)
 class Source:
-    sql: str  # SELECT owner, id, <attrs…>, <amount> AS amount FROM … (params: first, last, after)
+    sql: str  # SELECT owner, id, <attrs…>, <amount> AS amount FROM … (params: first, last, cutoff)
     attrs: tuple[str, ...]
 
 
 SOURCES: dict[str, Source] = {
-    # Children on the roll at the month's end, and whether a signed agreement is in force then.
-    "roll": Source("""SELECT c.owner, c.id, c.category, c.sub_type,
+    # Children on the roll, whether a signed agreement is in force at the month's end
+    # (store.figures.agreements_in_force) and whether they were visited in the month.
+    "roll": Source(f"""SELECT c.owner, c.id, c.category, c.sub_type,
                              CASE WHEN EXISTS (SELECT 1 FROM read_agreement a WHERE a.child_profile_id = c.id
-                                  AND a.deleted = 0 AND a.signed_date <= :last
-                                  AND (a.expiry_date IS NULL OR a.expiry_date >= :last)) THEN 1 ELSE 0 END AS signed,
+                                  AND a.signed_date <= :last AND (a.expiry_date IS NULL OR a.expiry_date >= :last)
+                                  AND {_alive('a')}) THEN 1 ELSE 0 END AS signed,
+                             CASE WHEN EXISTS (SELECT 1 FROM read_visit v WHERE v.person_id = c.person_id
+                                  AND v.program = 'child' AND {_in_month('v.visit_date')} AND {_alive('v')})
+                                  THEN 1 ELSE 0 END AS visited,
                              0 AS amount
-                      FROM read_child_profile c WHERE c.deleted = 0 AND c.status = 'active'
-                        AND substr(c.created_at, 1, 10) <= :last""", ("category", "sub_type", "signed")),
-    "child_visits": Source("""SELECT owner, id, 0 AS amount FROM read_visit WHERE deleted = 0 AND program = 'child'
-                              AND visit_date >= :first AND visit_date <= :last""", ()),
-    # Elders on the rounds (registered before the month ended) and their visits in the month; the
-    # id traced is the person's, as the station's report lists people.
-    "elders": Source(f"""SELECT e.owner, e.person_id AS id, e.categories, e.risk_level, COALESCE(v.n, 0) AS visits,
+                      FROM read_child_profile c WHERE {_on_roll('c')}""", ("category", "sub_type", "signed", "visited")),
+    "visits": Source(f"""SELECT v.owner, v.id, v.program, 0 AS amount FROM read_visit v
+                        WHERE {_in_month('v.visit_date')} AND {_alive('v')}""", ("program",)),
+    # Elders on the roster and their visits in the month; the id traced is the person's, as the
+    # station's report lists people.
+    "elders": Source(f"""SELECT e.owner, e.person_id AS id, e.categories, e.risk_level, COALESCE(n.visits, 0) AS visits,
                                 0 AS amount
                          FROM read_elder_profile e
-                         LEFT JOIN (SELECT person_id, COUNT(*) AS n FROM read_visit WHERE program = 'elder'
-                                    AND deleted = 0 AND visit_date >= :first AND visit_date < :after
-                                    GROUP BY person_id) v ON v.person_id = e.person_id
-                         WHERE e.deleted = 0 AND e.status = 'active' AND substr(e.created_at, 1, 10) < :after
-                           AND {live_person('e')}""",
-                      ("categories", "risk_level", "visits")),
-    "relief_applied": Source("""SELECT owner, id, case_type, 0 AS amount FROM read_relief_case WHERE deleted = 0
-                                AND applied_on >= :first AND applied_on <= :last""", ("case_type",)),
-    "relief_paid": Source(f"""SELECT owner, id, case_type, COALESCE(amount_paid, 0) AS amount FROM read_relief_case
-                              WHERE deleted = 0 AND paid_on >= :first AND paid_on <= :last AND status IN ({_PAID})""",
-                          ("case_type",)),
+                         LEFT JOIN (SELECT v.person_id, COUNT(*) AS visits FROM read_visit v WHERE v.program = 'elder'
+                                    AND {_in_month('v.visit_date')} AND {_alive('v')} GROUP BY v.person_id) n
+                                ON n.person_id = e.person_id
+                         WHERE {_on_roll('e')}""", ("categories", "risk_level", "visits")),
+    "applied": Source(f"""SELECT r.owner, r.id, r.case_type, 0 AS amount FROM read_relief_case r
+                         WHERE {_in_month('r.applied_on')} AND {_alive('r')}""", ("case_type",)),
+    "approved": Source(f"""SELECT r.owner, r.id, 0 AS amount FROM read_relief_case r
+                          WHERE {_in_month('r.approved_on')} AND {_alive('r')}""", ()),
+    # Money paid in the month (store.figures.relief_money): each advance on its day, each payment
+    # after approval on its own; `payee` is the household (or the applicant without one).
+    "money": Source(f"""SELECT r.owner, r.id, r.case_type, 'advance' AS paid, COALESCE(r.household_id, r.person_id) AS payee,
+                               COALESCE(r.advance_amount, 0) AS amount
+                        FROM read_relief_case r WHERE {_in_month('r.advance_on')} AND {_alive('r')}
+                        UNION ALL
+                        SELECT r.owner, r.id, r.case_type, 'payment' AS paid, COALESCE(r.household_id, r.person_id) AS payee,
+                               COALESCE(r.amount_paid, 0) AS amount
+                        FROM read_relief_case r WHERE {_in_month('r.paid_on')} AND {_alive('r')}""",
+                    ("case_type", "paid", "payee")),
     "fund": Source("""SELECT owner, id, kind, CASE WHEN entry_date < :first THEN 'before' ELSE 'during' END AS period,
                              amount FROM read_reserve_fund_entry WHERE deleted = 0 AND entry_date <= :last""",
                    ("kind", "period")),
@@ -84,20 +116,16 @@ class Group:
     ids: list[str]
 
 
+_PARAM = re.compile(r":(first|last|cutoff)\b")
+
+
 def _bind(sql: str, month: str) -> tuple[str, list[str]]:
-    """`:first`, `:last`, `:after` as positional parameters (the one style both databases take)."""
+    """`:first`, `:last`, `:cutoff` as positional parameters (the one style both databases take)."""
     start, after = month_bounds(month)
-    values = {"first": start.isoformat(), "last": (after - dt.timedelta(days=1)).isoformat(),
-              "after": after.isoformat()}
-    params: list[str] = []
-    out = []
-    for piece in sql.replace(":first", "\0first\0").replace(":last", "\0last\0").replace(":after", "\0after\0").split("\0"):
-        if piece in values:
-            out.append("?")
-            params.append(values[piece])
-        else:
-            out.append(piece)
-    return "".join(out), params
+    last = after - dt.timedelta(days=1)
+    values = {"first": start.isoformat(), "last": last.isoformat(), "cutoff": cutoff(last)}
+    params = [values[m[1]] for m in _PARAM.finditer(sql)]
+    return _PARAM.sub("?", sql), params
 
 
 def _groups(store: ServerStore, source: Source, month: str, owner: str | None) -> dict[str, list[Group]]:
@@ -119,12 +147,12 @@ def _groups(store: ServerStore, source: Source, month: str, owner: str | None) -
 
 def _count(groups: Iterable[Group]) -> tuple[int, tuple[str, ...]]:
     found = list(groups)
-    return sum(g.n for g in found), tuple(i for g in found for i in g.ids)
+    return sum(g.n for g in found), tuple(dict.fromkeys(i for g in found for i in g.ids))
 
 
 def _sum(groups: Iterable[Group]) -> tuple[int, tuple[str, ...]]:
     found = list(groups)
-    return sum(g.amount for g in found), tuple(i for g in found for i in g.ids)
+    return sum(g.amount for g in found), tuple(dict.fromkeys(i for g in found for i in g.ids))
 
 
 def frequency_rules(store: ServerStore, on: dt.date) -> dict[str | None, FrequencyRule]:
@@ -135,7 +163,7 @@ def frequency_rules(store: ServerStore, on: dt.date) -> dict[str | None, Frequen
         if v.get("key") == elder_rules.FREQUENCY_KEY:
             versions.setdefault(v["owner"], []).append(v)
     county = versions.pop(COUNTY, [])
-    fallback = default_reference(elder_rules.FREQUENCY_KEY)
+    fallback = reference.default(elder_rules.FREQUENCY_KEY)
 
     def rule(own: list[dict[str, Any]]) -> FrequencyRule:
         ordered = sorted(county + own, key=lambda v: (v["effective_from"], v["id"]))
@@ -147,17 +175,22 @@ def frequency_rules(store: ServerStore, on: dt.date) -> dict[str | None, Frequen
     return rules
 
 
-def _fig(section: str, label: str, unit: str, entity_name: str, found: tuple[int, tuple[str, ...]],
-         of: int | None = None) -> Figure:
-    return Figure(section, label, found[0], unit, entity_name, found[1], of)
+def _children(roll: list[Group], visits: list[Group]) -> list[Figure]:
+    out = [KIND[f"children.{code}"](*_count(g for g in roll if g.attrs["category"] == code))
+           for code, _label in CHILD_CATEGORIES]
+    need = [g for g in roll if needs_agreement(g.attrs)]
+    out.append(KIND["children.agreements"](*_count(g for g in need if g.attrs["signed"]), of=_count(need)[0]))
+    out.append(KIND["children.visits"](*_count(g for g in visits if g.attrs["program"] == "child")))
+    out.append(KIND["children.visited"](*_count(g for g in roll if g.attrs["visited"]), of=_count(roll)[0]))
+    return out
 
 
-def _elder_figures(groups: list[Group], rule: FrequencyRule, start: dt.date) -> list[Figure]:
-    """The roster, the visits done against those the rule asks for (at most that many per person),
-    and the people visited less often than asked."""
+def _elders(roster: list[Group], visits: list[Group], rule: FrequencyRule, start: dt.date) -> list[Figure]:
+    """The roster, the elder visits, the visits done against those the rule asks for (at most that
+    many per person), and the people visited less often than asked."""
     required_of: dict[tuple[str, str | None], int] = {}
     asked: list[tuple[Group, int]] = []
-    for g in groups:
+    for g in roster:
         key = (g.attrs["categories"] or "[]", g.attrs["risk_level"])
         if key not in required_of:
             required_of[key] = elder_rules.required_visits(rule, start, json.loads(key[0]), key[1])
@@ -165,11 +198,23 @@ def _elder_figures(groups: list[Group], rule: FrequencyRule, start: dt.date) -> 
             asked.append((g, required_of[key]))
     done = sum(g.n * min(int(g.attrs["visits"]), required) for g, required in asked)
     visited = tuple(i for g, _ in asked if int(g.attrs["visits"]) for i in g.ids)
-    return [_fig(ELDERS, "探访名单在册老人", "人", "person", _count(groups)),
-            _fig(ELDERS, "本月探访完成（次，按应访次数计）", "次", "person", (done, visited),
-                 of=sum(g.n * required for g, required in asked)),
-            _fig(ELDERS, "本月未按要求探访的老人", "人", "person",
-                 _count(g for g, required in asked if int(g.attrs["visits"]) < required))]
+    return [KIND["elders.roster"](*_count(roster)),
+            KIND["elders.visits"](*_count(g for g in visits if g.attrs["program"] == "elder")),
+            KIND["elders.done"](done, visited, of=sum(g.n * required for g, required in asked)),
+            KIND["elders.missed"](*_count(g for g, required in asked if int(g.attrs["visits"]) < required))]
+
+
+def _relief(applied: list[Group], approved: list[Group], money: list[Group]) -> list[Figure]:
+    out = [KIND[f"relief.applied.{code}"](*_count(g for g in applied if g.attrs["case_type"] == code))
+           for code, _label in RELIEF_TYPES]
+    out.append(KIND["relief.approved"](*_count(approved)))
+    out += [KIND[f"relief.money.{code}"](*_sum(g for g in money if g.attrs["case_type"] == code))
+            for code, _label in RELIEF_TYPES]
+    out.append(KIND["relief.advances"](*_sum(g for g in money if g.attrs["paid"] == "advance")))
+    payees = tuple(dict.fromkeys(g.attrs["payee"] for g in money))
+    traced = any(g.ids for g in money)
+    out.append(KIND["relief.households"](len(payees), payees if traced else ()))
+    return out
 
 
 def _signed_sum(groups: Iterable[Group]) -> tuple[int, tuple[str, ...]]:
@@ -179,32 +224,22 @@ def _signed_sum(groups: Iterable[Group]) -> tuple[int, tuple[str, ...]]:
     return value, tuple(i for g in found for i in g.ids)
 
 
-def _fund_figures(fund: list[Group]) -> list[Figure]:
+def _fund(fund: list[Group]) -> list[Figure]:
     during = [g for g in fund if g.attrs["period"] == "during"]
-    return [_fig(FUND, "期初余额", "元", "reserve_fund_entry", _signed_sum(g for g in fund if g.attrs["period"] == "before")),
-            _fig(FUND, "本月拨入、归还和调增", "元", "reserve_fund_entry",
-                 _sum(g for g in during if g.attrs["kind"] not in FUND_OUTFLOWS)),
-            _fig(FUND, "本月先行救助支出和调减", "元", "reserve_fund_entry",
-                 _sum(g for g in during if g.attrs["kind"] in FUND_OUTFLOWS)),
-            _fig(FUND, "期末余额", "元", "reserve_fund_entry", _signed_sum(fund))]
+    return [KIND["fund.opening"](*_signed_sum(g for g in fund if g.attrs["period"] == "before")),
+            KIND["fund.in"](*_sum(g for g in during if g.attrs["kind"] not in FUND_OUTFLOWS)),
+            KIND["fund.out"](*_sum(g for g in during if g.attrs["kind"] in FUND_OUTFLOWS)),
+            KIND["fund.closing"](*_signed_sum(fund))]
 
 
 def _figures(by_source: Mapping[str, list[Group]], rule: FrequencyRule, month: str) -> list[Figure]:
     """One station's report, in the station's order (store.monthly_report.figures)."""
-    roll = by_source.get("roll", [])
-    out = [_fig(CHILDREN, f"在册{label}", "人", "child_profile", _count(g for g in roll if g.attrs["category"] == code))
-           for code, label in CHILD_CATEGORIES]
-    need = [g for g in roll if needs_agreement(g.attrs)]
-    out.append(_fig(CHILDREN, "委托照护协议签订率（需签订协议的儿童）", "人", "child_profile",
-                    _count(g for g in need if g.attrs["signed"]), of=_count(need)[0]))
-    out.append(_fig(CHILDREN, "本月走访儿童", "次", "visit", _count(by_source.get("child_visits", []))))
-    out += _elder_figures(by_source.get("elders", []), rule, month_bounds(month)[0])
-    applied, paid = by_source.get("relief_applied", []), by_source.get("relief_paid", [])
-    out += [_fig(RELIEF, f"受理{label}救助", "件", "relief_case", _count(g for g in applied if g.attrs["case_type"] == code))
-            for code, label in RELIEF_TYPES]
-    out += [_fig(RELIEF, f"发放{label}救助金额", "元", "relief_case", _sum(g for g in paid if g.attrs["case_type"] == code))
-            for code, label in RELIEF_TYPES]
-    return out + _fund_figures(by_source.get("fund", []))
+    def source(name: str) -> list[Group]:
+        return by_source.get(name, [])
+
+    return (_children(source("roll"), source("visits"))
+            + _elders(source("elders"), source("visits"), rule, month_bounds(month)[0])
+            + _relief(source("applied"), source("approved"), source("money")) + _fund(source("fund")))
 
 
 def month_figures(store: ServerStore, month: str, owner: str | None = None) -> dict[str, list[Figure]]:
@@ -222,11 +257,13 @@ def month_figures(store: ServerStore, month: str, owner: str | None = None) -> d
     return {s: _figures(by_owner.get(s, {}), rules.get(s, rules[None]), month) for s in stations}
 
 
-def total(columns: Iterable[list[Figure]]) -> list[Figure]:
-    """The county's figures: each township's added up (a rate's parts added, then divided)."""
-    found = list(columns)
-    if not found:
-        return []
-    return [Figure(f.section, f.label, sum(c[i].value for c in found), f.unit, f.entity, (),
-                   None if f.of is None else sum(c[i].of or 0 for c in found))
-            for i, f in enumerate(found[0])]
+def total(columns: Iterable[Iterable[Figure]]) -> list[Figure]:
+    """The figures of several townships added up, by key in the report's order (a rate's parts
+    added, then divided); a figure none of them has is left out."""
+    by_key: dict[str, list[Figure]] = {}
+    for column in columns:
+        for f in column:
+            by_key.setdefault(f.key, []).append(f)
+    return [kind(sum(f.value for f in by_key[kind.key]), (),
+                 sum(f.of or 0 for f in by_key[kind.key]) if kind.rate else None)
+            for kind in KINDS if kind.key in by_key]

@@ -18,6 +18,7 @@ from typing import Any
 
 from station_app.core import child_rules
 from station_app.core.entities import FUND_OUTFLOWS, PERSON_LINKS, entity
+from station_app.core.errors import NotFound
 from station_app.core.fields import MONEY, format_money
 from station_app.core.relief import OPEN_AT_STATION
 from station_app.core.search import parse_query
@@ -121,6 +122,7 @@ LIST_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
                     ("办理状态", "status"), ("拟救助金额（元）", "amount_proposed"), ("发放金额（元）", "amount_paid"),
                     ("补办手续期限", "paperwork_due")),
     "reserve_fund_entry": (("日期", "entry_date"), ("类型", "kind"), ("金额（元）", "amount"), ("事由", "reason")),
+    "household": (("户主（申请人）", "head_name"), ("住址", "address")),
 }
 
 
@@ -157,8 +159,13 @@ class Listed:
 
 
 def listing(store: ServerStore, entity_name: str, ids: Sequence[str]) -> Listed:
+    if entity_name not in LIST_COLUMNS:
+        raise NotFound("这类记录无法在县级平台列出")
     columns = LIST_COLUMNS[entity_name]
     records = payloads(store, entity_name, ids)
+    if entity_name == "household":  # an applicant registered without a household is a household of their own
+        records.update({i: {**p, "head_name": p.get("name")}
+                        for i, p in payloads(store, "person", [i for i in ids if i not in records]).items()})
     people = records if entity_name == "person" else payloads(
         store, "person", sorted({r["person_id"] for r in records.values() if r.get("person_id")}))
     names = station_names(store)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from station_app.core.relief_views import CaseDetails
 from station_app.server.store.county_queries import payloads
 from station_app.server.store.storage import WAITING_SQL, ServerStore
-from station_app.store.relief import CaseDetails
 
 # The amount an earlier case counts for, as the station's repeat check reads it (store.relief).
 _EARLIER_AMOUNT = ("COALESCE(c.amount_paid + COALESCE(c.advance_amount, 0), c.amount_approved, c.advance_amount,"

@@ -6,8 +6,8 @@ has its tables but no version: it is recognised as version 1 and upgraded from t
 
 - A database newer than this program is refused untouched.
 - An older one is copied first (SQLite: the backup API; PostgreSQL: pg_dump, or a refusal that
-  says what to install), then every pending migration runs with its Python step and the new
-  version in one transaction: a crash leaves the old version or the new, never between.
+  says what to install), then every pending migration runs, their Python steps after them, and
+  the new version is set, in one transaction: a crash leaves the old version or the new, never between.
 - Several worker processes may start at once: the upgrade holds the database's write lock (SQLite)
   or an advisory lock (PostgreSQL), and each process re-reads the version under it.
 """
@@ -29,8 +29,9 @@ VERSION_TABLE = "server_schema"
 FIRST_TABLE = "stations"  # present in every database the first server made
 
 PostStep = Callable[[Backend], None]
-# Data SQL cannot compute: read tables are filled from the records already held.
-POST_STEPS: dict[int, PostStep] = {3: read_tables.rebuild}
+# Data SQL cannot compute: read tables are filled from the records already held. A step runs once,
+# after the SQL of every pending migration, so it is written against the latest schema only.
+POST_STEPS: dict[int, PostStep] = {3: read_tables.rebuild, 5: read_tables.rebuild}
 
 
 def folder() -> Path:
@@ -73,10 +74,11 @@ def upgrade(db: Backend, backup_folder: Path | None) -> Path | None:
             if not db.has_table(VERSION_TABLE):
                 db.execute(f"CREATE TABLE {VERSION_TABLE} (version INTEGER NOT NULL)")
                 db.execute(f"INSERT INTO {VERSION_TABLE} (version) VALUES (?)", (current,))
-            for migration in migrations[current:]:
+            pending = migrations[current:]
+            for migration in pending:
                 db.script(statements(migration, db))
-                if migration.version in POST_STEPS:
-                    POST_STEPS[migration.version](db)
+            for step in dict.fromkeys(POST_STEPS[m.version] for m in pending if m.version in POST_STEPS):
+                step(db)
             db.execute(f"UPDATE {VERSION_TABLE} SET version = ?", (len(migrations),))
     except BaseException:
         db.execute("ROLLBACK")

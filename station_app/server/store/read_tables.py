@@ -18,23 +18,28 @@ from station_app.core.entities import entity
 from station_app.core.fields import BOOL, JSON_KINDS
 from station_app.core.search import person_keys, sort_key
 
-# entity -> the fields copied into read_<entity> (besides id, owner, deleted, created_at).
+# entity -> the fields copied into read_<entity> (besides the SYSTEM_COLUMNS).
 READ_COLUMNS: dict[str, tuple[str, ...]] = {
     "village": ("code", "name"),
     "household": ("village_id", "head_name", "address", "phone"),
     "person": ("name", "id_number", "gender", "birth_date", "phone", "village_id", "household_id", "address"),
-    "child_profile": ("person_id", "category", "sub_type", "status", "risk_level"),
+    "child_profile": ("person_id", "category", "sub_type", "status", "risk_level", "entered_on", "exited_on"),
     "agreement": ("child_profile_id", "signed_date", "expiry_date"),
     "child_report": ("person_id", "urgency", "stage", "reported_at", "step_due"),
-    "elder_profile": ("person_id", "categories", "risk_level", "status"),
+    "elder_profile": ("person_id", "categories", "risk_level", "status", "entered_on", "exited_on"),
     "visit": ("program", "person_id", "visit_date", "next_due"),
     "relief_case": ("person_id", "household_id", "case_type", "tier", "household_size", "status", "applied_on",
                     "amount_proposed", "amount_approved", "amount_paid", "paid_on", "advance_amount", "advance_on",
-                    "paperwork_due"),
+                    "paperwork_due", "approved_on"),
     "relief_step": ("relief_case_id", "action", "decided_on"),
     "reserve_fund_entry": ("kind", "amount", "entry_date", "relief_case_id"),
+    # Submitted monthly reports: the figures of each version, and which figures list records (the
+    # lists themselves are read from the record when a figure is traced).
+    "report_version": ("month", "version", "figures", "reason", "submitted_by", "submitted_at", "digest"),
+    "report_figure": ("report_version_id", "key", "entity"),
 }
-SYSTEM_COLUMNS = ("id", "owner", "deleted", "created_at")
+# updated_at: a tombstone's is when the record was deleted (a figure of an earlier month still counts it).
+SYSTEM_COLUMNS = ("id", "owner", "deleted", "created_at", "updated_at")
 # Columns computed from the record rather than copied: person -> sort_name (pinyin order for lists).
 DERIVED: dict[str, dict[str, Callable[[Mapping[str, Any]], Any]]] = {
     "person": {"sort_name": lambda r: sort_key(r.get("name") or "")}}
@@ -73,7 +78,7 @@ def _row(entity_name: str, payload: Mapping[str, Any], owner: str) -> tuple[Any,
     copied = [_value(entity_name, name, payload) for name in READ_COLUMNS[entity_name]]
     derived = [derive(payload) for derive in DERIVED.get(entity_name, {}).values()]
     return (payload["id"], owner, int(bool(payload.get("deleted"))), payload.get("created_at") or "",
-            *copied, *derived)
+            payload.get("updated_at") or "", *copied, *derived)
 
 
 def upsert(conn: Any, records: Iterable[tuple[str, Mapping[str, Any], str]]) -> None:

@@ -34,6 +34,7 @@ from station_app.core.fields import format_money
 from station_app.core.ids import new_id, now_iso
 from station_app.core.text import clean
 from station_app.core.validation import validate
+from station_app.server import config
 from station_app.server.store import migrations, read_tables
 from station_app.server.store.audit import SERVER_CONSOLE, audit
 from station_app.server.store.backend import Backend, connect
@@ -132,7 +133,7 @@ def hash_code(code: str) -> str:
 
 
 class ServerStore:
-    def __init__(self, url_or_path: str | Path, backup_folder: Path | None = None, key_file: Path | None = None
+    def __init__(self, url_or_path: str | Path, *, backup_folder: Path | None = None, key_file: Path | None = None
                  ) -> None:
         """`url_or_path`: a SQLite file (or sqlite:///path), encrypted with the key in `key_file` (see
         server.config.database_key), or a postgresql:// URL. An older database is upgraded after a
@@ -149,6 +150,12 @@ class ServerStore:
         self._readers: queue.LifoQueue[Backend] = queue.LifoQueue()
         self._opened: list[Backend] = []
         self._opening = threading.Lock()
+
+    @classmethod
+    def in_folder(cls, folder: Path, database_url: str | None = None, key_file: Path | None = None) -> ServerStore:
+        """The store of the server whose data folder is `folder`: county.db there (or the database at
+        `database_url`), upgraded after a copy in its backups/ folder when older."""
+        return cls(config.database(folder, database_url), backup_folder=config.backups(folder), key_file=key_file)
 
     def close(self) -> None:
         for reader in self._opened:
