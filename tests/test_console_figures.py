@@ -105,6 +105,8 @@ def test_a_townships_row_is_its_latest_submitted_version_and_its_history_is_kept
     live = browser.chrome.find_elements("css selector", "#total-live th")
     assert live[0].text == f"全县合计：含 1 个乡镇{figures.LIVE}"
     assert live[1].text == f"{v2[0]['value'] + own[0].value} 人"  # 在册农村留守儿童 of both
+    charted = {t.text for t in browser.chrome.find_elements("css selector", "figure.chart svg text[text-anchor=end]")}
+    assert charted == {"前甸镇", f"章党镇{figures.LIVE_MARK}"} and figures.LIVE in browser.element("#chart-note").text
 
     browser.submit("#figures tbody tr:first-child td.state a")
     browser.shot("figure-versions")

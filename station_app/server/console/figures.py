@@ -32,6 +32,7 @@ from station_app.server.store.county_reports import Version
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 LIVE = "未上报的实时数"
+LIVE_MARK = "*"
 
 
 @dataclass(frozen=True)
@@ -103,15 +104,20 @@ def _totals(rows: list[Row]) -> list[Total]:
 
 
 def _charts(rows: list[Row]) -> list[Chart]:
+    """A township drawn from its live count is starred (the page's note says why): its bar is not
+    a figure it signed."""
+    def name(row: Row) -> str:
+        return row.name if row.latest else f"{row.name}{LIVE_MARK}"
+
     def rate(key: str) -> list[tuple[str, float, str]]:
         out = []
         for row in rows:
             f = find(row.figures, key)
             share = f.value / f.of if f and f.of else 0.0
-            out.append((row.name, share, f"{share:.1%}" if f and f.of else "—"))
+            out.append((name(row), share, f"{share:.1%}" if f and f.of else "—"))
         return out
 
-    paid = [(r.name, sum(f.value for f in r.figures if f.key.startswith("relief.money.")) / 100) for r in rows]
+    paid = [(name(r), sum(f.value for f in r.figures if f.key.startswith("relief.money.")) / 100) for r in rows]
     return [bar_chart("特殊困难老年人本月探访完成率", rate("elders.done"), 1),
             bar_chart("委托照护协议签订率", rate("children.agreements"), 1),
             bar_chart("本月支出临时救助金（元，含先行救助）", [(n, v, f"{v:,.2f}") for n, v in paid])]
@@ -125,7 +131,7 @@ def page(ask: Ask) -> Response:
                           kinds=KINDS, charts=[], error=exc.errors["month"], live=LIVE)
     rows = _rows(ask, month)
     return ask.render("figures.html", section="/figures", month=month, rows=rows, totals=_totals(rows), kinds=KINDS,
-                      charts=_charts(rows) if rows else [], error="", live=LIVE)
+                      charts=_charts(rows) if rows else [], error="", live=LIVE, live_mark=LIVE_MARK)
 
 
 def _text(figure: Figure | None) -> str:
