@@ -76,6 +76,32 @@ def test_the_first_servers_database_is_adopted_backed_up_and_upgraded_with_its_r
     store.close()
 
 
+def test_a_version_4_database_gets_the_business_dates_and_the_submitted_reports_of_its_records(url, tmp_path):
+    """Version 5 reads what the figures go by (issue 14) from records the server already held."""
+    child = {"id": "c-1", "station_id": "s-1", "rev": 2, "deleted": 0, "created_at": "2026-09-01T08:00:00.000Z",
+             "updated_at": "2026-11-03T08:00:00.000Z", "person_id": "p-1", "category": "left_behind",
+             "status": "exited", "entered_on": "2026-08-10", "exited_on": "2026-10-05"}
+    version = {"id": "v-1", "station_id": "s-1", "rev": 1, "deleted": 0, "created_at": "2026-11-01T08:00:00.000Z",
+               "updated_at": "2026-11-01T08:00:00.000Z", "month": "2026-10", "version": 1, "figures": [],
+               "reason": None, "submitted_by": "王站长", "submitted_at": "2026-11-01 16:00", "digest": "0" * 64}
+    db = backend.connect(url)
+    for migration in migrations.available()[:4]:
+        db.script(migrations.statements(migration, db))
+    db.execute(f"CREATE TABLE {migrations.VERSION_TABLE} (version INTEGER NOT NULL)")
+    db.execute(f"INSERT INTO {migrations.VERSION_TABLE} (version) VALUES (4)")
+    for entity_name, payload in (("child_profile", child), ("report_version", version)):
+        db.execute("INSERT INTO records VALUES (?, ?, 's-1', 1, 0, ?, 'now')",
+                   (entity_name, payload["id"], json.dumps(payload)))
+    db.close()
+    store = ServerStore(url, backup_folder=tmp_path / "backups")
+    assert version_of(url) == migrations.latest_version() >= 5
+    assert store.read("SELECT entered_on, exited_on, updated_at FROM read_child_profile") == [
+        {"entered_on": "2026-08-10", "exited_on": "2026-10-05", "updated_at": "2026-11-03T08:00:00.000Z"}]
+    assert [(r["month"], r["version"], r["submitted_by"]) for r in store.read("SELECT * FROM read_report_version")] \
+        == [("2026-10", 1, "王站长")]
+    store.close()
+
+
 def test_an_older_database_without_a_backup_folder_is_refused(url):
     first_server_database(url)
     with pytest.raises(DatabaseError, match="备份"):
