@@ -27,7 +27,8 @@ def test_a_malformed_version_is_refused_at_publish_with_the_message_at_the_field
     bad = {**good, "tiers": [{**good["tiers"][0], "multiple": "一倍"}]}
     type_value(browser, json.dumps(bad, ensure_ascii=False))
     browser.submit("#publish")
-    assert "“tiers[1].multiple”应为不小于0的数" in browser.element("#value-error").text
+    # The key's schema names the place in the words of the form (core.schema), not the JSON path.
+    assert "「分档 / 第1项 / 倍数」格式不正确：应为数字" in browser.element("#value-error").text
     assert "未发布" in browser.text
     type_value(browser, "{\"tiers\": [")
     browser.submit("#preview")
