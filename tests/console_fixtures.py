@@ -87,7 +87,8 @@ class Browser:
 
         page = self.element("html")
         self.element(css).click()
-        WebDriverWait(self.chrome, 20).until(expected_conditions.staleness_of(page))
+        # Generous: on a machine busy with other work a page has taken longer than 20 s.
+        WebDriverWait(self.chrome, 60).until(expected_conditions.staleness_of(page))
 
     @property
     def text(self) -> str:
