@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test bench bench-sync bench-peer bundle guide guide-review clean-venv
+.PHONY: run test bench bench-sync bench-peer bench-county bundle guide guide-review clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -47,6 +47,10 @@ guide-review: $(VENV)/.runtime
 # Station's push beside PouchDB's replication (node and npm needed; the peer is set up in bench/data/peer).
 bench-peer: $(VENV)/.dev
 	$(BIN)/python -m bench.peer $(ARGS)
+
+# The county console at city scale (PostgreSQL 100 townships × 10,000 people, SQLite 20): bench/COUNTY-RESULTS.md.
+bench-county: $(VENV)/.dev
+	$(BIN)/python -m bench.county $(ARGS)
 
 $(VENV)/.build: requirements-build.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-build.txt

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from station_app import paths
+from station_app.core.passwords import PASSWORD_ENV
 
 if TYPE_CHECKING:
     from station_app.core.roles import Actor
     from station_app.store.database import StationDatabase
-
-PASSWORD_ENV = "STATION_PASSWORD"
 
 _INIT_FIELDS = (("name", "社工站名称"), ("township", "乡镇（街道）"), ("county", "县（区）"), ("admin_code", "乡镇区划代码（9位）"))
 

@@ -88,6 +88,16 @@ class History:
                                                 changes, p["rev"])
 
 
+def without_means_check_or_notice(store: RecordStore, since: dt.date) -> None:
+    """This county asks for no means-check result and no notice before a 支出型 approval (its rules
+    may): for tests about figures, not about the 支出型 procedure."""
+    reference_data.set_value(store, MEANS, {"required_for": {"emergency": False, "expenditure": False},
+                                            "valid_days": 180}, since)
+    reference_data.set_value(store, PUBLICITY, {"review_for": {"emergency": False, "expenditure": False},
+                                                "notice_for": {"emergency": False, "expenditure": False},
+                                                "notice_days": 7}, since)
+
+
 def build(database: StationDatabase, head: Actor, monkeypatch: pytest.MonkeyPatch, *, until: dt.date) -> History:
     """The history up to and including `until` (2026-11-01 stops before the later changes of
     2026-11-03; 2026-11-05 includes them):
@@ -106,13 +116,8 @@ def build(database: StationDatabase, head: Actor, monkeypatch: pytest.MonkeyPatc
     store = h.on(D(2026, 8, 5))
     h.village = store.create("village", {"code": "210411101201", "name": "前甸村"})
     relief.add_fund_entry(store, "topup", "10000", "镇财政拨入临时救助备用金", "2026-08-01")
-    # This county asks for no means-check result and no notice before a 支出型 approval (its rules
-    # may): the history is about business dates, and a seven-day notice would move 二's approval.
-    reference_data.set_value(store, MEANS, {"required_for": {"emergency": False, "expenditure": False},
-                                            "valid_days": 180}, D(2026, 1, 1))
-    reference_data.set_value(store, PUBLICITY, {"review_for": {"emergency": False, "expenditure": False},
-                                                "notice_for": {"emergency": False, "expenditure": False},
-                                                "notice_days": 7}, D(2026, 1, 1))
+    # The history is about business dates, and a seven-day notice would move 二's approval.
+    without_means_check_or_notice(store, D(2026, 1, 1))
     h.child("甲", "2026-08-05")
     children.save_agreement(store, {"child_profile_id": h.profiles["甲"]["id"], "guardian_name": "甲父",
                                     "caregiver_name": "张奶奶", "signed_date": "2026-08-05",

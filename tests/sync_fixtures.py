@@ -20,10 +20,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from station_app.core import demo
+from station_app.core import county_roles, demo
+from station_app.core.county_roles import CountyActor
 from station_app.core.roles import Actor
 from station_app.jobs import admin
 from station_app.server.keys import CountyKeys
+from station_app.server.store import accounts
 from station_app.server.store.storage import ServerStore
 from station_app.store import keyring, relief
 from station_app.store.database import StationDatabase
@@ -60,10 +62,11 @@ class County:
 
 
 def start_server(folder: Path, tls: tuple[Path, Path] | None = None,
-                 database_url: str | None = None) -> tuple[str, subprocess.Popen]:
+                 database_url: str | None = None, workers: int = 1) -> tuple[str, subprocess.Popen]:
     """The server as a subprocess on a free port of 127.0.0.1 (HTTPS with `tls` = (cert, key))."""
     port = free_port()
     extra = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])] if tls else []
+    extra += ["--workers", str(workers)] if workers > 1 else []
     database = ["--database-url", database_url] if database_url else []
     process = subprocess.Popen(
         [sys.executable, "main.py", "--data-dir", str(folder / "unused"), "server", "--dir", str(folder), *database,
@@ -98,10 +101,10 @@ def _postgres_bin() -> Path | None:
 
 
 @contextlib.contextmanager
-def running_postgres() -> Iterator[str]:
+def running_postgres(settings: dict[str, str] | None = None) -> Iterator[str]:
     """A throw-away PostgreSQL server on 127.0.0.1 (Debian's packages): its base URL, to which a
     user adds a database of their own. Run as the `postgres` user when we are root (PostgreSQL
-    refuses root)."""
+    refuses root). `settings`: server settings (e.g. shared_buffers) other than the defaults."""
     bindir = _postgres_bin()
     if bindir is None:
         raise FileNotFoundError("PostgreSQL is not installed (apt-get install postgresql)")
@@ -114,7 +117,8 @@ def running_postgres() -> Iterator[str]:
     subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(base / "data"), "-U", "station", "--auth=trust",
                     "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
     subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(base / "data"), "-w", "-l", str(base / "log"),
-                    "-o", f"-p {port} -h 127.0.0.1 -k {base}", "start"], check=True, capture_output=True)
+                    "-o", f"-p {port} -h 127.0.0.1 -k {base}" + "".join(f" -c {k}={v}" for k, v in (settings or {}).items()),
+                    "start"], check=True, capture_output=True)
     try:
         yield f"postgresql://station@127.0.0.1:{port}"
     finally:
@@ -167,6 +171,17 @@ def new_station(folder: Path, name: str, admin_code: str) -> tuple[StationDataba
 
 def enrolled(county: County, database: StationDatabase, name: str) -> client.Enrollment:
     return client.enroll(database, county.url, county.station_code(name))
+
+
+def approver(name: str = "县民政局") -> CountyActor:
+    """A county person who may decide relief cases (the console's 审批 role)."""
+    return CountyActor("approver", "approver", name, county_roles.APPROVER)
+
+
+def api_token(store: ServerStore, role: str = county_roles.APPROVER, username: str = "zhangkz") -> str:
+    """A county person's API token as a script holds it: an 审批 account's unless `role` says otherwise."""
+    accounts.create_user(store, username, "县民政局张科长", role, "county-pass-1", accounts.SERVER_CONSOLE)
+    return accounts.create_api_token(store, username, "脚本", accounts.SERVER_CONSOLE)
 
 
 def referred_case(store: RecordStore, village: dict, order: int = 131) -> dict:

@@ -11,7 +11,8 @@ import pytest
 
 from station_app.core.errors import KnownError
 from station_app.server import config
-from station_app.server.store.storage import SCHEMA, ServerStore
+from station_app.server.store import backend, migrations
+from station_app.server.store.storage import ServerStore
 from station_app.sync import client
 from tests.sync_fixtures import ROOT, start_server, stop
 
@@ -52,8 +53,9 @@ def test_after_a_sync_neither_county_db_nor_its_wal_shows_personal_data(county_d
             database.query("SELECT id FROM person"))  # while the server with the key reads them all
         server.close()
         private = [p for p in county_dir.rglob("*") if p.is_file() and "unused" not in p.parts]  # (station's log)
+        # (No admin.token any more: county people's API tokens are kept hashed in the database.)
         assert {p.name for p in private} >= {"county.db", "county.db-wal", "county.db.key", "county.keys.json",
-                                             "admin.token", "server.jsonl"}
+                                             "server.jsonl"}
         for path in private:
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     finally:
@@ -62,23 +64,26 @@ def test_after_a_sync_neither_county_db_nor_its_wal_shows_personal_data(county_d
 
 def test_a_plaintext_county_db_from_the_previous_version_is_converted(county_dir):
     db = county_dir / "county.db"
-    with sqlite3.connect(db) as conn:  # what the previous version left: plain SQLite, mode 0644
-        conn.executescript(SCHEMA.format(serial="INTEGER PRIMARY KEY AUTOINCREMENT"))
+    with sqlite3.connect(db) as conn:  # what the previous version left: plain SQLite (version 1), mode 0644
+        for statement in migrations.statements(migrations.available()[0], backend.Backend()):
+            conn.execute(statement)
         conn.execute("INSERT INTO stations (name, code_hash, created_at) VALUES ('前甸镇', 'x', '2026-01-01')")
     db.chmod(0o644)
 
-    server = ServerStore(db)
+    server = ServerStore(db, backup_folder=county_dir / "backups")  # converted first, then backed up and upgraded
     assert [s["name"] for s in server.stations()] == ["前甸镇"]
     server.close()
-    assert not _plain_sqlite_reads(db) and "前甸镇".encode() not in db.read_bytes()
-    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    [backup] = (county_dir / "backups").iterdir()
+    for path in (db, backup):
+        assert not _plain_sqlite_reads(path) and "前甸镇".encode() not in path.read_bytes()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert len(bytes.fromhex((county_dir / "county.db.key").read_text())) == 32
 
 
 def test_without_its_key_the_database_stays_shut(county_dir, tmp_path, monkeypatch):
     stick = tmp_path / "usb" / "county.db.key"
     stick.parent.mkdir()
-    ServerStore(county_dir / "county.db", stick).close()  # the key made on the stick, not beside the database
+    ServerStore(county_dir / "county.db", key_file=stick).close()  # the key made on the stick, not beside the database
     assert not (county_dir / "county.db.key").exists()
     with pytest.raises(KnownError, match="找不到县服务器数据库的密钥文件"):
         ServerStore(county_dir / "county.db")

@@ -24,10 +24,10 @@ def rule(monkeypatch, tmp_path):
         "days": {"type": "integer", "title": "间隔（天）", "minimum": 1, "maximum": 366}}})
     (tmp_path / "reference").mkdir()
     (tmp_path / "reference" / f"{KEY}.json").write_text(json.dumps({"days": 30}), encoding="utf-8")
-    monkeypatch.setattr(reference_data, "resource", lambda *parts: tmp_path.joinpath(*parts))
-    reference_data._default_text.cache_clear()
+    monkeypatch.setattr(reference, "resource", lambda *parts: tmp_path.joinpath(*parts))
+    reference._default_text.cache_clear()
     yield KEY
-    reference_data._default_text.cache_clear()
+    reference._default_text.cache_clear()
 
 
 def test_the_shipped_default_holds_until_the_county_changes_it(database, store, rule):

@@ -16,6 +16,7 @@ from tests.sync_fixtures import county, enrolled, postgres  # noqa: F401 (fixtur
 
 pytest_plugins = ["tests.ui_fixtures"]
 MONTH = "2026-10"
+FIGURE = [{"key": "x", "section": "留守儿童和困境儿童", "label": "在册农村留守儿童", "value": 1, "unit": "人", "of": None}]
 
 
 @pytest.fixture
@@ -67,9 +68,25 @@ def test_only_the_head_submits_and_only_a_month_that_has_ended(history, database
         report_versions.submit(history.store, "2026-11")
     assert report_versions.versions(database, MONTH) == []
     with pytest.raises(ValidationError, match="第1版"):  # versions go 1, 2, 3 … whoever writes them
-        history.store.create("report_version", {"month": MONTH, "version": 2, "figures": [{"key": "x"}], "reason": "跳号",
+        history.store.create("report_version", {"month": MONTH, "version": 2, "figures": FIGURE, "reason": "跳号",
                                                 "submitted_by": "王站长", "submitted_at": "2026-11-01 10:00",
                                                 "digest": "0" * 64})
+
+
+@pytest.mark.parametrize(("figures", "where"), [
+    ([{"key": "x"}], "缺少「项目」"), ([{**FIGURE[0], "value": "12"}], "数值」应为整数"), (["在册 12 人"], "第1项」应为"),
+    ([{**FIGURE[0], "of": 1.5}], "总数」应为整数")])
+def test_a_version_whose_figures_the_county_could_not_read_is_refused(history, figures, where):
+    """The county reads every version it receives figure by figure: the shape is the entity's rule,
+    checked by the station's write path and again by the server on receipt (protocol.change_problem)."""
+    with pytest.raises(ValidationError, match=where) as refused:
+        history.store.create("report_version", {"month": MONTH, "version": 1, "figures": figures,
+                                                "submitted_by": "王站长", "submitted_at": "2026-11-01 10:00",
+                                                "digest": "0" * 64})
+    assert list(refused.value.errors) == ["figures"]
+    with pytest.raises(ValidationError, match="统计的记录"):
+        history.store.create("report_figure", {"report_version_id": history.village["id"], "key": "x",
+                                               "entity": "person", "ids": [{"id": 1}]})
 
 
 def test_the_county_receives_each_version_once(county, history, database):

@@ -18,7 +18,7 @@ from schemathesis import GenerationMode
 from station_app.core.ids import new_id
 from station_app.server.store.storage import ServerStore
 from station_app.sync import protocol as p
-from tests.sync_fixtures import start_server, stop
+from tests.sync_fixtures import api_token, start_server, stop
 
 EXAMPLES = 40  # per operation and way of sending; about 1,500 requests in all
 
@@ -40,7 +40,7 @@ def fuzzed(tmp_path_factory):
     body = p.request(station_id, "enroll", keys.sign, code=store.create_station("前甸镇"), escrow=None,
                      sign_public=keys.public["sign"], box_public=keys.public["box"])
     assert httpx.post(f"{url}/v1/enroll", content=p.canonical(body)).status_code == 200
-    yield Fuzzed(url, station_id, keys, (folder / "admin.token").read_text().strip())
+    yield Fuzzed(url, station_id, keys, api_token(store))
     store.close()
     stop(process)
 

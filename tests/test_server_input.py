@@ -17,7 +17,7 @@ from station_app.core.errors import ValidationError
 from station_app.store import reference_data
 from station_app.sync import client
 from station_app.sync import protocol as p
-from tests.sync_fixtures import TODAY, county, enrolled, postgres, referred_case  # noqa: F401 (fixtures)
+from tests.sync_fixtures import TODAY, api_token, approver, county, enrolled, postgres, referred_case  # noqa: F401 (fixtures)
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -55,8 +55,8 @@ def test_a_decision_body_is_validated_and_the_field_named(county, database, stor
     enrolled(county, database, "前甸镇")
     case = referred_case(store, village)
     client.sync(database)
-    token = {"authorization": f"Bearer {(county.folder / 'admin.token').read_text()}"}
-    body = {"approved": True, "amount": 900_000, "decided_by": "县民政局张科长", "decided_on": TODAY.isoformat(), **change}
+    token = {"authorization": f"Bearer {api_token(county.store)}"}  # an 审批 account's: the decision is theirs
+    body = {"approved": True, "amount": 900_000, "decided_on": TODAY.isoformat(), **change}
     answer = _refused(_post(county, f"/v1/county/relief/{case['id']}/decision", body, **token), 422)
     assert list(answer["fields"]) == [field] and CHINESE.search(answer["fields"][field])
     assert county.store.waiting_cases()[0]["id"] == case["id"]  # nothing decided
@@ -97,7 +97,8 @@ def test_a_station_cannot_write_the_countys_records(county, database, store, vil
         conn.execute("UPDATE stations SET station_id = ? WHERE name = '前甸镇'", (p.COUNTY,))
     enrollment = client.Enrollment(enrollment.server_url, p.COUNTY, enrollment.name, enrollment.keys,
                                    enrollment.county)
-    published = county.store.publish_reference("relief_repeat", {"warn_within_days": 90}, "2020-01-01", "", "县民政局")
+    published = county.store.publish_reference("relief_repeat", {"warn_within_days": 90}, TODAY.isoformat(), "",
+                                               approver())
     forged = {**published, "value": {"warn_within_days": 1}, "rev": 2}
     change = {"seq": 99, "change_id": "forged-county", "entity": "reference_value", "record_id": published["id"],
               "op": "upsert", "base_rev": 1, "rev": 2, "payload": forged}
@@ -112,7 +113,7 @@ def test_publishing_a_malformed_reference_version_is_refused_at_the_field(county
     tiers = reference_data.default("relief_tiers")
     tiers["cap_fen"]["emergency"] = -1
     with pytest.raises(ValidationError) as refused:
-        county.store.publish_reference("relief_tiers", tiers, "2027-01-01", "", "县民政局")
+        county.store.publish_reference("relief_tiers", tiers, "2027-01-01", "", approver())
     assert "急难型" in refused.value.errors["value"]
     assert county.store.records(entity_name="reference_value") == []
 

@@ -13,6 +13,7 @@ import sys
 import httpx
 import pytest
 
+from station_app.core import county_roles
 from station_app.core.entities import ENTITIES
 from station_app.core.errors import KnownError
 from station_app.store import reference_data, relief, sync_state
@@ -20,9 +21,10 @@ from station_app.store.records import RecordStore
 from station_app.sync import client
 from station_app.sync import protocol as p
 from tests.helpers import count
+from station_app.server.store import accounts
 from station_app.server.store.storage import ServerStore
 from tests.sync_fixtures import (  # noqa: F401 (fixtures)
-    ROOT, TODAY, county, enrolled, new_station, postgres, referred_case, start_server, stop)
+    ROOT, TODAY, approver, county, enrolled, new_station, postgres, referred_case, start_server, stop)
 
 
 
@@ -61,9 +63,9 @@ def test_round_trip_records_up_decision_and_reference_data_down(county, database
 
     [waiting] = county.store.waiting_cases()
     assert waiting["id"] == case["id"] and waiting["station_name"] == "前甸镇"
-    county.store.decide(case["id"], True, 1_000_000, "同意，核减至1万元", "顺城区民政局张科长", TODAY.isoformat())
+    county.store.decide(case["id"], True, 1_000_000, "同意，核减至1万元", approver("顺城区民政局张科长"), TODAY.isoformat())
     county.store.publish_reference("relief_tiers", reference_data.default("relief_tiers"), "2027-01-01",
-                                   "2027年标准", "县民政局")
+                                   "2027年标准", approver("县民政局"))
     client.sync(database)
 
     decided = store.get("relief_case", case["id"])
@@ -185,30 +187,41 @@ def test_offline_is_told_and_nothing_is_lost(database, store, village, county):
     assert json.loads(json.dumps(sync_state.history(database)[0]["error"])).startswith("无法连接")
 
 
-def test_the_county_decides_over_http_with_its_token_and_by_command(county, database, store, a_village, tmp_path):
+def test_the_county_decides_over_http_with_a_persons_token_and_by_command(county, database, store, a_village, tmp_path):
     enrolled(county, database, "前甸镇")
     first, second = referred_case(store, a_village, 131), referred_case(store, a_village, 158)
     client.sync(database)
+    approver = accounts.create_user(county.store, "zhangkz", "县民政局张科长", county_roles.APPROVER, "county-pass-1",
+                                    accounts.SERVER_CONSOLE)
+    accounts.create_user(county.store, "zhaock", "赵只读", county_roles.READER, "county-pass-1", accounts.SERVER_CONSOLE)
     url = f"{county.url}/v1/county/relief"
     assert httpx.get(url).status_code == 403
     assert httpx.get(url, headers={"authorization": "Bearer wrong"}).status_code == 403
-    token = {"authorization": f"Bearer {(county.folder / 'admin.token').read_text()}"}
+    token = {"authorization": f"Bearer {accounts.create_api_token(county.store, 'zhangkz', '脚本', approver)}"}
+    reader = {"authorization": f"Bearer {accounts.create_api_token(county.store, 'zhaock', '脚本', approver)}"}
     assert [c["id"] for c in httpx.get(url, headers=token).json()["cases"]] == [first["id"], second["id"]]
     refused = httpx.post(f"{url}/{first['id']}/decision", headers=token,
-                         json={"approved": False, "decided_by": "县民政局", "decided_on": TODAY.isoformat()})
+                         json={"approved": False, "decided_on": TODAY.isoformat()})
     assert refused.status_code == 422 and "理由" in refused.json()["fields"]["reason"]
+    not_allowed = httpx.post(f"{url}/{first['id']}/decision", headers=reader,
+                             json={"approved": False, "reason": "不符合条件", "decided_on": TODAY.isoformat()})
+    assert not_allowed.status_code == 403
     ok = httpx.post(f"{url}/{first['id']}/decision", headers=token,
-                    json={"approved": False, "reason": "不符合条件", "decided_by": "县民政局", "decided_on": TODAY.isoformat()})
-    assert ok.status_code == 200
+                    json={"approved": False, "reason": "不符合条件", "decided_on": TODAY.isoformat()})
+    assert ok.status_code == 200 and ok.json()["decided_by"] == "县民政局张科长"
     out = subprocess.run(county.command("waiting"), cwd=ROOT, capture_output=True, text=True)
     assert second["id"] in out.stdout and first["id"] not in out.stdout
-    out = subprocess.run(county.command("decide", second["id"], "--approve", "--amount", "9000", "--by",
-                                        "县民政局张科长"), cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run(county.command("decide", second["id"], "--approve", "--amount", "9000", "--user", "zhaock"),
+                         cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 2 and "只能由审批账号办理" in out.stderr
+    out = subprocess.run(county.command("decide", second["id"], "--approve", "--amount", "9000", "--user", "zhangkz"),
+                         cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     client.sync(database)
     assert store.get("relief_case", first["id"])["status"] == "rejected"
     assert (store.get("relief_case", second["id"])["status"], store.get("relief_case", second["id"])["amount_approved"]) \
         == ("approved", 900_000)
+    assert relief.steps(database, second["id"])[-1]["actor_name"] == "县民政局张科长"
 
 
 def test_enrollment_by_command_line(county, tmp_path):
@@ -300,7 +313,7 @@ def test_a_decision_on_a_case_withdrawn_meanwhile_waits_for_a_person(county, dat
     enrolled(county, database, "前甸镇")
     case = referred_case(store, village)
     client.sync(database)
-    county.store.decide(case["id"], True, 1_120_000, "同意", "县民政局", TODAY.isoformat())
+    county.store.decide(case["id"], True, 1_120_000, "同意", approver(), TODAY.isoformat())
     relief.act(store, case["id"], "withdraw", case["rev"], reason="申请人已外出务工", today=TODAY)
     client.sync(database)
     assert store.get("relief_case", case["id"])["status"] == "withdrawn"  # the station's state stands

@@ -15,7 +15,7 @@ from station_app.store import reference_data, sync_state
 from station_app.sync import bundles, client
 from station_app.sync import protocol as p
 from tests.helpers import count
-from tests.sync_fixtures import ROOT, TODAY, county, enrolled, postgres, referred_case  # noqa: F401 (fixtures)
+from tests.sync_fixtures import ROOT, TODAY, approver, county, enrolled, postgres, referred_case  # noqa: F401 (fixtures)
 from tests.test_sync import local_records, server_records
 
 
@@ -37,8 +37,9 @@ def test_export_import_and_return_bundle_round_trip(county, station, store, tmp_
     assert imported.counts[p.APPLIED] == n
     assert server_records(county, station.station_id) == local_records(station)
     # The county decides and publishes while the stick travels back; its next import carries them.
-    county.store.decide(case["id"], False, None, "家庭收入超过标准", "县民政局", TODAY.isoformat())
-    county.store.publish_reference("relief_authority", reference_data.default("relief_authority"), "2027-03-01", "", "县")
+    county.store.decide(case["id"], False, None, "家庭收入超过标准", approver(), TODAY.isoformat())
+    county.store.publish_reference("relief_authority", reference_data.default("relief_authority"), "2027-03-01", "",
+                                   approver("县"))
     store.create("village", {"code": "210411101299", "name": "新建村"})
     path2, _ = bundles.export_bundle(station, stick)
     returned = import_bundle(county.store, county.keys, path2.read_bytes())

@@ -13,7 +13,7 @@ from station_app.store import reference_data, sync_state
 from station_app.sync import client
 from station_app.sync import protocol as p
 from tests.helpers import count
-from tests.sync_fixtures import TODAY, county, enrolled, postgres, referred_case  # noqa: F401 (fixtures)
+from tests.sync_fixtures import TODAY, approver, county, enrolled, postgres, referred_case  # noqa: F401 (fixtures)
 
 
 def _feed(county, station_id: str | None, item: dict) -> None:
@@ -37,7 +37,8 @@ def test_a_poisoned_county_decision_is_set_aside_and_pulls_go_on(county, databas
     client.sync(database)
     bad = {**p.feed_decision(case["id"], True, 1_000_000, "同意", "县民政局", TODAY.isoformat()), **poison}
     _feed(county, database.station_id, bad)
-    county.store.publish_reference("relief_repeat", {"warn_within_days": 90, "block": False}, "2020-01-01", "", "县民政局")
+    county.store.publish_reference("relief_repeat", {"warn_within_days": 90, "block": False}, TODAY.isoformat(), "",
+                                   approver())
 
     report = client.sync(database)  # before: ValueError on every run, the cursor stuck
 
@@ -56,11 +57,11 @@ def test_a_poisoned_county_decision_is_set_aside_and_pulls_go_on(county, databas
 def test_a_malformed_reference_version_is_ignored_with_a_warning_and_the_old_one_stays(county, database, store,
                                                                                      village, caplog):
     enrolled(county, database, "前甸镇")
-    county.store.publish_reference("relief_standard", {"monthly_fen": 80000}, "2020-01-01", "", "县民政局")
+    county.store.publish_reference("relief_standard", {"monthly_fen": 80000}, TODAY.isoformat(), "", approver())
     client.sync(database)
-    bad = _reference_record("relief_standard", {"monthly_fen": "八百元"}, "2020-06-01")
+    bad = _reference_record("relief_standard", {"monthly_fen": "八百元"}, TODAY.isoformat())  # would be in force
     _feed(county, None, p.feed_record("reference_value", bad, 0))
-    good = _reference_record("child_roll_rules", {"warn_days": 45, "exit_age": 16, "term_years": 1}, "2020-06-01")
+    good = _reference_record("child_roll_rules", {"warn_days": 45, "exit_age": 16, "term_years": 1}, TODAY.isoformat())
     _feed(county, None, p.feed_record("reference_value", good, 0))
 
     with caplog.at_level(logging.WARNING, logger="station_app.sync.client"):

@@ -25,3 +25,10 @@ def add_years(day: dt.date, years: int) -> dt.date:
 def birthday_cutoff(today: dt.date, years: int) -> str:
     """The latest birth date of someone who is at least `years` old today (29 Feb → 28 Feb)."""
     return add_years(today, -years).isoformat()
+
+
+def cutoff(day: dt.date) -> str:
+    """The end of `day` on this computer's clock, as records stamp their times (UTC, milliseconds):
+    a record changed or deleted at or after it was changed after the day (the figures' "as of")."""
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).astimezone()
+    return end.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -15,6 +15,9 @@ from typing import Any
 from station_app.core.errors import ValidationError
 from station_app.core.search import PINYIN, person_keys
 
+# Where the command lines (the station's and the county server's) take a password from, when it is
+# not typed in the terminal.
+PASSWORD_ENV = "STATION_PASSWORD"
 MIN_LENGTH = 8
 # zxcvbn's score 2 ("somewhat guessable", about 10^8 guesses) and above: out of reach of guessing at
 # the log-in window (which locks), and costly offline against the argon2id-wrapped key ring.

@@ -16,11 +16,14 @@ refuses to write one.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from station_app.core import schema
 from station_app.core.errors import ValidationError
+from station_app.paths import resource
 
 # key -> the label a station head reads when looking at the rules in force.
 KEYS: dict[str, str] = {}
@@ -47,6 +50,18 @@ def label(key: str) -> str:
         return KEYS[key]
     except KeyError:
         raise KeyError(f"unknown reference key {key!r}") from None
+
+
+@lru_cache(maxsize=None)
+def _default_text(key: str) -> str:
+    return resource("reference", f"{key}.json").read_text(encoding="utf-8")
+
+
+def default(key: str) -> Any:
+    """The shipped default for `key` (a fresh copy: callers may change it); the station and the
+    county read the same file."""
+    label(key)  # unknown keys fail loudly, not with a missing-file error
+    return json.loads(_default_text(key))
 
 
 def in_force(versions: Iterable[tuple[str, Any]], on: dt.date) -> Any | None:

@@ -26,6 +26,17 @@ from station_app.core.errors import ValidationError
 
 NOT_SUBMITTED, SUBMITTED, CORRECTED = "未上报", "已上报", "已更正"
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# The shapes of a version's figures and of a figure's records, checked wherever a version is written
+# or received (core.validation), so the county reads every submitted report it holds.
+FIGURES = {"type": "array", "title": "上报数字", "maxItems": 500, "items": {
+    "type": "object", "required": ["key", "section", "label", "value", "unit", "of"],
+    "properties": {"key": {"type": "string", "title": "指标代码", "minLength": 1, "maxLength": 60},
+                   "section": {"type": "string", "title": "项目", "maxLength": 100},
+                   "label": {"type": "string", "title": "指标", "maxLength": 100},
+                   "unit": {"type": "string", "title": "单位", "maxLength": 4},
+                   "value": {"type": "integer", "title": "数值"},
+                   "of": {"type": ["integer", "null"], "title": "总数"}}}}
+IDS = {"type": "array", "title": "统计的记录", "items": {"type": "string", "minLength": 1, "maxLength": 64}}
 
 
 def digest(month: str, version: int, figures: Sequence[Mapping[str, Any]],

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from station_app.core import child_rules, idnumber, ledger, reference
+from station_app.core import child_rules, idnumber, ledger, reference, report_versions, schema
 from station_app.core import relief as _relief  # noqa: F401 (registers the relief rules' reference keys)
 from station_app.core.entities import GENDERS, Entity, entity
 from station_app.core.errors import ValidationError
@@ -174,6 +174,16 @@ def _reference_value(values: dict[str, Any], errors: dict[str, str], ctx: ParseC
         errors["key" if "key" in exc.errors else "value"] = exc.message
 
 
+def _shaped(name: str, shape: schema.Schema) -> Rule:
+    """A structured field must have the shape declared for it (a county reads it as such)."""
+    def rule(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:
+        if values.get(name) is not None and name not in errors:
+            found = schema.errors(shape, values[name])
+            if found:
+                errors[name] = next(iter(found.values()))
+    return rule
+
+
 _RULES: dict[str, tuple[Rule, ...]] = {
     "person": (_person_id_number,),
     "child_profile": (_roll_membership(), _date_order("entered_on", "exited_on", "退出日期不能早于纳入日期")),
@@ -199,4 +209,6 @@ _RULES: dict[str, tuple[Rule, ...]] = {
     "service_activity": (ledger.referral_names_whom, _at_least("others_count", 0, "其他参与人数不能为负数")),
     "volunteer_service": (ledger.service_hours,),
     "care_agreement": (_date_order("signed_on", "expires_on", "到期日期不能早于签订日期"),),
+    "report_version": (_shaped("figures", report_versions.FIGURES),),
+    "report_figure": (_shaped("ids", report_versions.IDS),),
 }

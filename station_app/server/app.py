@@ -2,15 +2,20 @@
 
 Station endpoints take a request signed by the station (protocol.request) and answer with a reply
 signed by the county's key, which the station pinned at enrollment. County endpoints (waiting relief
-cases, decisions) take the administrator's bearer token from the server's data folder.
-Every request is logged as one JSON line (who, what, how many, how long).
+cases, decisions) take a county person's API token (store.accounts), so every decision names them;
+people use the county console (server.console) mounted in the same app. Everything a client sends
+is checked at this edge against the protocol's schemas, read only up to the endpoint's size limit,
+and refused with a Chinese message and a status chosen by the error's type. Blocking database work
+runs in the thread pool, never on the event loop. Every request is logged as one JSON line (who,
+what, how many, how long).
 """
 
 from __future__ import annotations
 
-import hmac
+import datetime as dt
 import json
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -18,13 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from station_app.core.errors import KnownError, ValidationError
-from station_app.server import openapi
+from station_app.core.county_roles import CountyActor
+from station_app.core.errors import KnownError, PermissionDenied, ValidationError
+from station_app.server import console, openapi
 from station_app.server.keys import CountyKeys
+from station_app.server.store import accounts
 from station_app.server.store.storage import Refused, ServerStore, Station
 from station_app.sync import protocol as p
 
@@ -35,7 +44,6 @@ log = logging.getLogger("station.server")
 class Server:
     store: ServerStore
     keys: CountyKeys
-    admin_token: str
 
     def signed(self, body: dict[str, Any], status: int = 200) -> JSONResponse:
         return JSONResponse(p.sign(body, self.keys.pair.sign), status_code=status)
@@ -45,9 +53,29 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+_HTTP_MESSAGES = {404: "没有这个地址", 405: "这个地址不接受这种请求"}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such path, wrong method) in Chinese: a page in the console, JSON elsewhere."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    message = _HTTP_MESSAGES.get(status, "请求无法完成")
+    if request.url.path.startswith(console.PREFIX):
+        return console.plain_page(message, status)
+    return _error(status, message)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error", exc_info=exc)
+    message = "服务器内部错误，已记入服务器日志，请联系县民政局技术人员"
+    if request.url.path.startswith(console.PREFIX):
+        return console.plain_page(message, 500)
+    return _error(500, message)
+
+
 # Which HTTP status an error type answers with, most specific first (types, never message text).
-STATUS_OF = ((p.TooLarge, 413), (Refused, 403), (ValidationError, 422), (p.NotAuthentic, 401),
-             (p.ProtocolError, 400), (KnownError, 409))
+STATUS_OF = ((p.TooLarge, 413), (Refused, 403), (PermissionDenied, 403), (ValidationError, 422),
+             (p.NotAuthentic, 401), (p.ProtocolError, 400), (KnownError, 409))
 
 
 def _refusal(exc: KnownError) -> JSONResponse:
@@ -84,9 +112,9 @@ async def _station_request(server: Server, request: Request, kind: str,
     not seen before."""
     envelope = p.check(p.signed(body_schema), await read_json(request, kind))
     body = envelope["body"]
-    station = server.store.station(body["station_id"])
+    station = await run_in_threadpool(server.store.station, body["station_id"])
     p.verify(envelope, station.sign_public)
-    server.store.spend_nonce(station.station_id, body["nonce"], p.check_fresh(body))
+    await run_in_threadpool(server.store.spend_nonce, station.station_id, body["nonce"], p.check_fresh(body))
     return station, body
 
 
@@ -128,14 +156,14 @@ async def enroll(server: Server, request: Request) -> Response:
     p.check_public_keys(body)
     p.verify(envelope, body["sign_public"])
     p.check_fresh(body)
-    name = server.store.enroll(body["code"], body["station_id"], body["sign_public"], body["box_public"],
-                               body.get("escrow"))
+    name = await run_in_threadpool(server.store.enroll, body["code"], body["station_id"], body["sign_public"],
+                                   body["box_public"], body.get("escrow"))
     return server.signed({"name": name, "station_id": body["station_id"], "county": server.keys.pair.public})
 
 
 async def push(server: Server, request: Request) -> Response:
     station, body = await _station_request(server, request, "push", p.PUSH_FRAME)
-    answer = server.store.push(station, p.check_batch(body["batch"]))
+    answer = await run_in_threadpool(server.store.push, station, p.check_batch(body["batch"]))
     log.info(json.dumps({"event": "push", "station": station.name, "changes": len(answer["results"]),
                          "status": answer["status"]}, ensure_ascii=False))
     return server.signed(answer)
@@ -144,36 +172,53 @@ async def push(server: Server, request: Request) -> Response:
 async def pull(server: Server, request: Request) -> Response:
     station, body = await _station_request(server, request, "pull", p.PULL)
     if body.get("rejected"):
-        server.store.note_rejections(station, body["rejected"])
-    return server.signed(server.store.pull(station, body["cursor"], body.get("limit", p.MAX_PULL)))
+        await run_in_threadpool(server.store.note_rejections, station, body["rejected"])
+    return server.signed(await run_in_threadpool(server.store.pull, station, body["cursor"],
+                                                 body.get("limit", p.MAX_PULL), body.get("app")))
 
 
-def _admin(server: Server, request: Request) -> None:
+async def _api_actor(server: Server, request: Request) -> CountyActor:
+    """The county person whose API token the request carries."""
     given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), server.admin_token.encode()):
-        raise Refused("需要县级管理员凭据")
+    actor = await run_in_threadpool(accounts.token_actor, server.store, given) if given else None
+    if actor is None:
+        raise Refused("需要县级账号的API令牌（在县级管理平台“账号”页或用 main.py server create-token 建立）")
+    return actor
 
 
 async def waiting_cases(server: Server, request: Request) -> Response:
-    _admin(server, request)
-    return JSONResponse({"cases": server.store.waiting_cases()})
+    await _api_actor(server, request)
+    return JSONResponse({"cases": await run_in_threadpool(server.store.waiting_cases)})
 
 
 async def decide(server: Server, request: Request) -> Response:
-    _admin(server, request)
-    body = p.check(p.DECISION_BODY, await read_json(request, "decision"))
-    item = server.store.decide(request.path_params["case_id"], body["approved"], body.get("amount"),
-                               body.get("reason"), body["decided_by"], body["decided_on"])
-    return JSONResponse(item)
+    """A decision by the API token's person: the body's types checked here, the decision's rules
+    (a reason to refuse, an amount to approve, a day that has come) by the store."""
+    actor = await _api_actor(server, request)
+    body = p.check(p.DECISION_REQUEST, await read_json(request, "decision"))
+    client = request.client.host if request.client else None
+    return JSONResponse(await run_in_threadpool(
+        server.store.decide, request.path_params["case_id"], body["approved"], body.get("amount"), body.get("reason"),
+        actor, body.get("decided_on") or dt.date.today().isoformat(), client))
+
+
+DIR_ENV, DATABASE_ENV = "STATION_SERVER_DIR", "STATION_SERVER_DATABASE_URL"
+
+
+def from_environment() -> Starlette:
+    """The app in a uvicorn worker process: its folder and database from the environment `server run`
+    set (the database's key file too: server.config.KEY_FILE_ENV)."""
+    from station_app.server import logs
+
+    folder = Path(os.environ[DIR_ENV])
+    logs.setup(folder)
+    return create_app(folder, os.environ.get(DATABASE_ENV))
 
 
 def create_app(data_dir: Path, database_url: str | None = None, key_file: Path | None = None) -> Starlette:
-    """The app for the server whose keys and admin token live in `data_dir`, and its records there
-    too (SQLite, encrypted with the key in `key_file`) or in the database at `database_url`."""
-    from station_app.server import config
-
-    server = Server(ServerStore(config.database(data_dir, database_url), key_file),
-                    CountyKeys.load_or_create(data_dir), config.admin_token(data_dir))
+    """The app for the server whose keys live in `data_dir`, and its records there too (SQLite,
+    encrypted with the key in `key_file`) or in the database at `database_url`."""
+    server = Server(ServerStore.in_folder(data_dir, database_url, key_file), CountyKeys.load_or_create(data_dir))
     routes = [
         Route("/health", _logged(health, server), methods=["GET"]),
         Route("/openapi.json", _logged(openapi_doc, server), methods=["GET"]),
@@ -183,6 +228,7 @@ def create_app(data_dir: Path, database_url: str | None = None, key_file: Path |
         Route("/v1/county/relief", _logged(waiting_cases, server), methods=["GET"]),
         Route("/v1/county/relief/{case_id}/decision", _logged(decide, server), methods=["POST"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=[*routes, *console.routes(server.store, server.keys)],
+                    exception_handlers={HTTPException: _http_error, Exception: _server_error})
     app.state.server = server
     return app

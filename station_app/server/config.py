@@ -1,4 +1,4 @@
-"""Where the county server keeps its things: one data folder with its database, keys and admin token,
+"""Where the county server keeps its things: one data folder with its database, keys and backups,
 and the key of the database, which may live elsewhere (removable media, the environment)."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from pathlib import Path
 from station_app.core.errors import KnownError
 from station_app.store.driver import KEY_BYTES, is_plaintext
 
-TOKEN_FILE = "admin.token"
 DATABASE_FILE = "county.db"
 KEY_FILE = "county.db.key"
 KEY_ENV = "STATION_COUNTY_DB_KEY"  # the key itself, 64 hex digits
@@ -24,15 +23,9 @@ def database(data_dir: Path, url: str | None = None) -> str:
     return url or str(Path(data_dir) / DATABASE_FILE)
 
 
-def admin_token(data_dir: Path) -> str:
-    """The county administrator's bearer token, made on first start (mode 0600)."""
-    path = Path(data_dir) / TOKEN_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(32))
-    return path.read_text().strip()
+def backups(data_dir: Path) -> Path:
+    """Where copies of the database go before a schema upgrade."""
+    return Path(data_dir) / "backups"
 
 
 def database_key(db_path: Path, key_file: Path | None = None) -> bytes:

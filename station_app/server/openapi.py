@@ -36,7 +36,7 @@ def _post(summary: str, request: dict[str, Any], reply: str, reply_schema: dict[
         "schema": request}}}, "responses": _answers(reply, reply_schema or p.signed({"type": "object"})), **extra}}
 
 
-_BEARER = [{"county": []}]
+_BEARER = [{"token": []}]
 
 
 def document() -> dict[str, Any]:
@@ -48,9 +48,10 @@ def document() -> dict[str, Any]:
                                 "signature is Ed25519 over the body's canonical JSON. Replies are signed by the "
                                 "county key. Bodies longer than the endpoint's limit are refused with 413: "
                                 + ", ".join(f"{k} {v // 1024} KiB" for k, v in p.MAX_BODY.items()) + "."},
-        "components": {"schemas": {"Change": p.CHANGE, "Error": _ERROR, "Decision": p.DECISION_BODY},
-                       "securitySchemes": {"county": {"type": "http", "scheme": "bearer",
-                                                      "description": "the county administrator's token (admin.token)"}}},
+        "components": {"schemas": {"Change": p.CHANGE, "Error": _ERROR, "Decision": p.DECISION_REQUEST},
+                       "securitySchemes": {"token": {"type": "http", "scheme": "bearer",
+                                                     "description": "a county person's API token: main.py server "
+                                                                    "create-token, or the console's 账号 page"}}},
         "paths": {
             "/health": {"get": {"summary": "liveness and the county's public keys",
                                 "responses": {"200": {"description": "ok"}}}},
@@ -61,11 +62,13 @@ def document() -> dict[str, Any]:
                               f"status ok|gap, high_water, results[] with status in {list(p.STATUSES)}"),
             "/v1/pull": _post("pull feed items after cursor; report items this station refused", p.signed(p.PULL),
                               f"items[] of kind {p.RECORD} or {p.DECISION}, cursor, more"),
-            "/v1/county/relief": {"get": {"summary": "relief cases waiting for the county", "security": _BEARER,
+            "/v1/county/relief": {"get": {"summary": "relief cases waiting for the county (a county person's API token)",
+                                          "security": _BEARER,
                                           "responses": {"200": {"description": "cases"},
-                                                        "403": {"description": "missing county credentials"}}}},
+                                                        "403": {"description": "no valid API token"}}}},
             "/v1/county/relief/{case_id}/decision": _post(
-                "approve or reject a waiting case", p.DECISION_BODY, "the decision as queued for the station",
+                "approve or reject a waiting case, as the API token's person (role 审批)", p.DECISION_REQUEST,
+                "the decision as queued for the station",
                 {"type": "object"}, security=_BEARER,
                 parameters=[{"name": "case_id", "in": "path", "required": True, "schema": p.ID}]),
         },

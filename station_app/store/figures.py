@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from station_app.core.dates import cutoff
 from station_app.core.entities import ENTITIES
 from station_app.core.fields import FROM, UNTIL
 from station_app.core.relief import FUND_OUTFLOWS
@@ -36,12 +37,6 @@ Rows = list[dict[str, Any]]
 # A record still counts for a day if it was not deleted by the end of it: a tombstone's updated_at
 # is the moment it was deleted (a deleted record is never changed again).
 _ALIVE = "(r.deleted = 0 OR r.updated_at >= :cutoff)"
-
-
-def cutoff(day: dt.date) -> str:
-    """The end of `day` on this PC's clock, as the store stamps times (UTC, milliseconds)."""
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).astimezone()
-    return end.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def as_of(database: StationDatabase, entity_name: str, rows: Rows, fields: Sequence[str], day: dt.date) -> Rows:

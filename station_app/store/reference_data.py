@@ -9,28 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from station_app.core import reference
-from station_app.paths import resource
+from station_app.core.reference import default
 from station_app.store.database import StationDatabase
 
 if TYPE_CHECKING:  # the write path reads rules from here while it checks a write
     from station_app.store.records import RecordStore
 
 ENTITY = "reference_value"
-
-
-@lru_cache(maxsize=None)
-def _default_text(key: str) -> str:
-    return resource("reference", f"{key}.json").read_text(encoding="utf-8")
-
-
-def default(key: str) -> Any:
-    """The shipped default for `key` (a fresh copy: callers may change it)."""
-    reference.label(key)  # unknown keys fail loudly, not with a missing-file error
-    return json.loads(_default_text(key))
 
 
 def value(database: StationDatabase, key: str, on: dt.date | None = None) -> Any:

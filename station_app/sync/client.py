@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from station_app import __version__
 from station_app.core.errors import KnownError
 from station_app.core.jobs import JobState
 from station_app.core.roles import COUNTY_SYNC
@@ -233,7 +234,7 @@ def pull(database: StationDatabase, enrollment: Enrollment, transport: HttpTrans
         refused = [{"seq": r["seq"], "reason": r["reason"][: p.MAX_REASON]}
                    for r in sync_state.unreported_rejections(database)[: p.MAX_PULL]]
         reply = transport.post("/v1/pull", p.request(enrollment.station_id, "pull", enrollment.keys.sign,
-                                                     cursor=cursor, rejected=refused))
+                                                     cursor=cursor, rejected=refused, app=__version__))
         with database.transaction() as conn:
             apply_feed(database, reply, report)
             sync_state.mark_reported(conn, [r["seq"] for r in refused])

@@ -143,7 +143,8 @@ PUSH_FRAME = _request("push", ["batch"], batch=BATCH_FRAME)
 PULL = _request("pull", ["cursor"], cursor=_int("同步位置"), limit=_int("数量", 1, MAX_PULL),
                 rejected={"type": "array", "title": "本站拒收的县级更新", "maxItems": MAX_PULL, "items": {
                     "type": "object", "required": ["seq", "reason"],
-                    "properties": {"seq": _int("序号", 1), "reason": _text("原因", MAX_REASON)}}})
+                    "properties": {"seq": _int("序号", 1), "reason": _text("原因", MAX_REASON)}}},
+                app=_text("程序版本", 40))
 ENROLL = _request("enroll", ["code", "sign_public", "box_public"],
                   station_id={"type": "string", "format": "uuid", "title": "社工站编号"},
                   code={**_text("登记码", 40), "pattern": r"^[0-9A-Za-z -]+$", "description": "如 1A2B-3C4D-5E6F-7A8B"},
@@ -155,6 +156,10 @@ DECISION_FIELDS = {"approved": {"type": "boolean", "title": "是否批准"},
                    "decided_by": _text("审批人", 30), "decided_on": {"type": "string", "format": "date", "title": "审批日期"}}
 DECISION_BODY = {"type": "object", "title": "县级审批", "additionalProperties": False,
             "required": ["approved", "decided_by", "decided_on"], "properties": DECISION_FIELDS}
+# What a county person's script sends (POST /v1/county/relief/{id}/decision): the decision is the API
+# token's person's, so no name; the day is today unless given.
+DECISION_REQUEST = {"type": "object", "title": "县级审批请求", "additionalProperties": False, "required": ["approved"],
+                    "properties": {k: v for k, v in DECISION_FIELDS.items() if k != "decided_by"}}
 FEED_ITEMS = {
     RECORD: {"type": "object", "required": ["entity", "record_id", "base_rev", "rev", "payload"],
              "properties": {k: CHANGE["properties"][k] for k in ("entity", "record_id", "base_rev", "rev", "payload")}},

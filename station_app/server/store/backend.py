@@ -14,6 +14,8 @@ plaintext overwritten.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from station_app.store.driver import (
 
 class Backend:
     serial = "INTEGER PRIMARY KEY AUTOINCREMENT"
+    collate_c = ""  # byte order for prefix searches: SQLite compares text that way already
     begin = "BEGIN IMMEDIATE"
 
     def execute(self, sql: str, params: Any = ()) -> Any:
@@ -47,8 +50,25 @@ class Backend:
         for statement in statements:
             self.execute(statement)
 
+    def has_table(self, name: str) -> bool:
+        raise NotImplementedError
+
+    def lock_schema(self) -> None:
+        """Inside a write transaction: make other processes wait until its schema upgrade commits."""
+
+    def backup(self, folder: Path, stem: str) -> Path:
+        """A full copy of the database in `folder` before an upgrade; KnownError when none can be made."""
+        raise NotImplementedError
+
     def close(self) -> None:
         raise NotImplementedError
+
+
+def _private_file(path: Path) -> Path:
+    """An empty file only its owner may read: a backup holds every township's personal data."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    return path
 
 
 def _dict_row(cursor: Any, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -58,6 +78,7 @@ def _dict_row(cursor: Any, row: tuple[Any, ...]) -> dict[str, Any]:
 class SqliteBackend(Backend):
     def __init__(self, path: Path, key: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path, self.key = path, key
         # Created, or left by an older version world-readable: the owner's only. SQLite gives the
         # WAL and shared-memory files the database file's mode.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
@@ -79,13 +100,36 @@ class SqliteBackend(Backend):
     def json_field(self, column: str, key: str) -> str:
         return f"json_extract({column}, '$.{key}')"
 
+    def has_table(self, name: str) -> bool:
+        return self.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+    def backup(self, folder: Path, stem: str) -> Path:
+        """Through SQLite's backup API on a second connection: in WAL mode it reads the last committed
+        state while this one holds the write lock for the upgrade. The copy is encrypted with the
+        same key, so it is no easier to read than the database."""
+        target = _private_file(folder / f"{stem}.db")
+        source = _open(self.path, self.key)
+        copy = sqlite.connect(str(target))
+        try:
+            keyed(copy, self.key)
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+        return target
+
     def close(self) -> None:
         self.conn.close()
 
 
 class PostgresBackend(Backend):
     serial = "BIGSERIAL PRIMARY KEY"
+    collate_c = 'COLLATE "C"'
     begin = "BEGIN"
+    _SCHEMA_LOCK = 7_301_512  # any fixed number: the advisory lock every server process takes to upgrade
+    # The console's county-wide counts: no JIT (compiling a query took longer than running it, at a
+    # city's size) and room to group a month's visits in memory rather than on disk.
+    OPTIONS = "-c jit=off -c work_mem=64MB"
 
     def __init__(self, url: str) -> None:
         try:
@@ -93,8 +137,9 @@ class PostgresBackend(Backend):
             from psycopg.rows import dict_row
         except ImportError as exc:  # pragma: no cover - psycopg is pinned in requirements.txt
             raise KnownError("未安装 psycopg，不能连接 PostgreSQL") from exc
+        self.url = url
         try:
-            self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
+            self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row, options=self.OPTIONS)
         except psycopg.OperationalError as exc:
             raise KnownError(f"无法连接 PostgreSQL 数据库：{exc}") from exc
 
@@ -103,16 +148,45 @@ class PostgresBackend(Backend):
 
     def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """An INSERT of many rows as one multi-row statement (several times faster than pipelining
-        row by row); the rows must not touch the same key twice."""
+        row by row); the rows must not touch the same key twice. Written with PostgreSQL's own
+        numbered parameters and sent as it is (psycopg's RawCursor): parsing placeholders in
+        statements this long would cost more than the database's work."""
+        import psycopg
+
+        head, _, tail = sql.partition(" VALUES ")
+        end = tail.index(")") + 1
+        pieces = tail[:end].split("?")
         for start in range(0, len(rows), 1000):  # within PostgreSQL's 65,535 parameters
             chunk = rows[start : start + 1000]
-            head, _, tail = sql.partition(" VALUES ")
-            end = tail.index(")") + 1
-            values = ", ".join([tail[:end]] * len(chunk))
-            self.execute(f"{head} VALUES {values}{tail[end:]}", [v for row in chunk for v in row])
+            numbers = iter(range(1, len(chunk) * (len(pieces) - 1) + 1))
+            values = ", ".join("".join(piece + (f"${next(numbers)}" if i < len(pieces) - 1 else "")
+                                       for i, piece in enumerate(pieces)) for _ in chunk)
+            with psycopg.RawCursor(self.conn) as cursor:
+                cursor.execute(f"{head} VALUES {values}{tail[end:]}", [v for row in chunk for v in row])
 
     def json_field(self, column: str, key: str) -> str:
         return f"({column}::jsonb ->> '{key}')"
+
+    def has_table(self, name: str) -> bool:
+        return self.execute("SELECT to_regclass(?) AS found", (name,)).fetchone()["found"] is not None
+
+    def lock_schema(self) -> None:
+        self.execute(f"SELECT pg_advisory_xact_lock({self._SCHEMA_LOCK})")
+
+    def backup(self, folder: Path, stem: str) -> Path:
+        """pg_dump's custom format (restore with pg_restore); without pg_dump there is no safe upgrade."""
+        tool = shutil.which("pg_dump")
+        if tool is None:
+            raise KnownError("服务器数据库需要升级，升级前必须先备份，但本机找不到 pg_dump。请安装 PostgreSQL 客户端工具"
+                             "（Debian/Ubuntu：apt-get install postgresql-client），再重新启动服务器；"
+                             "数据库未做任何改动。")
+        target = _private_file(folder / f"{stem}.dump")
+        done = subprocess.run([tool, "--format=custom", "--no-password", f"--file={target}", self.url],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            target.unlink(missing_ok=True)
+            raise KnownError(f"升级前备份数据库失败（pg_dump：{done.stderr.strip()[:300]}），数据库未做任何改动。")
+        return target
 
     def close(self) -> None:
         self.conn.close()
