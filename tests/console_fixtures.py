@@ -82,13 +82,17 @@ class Browser:
 
     def submit(self, css: str) -> None:
         """Click what sends a form (or follows a link) and wait for the next page."""
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import WebDriverWait
 
         page = self.element("html")
         self.element(css).click()
-        # Generous: on a machine busy with other work a page has taken longer than 20 s.
-        WebDriverWait(self.chrome, 60).until(expected_conditions.staleness_of(page))
+        # Generous: on a machine busy with other work a page has taken longer than 20 s. While the
+        # page is being replaced chromedriver may answer "Node with given id does not belong to the
+        # document" instead of "stale": ask again, the next answer is "stale".
+        WebDriverWait(self.chrome, 60, ignored_exceptions=(WebDriverException,)).until(
+            expected_conditions.staleness_of(page))
 
     @property
     def text(self) -> str:
