@@ -14,6 +14,7 @@ from station_app.core import ledger
 from station_app.core.entities import entity
 from station_app.core.errors import PermissionDenied, ValidationError
 from station_app.core.fields import FieldError, ParseContext, format_hours, parse_value
+from station_app.jobs import admin
 from station_app.store import activities, care, due, elder_rounds, ledger_figures, monthly_report, network
 from station_app.store.records import RecordStore
 from tests.figure_history import D
@@ -293,7 +294,10 @@ def test_the_county_may_set_the_ledger_rules_and_a_malformed_version_is_refused(
                                              "value": {"care_warn_days": "三十"}})
 
 
-def test_the_demo_station_has_its_ledger(database, demo_people):
+def test_the_demo_station_has_its_ledger(database, head):
+    # 1,000 people: a village's worth of elders, enough that some live alone with nobody bound to
+    # support them (the demo's dispersed 特困, whom the care agreements are for).
+    demo_people = admin.load_demo(database, head, 1000, today=D(2026, 11, 1))
     for name in ("staff", "training", "training_attendance", "service_activity", "activity_participant",
                  "activity_staff", "volunteer", "volunteer_service", "care_agreement"):
         assert demo_people[name] > 0, name

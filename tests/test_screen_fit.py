@@ -49,8 +49,10 @@ from PySide6.QtWidgets import (  # noqa: E402
 import station_app.ui  # noqa: E402
 from station_app.jobs import admin  # noqa: E402
 from station_app.store import children, relief, sync_state  # noqa: E402
+from station_app.core.status_roster import ROSTER  # noqa: E402
 from station_app.ui.app import make_application  # noqa: E402
 from station_app.ui.fieldform import FieldForm  # noqa: E402
+from station_app.ui.import_dialog import ImportDialog  # noqa: E402
 from station_app.ui.first_start import FirstStartDialog  # noqa: E402
 from station_app.ui.login import LockDialog, LoginDialog  # noqa: E402
 from station_app.ui.main_window import GEOMETRY_KEY, PAGES, MainWindow  # noqa: E402
@@ -234,7 +236,7 @@ class Walk:
 
 # Dialogs shown before the main window exists (log-in, set-up) or only for rare data: opened directly below.
 DIRECT = {"LoginDialog", "LockDialog", "SetupWizard", "RecoveryCodeDialog", "RecoverDialog", "ConflictDialog",
-          "FirstStartDialog", "RestoreDialog"}
+          "FirstStartDialog", "RestoreDialog", "ImportDialog"}
 
 
 def dialog_classes() -> set[str]:
@@ -309,7 +311,8 @@ def test_the_dialogs_before_the_main_window_and_for_rare_data_fit_too(qtbot, ses
               RecoverDialog(session.db_path),
               ConflictDialog(session, conflict),
               FirstStartDialog(tmp_path),  # a new PC: an empty data folder
-              RestoreDialog(tmp_path)]
+              RestoreDialog(tmp_path),
+              ImportDialog(session, kind=ROSTER)]  # behind the 从Excel导入 button's menu, which the walk does not open
     walk = Walk()
     for dialog in opened:
         qtbot.addWidget(dialog)

@@ -12,8 +12,9 @@ import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit  # noqa: E402
 
-from station_app.core.roles import WORKER, Actor  # noqa: E402
+from station_app.core.roles import APPROVER, WORKER, Actor  # noqa: E402
 from station_app.store import reference_data, relief  # noqa: E402
+from station_app.store.records import RecordStore  # noqa: E402
 from station_app.ui import print_preview  # noqa: E402
 from station_app.ui import relief_dialog, relief_page  # noqa: E402
 from station_app.ui.due_page import DuePage  # noqa: E402
@@ -147,9 +148,11 @@ def test_paying_says_what_is_paid_returns_the_advance_and_the_ledger_names_the_p
     relief.add_fund_entry(session.store, "topup", "5000", "镇财政拨入（抚民〔2026〕3号）", TODAY.isoformat())
     case = relief.register(session.store, {"person_id": applicant["id"], "case_type": "emergency", "tier": 1,
                                            "reason": "房屋失火"}, TODAY)
+    approver = RecordStore(session.database, Actor("a1", "li", "李副镇长", APPROVER), today=TODAY)
     for code, amount, reason in (("advance", "2000", "情况紧急，先行救助"), ("verify", None, None),
                                  ("submit", "3000", "实际损失较大，按实际支出申报"), ("approve", "3000", "同意")):
-        case = relief.act(session.store, case["id"], code, case["rev"], amount=amount, reason=reason, today=TODAY)
+        who = approver if code == "approve" else session.store  # the township decides
+        case = relief.act(who, case["id"], code, case["rev"], amount=amount, reason=reason, today=TODAY)
     dialog = ReliefCaseDialog(session, case["id"], today=TODAY)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -39,16 +39,17 @@ SUMMARY_FIELDS = {
     "visit": ("program", "method", "visitor", "findings"),
     "relief_case": ("case_no", "case_type", "status", "amount_approved"),
     "intake_report": ("channel", "description", "triage"),
+    "care_agreement": ("carer_name", "signed_on", "expires_on"),
 }
 DATE_FIELDS = {"visit": "visit_date", "relief_case": "applied_on", "child_report": "reported_at",
-               "intake_report": "received_at"}
+               "intake_report": "received_at", "care_agreement": "signed_on"}
 # Profiles and cases before the (many) visits.
-ORDER = ("child_profile", "elder_profile", "child_report", "intake_report", "relief_case", "visit")
+ORDER = ("child_profile", "elder_profile", "child_report", "intake_report", "relief_case", "care_agreement", "visit")
 # Roles a member holds in another member's child record.
 CARE_ROLES = (("guardian_person_id", "监护人"), ("caregiver_person_id", "受委托照护人"))
 # Short names of what a member is in, for the members list.
 ROLE_NAMES = {"child_profile": "留守儿童", "elder_profile": "特殊困难老年人", "child_report": "强制报告",
-              "relief_case": "临时救助", "intake_report": "主动发现"}
+              "relief_case": "临时救助", "intake_report": "主动发现", "care_agreement": "特困照料"}
 
 MEMBER_COLUMNS = (
     Column("姓名", "name", sample="欧阳晓明明"),

@@ -26,6 +26,7 @@ from station_app.ui.models import Column, ListTableModel
 from station_app.ui.program_dialogs import RecordDialog, present_editor
 from station_app.ui.record_list import RecordTable
 from station_app.ui.roster_pickers import CheckList, staff_choices
+from station_app.ui.screen_fit import FitScroll
 from station_app.ui.session import Session
 
 DIALOG_WIDTH = 860  # wide enough for two columns of fields, narrow enough for a 1024×768 screen
@@ -57,7 +58,7 @@ class LedgerDialog(RecordDialog):
         if "village_id" in self.FIELDS:
             self.form.set_ref_choices("village_id", [(v["id"], v["name"]) for v in people.villages(session.database)])
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
+        layout.addWidget(FitScroll(self.form))  # with an error under every field it scrolls, not squeezes
         self.build(layout)
         layout.addLayout(self._buttons(self.writer))
         self.form.set_values(dict(record or self.defaults()))
