@@ -20,7 +20,7 @@ from station_app.store import relief as relief_store
 from station_app.sync import client
 from station_app.sync import protocol as p
 from tests.helpers import id_number
-from tests.sync_fixtures import county, enrolled, postgres  # noqa: F401 (fixtures)
+from tests.sync_fixtures import approver, county, enrolled, postgres  # noqa: F401 (fixtures)
 
 TODAY = dt.date(2026, 11, 23)
 FUXIN = {"urban": {"amount_fen": 62400, "per": "month"}, "rural": {"amount_fen": 500000, "per": "year"},
@@ -139,11 +139,11 @@ def test_a_malformed_tiers_version_is_refused_at_publish_and_ignored_on_arrival(
     enrolled(county, database, "前甸镇")
     four_months = tier_rules()
     four_months["tiers"][1]["months"] = 4
-    county.store.publish_reference(relief.TIERS, four_months, "2026-01-01", "二档按4个月计", "县民政局")
+    _feed_tiers(county, four_months, "2026-01-01")  # as published in January (a date now past)
     broken = tier_rules()
     broken["tiers"][1]["months"] = "三个月"  # the TypeError of old, on every later case
     with pytest.raises(ValidationError) as caught:
-        county.store.publish_reference(relief.TIERS, broken, "2026-06-01", "", "县民政局")
+        county.store.publish_reference(relief.TIERS, broken, TODAY.isoformat(), "", approver())
     assert caught.value.errors["value"] == "「分档 / 第2项 / 月数」应为整数"
     _feed_tiers(county, broken, "2026-06-01")
 
