@@ -4,6 +4,12 @@ its numbering continued, and the old PC refused by name."""
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
 
 import httpx
 import pytest
@@ -18,7 +24,8 @@ from station_app.store import reference_data
 from station_app.store.records import RecordStore
 from station_app.sync import bundles, client, rebuild
 from station_app.sync import protocol as p
-from tests.sync_fixtures import TODAY, approver, county, enrolled, postgres  # noqa: F401 (fixtures)
+from station_app.core.passwords import PASSWORD_ENV
+from tests.sync_fixtures import ROOT, approver, county, enrolled, postgres  # noqa: F401 (fixtures)
 
 NEW_HEAD = ("zhanzhang", "新站长", "xin-diannao-2026")
 REBUILT = "在新电脑上从县服务器恢复"
@@ -95,3 +102,25 @@ def test_the_old_pcs_push_answers_410_naming_the_rebuild(county, database, lost,
     body = p.request(enrollment.station_id, "pull", enrollment.keys.sign, cursor=0)
     answer = httpx.post(f"{county.url}/v1/pull", content=p.canonical(body))
     assert answer.status_code == 410 and REBUILT in answer.json()["error"]
+
+
+@pytest.mark.parametrize("kill_after", [0.0, 0.3, 1.0])
+def test_a_rebuild_killed_from_the_command_line_resumes_and_ends_identical(county, database, lost, tmp_path, kill_after):
+    synced, high_water = lost
+    out = subprocess.run(county.command("rebuild-code", "前甸镇"), cwd=ROOT, capture_output=True, text=True, check=True)
+    code = re.search(r"恢复登记码[^：]*：(\S+)", out.stdout).group(1)
+    env = {**os.environ, PASSWORD_ENV: NEW_HEAD[2]}
+    command = [sys.executable, "main.py", "--data-dir", str(tmp_path / "new-pc"), "--user", NEW_HEAD[0], "sync",
+               "rebuild", "--server", county.url, "--code", code, "--head-username", NEW_HEAD[0]]
+    with subprocess.Popen(command, cwd=ROOT, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+                          text=True) as first:
+        assert "已在县服务器重新登记" in first.stdout.readline()  # enrolled: from here a kill only interrupts pages
+        time.sleep(kill_after)
+        first.send_signal(signal.SIGKILL)
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and f"最后一次成功同步：第 {high_water:,} 条" in again.stdout
+
+    new, _head = log_in(tmp_path / "new-pc" / "station.db", NEW_HEAD[0], NEW_HEAD[2])
+    assert all_rows(new) == synced and not new.query("SELECT 1 FROM outbox")
+    assert admin.check_database(new, JobState()).ok
+    new.close()

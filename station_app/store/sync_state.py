@@ -27,6 +27,7 @@ LAST_OK = "last_ok_at"
 OFFLINE_SINCE = "offline_since"
 LAST_ERROR = "last_error"
 REBUILD_CURSOR = "rebuild_cursor"  # kept while a rebuild from the county is under way (sync.rebuild)
+REBUILT = "rebuilt"  # JSON: where a finished rebuild left off (the county's high_water and its time)
 
 FINAL = ("applied", "duplicate", "conflict", "rejected")
 

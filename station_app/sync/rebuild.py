@@ -11,6 +11,7 @@ the old PC never synced is lost, and the summary says from where.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,7 @@ def under_way(database: StationDatabase) -> bool:
 def resume(database: StationDatabase, state: JobState | None = None) -> Rebuilt:
     """Pull the pages from the stored cursor to the end, then take up the station's numbering."""
     if not under_way(database):
-        raise KnownError("本站没有进行中的从县服务器恢复")
+        return _finished(database)
     state = state or JobState()
     enrollment = client.Enrollment.load(database)
     transport = client.HttpTransport(enrollment.server_url, enrollment.county["sign"], enrollment.ca_file)
@@ -98,10 +99,21 @@ def resume(database: StationDatabase, state: JobState | None = None) -> Rebuilt:
                 break
     finally:
         transport.close()
-    return Rebuilt(enrollment.name, sync_state.records_held(database), page["high_water"], page["last_seen_at"])
+    return _finished(database)
 
 
 def _finish(conn: Connection, page: dict[str, Any]) -> None:
     sync_state.continue_outbox_after(conn, page["high_water"])
     sync_state.put(conn, sync_state.CURSOR, page["feed_cursor"])
     sync_state.forget(conn, sync_state.REBUILD_CURSOR)
+    sync_state.put(conn, sync_state.REBUILT, json.dumps({k: page[k] for k in ("high_water", "last_seen_at")}))
+
+
+def _finished(database: StationDatabase) -> Rebuilt:
+    """What a finished rebuild brought back and where it left off (a run after the end says it again)."""
+    done = sync_state.get(database, sync_state.REBUILT)
+    if done is None:
+        raise KnownError("本站没有进行中的从县服务器恢复")
+    where = json.loads(done)
+    return Rebuilt(client.Enrollment.load(database).name, sync_state.records_held(database), where["high_water"],
+                   where["last_seen_at"])
