@@ -5,27 +5,41 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import signal
-import subprocess
-import sys
-import time
 
-import httpx
-import pytest
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from station_app.core.entities import ENTITIES
-from station_app.core.errors import KnownError
-from station_app.core.jobs import JobState
-from station_app.jobs import admin
-from station_app.jobs.accounts import log_in
-from station_app.server.bundles import import_bundle
-from station_app.store import reference_data
-from station_app.store.records import RecordStore
-from station_app.sync import bundles, client, rebuild
-from station_app.sync import protocol as p
-from station_app.core.passwords import PASSWORD_ENV
-from tests.sync_fixtures import ROOT, approver, county, enrolled, postgres  # noqa: F401 (fixtures)
+import re  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QLabel  # noqa: E402
+
+from station_app.core.entities import ENTITIES  # noqa: E402
+from station_app.core.errors import KnownError, ValidationError  # noqa: E402
+from station_app.core.jobs import JobState  # noqa: E402
+from station_app.core.passwords import PASSWORD_ENV  # noqa: E402
+from station_app.jobs import admin  # noqa: E402
+from station_app.jobs.accounts import log_in  # noqa: E402
+from station_app.server.bundles import import_bundle  # noqa: E402
+from station_app.server.store.station_rebuilds import rebuild_page  # noqa: E402
+from station_app.server.store.storage import ServerStore, Station  # noqa: E402
+from station_app.store import reference_data  # noqa: E402
+from station_app.store.records import RecordStore  # noqa: E402
+from station_app.sync import bundles, client, rebuild  # noqa: E402
+from station_app.sync import protocol as p  # noqa: E402
+from station_app.ui.first_start import FirstStartDialog  # noqa: E402
+from station_app.ui.operations import wait_for_jobs  # noqa: E402
+from station_app.ui.rebuild_dialog import RebuildDialog  # noqa: E402
+from station_app.ui.recovery import RecoveryCodeDialog  # noqa: E402
+from tests.sync_fixtures import ROOT, approver, county, enrolled, postgres  # noqa: E402, F401 (fixtures)
+from tests.ui_helpers import wait_shown  # noqa: E402
 
 NEW_HEAD = ("zhanzhang", "新站长", "xin-diannao-2026")
 REBUILT = "在新电脑上从县服务器恢复"
@@ -124,3 +138,65 @@ def test_a_rebuild_killed_from_the_command_line_resumes_and_ends_identical(count
     assert all_rows(new) == synced and not new.query("SELECT 1 FROM outbox")
     assert admin.check_database(new, JobState()).ok
     new.close()
+
+
+# -- the first-start window ------------------------------------------------------------------------
+
+
+def open_rebuild(qtbot, data_dir) -> tuple[FirstStartDialog, RebuildDialog]:
+    first = FirstStartDialog(data_dir)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.mouseClick(first.rebuild_button, Qt.MouseButton.LeftButton)
+    return first, wait_shown(qtbot, RebuildDialog)
+
+
+def test_the_first_start_window_rebuilds_from_the_county_and_says_what_was_lost(qtbot, county, database, lost, tmp_path):
+    synced, high_water = lost
+    code = county.store.issue_rebuild_code("前甸镇")
+    first, dialog = open_rebuild(qtbot, tmp_path / "new-pc")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)  # nothing filled in: said at the fields
+    assert any(label.text() == "请填写恢复登记码" for label in dialog.findChildren(QLabel))
+    assert not (tmp_path / "new-pc").exists()
+    for name, value in (("server", county.url), ("code", code), ("username", NEW_HEAD[0]), ("name", NEW_HEAD[1]),
+                        ("password", NEW_HEAD[2]), ("again", NEW_HEAD[2])):
+        dialog.form.editor(name).setText(value)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "最后一次成功同步" in dialog.findings.text(), timeout=120000)
+    shown = wait_shown(qtbot, RecoveryCodeDialog)
+    assert f"第 {high_water:,} 条" in dialog.findings.text() and "之后未同步的工作无法恢复" in dialog.findings.text()
+    shown.kept.setChecked(True)
+    with qtbot.waitSignal(first.accepted, timeout=10000):
+        qtbot.mouseClick(shown.close_button, Qt.MouseButton.LeftButton)
+    assert first.restored and wait_for_jobs(10000)
+    new, _head = log_in(tmp_path / "new-pc" / "station.db", NEW_HEAD[0], NEW_HEAD[2])
+    assert all_rows(new) == synced
+    new.close()
+
+
+# -- the edge: any cursor a station sends ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def county_store(tmp_path_factory):
+    store = ServerStore(tmp_path_factory.mktemp("county") / "county.db")
+    store.create_station("前甸镇")
+    with store.transaction() as conn:
+        conn.execute("UPDATE stations SET station_id = 's1', sign_public = 'k' WHERE name = '前甸镇'")
+    yield store
+    store.close()
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cursor=st.one_of(st.text(max_size=90), st.from_regex(p.REBUILD_CURSOR["pattern"], fullmatch=True)),
+       limit=st.integers(-5, p.MAX_REBUILD + 5))
+def test_any_rebuild_request_is_answered_with_a_page_or_refused_at_its_field(county_store, cursor, limit):
+    station = Station("前甸镇", "s1", "k", "k", 0, 0, 0)
+    request = p.request("s1", "rebuild", p.KeyPair.generate().sign, cursor=cursor, limit=limit)["body"]
+    try:
+        p.check(p.REBUILD, request)
+    except ValidationError as exc:
+        assert set(exc.errors) & {"cursor", "limit"}
+        return
+    page = p.check(p.REBUILD_PAGE, rebuild_page(county_store, station, cursor, limit))
+    assert page["records"] == [] and (page["more"] or page["cursor"].startswith("station/"))

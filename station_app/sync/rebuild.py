@@ -117,3 +117,14 @@ def _finished(database: StationDatabase) -> Rebuilt:
     where = json.loads(done)
     return Rebuilt(client.Enrollment.load(database).name, sync_state.records_held(database), where["high_water"],
                    where["last_seen_at"])
+
+
+def rebuild_into(state: JobState, path: Path, server_url: str, code: str, head: tuple[str, str, str],
+                 expect_fingerprint: str | None = None) -> tuple[Rebuilt, str]:
+    """The whole rebuild as one job (the first-start window's 从县服务器恢复): what came back, and the
+    new database's recovery code to show once."""
+    started = start(path, server_url, code, head, expect_fingerprint=expect_fingerprint)
+    try:
+        return resume(started.database, state), started.recovery_code
+    finally:
+        started.database.close()
