@@ -172,7 +172,7 @@ def _cmd_server(args: argparse.Namespace, data_dir: Path) -> int:
 def _cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
     from station_app.sync import cli as sync_cli
 
-    return sync_cli.run(args, lambda: _open(args, data_dir)[0])
+    return sync_cli.run(args, lambda: _open(args, data_dir)[0], paths.database_path(data_dir))
 
 
 _COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "check": _cmd_check, "backup": _cmd_backup,

@@ -87,3 +87,25 @@ def test_a_conflict_the_server_kept_is_listed_for_its_station(browser, county, d
     assert "前甸镇" in row and "村（社区）" in row and "村（社区）名称" in row and "待社工站处理" in row
     browser.shot("conflicts")
 
+
+
+def test_a_lost_stations_rebuild_code_from_the_browser_rebuilds_it_and_refuses_the_old_pc(
+        browser, county, database, store, tmp_path):
+    from station_app.sync import rebuild
+
+    enrolled(county, database, "前甸镇")
+    client.sync(database)
+    browser.log_in("admin")
+    browser.open("/stations/前甸镇")
+    browser.chrome.execute_script("window.confirm = () => true")
+    browser.submit("#rebuild-code")
+    assert "换机恢复登记单" in browser.text
+    code = browser.element("#code").text
+    started = rebuild.start(tmp_path / "new-pc" / "station.db", county.url, code,
+                            ("zhanzhang", "新站长", "xin-diannao-2026"), expect_fingerprint=browser.element("#fingerprint").text)
+    assert rebuild.resume(started.database).records == count(database, "village") + count(database, "station")
+    started.database.close()
+    with pytest.raises(KnownError, match="在新电脑上从县服务器恢复"):
+        client.sync(database)
+    browser.open("/stations/前甸镇")
+    assert "换机恢复完成" in browser.text

@@ -32,9 +32,7 @@ def initialise_station(database: StationDatabase, station: Mapping[str, Any], he
         raise KnownError("本数据库已完成社工站初始设置，不能重复初始化。")
     values = validate("station", station)  # report the station's mistakes before asking about the password
     with database.transaction():
-        head = users.create_user(database, Actor("setup", "setup", "初始设置", "head"),
-                                 head_username, head_display_name, "head", head_password)
-        actor = Actor(head["id"], head["username"], head["display_name"], head["role"])
+        actor = _create_head(database, head_username, head_display_name, head_password)
         RecordStore(database, actor).create("station", station)
         ring = KeyRing.load(keys_path(database.path))
         ring.label = values["name"]
@@ -49,6 +47,21 @@ def set_up_station(database: StationDatabase, state: JobState, station: Mapping[
     with database.transaction():
         head = initialise_station(database, station, head_username, head_display_name, head_password)
         return head, issue_recovery_code(database, state, head)
+
+
+def set_up_for_rebuild(database: StationDatabase, state: JobState, head_username: str, head_display_name: str,
+                       head_password: str) -> tuple[Actor, str]:
+    """An empty database's head and recovery code, before its records come back from the county
+    (sync.rebuild): no station record of its own, the county's is the one that counts."""
+    with database.transaction():
+        head = _create_head(database, head_username, head_display_name, head_password)
+        return head, issue_recovery_code(database, state, head)
+
+
+def _create_head(database: StationDatabase, username: str, display_name: str, password: str) -> Actor:
+    head = users.create_user(database, Actor("setup", "setup", "初始设置", "head"), username, display_name, "head",
+                             password)
+    return Actor(head["id"], head["username"], head["display_name"], head["role"])
 
 
 def discard_new_database(path: Path) -> None:

@@ -33,7 +33,7 @@ from station_app.core.county_roles import CountyActor
 from station_app.core.errors import KnownError, PermissionDenied, ValidationError
 from station_app.server import console, openapi
 from station_app.server.keys import CountyKeys
-from station_app.server.store import accounts
+from station_app.server.store import accounts, station_rebuilds
 from station_app.server.store.storage import Refused, ServerStore, Station
 from station_app.sync import protocol as p
 
@@ -74,7 +74,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 # Which HTTP status an error type answers with, most specific first (types, never message text).
-STATUS_OF = ((p.TooLarge, 413), (Refused, 403), (PermissionDenied, 403), (ValidationError, 422),
+STATUS_OF = ((p.TooLarge, 413), (p.StationRebuilt, 410), (Refused, 403), (PermissionDenied, 403), (ValidationError, 422),
              (p.NotAuthentic, 401), (p.ProtocolError, 400), (KnownError, 409))
 
 
@@ -113,7 +113,7 @@ async def _station_request(server: Server, request: Request, kind: str,
     envelope = p.check(p.signed(body_schema), await read_json(request, kind))
     body = envelope["body"]
     station = await run_in_threadpool(server.store.station, body["station_id"])
-    p.verify(envelope, station.sign_public)
+    await run_in_threadpool(station_rebuilds.signed_by, server.store, station, lambda key: p.verify(envelope, key))
     await run_in_threadpool(server.store.spend_nonce, station.station_id, body["nonce"], p.check_fresh(body))
     return station, body
 
@@ -156,9 +156,9 @@ async def enroll(server: Server, request: Request) -> Response:
     p.check_public_keys(body)
     p.verify(envelope, body["sign_public"])
     p.check_fresh(body)
-    name = await run_in_threadpool(server.store.enroll, body["code"], body["station_id"], body["sign_public"],
-                                   body["box_public"], body.get("escrow"))
-    return server.signed({"name": name, "station_id": body["station_id"], "county": server.keys.pair.public})
+    name, station_id = await run_in_threadpool(server.store.enroll, body["code"], body["station_id"],
+                                               body["sign_public"], body["box_public"], body.get("escrow"))
+    return server.signed({"name": name, "station_id": station_id, "county": server.keys.pair.public})
 
 
 async def push(server: Server, request: Request) -> Response:
@@ -175,6 +175,13 @@ async def pull(server: Server, request: Request) -> Response:
         await run_in_threadpool(server.store.note_rejections, station, body["rejected"])
     return server.signed(await run_in_threadpool(server.store.pull, station, body["cursor"],
                                                  body.get("limit", p.MAX_PULL), body.get("app")))
+
+
+async def rebuild(server: Server, request: Request) -> Response:
+    """A page of what a station rebuilt on a new PC pulls back (store.station_rebuilds)."""
+    station, body = await _station_request(server, request, "rebuild", p.REBUILD)
+    return server.signed(await run_in_threadpool(station_rebuilds.rebuild_page, server.store, station, body["cursor"],
+                                                 body.get("limit", p.MAX_REBUILD)))
 
 
 async def _api_actor(server: Server, request: Request) -> CountyActor:
@@ -225,6 +232,7 @@ def create_app(data_dir: Path, database_url: str | None = None, key_file: Path |
         Route("/v1/enroll", _logged(enroll, server), methods=["POST"]),
         Route("/v1/push", _logged(push, server), methods=["POST"]),
         Route("/v1/pull", _logged(pull, server), methods=["POST"]),
+        Route("/v1/rebuild", _logged(rebuild, server), methods=["POST"]),
         Route("/v1/county/relief", _logged(waiting_cases, server), methods=["GET"]),
         Route("/v1/county/relief/{case_id}/decision", _logged(decide, server), methods=["POST"]),
     ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from station_app.core.county_roles import CountyActor
 from station_app.server.keys import CountyKeys
+from station_app.server.store import station_rebuilds
 from station_app.server.store.audit import SERVER_CONSOLE
 from station_app.server.store.storage import ServerStore
 from station_app.sync import protocol as p
@@ -26,8 +27,8 @@ def import_bundle(store: ServerStore, keys: CountyKeys, data: bytes, actor: Coun
     expired, not seen before), apply it in one transaction and build the return bundle."""
     envelope, _ = p.read_header(data)
     station = store.station(str(envelope["body"].get("station_id")))
-    header, content = p.open_bundle(data, kind=p.STATION_BUNDLE, signer_sign_b64=station.sign_public,
-                                    recipient=keys.pair.box)
+    header, content = station_rebuilds.signed_by(store, station, lambda key: p.open_bundle(
+        data, kind=p.STATION_BUNDLE, signer_sign_b64=key, recipient=keys.pair.box))
     answer = store.import_bundle(station, int(header["number"]), content, actor, client)
     counts: dict[str, int] = dict.fromkeys(p.STATUSES, 0)
     for r in answer["results"]:

@@ -35,6 +35,8 @@ def add_parser(sub: Any) -> None:
     token.add_argument("--label", default="脚本", help="用途说明")
     create = cmds.add_parser("create-station", help="登记一个社工站，得到一次性登记码")
     create.add_argument("name")
+    rebuild = cmds.add_parser("rebuild-code", help="为丢失电脑的社工站生成一次性恢复登记码（新电脑用它从县服务器恢复，旧电脑作废）")
+    rebuild.add_argument("name")
     revoke = cmds.add_parser("revoke", help="撤销社工站的同步资格")
     revoke.add_argument("name")
     cmds.add_parser("stations", help="列出社工站")
@@ -83,10 +85,18 @@ _CLI = "命令行"
 
 
 def _create_station(store: Any, keys: Any, args: argparse.Namespace) -> None:
+    _show_code(keys, f"已登记社工站“{args.name}”。一次性登记码", store.create_station(args.name))
+
+
+def _rebuild_code(store: Any, keys: Any, args: argparse.Namespace) -> None:
+    _show_code(keys, f"“{args.name}”的一次性恢复登记码（在新电脑上运行 main.py sync rebuild；用后旧电脑的同步资格作废）",
+               store.issue_rebuild_code(args.name, client=_CLI))
+
+
+def _show_code(keys: Any, what: str, code: str) -> None:
     from station_app.sync import protocol as p
 
-    code = store.create_station(args.name)
-    print(f"已登记社工站“{args.name}”。一次性登记码：{code}")
+    print(f"{what}：{code}")
     print(f"服务器公钥指纹（登记时核对）：{p.fingerprint(keys.pair.public['sign'])}")
 
 
@@ -180,7 +190,7 @@ def _import(store: Any, keys: Any, args: argparse.Namespace) -> None:
     print(f"回执包：{out}")
 
 
-_COMMANDS = {"create-station": _create_station, "revoke": _revoke, "stations": _stations, "waiting": _waiting,
+_COMMANDS = {"create-station": _create_station, "rebuild-code": _rebuild_code, "revoke": _revoke, "stations": _stations, "waiting": _waiting,
              "decide": _decide, "create-admin": _create_admin, "create-token": _create_token,
              "publish-reference": _publish, "import-bundle": _import, "unseal-escrow": _unseal}
 

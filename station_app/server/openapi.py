@@ -62,6 +62,9 @@ def document() -> dict[str, Any]:
                               f"status ok|gap, high_water, results[] with status in {list(p.STATUSES)}"),
             "/v1/pull": _post("pull feed items after cursor; report items this station refused", p.signed(p.PULL),
                               f"items[] of kind {p.RECORD} or {p.DECISION}, cursor, more"),
+            "/v1/rebuild": _post("a page of what a station rebuilt on a new PC pulls back, after cursor",
+                                 p.signed(p.REBUILD), "records[] at their latest revisions, cursor, more, high_water,"
+                                 " last_seen_at, feed_cursor"),
             "/v1/county/relief": {"get": {"summary": "relief cases waiting for the county (a county person's API token)",
                                           "security": _BEARER,
                                           "responses": {"200": {"description": "cases"},

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from station_app.core.entities import ENTITIES
 from station_app.core.ids import now_iso
 from station_app.store.database import StationDatabase
 from station_app.store.driver import Connection
@@ -25,6 +26,8 @@ RETURN_NUMBER = "return_number"
 LAST_OK = "last_ok_at"
 OFFLINE_SINCE = "offline_since"
 LAST_ERROR = "last_error"
+REBUILD_CURSOR = "rebuild_cursor"  # kept while a rebuild from the county is under way (sync.rebuild)
+REBUILT = "rebuilt"  # JSON: where a finished rebuild left off (the county's high_water and its time)
 
 FINAL = ("applied", "duplicate", "conflict", "rejected")
 
@@ -58,6 +61,18 @@ def save_enrollment(database: StationDatabase, data: Mapping[str, Any]) -> None:
 
 
 # -- the outbox as sync sees it -------------------------------------------------------------------
+
+def records_held(database: StationDatabase) -> int:
+    """How many records of every entity (tombstones too) this station holds."""
+    return sum(int(database.scalar(f"SELECT COUNT(*) FROM {name}")) for name in ENTITIES)
+
+
+def continue_outbox_after(conn: Connection, seq: int) -> None:
+    """Number the next local change `seq` + 1: a station rebuilt from the county goes on after the
+    last change the county acknowledged, so none of its new changes looks like one it has seen."""
+    conn.execute("DELETE FROM sqlite_sequence WHERE name = 'outbox'")
+    conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)", (seq,))
+
 
 def pending_changes(database: StationDatabase, limit: int, after_seq: int = 0) -> list[dict[str, Any]]:
     """Unacknowledged outbox rows in seq order (the order they must reach the server)."""

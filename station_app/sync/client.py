@@ -152,12 +152,13 @@ class HttpTransport:
 
 
 def enroll(database: StationDatabase, server_url: str, code: str, *, ca_file: str | None = None,
-           expect_fingerprint: str | None = None) -> Enrollment:
+           expect_fingerprint: str | None = None, station_id: str | None = None) -> Enrollment:
     """Enroll this station with a one-time code: make its keys, pin the county's, send the escrow copy
-    of the database key (sealed to the county) so the county can recover a station that lost its head."""
+    of the database key (sealed to the county) so the county can recover a station that lost its head.
+    An empty database being rebuilt proposes `station_id`; the county answers with the station's own."""
     if sync_state.enrollment(database) is not None:
         raise KnownError("本站已经登记过，无需重复登记")
-    station_id = database.station_id
+    station_id = station_id or database.station_id
     if station_id is None:
         raise KnownError("尚未完成社工站初始设置")
     transport = HttpTransport(server_url, ca_file=ca_file)
@@ -178,7 +179,7 @@ def enroll(database: StationDatabase, server_url: str, code: str, *, ca_file: st
         transport.close()
     if reply["county"] != county:
         raise p.ProtocolError("服务器登记回复中的公钥与先前不一致，已停止登记")
-    enrollment = Enrollment(server_url, station_id, reply["name"], keys, county, ca_file)
+    enrollment = Enrollment(server_url, reply["station_id"], reply["name"], keys, county, ca_file)
     if ring.exists:
         ring.save()
     sync_state.save_enrollment(database, enrollment.to_dict())

@@ -56,8 +56,10 @@ BATCH_SIZE = 500
 BATCH_BYTES = 2 * 1024 * 1024
 # The largest request body the server reads, by endpoint kind; anything longer is refused (413)
 # before it is read, or as soon as the stream passes the limit.
-MAX_BODY = {"push": 4 * 1024 * 1024, "pull": 256 * 1024, "enroll": 64 * 1024, "decision": 16 * 1024}
+MAX_BODY = {"push": 4 * 1024 * 1024, "pull": 256 * 1024, "enroll": 64 * 1024, "decision": 16 * 1024,
+            "rebuild": 16 * 1024}
 MAX_PULL = 1000  # feed items in one pull reply
+MAX_REBUILD = 2000  # records in one page of a rebuild from the county
 MAX_REASON = 2000  # characters of a reason for a refusal that travel with it
 MAX_AMOUNT = 100_000_000  # fen: a million yuan, far above any relief a county decides
 # A signed request older (or newer) than this is refused: a captured request cannot be replayed later.
@@ -86,6 +88,10 @@ class NotAuthentic(ProtocolError):
 
 class TooLarge(ProtocolError):
     """A request body longer than the endpoint accepts (HTTP 413)."""
+
+
+class StationRebuilt(ProtocolError):
+    """A request or bundle signed with keys a rebuild on a new PC replaced (HTTP 410)."""
 
 
 # -- message schemas (core.schema's subset of JSON Schema; titles name fields in messages) --------
@@ -150,6 +156,19 @@ ENROLL = _request("enroll", ["code", "sign_public", "box_public"],
                   code={**_text("登记码", 40), "pattern": r"^[0-9A-Za-z -]+$", "description": "如 1A2B-3C4D-5E6F-7A8B"},
                   sign_public={**KEY, "title": "签名公钥"}, box_public={**KEY, "title": "加密公钥"},
                   escrow={"type": ["string", "null"], "title": "托管密钥", "format": "byte", "maxLength": 4096})
+# A rebuild's cursor, "" to begin: "county/<record id>" or "station/<seq>" of the last record sent.
+REBUILD_CURSOR = {**_text("恢复位置", 80, 0), "pattern": r"^(county/[0-9A-Za-z_.:-]*|station/[0-9]{1,16})?$"}
+REBUILD = _request("rebuild", ["cursor"], cursor=REBUILD_CURSOR, limit=_int("数量", 1, MAX_REBUILD))
+# One page of a rebuild: the station's and the county's records at their latest revisions, and
+# where the station's sync stood (its last acknowledged change and when, the feed it had applied).
+REBUILD_PAGE = {"type": "object", "required": ["records", "cursor", "more", "high_water", "last_seen_at", "feed_cursor"],
+                "properties": {
+                    "records": {"type": "array", "maxItems": MAX_REBUILD, "items": {
+                        "type": "object", "required": ["entity", "payload"],
+                        "properties": {"entity": CHANGE["properties"]["entity"], "payload": PAYLOAD}}},
+                    "cursor": REBUILD_CURSOR, "more": {"type": "boolean"}, "high_water": _int("已确认序号"),
+                    "last_seen_at": {"type": ["string", "null"], "title": "最后同步时间"},
+                    "feed_cursor": _int("同步位置")}}
 DECISION_FIELDS = {"approved": {"type": "boolean", "title": "是否批准"},
                    "amount": {"type": ["integer", "null"], "title": "批准金额（分）", "minimum": 1, "maximum": MAX_AMOUNT},
                    "reason": {"type": ["string", "null"], "title": "理由", "maxLength": 2000},

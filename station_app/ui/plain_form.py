@@ -32,10 +32,16 @@ from station_app.ui.operations import Job, run_job, show_error
 from station_app.ui.screen_fit import grow
 
 
+def wrapped_label(text: str = "") -> QLabel:
+    """Text that wraps to the window's width (an introduction, what a check found)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
 def note_label(text: str) -> QLabel:
     """Guidance in grey beside or under a form, wrapped to the form's width."""
-    note = QLabel(text)
-    note.setWordWrap(True)
+    note = wrapped_label(text)
     note.setStyleSheet("color: #555555;")
     return note
 

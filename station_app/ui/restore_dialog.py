@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -25,7 +24,7 @@ from station_app.store.restoring import BackupInfo
 from station_app.ui.fieldform import ERROR_STYLE
 from station_app.ui.history import local_time
 from station_app.ui.operations import run_job, show_error
-from station_app.ui.plain_form import PlainForm, button, button_row
+from station_app.ui.plain_form import PlainForm, button, button_row, wrapped_label
 
 PASSWORD, RECOVERY_CODE = "password", "code"
 
@@ -48,9 +47,8 @@ class RestoreDialog(QDialog):
         self.info: BackupInfo | None = None
         self.setWindowTitle("从备份恢复社工站")
         self.setMinimumWidth(560)
-        intro = QLabel("把原来电脑上的备份（社工站数据库 .db 和同名的密钥文件 .keys，可在U盘上）恢复到这台电脑。"
+        intro = wrapped_label("把原来电脑上的备份（社工站数据库 .db 和同名的密钥文件 .keys，可在U盘上）恢复到这台电脑。"
                        "先检查备份，确认无误后再恢复；检查通过之前不会写入任何文件。")
-        intro.setWordWrap(True)
         self.source = QLineEdit()
         self.source.setPlaceholderText("备份文件（.db）或存放备份的文件夹")
         self.source.textChanged.connect(self._inputs_changed)
@@ -69,8 +67,7 @@ class RestoreDialog(QDialog):
         self.method.currentIndexChanged.connect(self._method_changed)
         for editor in (self.username, self.secret):
             editor.textChanged.connect(self._inputs_changed)
-        self.findings = QLabel()
-        self.findings.setWordWrap(True)
+        self.findings = wrapped_label()
         self.check_button = button("检查备份", self.check, default=True)
         self.restore_button = button("恢复到本机", self.restore)
         self.restore_button.setEnabled(False)

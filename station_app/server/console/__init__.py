@@ -56,6 +56,7 @@ def routes(store: ServerStore, keys: CountyKeys) -> list[BaseRoute]:
         post("/stations", stations.create, r.STATIONS),
         get("/stations/{name}", stations.detail),
         post("/stations/{name}/revoke", stations.revoke, r.STATIONS),
+        post("/stations/{name}/rebuild-code", stations.rebuild_code, r.STATIONS),
         post("/stations/{name}/escrow", stations.escrow, r.UNSEAL),
         post("/bundles", stations.upload, r.BUNDLES),
         get("/bundles/{bundle_id:int}", stations.download, r.BUNDLES),

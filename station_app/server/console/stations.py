@@ -1,5 +1,5 @@
 """站点管理: create a station (its one-time enrollment code and the county's key fingerprint, shown
-once and printable), revoke one, its enrollment and bundle history, USB bundles imported by upload
+once and printable), a re-enrollment code for a station whose PC is lost, revoke one, its enrollment and bundle history, USB bundles imported by upload
 with their return bundles to download, and the key-escrow unseal (管理员 only, audited). 冲突: the
 conflicts the server kept, per station."""
 
@@ -33,7 +33,18 @@ def create(ask: Ask) -> Response:
         code = ask.store.create_station(name, ask.actor, ask.client)
     except ValidationError as exc:
         return index(ask, exc.errors, 422)
-    return ask.render("station_created.html", section="/stations", name=name.strip(), code=code,
+    return _code_sheet(ask, name.strip(), code, rebuild=False)
+
+
+def rebuild_code(ask: Ask) -> Response:
+    """A one-time re-enrollment code for a station whose PC is lost: its new PC rebuilds from the county."""
+    name = ask.param("name")
+    return _code_sheet(ask, name, ask.store.issue_rebuild_code(name, ask.actor, ask.client), rebuild=True)
+
+
+def _code_sheet(ask: Ask, name: str, code: str, *, rebuild: bool) -> Response:
+    """The printable sheet of a one-time code with the county's key fingerprint (shown once)."""
+    return ask.render("station_created.html", section="/stations", name=name, code=code, rebuild=rebuild,
                       fingerprint=_county_fingerprint(ask), server=str(ask.request.base_url).rstrip("/"))
 
 

@@ -128,6 +128,11 @@ def _label(change: Mapping[str, Any], name: str) -> str:
     return value[:64] if isinstance(value, str) else ""
 
 
+def one_time_code() -> str:
+    """A code the county reads out or hands over once (enrollment, re-enrollment)."""
+    return "-".join(secrets.token_hex(2).upper() for _ in range(4))
+
+
 def hash_code(code: str) -> str:
     return hashlib.sha256(code.strip().upper().replace("-", "").encode()).hexdigest()
 
@@ -200,7 +205,7 @@ class ServerStore:
         name = clean(name)
         if not name:
             raise ValidationError({"name": "请填写社工站名称（如乡镇名）"})
-        code = "-".join(secrets.token_hex(2).upper() for _ in range(4))
+        code = one_time_code()
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM stations WHERE name = ?", (name,)).fetchone():
                 raise ValidationError({"name": f"社工站“{name}”已存在"})
@@ -210,20 +215,50 @@ class ServerStore:
             audit(conn, actor, "登记社工站", name, None, client)
         return code
 
-    def enroll(self, code: str, station_id: str, sign_public: str, box_public: str, escrow: str | None) -> str:
-        """Bind the station that holds `code` to its keys; the code is spent. Returns its name."""
+    def issue_rebuild_code(self, name: str, actor: CountyActor = SERVER_CONSOLE, client: str | None = None) -> str:
+        """A one-time re-enrollment code for an enrolled station whose PC is lost (shown once): a new
+        PC that enrolls with it takes the station over, and the old PC's keys stop counting."""
+        actor.require(STATIONS)
+        code = one_time_code()
         with self.transaction() as conn:
-            row = conn.execute("SELECT name, station_id, revoked_at FROM stations WHERE code_hash = ?",
-                               (hash_code(code),)).fetchone()
-            if row is None or row["station_id"] is not None or row["revoked_at"]:
+            if conn.execute("UPDATE stations SET code_hash = ?, rebuild_requested_at = ? WHERE name = ?"
+                            " AND station_id IS NOT NULL AND revoked_at IS NULL",
+                            (hash_code(code), now_iso(), name)).rowcount != 1:
+                raise KnownError(f"没有名为“{name}”的已登记在用社工站")
+            self._event(conn, name, "换机恢复", "生成一次性恢复登记码（新电脑登记后旧电脑的密钥作废）", actor)
+            audit(conn, actor, "生成恢复登记码", name, None, client)
+        return code
+
+    def enroll(self, code: str, station_id: str, sign_public: str, box_public: str, escrow: str | None
+               ) -> tuple[str, str]:
+        """Bind the station that holds `code` to its keys; the code is spent. A re-enrollment code
+        binds the station's existing id to the new keys (the one proposed is ignored) and keeps the
+        old signing key as rebuilt. Returns (name, station id)."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT name, station_id, revoked_at, rebuild_requested_at, sign_public, high_water"
+                               " FROM stations WHERE code_hash = ?", (hash_code(code),)).fetchone()
+            if row is None or row["revoked_at"] or (row["station_id"] is not None and not row["rebuild_requested_at"]):
                 raise Refused("登记码无效或已使用，请向县民政局索取新的登记码")
+            if row["station_id"] is not None:
+                self._rebuild(conn, row, sign_public, box_public, escrow)
+                return str(row["name"]), str(row["station_id"])
             if conn.execute("SELECT 1 FROM stations WHERE station_id = ?", (station_id,)).fetchone():
                 raise Refused("这个社工站已经登记过")
             conn.execute("UPDATE stations SET station_id = ?, sign_public = ?, box_public = ?, escrow = ?,"
                          " enrolled_at = ? WHERE name = ?",
                          (station_id, sign_public, box_public, escrow, now_iso(), row["name"]))
             self._event(conn, row["name"], "完成登记", f"社工站密钥指纹 {p.fingerprint(sign_public)}", None)
-            return str(row["name"])
+            return str(row["name"]), station_id
+
+    def _rebuild(self, conn: Backend, row: Mapping[str, Any], sign_public: str, box_public: str,
+                 escrow: str | None) -> None:
+        now = now_iso()
+        conn.execute("INSERT INTO station_rebuilds (station_id, old_sign_public, rebuilt_at, high_water)"
+                     " VALUES (?, ?, ?, ?)", (row["station_id"], row["sign_public"], now, row["high_water"]))
+        conn.execute("UPDATE stations SET sign_public = ?, box_public = ?, escrow = ?, enrolled_at = ?,"
+                     " rebuild_requested_at = NULL WHERE name = ?", (sign_public, box_public, escrow, now, row["name"]))
+        self._event(conn, row["name"], "换机恢复完成",
+                    f"新电脑密钥指纹 {p.fingerprint(sign_public)}；旧电脑的同步和数据包不再接收", None)
 
     def revoke(self, name: str, actor: CountyActor = SERVER_CONSOLE, client: str | None = None) -> None:
         actor.require(STATIONS)
