@@ -48,6 +48,9 @@ ALLOWED = {
     # connection, tell a plaintext file and convert it.
     ("station_app.server.config", "station_app.store.driver"),
     ("station_app.server.store.backend", "station_app.store.driver"),
+    # A station rebuilt from the county gets its head account and recovery code exactly as the
+    # first-run set-up makes them (one piece for both: jobs.admin), before it enrolls and pulls.
+    ("station_app.sync.rebuild", "station_app.jobs.admin"),
 }
 SQL = re.compile(r"^\s*(SELECT |INSERT INTO |UPDATE \w+ SET |DELETE FROM |CREATE (TABLE|INDEX|TRIGGER) |ALTER TABLE |"
                  r"DROP |PRAGMA \w+|BEGIN\b|COMMIT\b)")

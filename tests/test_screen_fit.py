@@ -62,6 +62,7 @@ from station_app.ui.person_dialog import PersonDialog  # noqa: E402
 from station_app.ui.plain_form import PlainForm  # noqa: E402
 from station_app.ui.record_list import RecordTable  # noqa: E402
 from station_app.ui.screen_fit import FitScroll  # noqa: E402
+from station_app.ui.rebuild_dialog import RebuildDialog  # noqa: E402
 from station_app.ui.recovery import RecoverDialog, RecoveryCodeDialog  # noqa: E402
 from station_app.ui.restore_dialog import RestoreDialog  # noqa: E402
 from station_app.sync import protocol  # noqa: E402
@@ -236,7 +237,7 @@ class Walk:
 
 # Dialogs shown before the main window exists (log-in, set-up) or only for rare data: opened directly below.
 DIRECT = {"LoginDialog", "LockDialog", "SetupWizard", "RecoveryCodeDialog", "RecoverDialog", "ConflictDialog",
-          "FirstStartDialog", "RestoreDialog", "ImportDialog"}
+          "FirstStartDialog", "RestoreDialog", "RebuildDialog", "ImportDialog"}
 
 
 def dialog_classes() -> set[str]:
@@ -312,6 +313,7 @@ def test_the_dialogs_before_the_main_window_and_for_rare_data_fit_too(qtbot, ses
               ConflictDialog(session, conflict),
               FirstStartDialog(tmp_path),  # a new PC: an empty data folder
               RestoreDialog(tmp_path),
+              RebuildDialog(tmp_path),
               ImportDialog(session, kind=ROSTER)]  # behind the 从Excel导入 button's menu, which the walk does not open
     walk = Walk()
     for dialog in opened:
