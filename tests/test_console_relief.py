@@ -44,7 +44,11 @@ def test_an_approver_decides_in_the_browser_and_the_station_receives_it(browser,
     assert (moved["status"], moved["amount_approved"]) == ("approved", 900_000)
     step = relief.steps(database, case["id"])[-1]
     assert (step["action"], step["actor_name"]) == ("county_approve", "张科长")
-    browser.open(f"/search?q={case['id'][-8:].upper()}")  # the case number printed on the form
+    assert moved["case_no"].startswith("210411101") and len(moved["case_no"]) == 17
+    browser.open(f"/search?q={case['id'][-8:].upper()}")  # what forms printed before cases had numbers
+    assert browser.has("table.grid tbody a")
+    browser.open(f"/search?q={moved['case_no']}")  # the 案件编号 printed on the 审批表
+    assert moved["case_no"] in browser.text
     browser.submit("table.grid tbody a")
     assert "已发给社工站，待其下次同步确认" in browser.text
     client.sync(database)  # its next run asks from past the decision: applied

@@ -206,16 +206,21 @@ def search(store: ServerStore, text: str, limit: int = 50) -> list[str]:
     return [r["id"] for r in rows]
 
 
-_CASE_NO = re.compile(r"^[0-9a-fA-F]{8}$")
+_CASE_NO = re.compile(r"^\d{17}$")  # division code (9) + year + sequence: the 审批表's 案件编号
+_ID_TAIL = re.compile(r"^[0-9a-fA-F]{8}$")  # what forms printed before cases had numbers
 
 
 def case_by_number(store: ServerStore, text: str) -> list[str]:
-    """Relief cases whose number (the last 8 characters of the id, printed on the 审批表) is `text`."""
+    """Relief cases whose 案件编号 is `text`, or (forms printed before cases were numbered) whose id
+    ends with those 8 characters."""
     number = text.strip().lower()
-    if not _CASE_NO.match(number):
+    if _CASE_NO.match(number):
+        where, param = "case_no = ?", number
+    elif _ID_TAIL.match(number):
+        where, param = "id LIKE ?", "%" + number
+    else:
         return []
-    return [r["id"] for r in store.read("SELECT id FROM read_relief_case WHERE deleted = 0 AND id LIKE ?",
-                                        ["%" + number])]
+    return [r["id"] for r in store.read(f"SELECT id FROM read_relief_case WHERE deleted = 0 AND {where}", [param])]
 
 
 def person_records(store: ServerStore, person_id: str) -> dict[str, list[str]]:

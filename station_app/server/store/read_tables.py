@@ -30,7 +30,7 @@ READ_COLUMNS: dict[str, tuple[str, ...]] = {
     "visit": ("program", "person_id", "visit_date", "next_due"),
     "relief_case": ("person_id", "household_id", "case_type", "tier", "household_size", "status", "applied_on",
                     "amount_proposed", "amount_approved", "amount_paid", "paid_on", "advance_amount", "advance_on",
-                    "paperwork_due", "approved_on"),
+                    "paperwork_due", "approved_on", "case_no"),
     "relief_step": ("relief_case_id", "action", "decided_on"),
     "reserve_fund_entry": ("kind", "amount", "entry_date", "relief_case_id"),
     # Submitted monthly reports: the figures of each version, and which figures list records (the
