@@ -49,7 +49,7 @@ def test_a_new_standard_is_previewed_published_and_received_by_the_station(brows
     browser.fill("#notes", "2027年起执行新的低保标准")
     browser.submit("#preview")
     # Emergency, tier 3 (×1.3, 6 months), a household of one: 800 × 1.3 × 6 = 6,240 yuan.
-    rows = [r.text for r in browser.chrome.find_elements("css selector", "#preview-table tbody tr")]
+    rows = [r.text for r in browser.chrome.find_elements("css selector", ".preview-table tbody tr")]
     assert any(r.startswith("三档（特别困难） 6,240.00 10,000.00") for r in rows), rows
     browser.submit("#publish")
     assert "已发布" in browser.text and "2027年起执行新的低保标准" in browser.text

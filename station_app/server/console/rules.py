@@ -11,9 +11,9 @@ from typing import Any
 
 from starlette.responses import Response
 
-from station_app.core import child_rules, elder_rules, reference, relief
+from station_app.core import child_rules, elder_rules, reference, relief, relief_expenditure, relief_standards
 from station_app.core.elder_rules import FrequencyRule
-from station_app.core.entities import CHILD_SUBTYPES, ELDER_CATEGORIES, RELIEF_TYPES, RISK_LEVELS
+from station_app.core.entities import CHILD_SUBTYPES, ELDER_CATEGORIES, RISK_LEVELS
 from station_app.core.errors import NotFound, ValidationError
 from station_app.core.fields import format_money
 from station_app.server.console.web import Ask
@@ -103,10 +103,12 @@ def publish(ask: Ask) -> Response:
 def effect(key: str, value: Any, store: Any) -> list[Table]:
     """Tables that show what `value` would do, for a person to check before publishing."""
     today = dt.date.today()
-    if key == relief.TIERS:
-        return _amounts(_in_force(store, relief.STANDARD, today), value)
-    if key == relief.STANDARD:
-        return _amounts(value, _in_force(store, relief.TIERS, today))
+    if key in (relief.TIERS, relief.STANDARD, relief_expenditure.EXPENDITURE):
+        rules = {k: value if k == key else _in_force(store, k, today)
+                 for k in (relief.TIERS, relief.STANDARD, relief_expenditure.EXPENDITURE)}
+        standard, tiers = rules[relief.STANDARD], rules[relief.TIERS]
+        emergency = [] if key == relief_expenditure.EXPENDITURE else _emergency(standard, tiers)
+        return emergency + [_expenditure(standard, tiers, rules[relief_expenditure.EXPENDITURE])]
     if key in (elder_rules.FREQUENCY_KEY, child_rules.FREQUENCY_KEY):
         return _intervals(key, value)
     if key == relief.AUTHORITY:
@@ -121,14 +123,49 @@ def effect(key: str, value: Any, store: Any) -> list[Table]:
     return [Table("内容", ("项目", "值"), [(k, json.dumps(v, ensure_ascii=False)) for k, v in value.items()])]
 
 
-def _amounts(standard: Any, tiers: Any) -> list[Table]:
-    """The suggested amount by tier and household size 1–6, per case type (core.relief's formula)."""
-    out = []
-    for code, label in RELIEF_TYPES:
-        rows = [(t.label, *(format_money(relief.suggested_amount(standard, tiers, code, t.tier, size))
-                            for size in range(1, 7))) for t in relief.tiers(tiers)]
-        out.append(Table(f"{label}救助建议金额（元）", ("档次", *(f"{n}口之家" for n in range(1, 7))), rows))
-    return out
+def _areas(standard: Any) -> list[tuple[str | None, str]]:
+    """The areas a standard tells apart: urban and rural, or one for the older single standard."""
+    if "monthly_fen" in standard:
+        return [(None, "")]
+    bands = len(standard.get("towns", ()))
+    note = f"，分乡镇标准的 {bands} 组乡镇按其标准另计" if bands else ""
+    return [(code, f"{label}{note}") for code, label in relief_standards.AREAS]
+
+
+def _emergency(standard: Any, tiers: Any) -> list[Table]:
+    """急难型: the tier rule's amount by tier and household size 1–6, per area (core.relief's formula).
+    支出型 is not reckoned by tier (see `_expenditure`)."""
+    return [Table(f"急难型救助建议金额（{area_label + '，' if area_label else ''}元）",
+                  ("档次", *(f"{n}口之家" for n in range(1, 7))),
+                  [(t.label, *(format_money(relief.suggested_amount(standard, tiers, "emergency", t.tier, size, area))
+                               for size in range(1, 7))) for t in relief.tiers(tiers)])
+            for area, area_label in _areas(standard)]
+
+
+# A rural household of three, by its rigid expenses and its yearly income (yuan): the ranges a
+# 支出型 case at a township meets, to show what the rule would pay before it is published.
+_EXAMPLE_SIZE, _EXAMPLE_AREA = 3, "rural"
+_EXAMPLE_EXPENSES = (10_000, 30_000, 50_000, 100_000)
+_EXAMPLE_INCOMES = (0, 10_000, 20_000, 40_000)
+
+
+def _expenditure(standard: Any, tiers: Any, rule: Any) -> Table:
+    """支出型: the amount from rigid expenses against the household's income (core.relief_expenditure),
+    capped by the tier rules' 支出型 cap."""
+    basis = relief_standards.standard(standard, _EXAMPLE_AREA)
+    cap = int(tiers["cap_fen"]["expenditure"])
+
+    def amount(spent: int, income: int) -> str:
+        expenses = [{"category": "medical", "amount": spent * 100}]
+        working = relief_expenditure.working(basis, standard, rule, cap, _EXAMPLE_SIZE, income * 100, expenses)
+        return format_money(working.amount)
+
+    area = relief_standards.area_label(_EXAMPLE_AREA) if "monthly_fen" not in standard else ""
+    return Table(f"支出型救助建议金额示例（{area}{_EXAMPLE_SIZE}口之家，按刚性支出和家庭年收入计，"
+                 f"封顶 {format_money(cap)} 元）",
+                 ("刚性支出（元）", *(f"年收入 {format_money(i * 100)}" for i in _EXAMPLE_INCOMES)),
+                 [(format_money(spent * 100), *(amount(spent, i) for i in _EXAMPLE_INCOMES))
+                  for spent in _EXAMPLE_EXPENSES])
 
 
 def _intervals(key: str, value: Any) -> list[Table]:
