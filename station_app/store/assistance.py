@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from station_app.core import assistance
 from station_app.core.entities import entity
+from station_app.core.relief_views import Standing
 from station_app.store import reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.record_rows import decode
@@ -50,34 +50,6 @@ def adult_members(database: StationDatabase, household_id: str, on: dt.date) -> 
     born_by = f"{on.year - 18:04d}-{on:%m-%d}"  # compared as text, so 29 February needs no special case
     return database.query("SELECT id, name, id_number, relation_to_head FROM person WHERE household_id = ?"
                           " AND deleted = 0 AND birth_date <= ? ORDER BY birth_date", [household_id, born_by])
-
-
-@dataclass(frozen=True)
-class Standing:
-    """What a relief case shows and prints about the household's assistance: statuses in force,
-    means checks, and the county's rules that name them."""
-
-    statuses: list[dict[str, Any]]
-    means_checks: list[dict[str, Any]]
-    kinds_rule: dict[str, Any]
-    on: dt.date
-
-    @property
-    def status_text(self) -> str:
-        return assistance.summary(self.statuses, self.kinds_rule, self.on)
-
-    @property
-    def means_text(self) -> str:
-        """The newest result ("符合救助条件（2026-11-20，核字2026-118号）"), else the request's state."""
-        verdicts = dict(assistance.VERDICTS)
-        done = [c for c in self.means_checks if c.get("verdict")]
-        if done:
-            c = max(done, key=lambda c: c["result_on"])
-            return f"{verdicts[c['verdict']]}（{c['result_on']}，{c['document_no']}）"
-        asked = next((c for c in self.means_checks if c.get("requested_on")), None)
-        if asked:
-            return f"已于{asked['requested_on']}提请{asked['requested_to']}核对，结果未回"
-        return "已签授权书，未提请核对" if self.means_checks else "未核对"
 
 
 def standing(database: StationDatabase, person_id: str, household_id: str | None, on: dt.date) -> Standing:

@@ -44,7 +44,8 @@ def case_page(ask: Ask, errors: dict[str, str] | None = None, status: int = 200)
                       person=details.person, household=details.household or {}, steps=details.steps,
                       earlier=details.earlier, reveal=reveal, can_decide=can_decide, errors=errors or {},
                       form=dict(ask.form) if errors else {}, status_label=STATUS_LABELS, case_field=_CASE.field,
-                      step_field=entity("relief_step").field, done=ask.query.get("done") == "1")
+                      step_field=entity("relief_step").field, done=ask.query.get("done") == "1", details=details,
+                      expense_field=entity("rigid_expense").field)
 
 
 def decide(ask: Ask) -> Response:

@@ -27,12 +27,6 @@ class Table:
     rows: list[tuple[Any, ...]]
 
 
-def _in_force(store: Any, key: str, on: dt.date) -> Any:
-    versions = [v for v in county_queries.reference_versions(store) if v["key"] == key]
-    found = reference.in_force(((v["effective_from"], v["value"]) for v in versions), on)
-    return found if found is not None else reference.default(key)
-
-
 def index(ask: Ask) -> Response:
     versions = county_queries.reference_versions(ask.store)
     today = dt.date.today()
@@ -51,7 +45,7 @@ def edit(ask: Ask, errors: dict[str, str] | None = None, preview: list[Table] | 
          status: int = 200) -> Response:
     key = _key(ask)
     versions = [v for v in county_queries.reference_versions(ask.store) if v["key"] == key]
-    current = _in_force(ask.store, key, dt.date.today())
+    current = county_queries.reference_values(ask.store, [key], dt.date.today())[key]
     text = ask.value("value") or json.dumps(current, ensure_ascii=False, indent=2)
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     return ask.render("rule.html", status, section="/rules", key=key, label=reference.KEYS[key], versions=versions,
@@ -104,8 +98,8 @@ def effect(key: str, value: Any, store: Any) -> list[Table]:
     """Tables that show what `value` would do, for a person to check before publishing."""
     today = dt.date.today()
     if key in (relief.TIERS, relief.STANDARD, relief_expenditure.EXPENDITURE):
-        rules = {k: value if k == key else _in_force(store, k, today)
-                 for k in (relief.TIERS, relief.STANDARD, relief_expenditure.EXPENDITURE)}
+        rules = {**county_queries.reference_values(store, (relief.TIERS, relief.STANDARD,
+                                                            relief_expenditure.EXPENDITURE), today), key: value}
         standard, tiers = rules[relief.STANDARD], rules[relief.TIERS]
         emergency = [] if key == relief_expenditure.EXPENDITURE else _emergency(standard, tiers)
         return emergency + [_expenditure(standard, tiers, rules[relief_expenditure.EXPENDITURE])]

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from station_app.core import child_rules
+from station_app.core import child_rules, reference
 from station_app.core.entities import FUND_OUTFLOWS, PERSON_LINKS, entity
 from station_app.core.errors import NotFound
 from station_app.core.fields import MONEY, format_money
@@ -244,6 +244,17 @@ def village_names(store: ServerStore, ids: Iterable[str]) -> dict[str, str]:
     return {r["id"]: r["name"] for r in store.read(
         f"SELECT id, name FROM read_village WHERE id IN ({', '.join('?' * len(wanted))})", wanted)}
 
+
+
+def reference_values(store: ServerStore, keys: Sequence[str], on: dt.date) -> dict[str, Any]:
+    """The county's rules `keys` in force on `on`, by key (the software's default where the county
+    published none), as a station reads them."""
+    versions = reference_versions(store)
+    found = {}
+    for key in keys:
+        value = reference.in_force(((v["effective_from"], v["value"]) for v in versions if v["key"] == key), on)
+        found[key] = value if value is not None else reference.default(key)
+    return found
 
 
 def reference_versions(store: ServerStore, owner: str | None = "county") -> list[dict[str, Any]]:

@@ -8,11 +8,14 @@ both), so a decision whose feed number is at or below its station's cursor has b
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from station_app.core.relief_views import CaseDetails
-from station_app.server.store.county_queries import payloads
+from station_app.core import assistance, relief
+from station_app.core.relief_standards import Working
+from station_app.core.relief_views import CaseDetails, Standing
+from station_app.server.store.county_queries import payloads, reference_values
 from station_app.server.store.storage import WAITING_SQL, ServerStore
 
 # The amount an earlier case counts for, as the station's repeat check reads it (store.relief).
@@ -66,11 +69,43 @@ def case(store: ServerStore, case_id: str) -> CountyCase | None:
         "SELECT id FROM read_relief_step WHERE relief_case_id = ? AND deleted = 0 ORDER BY created_at, id", [case_id])]
     steps = payloads(store, "relief_step", step_ids)
     made = decision(store, case_id)
+    expenses = _living(store, "rigid_expense", "relief_case_id = ?", [case_id], "created_at, id")
+    standing = _standing(store, found)
     details = CaseDetails(found, _person_fields(person), village[0]["name"] if village else None, household,
                           [steps[i] for i in step_ids] + _pending_step(made, steps.values()),
-                          _earlier(store, found))
+                          _earlier(store, found), standing.status_text, standing.means_text,
+                          _suggestion(store, found, expenses), expenses)
     station = store.read("SELECT name FROM stations WHERE station_id = ?", [found["owner"]])
     return CountyCase(details, station[0]["name"] if station else found["owner"], made)
+
+
+def _living(store: ServerStore, entity_name: str, where: str, params: list[Any], order: str) -> list[dict[str, Any]]:
+    """The full living records of `entity_name` found by its read table, in `order`."""
+    ids = [r["id"] for r in store.read(f"SELECT id FROM read_{entity_name} WHERE deleted = 0 AND {where}"
+                                       f" ORDER BY {order}", params)]
+    found = payloads(store, entity_name, ids)
+    return [found[i] for i in ids]
+
+
+def _standing(store: ServerStore, case: dict[str, Any]) -> Standing:
+    """The statuses and means checks of the applicant and household, as the station reads them
+    (store.assistance.standing) from the county's copies."""
+    household = case.get("household_id") or ""
+    statuses = _living(store, "assistance_status", "(person_id = ? OR household_id = ?)",
+                       [case["person_id"], household], "starts_on DESC, created_at DESC")
+    checks = _living(store, "means_check", "household_id = ?", [household],
+                     "COALESCE(requested_on, created_at) DESC")
+    today = dt.date.today()
+    return Standing(statuses, checks, reference_values(store, [assistance.KINDS], today)[assistance.KINDS], today)
+
+
+def _suggestion(store: ServerStore, case: dict[str, Any], expenses: list[dict[str, Any]]) -> Working | None:
+    """How the suggested amount was reckoned, by the rules in force on the day of application and
+    the station's township (core.relief_workflow.case_suggestion at the station)."""
+    on = dt.date.fromisoformat(case["applied_on"])
+    rules = relief.Rules.on(lambda keys, day: reference_values(store, keys, day), on)
+    station = payloads(store, "station", [case["owner"]]).get(case["owner"], {})
+    return relief.suggestion(rules, case, station.get("admin_code"), expenses)
 
 
 def _person_fields(person: dict[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,11 @@ READ_COLUMNS: dict[str, tuple[str, ...]] = {
                     "paperwork_due", "approved_on", "case_no"),
     "relief_step": ("relief_case_id", "action", "decided_on"),
     "reserve_fund_entry": ("kind", "amount", "entry_date", "relief_case_id"),
+    # What a relief case is decided with: its rigid expenses, the household's means checks and the
+    # statuses of the applicant and household (the full records are read from `records`).
+    "rigid_expense": ("relief_case_id",),
+    "means_check": ("household_id", "relief_case_id", "requested_on", "result_on", "verdict"),
+    "assistance_status": ("person_id", "household_id", "kind", "starts_on", "ends_on"),
     # Submitted monthly reports: the figures of each version, and which figures list records (the
     # lists themselves are read from the record when a figure is traced).
     "report_version": ("month", "version", "figures", "reason", "submitted_by", "submitted_at", "digest"),
