@@ -392,12 +392,12 @@ def _stamped(station_id: str, kind: str, **fields: Any) -> dict[str, Any]:
             "version": VERSION, **fields}
 
 
-def push_request(station_id: str, key: Ed25519PrivateKey, after_seq: int, changes: list[dict[str, Any]]
-                 ) -> tuple[bytes, int]:
+def push_request(station_id: str, key: Ed25519PrivateKey, after_seq: int, changes: list[dict[str, Any]],
+                 size: int = BATCH_SIZE, max_bytes: int = BATCH_BYTES) -> tuple[bytes, int]:
     """The signed push request (its bytes, canonical) of the first batch `batches` would cut from
     `changes`, and how many changes it holds: each change is encoded once, for its size and the body."""
     encoded = [canonical(change) for change in changes]
-    count = next(_batch_counts(map(len, encoded), BATCH_SIZE, BATCH_BYTES), 0)
+    count = next(_batch_counts(map(len, encoded), size, max_bytes), 0)
     batch = canonical_joined({"after_seq": after_seq}, changes=b"[" + b",".join(encoded[:count]) + b"]")
     return signed_bytes(canonical_joined(_stamped(station_id, "push"), batch=batch), key), count
 
