@@ -8,11 +8,14 @@ any other encoding of the same signed message is still verified on its canonical
 from __future__ import annotations
 
 import json
+import threading
 
 import httpx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from station_app.core.errors import KnownError
 from station_app.store import sync_state
 from station_app.sync import client
 from station_app.sync import protocol as p
@@ -79,3 +82,60 @@ def test_a_push_encoded_otherwise_is_verified_and_one_changed_on_the_way_is_refu
     client.sync(database)  # the station's own push then sends the rest, as assembled bytes
     assert county.store.change_count(database.station_id) == count(database, "outbox")
     assert sync_state.pending_changes(database, 10) == []
+
+
+class _Server:
+    """Answers pushes as the county would (every change applied), or with a gap. While it holds its
+    k-th batch it waits until the client has looked for the k+1-th, or notes that it did not."""
+
+    def __init__(self, gap: bool = False) -> None:
+        self.gap, self.sent, self.built_meanwhile = gap, [], []
+        self.built = 0  # how many times the client looked for a next batch
+        self.changed = threading.Condition()
+
+    def post(self, path: str, raw: bytes) -> dict:
+        envelope, _ = p.receive(raw)
+        self.sent.append(envelope["body"]["batch"])
+        if self.gap:
+            return {"status": "gap", "high_water": 0, "results": []}
+        with self.changed:
+            self.built_meanwhile.append(self.changed.wait_for(lambda: self.built > len(self.sent), 20))
+        return {"status": "ok", "results": [{"change_id": c["change_id"], "seq": c["seq"], "status": p.APPLIED}
+                                            for c in envelope["body"]["batch"]["changes"]]}
+
+
+def _push(database, server: _Server, monkeypatch) -> client.Report:
+    look = client._push_request
+
+    def looked(*args):
+        try:
+            return look(*args)
+        finally:
+            with server.changed:
+                server.built += 1
+                server.changed.notify_all()
+    monkeypatch.setattr(client, "_push_request", looked)
+    enrollment = client.Enrollment("http://127.0.0.1:9", database.station_id, "前甸镇", KEY, {})
+    report = client.Report()
+    client.push(database, enrollment, server, report)
+    return report
+
+
+def test_the_next_batch_is_built_while_the_server_applies_one_and_each_is_sent_after_the_last_reply(
+        database, a_village, monkeypatch):
+    server = _Server()
+    report = _push(database, server, monkeypatch)
+    waiting = count(database, "outbox")
+    assert len(server.sent) == -(-waiting // p.BATCH_SIZE) > 1
+    assert server.built_meanwhile == [True] * len(server.sent)
+    assert [b["after_seq"] for b in server.sent[1:]] == [b["changes"][-1]["seq"] for b in server.sent[:-1]]
+    assert report.counts["applied"] == waiting and sync_state.pending_changes(database, 10) == []
+
+
+def test_a_server_missing_earlier_changes_gets_no_later_batch_and_nothing_is_acknowledged(database, a_village,
+                                                                                      monkeypatch):
+    server = _Server(gap=True)
+    with pytest.raises(KnownError, match="无法按顺序接收"):
+        _push(database, server, monkeypatch)
+    assert len(server.sent) == 1
+    assert len(sync_state.pending_changes(database, 100_000)) == count(database, "outbox")
