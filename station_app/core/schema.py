@@ -20,7 +20,8 @@ import datetime as dt
 import math
 import re
 import uuid
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -36,10 +37,85 @@ _FORMATS = {"date": "日期，如 2026-03-05", "date-time": "带时区的时间�
 
 
 def check(schema: Schema, value: Any) -> None:
-    """Nothing if `value` fits `schema`; else ValidationError({path: Chinese message})."""
+    """Nothing if `value` fits `schema`; else ValidationError({path: Chinese message}). The compiled
+    predicate answers the common case (a value that fits) without building a single message."""
+    if fits(schema)(value):
+        return
     found = errors(schema, value)
     if found:
         raise ValidationError(found)
+
+
+Predicate = Callable[[Any], bool]
+_COMPILED: OrderedDict[int, tuple[Schema, Predicate]] = OrderedDict()
+_KEEP = 256  # compiled schemas kept; one built per call (an envelope around a body) is simply compiled again
+
+
+def fits(schema: Schema) -> Predicate:
+    """A predicate true exactly when `errors(schema, value)` is empty, compiled once per schema:
+    the same rules as `errors`, as nested closures that decide without walking the schema again.
+    Keyed by identity, most recently used kept; the schema is held so its id stays its own."""
+    known = _COMPILED.get(id(schema))
+    if known is None or known[0] is not schema:
+        known = _COMPILED[id(schema)] = (schema, _compile(schema))
+        if len(_COMPILED) > _KEEP:
+            _COMPILED.popitem(last=False)
+    _COMPILED.move_to_end(id(schema))
+    return known[1]
+
+
+def _compile(schema: Schema) -> Predicate:
+    if "anyOf" in schema:
+        options = [_compile(option) for option in schema["anyOf"]]
+        return lambda value: any(option(value) for option in options)
+    kind_fits = _kind_check(schema.get("type"))
+    has_enum, allowed = "enum" in schema, schema.get("enum", ())
+    low, high = schema.get("minimum", -SAFE_INTEGER), schema.get("maximum", SAFE_INTEGER)
+    text_fits = _text_check(schema)
+    sized = any(k in schema for k in ("minItems", "maxItems", "minProperties", "maxProperties"))
+    properties = {name: _compile(sub) for name, sub in schema.get("properties", {}).items()}
+    required = tuple(schema.get("required", ()))
+    extra = schema.get("additionalProperties", True)
+    other = _compile(extra) if isinstance(extra, Mapping) else (lambda _value: extra is not False)
+    items = _compile(schema["items"]) if "items" in schema else None
+
+    def check(value: Any) -> bool:
+        if kind_fits is not None and not kind_fits(value) or has_enum and value not in allowed:
+            return False
+        if isinstance(value, str):
+            return text_fits(value)
+        if isinstance(value, dict):
+            return not (sized and _size_problem(schema, value)) and all(name in value for name in required) and all(
+                (properties.get(key) or other)(item) for key, item in value.items())
+        if isinstance(value, list):
+            return not (sized and _size_problem(schema, value)) and (items is None or all(items(item) for item in value))
+        return not isinstance(value, int | float) or isinstance(value, bool) or low <= value <= high
+    return check
+
+
+def _text_check(schema: Schema) -> Predicate:
+    """`_text_problem(schema, value) is None`, with the schema's rules looked up once."""
+    shortest, longest = schema.get("minLength", 0), schema.get("maxLength", math.inf)
+    pattern = _pattern(schema["pattern"]) if "pattern" in schema else None
+    fmt = schema.get("format") if schema.get("format") in _FORMATS else None
+    return lambda value: (shortest <= len(value) <= longest and (pattern is None or pattern.search(value) is not None)
+                          and (fmt is None or _has_format(fmt, value)))
+
+
+_PYTHON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+
+
+def _kind_check(wanted: str | list[str] | None) -> Predicate | None:
+    """`_is` for a schema's "type", the common single kinds as one or two isinstance checks."""
+    if wanted is None:
+        return None
+    kinds = (wanted,) if isinstance(wanted, str) else tuple(wanted)
+    if kinds == ("integer",):
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
+    if len(kinds) == 1 and kinds[0] in _PYTHON_TYPES:
+        python_type = _PYTHON_TYPES[kinds[0]]
+        return lambda value: isinstance(value, python_type)
+    return lambda value: any(_is(kind, value) for kind in kinds)
 
 
 def errors(schema: Schema, value: Any, path: str = "", labels: tuple[str, ...] = ()) -> dict[str, str]:

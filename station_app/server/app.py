@@ -86,8 +86,8 @@ def _refusal(exc: KnownError) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
-async def read_json(request: Request, kind: str) -> Any:
-    """The request's JSON, read only up to the endpoint's limit: a body declared longer is refused
+async def read_body(request: Request, kind: str) -> bytes:
+    """The request's body, read only up to the endpoint's limit: a body declared longer is refused
     before a byte of it is read, and one streamed without a length as soon as it passes the limit."""
     limit = p.MAX_BODY[kind]
     declared = request.headers.get("content-length", "0")
@@ -100,20 +100,23 @@ async def read_json(request: Request, kind: str) -> Any:
         body += chunk
         if len(body) > limit:
             raise p.TooLarge(f"请求内容过大：最多 {limit // 1024:,} KB")
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
-        raise p.ProtocolError("请求内容不是有效的 JSON（或嵌套过深）") from None
+    return bytes(body)
+
+
+async def read_json(request: Request, kind: str) -> Any:
+    """The request's JSON (read_body's limits)."""
+    return p.parse(await read_body(request, kind))
 
 
 async def _station_request(server: Server, request: Request, kind: str,
                            body_schema: dict[str, Any]) -> tuple[Station, dict[str, Any]]:
     """A station's signed request: well formed, from an enrolled station, signed by it, fresh, and
     not seen before."""
-    envelope = p.check(p.signed(body_schema), await read_json(request, kind))
-    body = envelope["body"]
+    envelope, body_bytes = p.receive(await read_body(request, kind))
+    body = p.check(p.signed(body_schema), envelope)["body"]
     station = await run_in_threadpool(server.store.station, body["station_id"])
-    await run_in_threadpool(station_rebuilds.signed_by, server.store, station, lambda key: p.verify(envelope, key))
+    await run_in_threadpool(station_rebuilds.signed_by, server.store, station,
+                            lambda key: p.verify(envelope, key, body_bytes))
     await run_in_threadpool(server.store.spend_nonce, station.station_id, body["nonce"], p.check_fresh(body))
     return station, body
 

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import ssl
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,8 +128,9 @@ class HttpTransport:
     def get(self, path: str) -> dict[str, Any]:
         return self._answer(self._send("GET", path, None))
 
-    def post(self, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        answer = self._answer(self._send("POST", path, p.canonical(body)))
+    def post(self, path: str, body: Mapping[str, Any] | bytes) -> dict[str, Any]:
+        """The county's signed reply to `body` (a message, or one already encoded)."""
+        answer = self._answer(self._send("POST", path, body if isinstance(body, bytes) else p.canonical(body)))
         if self.county_sign is None:
             raise p.ProtocolError("尚未固定县里的公钥")
         return p.verify(answer, self.county_sign)
@@ -190,21 +192,38 @@ def enroll(database: StationDatabase, server_url: str, code: str, *, ca_file: st
 
 def push(database: StationDatabase, enrollment: Enrollment, transport: HttpTransport, report: Report,
          state: JobState | None = None) -> None:
+    """Send the outbox a batch at a time, each only after the server answered the one before (so it
+    always has everything up to a batch's after_seq), but overlapped: the next request is built and
+    signed while the server applies a batch, and a reply's acknowledgements are written while the
+    next batch travels."""
     state = state or JobState()
     total = outbox_status.pending_summary(database).count
     done = 0
-    while True:
-        rows = sync_state.pending_changes(database, p.BATCH_SIZE)
-        if not rows:
-            return
-        [batch, *_] = p.batches(sync_state.seq_before(database, rows[0]["seq"]),
-                                [p.change_from_outbox(r) for r in rows])
-        reply = transport.post("/v1/push", p.request(enrollment.station_id, "push", enrollment.keys.sign, batch=batch))
-        if reply["status"] != "ok":
-            raise KnownError(f"服务器缺少本站第 {reply['high_water']} 号之后的变更，无法按顺序接收。请联系县民政局技术人员。")
-        take_acknowledgements(database, reply["results"], report)
-        done += len(batch["changes"])
-        state.report(done, total, f"已发送 {done:,} 条变更")
+    with ThreadPoolExecutor(1, thread_name_prefix="push") as sender:
+        request = _push_request(database, enrollment, 0)
+        in_flight = sender.submit(transport.post, "/v1/push", request[0]) if request else None
+        while request and in_flight:
+            following = _push_request(database, enrollment, request[1])
+            reply = in_flight.result()
+            if reply["status"] != "ok":
+                raise KnownError(f"服务器缺少本站第 {reply['high_water']} 号之后的变更，无法按顺序接收。请联系县民政局技术人员。")
+            in_flight = sender.submit(transport.post, "/v1/push", following[0]) if following else None
+            take_acknowledgements(database, reply["results"], report)
+            done += len(reply["results"])
+            state.report(done, total, f"已发送 {done:,} 条变更")
+            request = following
+
+
+def _push_request(database: StationDatabase, enrollment: Enrollment, after_seq: int) -> tuple[bytes, int] | None:
+    """The signed request of the next batch of unacknowledged changes after `after_seq`, and the
+    seq of its last change; None when nothing is waiting."""
+    rows = sync_state.pending_changes(database, p.BATCH_SIZE, after_seq)
+    if not rows:
+        return None
+    request, count = p.push_request(enrollment.station_id, enrollment.keys.sign,
+                                    sync_state.seq_before(database, rows[0]["seq"]),
+                                    [p.change_from_outbox(r) for r in rows])
+    return request, rows[count - 1]["seq"]
 
 
 def take_acknowledgements(database: StationDatabase, results: list[dict[str, Any]], report: Report) -> None:

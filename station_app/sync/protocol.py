@@ -26,12 +26,14 @@ signs its replies and return bundles with the key the station pinned then.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -254,6 +256,13 @@ def canonical(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def canonical_joined(fields: Mapping[str, Any], **encoded: bytes) -> bytes:
+    """`canonical({**fields, **decoded(encoded)})` from members already in canonical form: a batch's
+    changes, a request's batch, an envelope's body are each serialized once, never again around them."""
+    members = {**{k: canonical(v) for k, v in fields.items()}, **encoded}
+    return b"{" + b",".join(canonical(k) + b":" + members[k] for k in sorted(members)) + b"}"
+
+
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -326,14 +335,48 @@ def sign(body: Mapping[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
     return {"body": body, "signature": b64(key.sign(canonical(body)))}
 
 
-def verify(envelope: Any, public_b64: str) -> dict[str, Any]:
-    """The body of a signed envelope, if `public_b64`'s owner signed exactly this; else ProtocolError."""
+def signed_bytes(body: bytes, key: Ed25519PrivateKey) -> bytes:
+    """`canonical(sign(body, key))` for a body already in canonical form."""
+    return canonical_joined({"signature": b64(key.sign(body))}, body=body)
+
+
+_ENVELOPE_HEAD = b'{"body":'
+_ENVELOPE_TAIL = re.compile(rb',"signature":"([A-Za-z0-9+/]{86}==)"}\Z')
+
+
+def receive(raw: bytes) -> tuple[Any, bytes | None]:
+    """A signed message parsed in one pass: (envelope, the body's bytes as received, or None). A
+    canonical envelope (as `signed_bytes` writes it) is cut at its signature and only its body is
+    parsed, so `verify` checks the signature on those bytes instead of encoding the body again;
+    anything else is parsed whole and verified on its canonical form."""
+    tail = _ENVELOPE_TAIL.search(raw, max(0, len(raw) - 104)) if raw.startswith(_ENVELOPE_HEAD) else None
+    if tail is None:
+        return parse(raw), None
+    body = raw[len(_ENVELOPE_HEAD):tail.start()]
+    return {"body": parse(body), "signature": tail.group(1).decode("ascii")}, body
+
+
+def parse(raw: bytes) -> Any:
+    """JSON from outside, or ProtocolError."""
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ProtocolError("请求内容不是有效的 JSON（或嵌套过深）") from None
+
+
+def verify(envelope: Any, public_b64: str, body_bytes: bytes | None = None) -> dict[str, Any]:
+    """The body of a signed envelope, if `public_b64`'s owner signed exactly this; else ProtocolError.
+    `body_bytes`: the body as received (`receive`), checked as they are before being encoded again."""
     if not isinstance(envelope, dict) or not isinstance(envelope.get("body"), dict) \
             or not isinstance(envelope.get("signature"), str):
         raise ProtocolError("消息格式不正确：缺少签名")
     try:
-        Ed25519PublicKey.from_public_bytes(unb64(public_b64)).verify(unb64(envelope["signature"]),
-                                                                     canonical(envelope["body"]))
+        key, signature = Ed25519PublicKey.from_public_bytes(unb64(public_b64)), unb64(envelope["signature"])
+        if body_bytes is not None:
+            with contextlib.suppress(InvalidSignature):
+                key.verify(signature, body_bytes)
+                return envelope["body"]
+        key.verify(signature, canonical(envelope["body"]))
     except (InvalidSignature, ValueError):
         raise NotAuthentic("签名校验失败：消息不是由登记的一方签发，或在途中被改动") from None
     return envelope["body"]
@@ -341,8 +384,22 @@ def verify(envelope: Any, public_b64: str) -> dict[str, Any]:
 
 def request(station_id: str, kind: str, key: Ed25519PrivateKey, **fields: Any) -> dict[str, Any]:
     """A station's signed request, stamped with the time and a nonce."""
-    return sign({"station_id": station_id, "kind": kind, "sent_at": iso(utc_now()), "nonce": secrets.token_hex(8),
-                 "version": VERSION, **fields}, key)
+    return sign(_stamped(station_id, kind, **fields), key)
+
+
+def _stamped(station_id: str, kind: str, **fields: Any) -> dict[str, Any]:
+    return {"station_id": station_id, "kind": kind, "sent_at": iso(utc_now()), "nonce": secrets.token_hex(8),
+            "version": VERSION, **fields}
+
+
+def push_request(station_id: str, key: Ed25519PrivateKey, after_seq: int, changes: list[dict[str, Any]],
+                 size: int = BATCH_SIZE, max_bytes: int = BATCH_BYTES) -> tuple[bytes, int]:
+    """The signed push request (its bytes, canonical) of the first batch `batches` would cut from
+    `changes`, and how many changes it holds: each change is encoded once, for its size and the body."""
+    encoded = [canonical(change) for change in changes]
+    count = next(_batch_counts(map(len, encoded), size, max_bytes), 0)
+    batch = canonical_joined({"after_seq": after_seq}, changes=b"[" + b",".join(encoded[:count]) + b"]")
+    return signed_bytes(canonical_joined(_stamped(station_id, "push"), batch=batch), key), count
 
 
 def check_fresh(body: Mapping[str, Any], now: dt.datetime | None = None) -> dt.datetime:
@@ -394,26 +451,33 @@ def feed_decision(case_id: str, approved: bool, amount: int | None, reason: str 
             "decided_by": decided_by, "decided_on": decided_on}
 
 
-def batches(after_seq: int, changes: Iterable[dict[str, Any]], size: int = BATCH_SIZE,
+def batches(after_seq: int, changes: list[dict[str, Any]], size: int = BATCH_SIZE,
             max_bytes: int = BATCH_BYTES) -> list[dict[str, Any]]:
     """Consecutive batches of at most `size` changes and about `max_bytes` of them, each knowing
     the seq before it."""
     out: list[dict[str, Any]] = []
-    current: list[dict[str, Any]] = []
-    before, weight = after_seq, 0
-    for change in changes:
-        length = len(canonical(change))
-        if current and weight + length > max_bytes:
-            out.append(build_batch(before, current))
-            before, current, weight = current[-1]["seq"], [], 0
-        current.append(change)
-        weight += length
-        if len(current) == size:
-            out.append(build_batch(before, current))
-            before, current, weight = change["seq"], [], 0
-    if current:
-        out.append(build_batch(before, current))
+    start = 0
+    for count in _batch_counts((len(canonical(change)) for change in changes), size, max_bytes):
+        out.append(build_batch(changes[start - 1]["seq"] if start else after_seq, changes[start : start + count]))
+        start += count
     return out
+
+
+def _batch_counts(lengths: Iterable[int], size: int, max_bytes: int) -> Iterator[int]:
+    """How many changes each consecutive batch takes, given the changes' encoded lengths: at most
+    `size`, and cut before a change that would take the batch past `max_bytes`."""
+    count = weight = 0
+    for length in lengths:
+        if count and weight + length > max_bytes:
+            yield count
+            count = weight = 0
+        count += 1
+        weight += length
+        if count == size:
+            yield count
+            count = weight = 0
+    if count:
+        yield count
 
 
 # -- bundles -------------------------------------------------------------------------------------

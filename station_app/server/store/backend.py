@@ -13,6 +13,7 @@ plaintext overwritten.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -45,6 +46,11 @@ class Backend:
 
     def json_field(self, column: str, key: str) -> str:
         raise NotImplementedError
+
+    def pipeline(self) -> contextlib.AbstractContextManager[Any]:
+        """Statements inside are sent without waiting for each one's answer, where the database is
+        across a connection (PostgreSQL); errors are raised by the end of the block at the latest."""
+        return contextlib.nullcontext()
 
     def script(self, statements: list[str]) -> None:
         for statement in statements:
@@ -166,6 +172,9 @@ class PostgresBackend(Backend):
 
     def json_field(self, column: str, key: str) -> str:
         return f"({column}::jsonb ->> '{key}')"
+
+    def pipeline(self) -> contextlib.AbstractContextManager[Any]:
+        return self.conn.pipeline()
 
     def has_table(self, name: str) -> bool:
         return self.execute("SELECT to_regclass(?) AS found", (name,)).fetchone()["found"] is not None
