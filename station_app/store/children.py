@@ -221,9 +221,7 @@ def child_ids(database: StationDatabase, flt: PersonFilter, *, category: str | N
     if agreement:
         conditions.append(_agreement_condition(agreement, today, int(roll_rules(database, today).get("warn_days", 30))))
     if overdue_on:
-        conditions.append(("COALESCE((SELECT COALESCE(v.next_due, '~') FROM visit v WHERE v.person_id = r.person_id"
-                           " AND v.program = 'child' AND v.deleted = 0 ORDER BY v.visit_date DESC, v.created_at DESC"
-                           " LIMIT 1), substr(r.created_at, 1, 10)) < ?", [overdue_on.isoformat()]))
+        conditions.append(program_queries.overdue(PROGRAM, overdue_on))
     return program_queries.program_ids(database, PROGRAM, flt, conditions)
 
 

@@ -92,8 +92,8 @@ def person_visits(database: StationDatabase, person_id: str) -> list[dict[str, A
 def elder_ids(database: StationDatabase, flt: PersonFilter, *, category: str | None = None,
               risk: str | None = None, overdue_on: dt.date | None = None, active_only: bool = False) -> list[str]:
     """Elder profile ids for the list: the people search and village of `flt`, plus a category,
-    a risk level, only those overdue on `overdue_on` (due before it: never visited counts from
-    the day they were registered), only those still on the rounds."""
+    a risk level, only those overdue on `overdue_on` (program_queries.overdue), only those still on
+    the rounds."""
     conditions: list[program_queries.Condition] = []
     if category:
         conditions.append(("EXISTS (SELECT 1 FROM json_each(r.categories) c WHERE c.value = ?)", [category]))
@@ -102,9 +102,7 @@ def elder_ids(database: StationDatabase, flt: PersonFilter, *, category: str | N
     if active_only or overdue_on:
         conditions.append(("r.status = 'active'", []))
     if overdue_on:
-        latest = _LATEST.replace("e.person_id", "r.person_id")
-        conditions.append((f"COALESCE((SELECT COALESCE(v.next_due, '~') {latest}), substr(r.created_at, 1, 10)) < ?",
-                           [overdue_on.isoformat()]))
+        conditions.append(program_queries.overdue(PROGRAM, overdue_on))
     return program_queries.program_ids(database, PROGRAM, flt, conditions)
 
 
