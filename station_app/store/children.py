@@ -339,10 +339,12 @@ def _coverage(database: StationDatabase, roll: list[dict[str, Any]], start: dt.d
     return sum(r["person_id"] in seen for r in roll)
 
 
-def child_figures(database: StationDatabase, today: dt.date, now: dt.datetime | None = None) -> dict[str, Any]:
+def child_figures(database: StationDatabase, today: dt.date, now: dt.datetime | None = None, *,
+                  roll: figures.Rows | None = None) -> dict[str, Any]:
     """The children's figures for the statistics page: children by category and village, the
     agreement-signing rate (signed and in force among those who need one), visit coverage this
-    month and this quarter, open protection cases by stage and how many are late."""
+    month and this quarter, open protection cases by stage and how many are late. `roll` is the
+    children on the roll today (store.figures.children_on_roll), when the caller has counted it."""
     now = now or dt.datetime.combine(today, dt.datetime.now().time())
     labels = dict(CHILD_CATEGORIES)
     by_village: dict[str, dict[str, int]] = {}
@@ -353,7 +355,7 @@ def child_figures(database: StationDatabase, today: dt.date, now: dt.datetime | 
         by_village.setdefault(village, {})[labels.get(category, category)] = n
     active = sum(sum(c.values()) for c in by_village.values())
     # The rate and the coverage as the monthly report counts them, as of today.
-    roll = figures.children_on_roll(database, today)
+    roll = figures.children_on_roll(database, today) if roll is None else roll
     need = [r["id"] for r in roll if child_rules.needs_agreement(r)]
     signed = len(figures.agreements_in_force(database, today, need))
     stages = dict(database.conn.execute(

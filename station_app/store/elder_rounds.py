@@ -38,9 +38,11 @@ PROGRAM = "elder"
 _PROFILE = ENTITIES["elder_profile"]
 _VISIT = ENTITIES["visit"]
 
-# The latest elder visit of the person `e.person_id`, read from the visit_latest index.
-_LATEST = ("FROM visit v WHERE v.person_id = e.person_id AND v.program = 'elder' AND v.deleted = 0"
+# The latest elder visit of the person `e.person_id`, read from the visit_last index alone.
+_LATEST = ("FROM visit v WHERE v.program = 'elder' AND v.person_id = e.person_id AND v.deleted = 0"
            " ORDER BY v.visit_date DESC, v.created_at DESC LIMIT 1")
+# Whether that visit left a follow-up open (core.elder_rules.follow_up_reasons says which).
+_OPENS = "COALESCE(v.hazards, '[]') != '[]' OR NOT COALESCE(v.seen_in_person, 0)"
 
 
 def frequency_rule(database: StationDatabase, on: dt.date) -> FrequencyRule:
@@ -115,13 +117,15 @@ def open_follow_ups(database: StationDatabase, village_id: str | None = None) ->
     where, params = "", []
     if village_id:
         where, params = " AND p.village_id = ?", [village_id]
+    # Each elder's latest visit is found in the index, which also tells whether it left a follow-up
+    # open: only those few visits are then read in full.
     rows = database.query(
         f"""WITH latest AS MATERIALIZED (
-                SELECT e.person_id, (SELECT v.id {_LATEST}) AS visit_id
+                SELECT e.person_id, (SELECT CASE WHEN {_OPENS} THEN v.id END {_LATEST}) AS visit_id
                 FROM elder_profile e WHERE e.deleted = 0 AND e.status = 'active')
             SELECT p.name, p.village_id, vis.* FROM latest l JOIN visit vis ON vis.id = l.visit_id
             JOIN person p ON p.id = l.person_id AND p.deleted = 0
-            WHERE (COALESCE(vis.hazards, '[]') != '[]' OR NOT COALESCE(vis.seen_in_person, 0)){where}
+            WHERE l.visit_id IS NOT NULL{where}
             ORDER BY vis.next_due, p.sort_name""", params)
     found = []
     for r in rows:
@@ -188,21 +192,28 @@ def what_to_check(profile: Mapping[str, Any], last_visit: Mapping[str, Any] | No
 # -- the monthly roster and the figures ------------------------------------------------------
 
 
-def month_roster(database: StationDatabase, village_id: str | None, month: str, *, people: bool = True
-                 ) -> list[dict[str, Any]]:
+def month_roster(database: StationDatabase, village_id: str | None, month: str, *, people: bool = True,
+                 visits: figures.Rows | None = None) -> list[dict[str, Any]]:
     """Everyone on the rounds at the end of the month "YYYY-MM" (in the village, or all;
     store.figures.elders_on_roster): their profile then, the visits the rule in force at the
-    month's start asks for, and the dates of the visits made in the month; with `people`, what the
+    month's start asks for, and the dates of the visits made in the month (`visits`: the month's
+    elder visits, store.figures.visits, when the caller has counted them); with `people`, what the
     printed roster shows of each person too, in village and name order."""
     start, end = elder_rules.month_bounds(month)
     last = end - dt.timedelta(days=1)
     rule = frequency_rule(database, start)
-    visits: dict[str, list[str]] = {}
-    for v in figures.visits(database, PROGRAM, start, last):
-        visits.setdefault(v["person_id"], []).append(v["visit_date"])
-    roster = [{**r, "visit_dates": visits.get(r["person_id"], []),
-               "required": elder_rules.required_visits(rule, start, r["categories"], r["risk_level"])}
-              for r in figures.elders_on_roster(database, last, village_id)]
+    made: dict[str, list[str]] = {}
+    for v in figures.visits(database, PROGRAM, start, last) if visits is None else visits:
+        made.setdefault(v["person_id"], []).append(v["visit_date"])
+    # The rule asks the same of everyone in the same categories at the same risk: worked out once
+    # for each such group, not for each of ten thousand elders.
+    required: dict[tuple[tuple[str, ...], str | None], int] = {}
+    roster = []
+    for r in figures.elders_on_roster(database, last, village_id):
+        group = (tuple(r["categories"]), r["risk_level"])
+        if group not in required:
+            required[group] = elder_rules.required_visits(rule, start, *group)
+        roster.append({**r, "visit_dates": made.get(r["person_id"], []), "required": required[group]})
     if not people:
         return roster
     details = {p["person_id"]: p for p in database.query(
