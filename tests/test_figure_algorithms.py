@@ -50,6 +50,7 @@ def test_open_follow_ups_are_each_active_elders_latest_visit_that_left_one_open(
         if latest and elder_rules.follow_up_reasons(latest[0]["hazards"], latest[0]["seen_in_person"]):
             expected.add(latest[0]["id"])
     assert {r["id"] for r in elder_rounds.open_follow_ups(database)} == expected
+    assert elder_rounds.open_follow_up_count(database) == len(expected)
 
 
 @BOUNDED

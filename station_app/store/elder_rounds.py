@@ -41,8 +41,14 @@ _VISIT = ENTITIES["visit"]
 # The latest elder visit of the person `e.person_id`, read from the visit_last index alone.
 _LATEST = ("FROM visit v WHERE v.program = 'elder' AND v.person_id = e.person_id AND v.deleted = 0"
            " ORDER BY v.visit_date DESC, v.created_at DESC LIMIT 1")
-# Whether that visit left a follow-up open (core.elder_rules.follow_up_reasons says which).
-_OPENS = "COALESCE(v.hazards, '[]') != '[]' OR NOT COALESCE(v.seen_in_person, 0)"
+# The latest visit of each elder on the rounds that left a follow-up open (core.elder_rules.
+# follow_up_reasons says why): (person_id, visit_id). Found in the index alone, which holds what
+# the visit found, so only the few open ones are read in full.
+_FOLLOW_UPS = f"""latest AS MATERIALIZED (
+    SELECT e.person_id, (SELECT CASE WHEN COALESCE(v.hazards, '[]') != '[]' OR NOT COALESCE(v.seen_in_person, 0)
+                                THEN v.id END {_LATEST}) AS visit_id
+    FROM elder_profile e WHERE e.deleted = 0 AND e.status = 'active'),
+open AS (SELECT * FROM latest WHERE visit_id IS NOT NULL)"""
 
 
 def frequency_rule(database: StationDatabase, on: dt.date) -> FrequencyRule:
@@ -117,15 +123,9 @@ def open_follow_ups(database: StationDatabase, village_id: str | None = None) ->
     where, params = "", []
     if village_id:
         where, params = " AND p.village_id = ?", [village_id]
-    # Each elder's latest visit is found in the index, which also tells whether it left a follow-up
-    # open: only those few visits are then read in full.
     rows = database.query(
-        f"""WITH latest AS MATERIALIZED (
-                SELECT e.person_id, (SELECT CASE WHEN {_OPENS} THEN v.id END {_LATEST}) AS visit_id
-                FROM elder_profile e WHERE e.deleted = 0 AND e.status = 'active')
-            SELECT p.name, p.village_id, vis.* FROM latest l JOIN visit vis ON vis.id = l.visit_id
-            JOIN person p ON p.id = l.person_id AND p.deleted = 0
-            WHERE l.visit_id IS NOT NULL{where}
+        f"""WITH {_FOLLOW_UPS} SELECT p.name, p.village_id, vis.* FROM open l JOIN visit vis ON vis.id = l.visit_id
+            JOIN person p ON p.id = l.person_id AND p.deleted = 0 WHERE 1{where}
             ORDER BY vis.next_due, p.sort_name""", params)
     found = []
     for r in rows:
@@ -133,6 +133,12 @@ def open_follow_ups(database: StationDatabase, village_id: str | None = None) ->
         found.append({**visit, "name": r["name"], "village_id": r["village_id"],
                       "reasons": elder_rules.follow_up_reasons(visit["hazards"], visit["seen_in_person"])})
     return found
+
+
+def open_follow_up_count(database: StationDatabase) -> int:
+    """How many `open_follow_ups` there are, from the index alone (the statistics page's figure)."""
+    return int(database.scalar(f"""WITH {_FOLLOW_UPS} SELECT COUNT(*) FROM open l
+                                   JOIN person p ON p.id = l.person_id AND p.deleted = 0"""))
 
 
 def open_relief_referrals(database: StationDatabase) -> list[dict[str, Any]]:
@@ -255,6 +261,6 @@ def elder_figures(database: StationDatabase, today: dt.date) -> dict[str, Any]:
         "visits_done": done,
         "people_visited": seen,
         "overdue_by_village": [(names.get(v, "未填村（社区）"), n) for v, n in overdue.items()],
-        "open_follow_ups": len(open_follow_ups(database)),
+        "open_follow_ups": open_follow_up_count(database),
         "open_relief_referrals": len(open_relief_referrals(database)),
     }
