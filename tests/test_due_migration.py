@@ -1,18 +1,19 @@
-"""Migration 14 moves the due list's never-visited people to the day they entered their roll
+"""The due_from_entry migration moves the due list's never-visited people to the day they entered their roll
 (纳入日期), leaving those with a visit due when that visit said."""
 
 from __future__ import annotations
 
 from station_app.store import migrations
 from station_app.store.database import StationDatabase
+from tests.helpers import version_before
 from tests.test_business_dates_migration import row
 from tests.test_migrations import connect
 
 
-def test_version_13_never_visited_are_due_since_their_entry_date(tmp_path, db_key):
+def test_never_visited_are_due_since_their_entry_date_after_the_upgrade(tmp_path, db_key):
     path = tmp_path / "station.db"
     conn = connect(path, db_key)
-    for m in migrations.available()[:13]:
+    for m in migrations.available()[:version_before("due_from_entry")]:
         migrations.apply(conn, m, None)
     at = "2026-03-01T04:00:00.000Z"
     for pid, name in (("p1", "甲"), ("p2", "乙"), ("p3", "丙")):
