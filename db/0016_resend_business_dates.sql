@@ -13,11 +13,13 @@ CREATE TABLE resend_pending (
 ) WITHOUT ROWID;
 
 INSERT INTO resend_pending (entity, record_id)
-WITH latest AS (
-    SELECT o.entity, o.record_id, o.payload FROM outbox o
-    WHERE o.entity IN ('child_profile', 'elder_profile', 'relief_case') AND o.op = 'upsert'
-      AND o.seq = (SELECT MAX(l.seq) FROM outbox l WHERE l.entity = o.entity AND l.record_id = o.record_id)
-)
+-- (One grouped pass over the outbox, then each latest change by its seq: the outbox of a station
+-- holds millions of changes and has no index by record.)
+WITH last AS MATERIALIZED (
+    SELECT MAX(seq) AS seq FROM outbox
+    WHERE entity IN ('child_profile', 'elder_profile', 'relief_case') AND op = 'upsert' GROUP BY entity, record_id
+),
+latest AS MATERIALIZED (SELECT o.entity, o.record_id, o.payload FROM last JOIN outbox o ON o.seq = last.seq)
 SELECT 'child_profile', r.id FROM child_profile r JOIN latest l ON l.entity = 'child_profile' AND l.record_id = r.id
 WHERE r.deleted = 0 AND (json_extract(l.payload, '$.entered_on') IS NOT r.entered_on
                          OR json_extract(l.payload, '$.exited_on') IS NOT r.exited_on)
