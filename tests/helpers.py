@@ -5,6 +5,7 @@ from __future__ import annotations
 from stdnum.cn import ric
 
 from station_app.core.roles import COUNTY_SYNC
+from station_app.store import migrations
 from station_app.store.database import StationDatabase
 from station_app.store.records import RecordStore
 
@@ -22,3 +23,8 @@ def id_number(birth: str, order: int, region: str = "210411") -> str:
 def county(store: RecordStore) -> RecordStore:
     """The same database as the county's feed writes it (what sync applies)."""
     return RecordStore(store.database, COUNTY_SYNC, today=store._today)
+
+
+def version_before(name: str) -> int:
+    """The schema version just before the migration db/NNNN_`name`.sql (numbers change at merges)."""
+    return next(m.version for m in migrations.available() if m.path.name.endswith(f"_{name}.sql")) - 1

@@ -147,9 +147,11 @@ def test_the_protection_chain_flags_a_step_past_its_limit(roll, store, database)
     assert children.late_cases(database, dt.datetime(2026, 11, 3, 8, 0)) == []
     late = children.late_cases(database, dt.datetime(2026, 11, 3, 10, 0))
     assert [c["id"] for c in late] == [report["id"]]
-    # On the due list it shows on the day its limit falls, flagged as protection work.
+    # On the due list it shows on the day its limit falls, flagged as protection work, ahead of the
+    # child's first visit (due since her 纳入日期, 2025-09-01: she was never visited).
     keys = due.due_keys(database, D(2026, 11, 3))
-    assert [(k.program, k.record_id) for k in keys] == [("protection", report["id"])]
+    assert [(k.program, k.record_id, k.due) for k in keys] == [("protection", report["id"], D(2026, 11, 3)),
+                                                               ("child", None, D(2025, 9, 1))]
     rows = due.due_rows(database, keys)
     assert (rows[keys[0]]["follow_up"], rows[keys[0]]["step_due"]) == (["step_response"], "2026-11-03 09:00")
 

@@ -10,7 +10,8 @@ import datetime as dt  # noqa: E402
 
 import pytest  # noqa: E402
 
-from station_app.store import due, outbox_status, statistics  # noqa: E402
+from station_app.store import children, due, elder_rounds, outbox_status, statistics  # noqa: E402
+from station_app.store.people import PersonFilter  # noqa: E402
 from station_app.ui.due_page import DuePage  # noqa: E402
 from station_app.ui.stats_page import StatsPage  # noqa: E402
 from station_app.ui.sync_page import SyncPage  # noqa: E402
@@ -37,19 +38,20 @@ class Station:
         village_id = self.village["id"] if village_id == "default" else village_id
         return self.store.create("person", {"name": name, "gender": "F", "birth_date": birth, "village_id": village_id})
 
-    def child(self, name: str, category: str = "left_behind", status: str = "active", **person) -> dict:
+    def child(self, name: str, category: str = "left_behind", status: str = "active", entered: str = ENTERED,
+              **person) -> dict:
         p = self.person(name, birth="2016-06-01", **person)
         self.store.create("child_profile", {"person_id": p["id"], "category": category, "status": status,
                                             "exit_reason": "随父母迁出" if status == "exited" else None,
-                                            "entered_on": ENTERED,
+                                            "entered_on": entered,
                                             "exited_on": "2025-06-01" if status == "exited" else None,
                                             "risk_level": "high" if name.endswith("高") else "low"})
         return p
 
-    def elder(self, name: str, categories=("alone",), **person) -> dict:
+    def elder(self, name: str, categories=("alone",), entered: str = ENTERED, **person) -> dict:
         p = self.person(name, **person)
         self.store.create("elder_profile", {"person_id": p["id"], "categories": list(categories), "status": "active",
-                                            "entered_on": ENTERED})
+                                            "entered_on": entered})
         return p
 
     def visit(self, person: dict, program: str, visit_date: str, next_due: str | None) -> dict:
@@ -76,7 +78,7 @@ def rounds(station: Station, store) -> dict[str, dict]:
     d = station.elder("丁D")
     station.visit(d, "elder", day(-60), day(-30))
     station.visit(d, "elder", day(-1), day(30))  # visited since: no longer due
-    e = station.child("鄂E")  # registered, never visited: due now
+    e = station.child("鄂E", entered=day(0))  # entered today, never visited: due now
     f = station.child("范F", status="exited")
     station.visit(f, "child", day(-50), day(-20))  # left the program: not due
     g = station.child("葛G")
@@ -96,6 +98,21 @@ def test_due_list_is_most_overdue_first_from_each_persons_latest_visit(database,
     assert [names[k.person_id] for k in keys] == ["B", "A", "G", "E", "C"]
     assert [k.days_overdue(TODAY) for k in keys] == [12, 3, 1, 0, -3]
     assert {k.program for k in keys} == {"child", "elder"}
+
+
+def test_never_visited_is_due_since_the_day_they_entered_the_roll_not_since_typed_in(database, station):
+    """A child and an elder put on their rolls weeks ago and typed in today, never visited: the due
+    list and both lists' overdue filters count from their 纳入日期."""
+    child = station.child("迟录童", entered=day(-30))
+    elder = station.elder("迟录老", entered=day(-12))
+    keys = {k.person_id: k for k in due.due_keys(database, TODAY)}
+    assert keys[child["id"]].days_overdue(TODAY) == 30
+    assert keys[elder["id"]].days_overdue(TODAY) == 12
+    profile = "SELECT id FROM {} WHERE person_id = ?"
+    assert children.child_ids(database, PersonFilter(), overdue_on=TODAY) == [
+        database.scalar(profile.format("child_profile"), [child["id"]])]
+    assert elder_rounds.elder_ids(database, PersonFilter(), overdue_on=TODAY) == [
+        database.scalar(profile.format("elder_profile"), [elder["id"]])]
 
 
 def test_among_people_due_the_same_day_high_risk_comes_first(database, station):

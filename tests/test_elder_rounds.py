@@ -131,7 +131,7 @@ def test_the_route_sheet_lists_exactly_the_people_due_in_that_village(rounds, st
     rounds.visit(overdue, D(2026, 10, 1))  # due 2026-10-31
     on_the_day = rounds.elder("当天", ["empty_nest"])
     rounds.visit(on_the_day, D(2026, 10, 20))  # winter begins: due 2026-11-19
-    rounds.elder("从未探访")  # due since registered (today): only if the round is today or later
+    rounds.elder("从未探访")  # never visited: due since entering the roster (2025-09-01), most overdue
     later = rounds.elder("未到期", ["empty_nest"], risk="high")
     rounds.visit(later, D(2026, 11, 18))  # due 2026-11-25
     elsewhere = rounds.elder("外村", ["alone"], village=other)
@@ -143,8 +143,8 @@ def test_the_route_sheet_lists_exactly_the_people_due_in_that_village(rounds, st
 
     rows = elder_rounds.route_rows(database, rounds.village["id"], D(2026, 11, 19))
     names = [r["name"] for r in rows]
-    assert names == ["逾期者", "当天"] or TODAY <= D(2026, 11, 19) and names == ["逾期者", "当天", "从未探访"]
-    first = rows[0]
+    assert names == ["从未探访", "逾期者", "当天"]
+    first = rows[1]
     assert first["profile"]["contacts"][0]["name"] == "李建国" and first["last"]["visit_date"] == "2026-10-01"
     assert any("煤炉" in check for check in first["checks"])  # a winter round
 

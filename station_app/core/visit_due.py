@@ -2,9 +2,9 @@
 store's due index by the write path (declared on the profiles and on visits, see `VISITS_DUE`).
 
 A person on a program (an active child or elder profile) is due on the next-due date the latest
-visit of that program set (not due at all if it set none), or since they were registered when
-they have never been visited. "Latest" is the latest visit date and, on the same day, the visit
-entered last. Higher risk comes first among people due the same day: `rank` carries it.
+visit of that program set (not due at all if it set none), or since they entered the program
+(纳入日期) when they have never been visited. "Latest" is the latest visit date and, on the same
+day, the visit entered last. Higher risk comes first among people due the same day: `rank` carries it.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _compute(keys: Sequence[DueKey], storage: Storage) -> dict[DueKey, tuple[str
         for p in storage.living(entity_name, "person_id", people):
             if p["status"] == "active":
                 since, rank = enrolled.get(p["person_id"], ("~", 0))
-                enrolled[p["person_id"]] = (min(since, p["created_at"][:10]),
+                enrolled[p["person_id"]] = (min(since, _entered(p)),
                                             max(rank, _RISK_RANK.get(p["risk_level"] or "", 0)))
         latest: dict[str, Mapping[str, Any]] = {}
         for v in storage.living("visit", "person_id", list(enrolled)):
@@ -50,6 +50,12 @@ def _compute(keys: Sequence[DueKey], storage: Storage) -> dict[DueKey, tuple[str
             if due:
                 found[(program, person, "")] = (due, rank)
     return found
+
+
+def _entered(profile: Mapping[str, Any]) -> str:
+    """The day the person entered the program: its 纳入日期 as the work recorded it, else (a record
+    without one) the day the record was made."""
+    return profile.get("entered_on") or profile["created_at"][:10]
 
 
 def _order(visit: Mapping[str, Any]) -> tuple[str, str]:

@@ -18,10 +18,11 @@ from station_app.core.errors import AuthError, PermissionDenied
 from station_app.core.jobs import JobState
 from station_app.core.roles import HEAD, Actor
 from station_app.paths import backups_dir
-from station_app.store import audit_log, encryption, settings, users
+from station_app.store import audit_log, encryption, resend, settings, users
 from station_app.store.database import StationDatabase
 from station_app.store.driver import is_plaintext
 from station_app.store.keyring import KeyRing, keys_path
+from station_app.store.records import RecordStore
 
 
 def log_in(path: Path, username: str, password: str, *, backup_dir: Path | None = None,
@@ -49,6 +50,8 @@ def log_in(path: Path, username: str, password: str, *, backup_dir: Path | None 
     try:
         actor = users.authenticate(database, username, password)
         users.note_failed_attempts(database, actor, ring.take_failures(username))
+        if actor.can_write:  # a one-time step after an upgrade, in the name of who logged in
+            resend.resend_pending(RecordStore(database, actor))
     except BaseException:
         database.close()
         raise

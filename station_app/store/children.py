@@ -221,9 +221,7 @@ def child_ids(database: StationDatabase, flt: PersonFilter, *, category: str | N
     if agreement:
         conditions.append(_agreement_condition(agreement, today, int(roll_rules(database, today).get("warn_days", 30))))
     if overdue_on:
-        conditions.append(("COALESCE((SELECT COALESCE(v.next_due, '~') FROM visit v WHERE v.person_id = r.person_id"
-                           " AND v.program = 'child' AND v.deleted = 0 ORDER BY v.visit_date DESC, v.created_at DESC"
-                           " LIMIT 1), substr(r.created_at, 1, 10)) < ?", [overdue_on.isoformat()]))
+        conditions.append(program_queries.overdue(PROGRAM, overdue_on))
     return program_queries.program_ids(database, PROGRAM, flt, conditions)
 
 
@@ -341,10 +339,12 @@ def _coverage(database: StationDatabase, roll: list[dict[str, Any]], start: dt.d
     return sum(r["person_id"] in seen for r in roll)
 
 
-def child_figures(database: StationDatabase, today: dt.date, now: dt.datetime | None = None) -> dict[str, Any]:
+def child_figures(database: StationDatabase, today: dt.date, now: dt.datetime | None = None, *,
+                  roll: figures.Rows | None = None) -> dict[str, Any]:
     """The children's figures for the statistics page: children by category and village, the
     agreement-signing rate (signed and in force among those who need one), visit coverage this
-    month and this quarter, open protection cases by stage and how many are late."""
+    month and this quarter, open protection cases by stage and how many are late. `roll` is the
+    children on the roll today (store.figures.children_on_roll), when the caller has counted it."""
     now = now or dt.datetime.combine(today, dt.datetime.now().time())
     labels = dict(CHILD_CATEGORIES)
     by_village: dict[str, dict[str, int]] = {}
@@ -355,7 +355,7 @@ def child_figures(database: StationDatabase, today: dt.date, now: dt.datetime | 
         by_village.setdefault(village, {})[labels.get(category, category)] = n
     active = sum(sum(c.values()) for c in by_village.values())
     # The rate and the coverage as the monthly report counts them, as of today.
-    roll = figures.children_on_roll(database, today)
+    roll = figures.children_on_roll(database, today) if roll is None else roll
     need = [r["id"] for r in roll if child_rules.needs_agreement(r)]
     signed = len(figures.agreements_in_force(database, today, need))
     stages = dict(database.conn.execute(

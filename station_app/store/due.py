@@ -2,7 +2,7 @@
 
 A person on a program (an active child or elder profile) is due when the latest visit of that
 program set a next-due date within the horizon, or when they have never been visited at all
-(due since they were registered): the write path keeps these dates in the due index
+(due since their 纳入日期): the write path keeps these dates in the due index
 (store.due_index, core.visit_due). An advance paid from the reserve fund is due when its case's
 paperwork deadline comes while the case is still open at the station. A report of someone in
 difficulty (主动发现) is due until it is triaged, by its time limit; an assistance status (低保, 特困 …)

@@ -38,9 +38,17 @@ PROGRAM = "elder"
 _PROFILE = ENTITIES["elder_profile"]
 _VISIT = ENTITIES["visit"]
 
-# The latest elder visit of the person `e.person_id`, read from the visit_latest index.
-_LATEST = ("FROM visit v WHERE v.person_id = e.person_id AND v.program = 'elder' AND v.deleted = 0"
+# The latest elder visit of the person `e.person_id`, read from the visit_last index alone.
+_LATEST = ("FROM visit v WHERE v.program = 'elder' AND v.person_id = e.person_id AND v.deleted = 0"
            " ORDER BY v.visit_date DESC, v.created_at DESC LIMIT 1")
+# The latest visit of each elder on the rounds that left a follow-up open (core.elder_rules.
+# follow_up_reasons says why): (person_id, visit_id). Found in the index alone, which holds what
+# the visit found, so only the few open ones are read in full.
+_FOLLOW_UPS = f"""latest AS MATERIALIZED (
+    SELECT e.person_id, (SELECT CASE WHEN COALESCE(v.hazards, '[]') != '[]' OR NOT COALESCE(v.seen_in_person, 0)
+                                THEN v.id END {_LATEST}) AS visit_id
+    FROM elder_profile e WHERE e.deleted = 0 AND e.status = 'active'),
+open AS (SELECT * FROM latest WHERE visit_id IS NOT NULL)"""
 
 
 def frequency_rule(database: StationDatabase, on: dt.date) -> FrequencyRule:
@@ -92,8 +100,8 @@ def person_visits(database: StationDatabase, person_id: str) -> list[dict[str, A
 def elder_ids(database: StationDatabase, flt: PersonFilter, *, category: str | None = None,
               risk: str | None = None, overdue_on: dt.date | None = None, active_only: bool = False) -> list[str]:
     """Elder profile ids for the list: the people search and village of `flt`, plus a category,
-    a risk level, only those overdue on `overdue_on` (due before it: never visited counts from
-    the day they were registered), only those still on the rounds."""
+    a risk level, only those overdue on `overdue_on` (program_queries.overdue), only those still on
+    the rounds."""
     conditions: list[program_queries.Condition] = []
     if category:
         conditions.append(("EXISTS (SELECT 1 FROM json_each(r.categories) c WHERE c.value = ?)", [category]))
@@ -102,9 +110,7 @@ def elder_ids(database: StationDatabase, flt: PersonFilter, *, category: str | N
     if active_only or overdue_on:
         conditions.append(("r.status = 'active'", []))
     if overdue_on:
-        latest = _LATEST.replace("e.person_id", "r.person_id")
-        conditions.append((f"COALESCE((SELECT COALESCE(v.next_due, '~') {latest}), substr(r.created_at, 1, 10)) < ?",
-                           [overdue_on.isoformat()]))
+        conditions.append(program_queries.overdue(PROGRAM, overdue_on))
     return program_queries.program_ids(database, PROGRAM, flt, conditions)
 
 
@@ -118,12 +124,8 @@ def open_follow_ups(database: StationDatabase, village_id: str | None = None) ->
     if village_id:
         where, params = " AND p.village_id = ?", [village_id]
     rows = database.query(
-        f"""WITH latest AS MATERIALIZED (
-                SELECT e.person_id, (SELECT v.id {_LATEST}) AS visit_id
-                FROM elder_profile e WHERE e.deleted = 0 AND e.status = 'active')
-            SELECT p.name, p.village_id, vis.* FROM latest l JOIN visit vis ON vis.id = l.visit_id
-            JOIN person p ON p.id = l.person_id AND p.deleted = 0
-            WHERE (COALESCE(vis.hazards, '[]') != '[]' OR NOT COALESCE(vis.seen_in_person, 0)){where}
+        f"""WITH {_FOLLOW_UPS} SELECT p.name, p.village_id, vis.* FROM open l JOIN visit vis ON vis.id = l.visit_id
+            JOIN person p ON p.id = l.person_id AND p.deleted = 0 WHERE 1{where}
             ORDER BY vis.next_due, p.sort_name""", params)
     found = []
     for r in rows:
@@ -131,6 +133,12 @@ def open_follow_ups(database: StationDatabase, village_id: str | None = None) ->
         found.append({**visit, "name": r["name"], "village_id": r["village_id"],
                       "reasons": elder_rules.follow_up_reasons(visit["hazards"], visit["seen_in_person"])})
     return found
+
+
+def open_follow_up_count(database: StationDatabase) -> int:
+    """How many `open_follow_ups` there are, from the index alone (the statistics page's figure)."""
+    return int(database.scalar(f"""WITH {_FOLLOW_UPS} SELECT COUNT(*) FROM open l
+                                   JOIN person p ON p.id = l.person_id AND p.deleted = 0"""))
 
 
 def open_relief_referrals(database: StationDatabase) -> list[dict[str, Any]]:
@@ -190,21 +198,28 @@ def what_to_check(profile: Mapping[str, Any], last_visit: Mapping[str, Any] | No
 # -- the monthly roster and the figures ------------------------------------------------------
 
 
-def month_roster(database: StationDatabase, village_id: str | None, month: str, *, people: bool = True
-                 ) -> list[dict[str, Any]]:
+def month_roster(database: StationDatabase, village_id: str | None, month: str, *, people: bool = True,
+                 visits: figures.Rows | None = None) -> list[dict[str, Any]]:
     """Everyone on the rounds at the end of the month "YYYY-MM" (in the village, or all;
     store.figures.elders_on_roster): their profile then, the visits the rule in force at the
-    month's start asks for, and the dates of the visits made in the month; with `people`, what the
+    month's start asks for, and the dates of the visits made in the month (`visits`: the month's
+    elder visits, store.figures.visits, when the caller has counted them); with `people`, what the
     printed roster shows of each person too, in village and name order."""
     start, end = elder_rules.month_bounds(month)
     last = end - dt.timedelta(days=1)
     rule = frequency_rule(database, start)
-    visits: dict[str, list[str]] = {}
-    for v in figures.visits(database, PROGRAM, start, last):
-        visits.setdefault(v["person_id"], []).append(v["visit_date"])
-    roster = [{**r, "visit_dates": visits.get(r["person_id"], []),
-               "required": elder_rules.required_visits(rule, start, r["categories"], r["risk_level"])}
-              for r in figures.elders_on_roster(database, last, village_id)]
+    made: dict[str, list[str]] = {}
+    for v in figures.visits(database, PROGRAM, start, last) if visits is None else visits:
+        made.setdefault(v["person_id"], []).append(v["visit_date"])
+    # The rule asks the same of everyone in the same categories at the same risk: worked out once
+    # for each such group, not for each of ten thousand elders.
+    required: dict[tuple[tuple[str, ...], str | None], int] = {}
+    roster = []
+    for r in figures.elders_on_roster(database, last, village_id):
+        group = (tuple(r["categories"]), r["risk_level"])
+        if group not in required:
+            required[group] = elder_rules.required_visits(rule, start, *group)
+        roster.append({**r, "visit_dates": made.get(r["person_id"], []), "required": required[group]})
     if not people:
         return roster
     details = {p["person_id"]: p for p in database.query(
@@ -246,6 +261,6 @@ def elder_figures(database: StationDatabase, today: dt.date) -> dict[str, Any]:
         "visits_done": done,
         "people_visited": seen,
         "overdue_by_village": [(names.get(v, "未填村（社区）"), n) for v, n in overdue.items()],
-        "open_follow_ups": len(open_follow_ups(database)),
+        "open_follow_ups": open_follow_up_count(database),
         "open_relief_referrals": len(open_relief_referrals(database)),
     }

@@ -53,8 +53,10 @@ def figures(database: StationDatabase, month: str) -> list[Figure]:
     """Every figure of the report for "YYYY-MM", in the order printed; the figures of a section
     whose business dates were corrected after the month are marked."""
     first, last = period(month)
-    roster = elder_rounds.month_roster(database, None, month, people=False)  # for the rounds and the care rates
-    found = _children(database, first, last) + _elders(database, month, roster) + _relief(database, first, last) \
+    elder_visits = fig.visits(database, "elder", first, last)
+    # for the rounds and the care rates
+    roster = elder_rounds.month_roster(database, None, month, people=False, visits=elder_visits)
+    found = _children(database, first, last) + _elders(roster, elder_visits) + _relief(database, first, last) \
         + _intake(database, first, last) + _fund(database, first, last) \
         + ledger_figures.figures(database, first, last, roster=roster)
     corrected = {_section(database, c) for c in fig.corrections(database, first, last)}
@@ -85,12 +87,10 @@ def _intake(database: StationDatabase, first: dt.date, last: dt.date) -> list[Fi
                    key="intake.on_time")]
 
 
-def _elders(database: StationDatabase, month: str, roster: list[dict[str, Any]]) -> list[Figure]:
+def _elders(roster: list[dict[str, Any]], visits: fig.Rows) -> list[Figure]:
     """The elderly rounds: the roster at the month's end (elder_rounds.month_roster), under the
-    rule in force at its start."""
+    rule in force at its start, and the month's elder visits (store.figures.visits)."""
     required = [r for r in roster if r["required"]]
-    first, last = period(month)
-    visits = fig.visits(database, "elder", first, last)
     missed = [r for r in required if len(r["visit_dates"]) < r["required"]]
     return [
         KIND["elders.roster"](len(roster), _ids(roster, "person_id")),

@@ -12,6 +12,7 @@ query takes 30-60 ms, a page of rows under 10 ms.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,6 +56,17 @@ def _sorts(program: str) -> dict[str, str]:
 
 
 Condition = tuple[str, Sequence[Any]]  # SQL on the record `r` and person `p`, with its parameters
+
+
+def overdue(program: str, day: dt.date) -> Condition:
+    """Overdue a visit of `program` on `day`: the latest visit's next-due date is before it (no
+    date set: never due), or, never visited, the person was on the roll before it. The roll counts
+    from its 纳入日期 as the work recorded it (a child entered last spring and never visited is long
+    overdue, even if typed in today); from the day the record was made only where it has none."""
+    latest = (f"FROM visit v WHERE v.person_id = r.person_id AND v.program = '{program}' AND v.deleted = 0"
+              " ORDER BY v.visit_date DESC, v.created_at DESC LIMIT 1")
+    return (f"COALESCE((SELECT COALESCE(v.next_due, '~') {latest}), r.entered_on, substr(r.created_at, 1, 10)) < ?",
+            [day.isoformat()])
 
 
 def program_ids(database: StationDatabase, program: str, flt: PersonFilter,

@@ -131,6 +131,19 @@ class RecordStore:
             self._log(conn, spec, [(before, after, UPSERT, base_rev)])
         return after
 
+    def resend(self, entity_name: str, record_id: str, filled: Iterable[str]) -> dict[str, Any]:
+        """Send the record to the county again as it stands, as a change that sets the `filled`
+        fields (values once written beside this path, which the county never received): a new
+        revision with its outbox row and an audit entry naming those fields, in one transaction."""
+        spec = entity(entity_name)
+        self._require_write(spec)
+        with self.database.transaction() as conn:
+            before = self._read(spec, record_id)
+            after = {**before, "rev": before["rev"] + 1, "updated_at": now_iso(), "updated_by": self.actor.username}
+            self._write_over(conn, spec, before, after, before["rev"])
+            self._log(conn, spec, [({**before, **dict.fromkeys(filled)}, after, UPSERT, before["rev"])])
+        return after
+
     def delete(self, entity_name: str, record_id: str, base_rev: int) -> dict[str, Any]:
         """Tombstone the record: it stays, marked deleted, so the deletion itself can sync."""
         spec = entity(entity_name)

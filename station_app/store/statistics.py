@@ -70,16 +70,16 @@ def people_counts(database: StationDatabase, today: dt.date) -> tuple[Series, Se
     return list(by_village.values()), [(label, by_band[i]) for i, (label, _) in enumerate(AGE_BANDS)]
 
 
-def children_by_category(database: StationDatabase, day: dt.date) -> Series:
-    """Children on the roll at the end of `day` per category (store.figures.children_on_roll)."""
-    counts = Counter(r["category"] for r in figures.children_on_roll(database, day))
+def children_by_category(roll: figures.Rows) -> Series:
+    """Children on the roll (store.figures.children_on_roll) per category."""
+    counts = Counter(r["category"] for r in roll)
     return [(label, counts.get(code, 0)) for code, label in CHILD_CATEGORIES]
 
 
-def elders_by_category(database: StationDatabase, day: dt.date) -> Series:
-    """Elders on the roster at the end of `day` per category; one elder may be in several (独居
-    and 失能), so counted in each."""
-    counts = Counter(c for r in figures.elders_on_roster(database, day) for c in r["categories"])
+def elders_by_category(roster: figures.Rows) -> Series:
+    """Elders on the roster (store.figures.elders_on_roster) per category; one elder may be in
+    several (独居 and 失能), so counted in each."""
+    counts = Counter(c for r in roster for c in r["categories"])
     return [(label, counts.get(code, 0)) for code, label in ELDER_CATEGORIES]
 
 
@@ -90,9 +90,9 @@ def last_months(today: dt.date, count: int = 12) -> list[str]:
 
 
 def visits_by_month(database: StationDatabase, months: list[str]) -> dict[str, list[int]]:
-    """Visits per program label and month over `months` (store.figures.visits, month by month)."""
-    return {label: [len(figures.visits(database, code, *monthly_report.period(m))) for m in months]
-            for code, label in PROGRAMS}
+    """Visits per program label and month over `months` (store.figures.visit_counts)."""
+    periods = [monthly_report.period(m) for m in months]
+    return {label: figures.visit_counts(database, code, periods) for code, label in PROGRAMS}
 
 
 def station_figures(database: StationDatabase, state: JobState | None = None,
@@ -103,7 +103,9 @@ def station_figures(database: StationDatabase, state: JobState | None = None,
     state.report(0, 7, "正在统计人员…")
     by_village, bands = people_counts(database, today)
     state.report(1, 7, "正在统计项目人数…")
-    children, elders = children_by_category(database, today), elders_by_category(database, today)
+    # Today's rolls, counted once for the charts, the children's figures and the care rates.
+    roll, roster = figures.children_on_roll(database, today), figures.elders_on_roster(database, today)
+    children, elders = children_by_category(roll), elders_by_category(roster)
     state.report(2, 7, "正在统计走访…")
     months = last_months(today)
     visits = visits_by_month(database, months)
@@ -112,9 +114,9 @@ def station_figures(database: StationDatabase, state: JobState | None = None,
     state.report(4, 7, "正在统计临时救助…")
     relief_figures = relief.figures(database, months)
     state.report(5, 7, "正在统计留守儿童…")
-    child_figures = children_store.child_figures(database, today)
+    child_figures = children_store.child_figures(database, today, roll=roll)
     state.report(6, 7, "正在统计站务台账…")
-    ledger = ledger_figures.figures(database, today.replace(month=1, day=1), today, "本年")
+    ledger = ledger_figures.figures(database, today.replace(month=1, day=1), today, "本年", roster=roster)
     state.report(7, 7)
     return StationFigures(today, sum(n for _, n in by_village), by_village, bands, children, elders, months, visits,
                           relief_figures, rounds, child_figures, ledger, ledger_figures.targets(database, today))
