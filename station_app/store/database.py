@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = 32 * 1024
 ONCE_CACHE_KIB = 2 * 1024
+# Values bound in one `IN (…)`: SQLite's limit is far above this; chunks keep statements short.
+_IN_CHUNK = 500
 POST_STEPS: dict[int, migrations.PostStep] = {2: rebuild_search_index}
 
 
@@ -238,6 +240,15 @@ class StationDatabase:
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         return list(self.db.query(sql, params))
+
+    def query_in(self, sql: str, values: Sequence[Any], params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """`sql` whose `{}` is a list of placeholders for `values` (after `params`), run in chunks
+        so a batch of any size stays a few short statements; rows in the chunks' order."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(values), _IN_CHUNK):
+            chunk = list(values[start:start + _IN_CHUNK])
+            found += self.db.query(sql.format(", ".join("?" * len(chunk))), [*params, *chunk])
+        return found
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()

@@ -9,7 +9,7 @@ are written in the same transaction as what they acknowledge or what was pulled.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,9 +197,11 @@ def open_conflict_count(database: StationDatabase) -> int:
     return int(database.scalar("SELECT COUNT(*) FROM sync_conflict WHERE resolved_at IS NULL"))
 
 
-def has_open_conflict(conn: Connection, entity_name: str, record_id: str) -> bool:
-    return conn.execute("SELECT 1 FROM sync_conflict WHERE entity = ? AND record_id = ? AND resolved_at IS NULL",
-                        (entity_name, record_id)).fetchone() is not None
+def disputed(database: StationDatabase, entity_name: str, record_ids: Sequence[str]) -> frozenset[str]:
+    """Which of the records have a conflict still waiting for a person."""
+    return frozenset(r["record_id"] for r in database.query_in(
+        "SELECT record_id FROM sync_conflict WHERE entity = ? AND resolved_at IS NULL AND record_id IN ({})",
+        record_ids, [entity_name]))
 
 
 def close_conflict(conn: Connection, conflict_id: int, username: str) -> None:
