@@ -108,14 +108,19 @@ def outbox_change(conn: Connection, change_id: str) -> dict[str, Any]:
     return {"entity": entity_name, "record_id": record_id, "payload": json.loads(payload)}
 
 
+# The two counts below read every row of the outbox (no index answers them): with a small page
+# cache meanwhile, or the window's own connection would keep tens of MiB of outbox pages that
+# nothing reads again.
 def rejected_count(database: StationDatabase) -> int:
-    return int(database.scalar("SELECT (SELECT COUNT(*) FROM outbox WHERE ack_status = 'rejected')"
-                               " + (SELECT COUNT(*) FROM sync_rejected)"))
+    with database.reading_once():
+        return int(database.scalar("SELECT (SELECT COUNT(*) FROM outbox WHERE ack_status = 'rejected')"
+                                   " + (SELECT COUNT(*) FROM sync_rejected)"))
 
 
 def pending_by_entity(database: StationDatabase) -> list[tuple[str, int]]:
-    return [(r[0], r[1]) for r in database.conn.execute(
-        "SELECT entity, COUNT(*) FROM outbox WHERE acked_at IS NULL GROUP BY entity ORDER BY COUNT(*) DESC")]
+    with database.reading_once():
+        return [(r[0], r[1]) for r in database.conn.execute(
+            "SELECT entity, COUNT(*) FROM outbox WHERE acked_at IS NULL GROUP BY entity ORDER BY COUNT(*) DESC")]
 
 
 # -- what was refused, either way -------------------------------------------------------------------
