@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from station_app.core.ids import new_id
-from station_app.store import audit_log
+from station_app.store import audit_log, sync_state
+from station_app.sync import client
+from station_app.sync import protocol as p
 from tests.helpers import county, id_number
 
 TODAY = dt.date(2026, 11, 23)
@@ -71,3 +73,26 @@ def test_a_batch_of_county_changes_ends_as_the_same_changes_applied_one_by_one(s
     alone = _outcome(store.database, lambda: [remote.apply_remote(*change) for change in feed])
     assert together == alone
     assert audit_log.first_broken(store.database.conn) is None
+
+
+def test_a_record_the_station_cannot_take_is_set_aside_and_the_rest_of_its_page_applies(store, people):
+    """A run of records goes in as one batch; one the database refuses (an ID number a living person
+    here has already) is set aside with its reason, as it was when each applied alone."""
+    now = "2026-11-23T08:00:00+00:00"
+
+    def person(name: str, number: str | None) -> dict:
+        return {**people[0], "id": new_id(), "rev": 1, "created_at": now, "updated_at": now, "name": name,
+                "id_number": number, "station_id": store.database.station_id}
+
+    sent = [person("赵一", None), person("钱二", people[1]["id_number"]), person("孙三", None)]
+    feed = {"items": [{**p.feed_record("person", record, 0), "seq": seq} for seq, record in enumerate(sent, 1)],
+            "cursor": 3, "more": False}
+    report = client.Report()
+
+    client.apply_feed(store.database, feed, report)
+
+    assert [store.database.scalar("SELECT COUNT(*) FROM person WHERE id = ?", [r["id"]]) for r in sent] == [1, 0, 1]
+    [refused] = sync_state.rejected_items(store.database)
+    assert refused["record_id"] == sent[1]["id"] and refused["reason"]
+    assert report.counts["refused"] == 1 and report.counts["received"] == 3
+    assert sync_state.get_int(store.database, sync_state.CURSOR) == 3
