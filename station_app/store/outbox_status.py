@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,9 +24,11 @@ def pending_summary(database: StationDatabase) -> PendingSummary:
     return PendingSummary(count, oldest)
 
 
-def pending_seqs(database: StationDatabase) -> list[int]:
-    """Sequence numbers of every waiting change, newest first."""
-    return [r[0] for r in database.conn.execute("SELECT seq FROM outbox WHERE acked_at IS NULL ORDER BY seq DESC")]
+def pending_seqs(database: StationDatabase) -> array[int]:
+    """Sequence numbers of every waiting change, newest first, packed: a station that never synced
+    has hundreds of thousands, which as a list of Python ints would hold five times the memory."""
+    return array("q", (r[0] for r in database.conn.execute("SELECT seq FROM outbox WHERE acked_at IS NULL"
+                                                           " ORDER BY seq DESC")))
 
 
 def pending_rows(database: StationDatabase, seqs: Sequence[int]) -> dict[int, dict[str, Any]]:

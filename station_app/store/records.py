@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from station_app.core import audit, privacy
@@ -43,6 +43,9 @@ TOMBSTONE = "delete"
 
 # The change's payload as the outbox keeps it; one encoder for every change of a bulk write.
 _payload = json.JSONEncoder(ensure_ascii=False).encode
+
+# A change from the county as the feed carries it: (entity, payload, base_rev).
+RemoteChange = tuple[str, Mapping[str, Any], int]
 
 
 class RecordStore:
@@ -162,47 +165,64 @@ class RecordStore:
     # -- changes from the county (sync) --------------------------------------------------------
 
     def apply_remote(self, entity_name: str, payload: Mapping[str, Any], base_rev: int) -> str:
-        """Write a record as the county sent it (its id, rev and station kept), audited but not put
-        in the outbox: it came from the server. Returns 'applied', 'duplicate' or 'conflict'.
+        """One change from the county: `apply_remote_many` of it alone."""
+        return self.apply_remote_many([(entity_name, payload, base_rev)])[0]
 
-        Applied when the local record is still at `base_rev` (or absent); a record edited here
-        since then is left as it is and both versions are kept in sync_conflict for a person.
-        Runs inside the caller's transaction when there is one (the pull cursor goes with it).
-        Only the county's feed (the sync actor) writes this way.
+    def apply_remote_many(self, changes: Sequence[RemoteChange]) -> list[str]:
+        """Write records as the county sent them (their id, rev and station kept), in order, audited
+        but not put in the outbox: they came from the server. Returns 'applied', 'duplicate' or
+        'conflict' for each (entity, payload, base_rev).
+
+        A change is applied when the local record is still at `base_rev` (or absent); a record
+        edited here since then is left as it is and both versions are kept in sync_conflict for a
+        person. Runs inside the caller's transaction when there is one (the pull cursor goes with
+        it). Consecutive changes of one entity are read, checked and written as one batch (a pull
+        page, a bundle, a rebuild); a record changed twice starts a new batch, so each change is
+        judged against the one before it, as if applied alone. Only the county's feed (the sync
+        actor) writes this way.
         """
-        spec = entity(entity_name)
         if not self.actor.is_county:
             raise PermissionDenied("只有从县民政局同步下来的数据可以这样写入。")
-        incoming = {c: payload.get(c) for c in spec.columns}
-        incoming["deleted"] = int(bool(incoming["deleted"]))
+        statuses: list[str] = []
         with self.database.transaction() as conn:
-            rows = self.database.query(f"SELECT * FROM {spec.name} WHERE id = ?", [incoming["id"]])
-            local = decode(spec, rows[0]) if rows else None
-            if local is not None and local["rev"] >= incoming["rev"] and _same(spec, local, incoming):
-                return "duplicate"
-            if local is not None and (local["rev"] != base_rev or sync_state.has_open_conflict(conn, spec.name, local["id"])):
-                base = sync_state.outbox_payload(conn, spec.name, local["id"], base_rev) or {}
-                fields = [f for f in spec.field_names + ("deleted",)
-                          if local.get(f) != incoming.get(f) and base.get(f, local.get(f)) != local.get(f)]
-                sync_state.flag_conflict(conn, spec.name, local["id"], mine=local, theirs=incoming,
-                                         theirs_rev=incoming["rev"], fields=fields or
-                                         [f for f in spec.field_names if local.get(f) != incoming.get(f)])
-                return "conflict"
-            self._put_remote(conn, spec, local, incoming)
-        return "applied"
+            for spec, run in _runs(changes):
+                statuses += self._apply_run(conn, spec, run)
+        return statuses
 
-    def _put_remote(self, conn: Connection, spec: Entity, local: dict[str, Any] | None, incoming: dict[str, Any]) -> None:
-        writes = [Write(spec.name, REMOTE, local, incoming)]
+    def _apply_run(self, conn: Connection, spec: Entity, run: list[tuple[dict[str, Any], int]]) -> list[str]:
+        """Changes of one entity, each record once: duplicates skipped, conflicts kept, the rest written."""
+        ids = [incoming["id"] for incoming, _ in run]
+        found = self.database.query_in(f"SELECT * FROM {spec.name} WHERE id IN ({{}})", ids)
+        stored = {r["id"]: decode(spec, r) for r in found}
+        disputed = sync_state.disputed(self.database, spec.name, ids)
+        statuses, writes = [], []
+        for incoming, base_rev in run:
+            local = stored.get(incoming["id"])
+            if local is not None and local["rev"] >= incoming["rev"] and _same(spec, local, incoming):
+                statuses.append("duplicate")
+            elif local is not None and (local["rev"] != base_rev or local["id"] in disputed):
+                _flag_remote_conflict(conn, spec, local, incoming, base_rev)
+                statuses.append("conflict")
+            else:
+                writes.append(Write(spec.name, REMOTE, local, incoming))
+                statuses.append("applied")
+        if writes:
+            self._put_remote(conn, spec, writes)
+        return statuses
+
+    def _put_remote(self, conn: Connection, spec: Entity, writes: list[Write]) -> None:
         self._check(conn, spec, writes)
         columns = stored_columns(spec)
-        conn.execute(f"INSERT INTO {spec.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-                     f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns[1:])}",
-                     encode_row(spec, incoming))
-        search_index.reindex(conn, spec, _living(local), _living(incoming))
+        conn.executemany(f"INSERT INTO {spec.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+                         f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns[1:])}",
+                         list(map(row_encoder(spec), (w.after for w in writes))))
+        search_index.reindex(conn, spec, [r for w in writes for r in _living(w.before)],
+                             [r for w in writes for r in _living(w.after)])
         due_index.refresh(conn, spec, writes, self._view())
-        action = "sync_delete" if incoming["deleted"] else "sync_create" if local is None else "sync_update"
-        audit_log.append(conn, self.actor, [audit_log.Event(action, spec.name, incoming["id"], None,
-                                                            audit.field_changes(local, incoming, spec.field_names))])
+        audit_log.append(conn, self.actor, [
+            audit_log.Event(_remote_action(w), spec.name, w.after["id"], None,
+                            audit.field_changes(w.before, w.after, spec.field_names))
+            for w in writes])
 
     def resolve_conflict(self, conflict: sync_state.Conflict, chosen: Mapping[str, Any]) -> dict[str, Any]:
         """A person's resolution: the county's version with the fields they chose from ours, written
@@ -301,6 +321,37 @@ class RecordStore:
 def _living(record: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The record if it exists and is not a tombstone (what a search index holds)."""
     return [record] if record is not None and not record["deleted"] else []
+
+
+def _runs(changes: Iterable[RemoteChange]) -> Iterator[tuple[Entity, list[tuple[dict[str, Any], int]]]]:
+    """Consecutive changes of one entity as (entity, [(record as it will be stored, base_rev)]),
+    a new run wherever the entity changes or a record comes up a second time."""
+    spec, run, seen = None, [], set()
+    for entity_name, payload, base_rev in changes:
+        if spec is None or entity_name != spec.name or payload.get("id") in seen:
+            if run:
+                yield spec, run
+            spec, run, seen = entity(entity_name), [], set()
+        incoming = {c: payload.get(c) for c in spec.columns}
+        incoming["deleted"] = int(bool(incoming["deleted"]))
+        run.append((incoming, base_rev))
+        seen.add(incoming["id"])
+    if run:
+        yield spec, run
+
+
+def _flag_remote_conflict(conn: Connection, spec: Entity, local: dict[str, Any], incoming: dict[str, Any],
+                          base_rev: int) -> None:
+    """Both versions kept for a person, naming the fields the two sides changed differently."""
+    base = sync_state.outbox_payload(conn, spec.name, local["id"], base_rev) or {}
+    fields = [f for f in spec.field_names + ("deleted",)
+              if local.get(f) != incoming.get(f) and base.get(f, local.get(f)) != local.get(f)]
+    sync_state.flag_conflict(conn, spec.name, local["id"], mine=local, theirs=incoming, theirs_rev=incoming["rev"],
+                             fields=fields or [f for f in spec.field_names if local.get(f) != incoming.get(f)])
+
+
+def _remote_action(w: Write) -> str:
+    return "sync_delete" if w.after["deleted"] else "sync_create" if w.before is None else "sync_update"
 
 
 def _same(spec: Entity, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

@@ -18,8 +18,6 @@ from station_app.store import reference_data
 from station_app.store.database import StationDatabase
 from station_app.store.record_rows import decode
 
-_CHUNK = 500  # SQLite's limit on bound parameters is far above this; chunks keep statements short
-
 
 class StoreView:
     def __init__(self, database: StationDatabase, actor: Actor, today: dt.date) -> None:
@@ -43,13 +41,8 @@ class StoreView:
     def living(self, entity_name: str, field_name: str, values: Iterable[Any]) -> list[dict[str, Any]]:
         spec = entity(entity_name)
         column = spec.field(field_name).name
-        wanted = list(values)
-        found: list[dict[str, Any]] = []
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start:start + _CHUNK]
-            found += self._database.query(
-                f"SELECT * FROM {spec.name} WHERE deleted = 0 AND {column} IN ({', '.join('?' * len(chunk))})"
-                " ORDER BY rowid", chunk)
+        found = self._database.query_in(f"SELECT * FROM {spec.name} WHERE deleted = 0 AND {column} IN ({{}})"
+                                        " ORDER BY rowid", list(values))
         return [decode(spec, r) for r in found]
 
     def sums(self, entity_name: str, amount_field: str, by: str) -> dict[str, int]:

@@ -9,7 +9,7 @@ are written in the same transaction as what they acknowledge or what was pulled.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,14 +108,19 @@ def outbox_change(conn: Connection, change_id: str) -> dict[str, Any]:
     return {"entity": entity_name, "record_id": record_id, "payload": json.loads(payload)}
 
 
+# The two counts below read every row of the outbox (no index answers them): with a small page
+# cache meanwhile, or the window's own connection would keep tens of MiB of outbox pages that
+# nothing reads again.
 def rejected_count(database: StationDatabase) -> int:
-    return int(database.scalar("SELECT (SELECT COUNT(*) FROM outbox WHERE ack_status = 'rejected')"
-                               " + (SELECT COUNT(*) FROM sync_rejected)"))
+    with database.reading_once():
+        return int(database.scalar("SELECT (SELECT COUNT(*) FROM outbox WHERE ack_status = 'rejected')"
+                                   " + (SELECT COUNT(*) FROM sync_rejected)"))
 
 
 def pending_by_entity(database: StationDatabase) -> list[tuple[str, int]]:
-    return [(r[0], r[1]) for r in database.conn.execute(
-        "SELECT entity, COUNT(*) FROM outbox WHERE acked_at IS NULL GROUP BY entity ORDER BY COUNT(*) DESC")]
+    with database.reading_once():
+        return [(r[0], r[1]) for r in database.conn.execute(
+            "SELECT entity, COUNT(*) FROM outbox WHERE acked_at IS NULL GROUP BY entity ORDER BY COUNT(*) DESC")]
 
 
 # -- what was refused, either way -------------------------------------------------------------------
@@ -197,9 +202,11 @@ def open_conflict_count(database: StationDatabase) -> int:
     return int(database.scalar("SELECT COUNT(*) FROM sync_conflict WHERE resolved_at IS NULL"))
 
 
-def has_open_conflict(conn: Connection, entity_name: str, record_id: str) -> bool:
-    return conn.execute("SELECT 1 FROM sync_conflict WHERE entity = ? AND record_id = ? AND resolved_at IS NULL",
-                        (entity_name, record_id)).fetchone() is not None
+def disputed(database: StationDatabase, entity_name: str, record_ids: Sequence[str]) -> frozenset[str]:
+    """Which of the records have a conflict still waiting for a person."""
+    return frozenset(r["record_id"] for r in database.query_in(
+        "SELECT record_id FROM sync_conflict WHERE entity = ? AND resolved_at IS NULL AND record_id IN ({})",
+        record_ids, [entity_name]))
 
 
 def close_conflict(conn: Connection, conflict_id: int, username: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import ssl
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -267,17 +267,49 @@ def apply_feed(database: StationDatabase, feed: Mapping[str, Any], report: Repor
     is set aside with its reason and the rest still applies."""
     p.check(p.FEED, feed)
     store = RecordStore(database, COUNTY_SYNC)
+    fresh, cursor = [], sync_state.get_int(database, sync_state.CURSOR)
+    for item in feed["items"]:
+        if item["seq"] > cursor:  # else applied before (a return bundle and a pull may both carry it)
+            fresh.append(item)
+            cursor = item["seq"]
     with database.transaction() as conn:
-        for item in feed["items"]:
-            if item["seq"] <= sync_state.get_int(database, sync_state.CURSOR):
-                continue  # applied before (a return bundle and a pull may both carry it)
-            reason = p.feed_item_problem(item, store.today) or _apply_or_reason(store, conn, item)
-            if reason:
-                log.warning("county feed item %s refused: %s", item["seq"], reason)
-                sync_state.reject_feed_item(conn, item, reason)
-                report.add(REFUSED)
-            report.add("received")
-            sync_state.put(conn, sync_state.CURSOR, item["seq"])
+        for group in _groups(fresh, store.today):
+            for item, reason in zip(group, _reasons(store, conn, group)):
+                if reason:
+                    log.warning("county feed item %s refused: %s", item["seq"], reason)
+                    sync_state.reject_feed_item(conn, item, reason)
+                    report.add(REFUSED)
+                report.add("received")
+        if fresh:
+            sync_state.put(conn, sync_state.CURSOR, cursor)
+
+
+def _groups(items: list[Mapping[str, Any]], today: dt.date) -> Iterator[list[Mapping[str, Any]]]:
+    """Runs of well-formed records, which the store applies as one batch; every other item alone."""
+    run: list[Mapping[str, Any]] = []
+    for item in items:
+        if item["kind"] == p.RECORD and not p.feed_item_problem(item, today):
+            run.append(item)
+            continue
+        if run:
+            yield run
+            run = []
+        yield [item]
+    if run:
+        yield run
+
+
+def _reasons(store: RecordStore, conn: Any, group: list[Mapping[str, Any]]) -> list[str | None]:
+    """Why each item of `group` was set aside (None: applied). A run of records goes in at once, in
+    its own savepoint; if the store refuses any of it, each is applied alone to name which."""
+    if len(group) > 1:
+        try:
+            with store.database.transaction():
+                store.apply_remote_many([(i["entity"], i["payload"], i["base_rev"]) for i in group])
+            return [None] * len(group)
+        except Exception:  # noqa: BLE001 - the item at fault is found, and reported, one by one below
+            pass
+    return [p.feed_item_problem(item, store.today) or _apply_or_reason(store, conn, item) for item in group]
 
 
 def _apply_or_reason(store: RecordStore, conn: Any, item: Mapping[str, Any]) -> str | None:

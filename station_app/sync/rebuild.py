@@ -88,8 +88,7 @@ def resume(database: StationDatabase, state: JobState | None = None) -> Rebuilt:
             page = p.check(p.REBUILD_PAGE, transport.post("/v1/rebuild", p.request(
                 enrollment.station_id, "rebuild", enrollment.keys.sign, cursor=cursor)))
             with database.transaction() as conn:
-                for record in page["records"]:
-                    store.apply_remote(record["entity"], record["payload"], 0)
+                store.apply_remote_many([(r["entity"], r["payload"], 0) for r in page["records"]])
                 sync_state.put(conn, sync_state.REBUILD_CURSOR, page["cursor"])
                 if not page["more"]:
                     _finish(conn, page)

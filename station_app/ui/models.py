@@ -154,7 +154,7 @@ class LazyTableModel(ColumnTableModel):
         self._sorter = sorter
         self._page_size = page_size
         self._capacity = page_size * max_pages
-        self._keys: list[Key] = []
+        self._keys: Sequence[Key] = []
         self._rows: OrderedDict[Key, Row | None] = OrderedDict()
         self._positions: dict[Key, int] | None = None
         self.sort_section: int | None = next((i for i, c in enumerate(self.columns) if c.sort), None)
@@ -167,9 +167,10 @@ class LazyTableModel(ColumnTableModel):
         return self._keys
 
     def reset(self, keys: Sequence[Key]) -> None:
-        """Show these keys, in this order; every cached row is dropped (it may have changed)."""
+        """Show these keys, in this order; every cached row is dropped (it may have changed). The
+        sequence is kept as given, not copied: a finder's answer of 100,000 keys is held once."""
         self.beginResetModel()
-        self._keys = list(keys)
+        self._keys = keys
         self._rows.clear()
         self._positions = None
         self.endResetModel()
@@ -250,8 +251,8 @@ class LazyTableModel(ColumnTableModel):
 Finder = Callable[..., Sequence[Key]]
 
 
-def _run_finder(database: StationDatabase, _state: Any, finder: Finder, sort: str, descending: bool) -> list[Key]:
-    return list(finder(database, sort, descending))
+def _run_finder(database: StationDatabase, _state: Any, finder: Finder, sort: str, descending: bool) -> Sequence[Key]:
+    return finder(database, sort, descending)
 
 
 class QueryTableModel(LazyTableModel):
@@ -306,7 +307,7 @@ class QueryTableModel(LazyTableModel):
             self._answered = generation
             show_error(None, exc)
 
-    def _answer(self, generation: int, keys: list[Key], reorder: bool) -> None:
+    def _answer(self, generation: int, keys: Sequence[Key], reorder: bool) -> None:
         if not self._current(generation):
             return
         self._answered = generation

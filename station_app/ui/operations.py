@@ -56,7 +56,7 @@ class _Runnable(QRunnable):
             if self._db_path is None:
                 result = self._job(self._state, *self._args)
             else:
-                database = StationDatabase.open(self._db_path, check=False)
+                database = StationDatabase.open(self._db_path, check=False).for_one_job()
                 mark = audit_log.last_seq(database.conn) if self._track else None
                 result = self._job(database, self._state, *self._args)
         except Cancelled:
