@@ -52,9 +52,9 @@ def chain_hash(prev_hash: str, values: Sequence[Any]) -> str:
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-def first_broken(entries: Iterable[Mapping[str, Any]]) -> int | None:
-    """The seq of the first entry whose hash does not follow from the chain, or None if intact."""
-    prev = GENESIS
+def first_broken(entries: Iterable[Mapping[str, Any]], prev: str = GENESIS) -> int | None:
+    """The seq of the first entry whose hash does not follow from the chain, or None if intact;
+    `prev` is the hash the entries continue from (a part of a chain the reader holds the start of)."""
     for entry in entries:
         if entry["prev_hash"] != prev or entry["hash"] != entry_hash(prev, entry):
             return int(entry["seq"])

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from station_app.core import audit
+from station_app.core.errors import KnownError
 from station_app.core.ids import now_iso
 from station_app.core.roles import Actor
 from station_app.store.driver import Connection
@@ -24,23 +25,74 @@ class Event:
 
 def append(conn: Connection, actor: Actor, events: Iterable[Event]) -> None:
     """Append events in order; call inside the transaction that makes the change they describe."""
-    last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-    seq, prev = (last[0], last[1]) if last else (0, audit.GENESIS)
     at, user_id, username = now_iso(), actor.user_id, actor.username
+    entries = [(at, user_id, username, event.action, event.entity, event.record_id, event.change_id,
+                None if event.changes is None else audit.to_json(event.changes)) for event in events]
+    if conn.execute("SELECT 1 FROM sync_state WHERE key = ?", (HELD_BACK,)).fetchone():
+        conn.executemany(f"INSERT INTO audit_pending ({_ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", entries)
+    else:
+        _chain(conn, entries)
+
+
+# While this sync_state key is set (a rebuild waiting for its history from the county), new entries
+# wait in audit_pending: the restored history must come first in the chain (db/0014_audit_pending.sql).
+HELD_BACK = "audit_held_back"
+RESTORED = "audit_restored"  # the checkpoint entry: every entry before it came back from the county
+_ENTRY_COLUMNS = "at, user_id, username, action, entity, record_id, change_id, changes"
+COLUMNS = ("seq", *audit.CHAINED_FIELDS[1:], "prev_hash", "hash")
+
+
+def _chain(conn: Connection, entries: Iterable[tuple[Any, ...]]) -> None:
+    """Seal entries (CHAINED_FIELDS but seq, in order) onto the end of the chain."""
+    seq, prev = tip(conn)
     rows = []
-    for event in events:  # rows in CHAINED_FIELDS order, hashed as they are built
+    for entry in entries:  # rows in CHAINED_FIELDS order, hashed as they are built
         seq += 1
-        changes = event.changes
-        values = (seq, at, user_id, username, event.action, event.entity, event.record_id, event.change_id,
-                  None if changes is None else audit.to_json(changes))
+        values = (seq, *entry)
         digest = audit.chain_hash(prev, values)
         rows.append((*values, prev, digest))
         prev = digest
-    conn.executemany(
-        "INSERT INTO audit_log (seq, at, user_id, username, action, entity, record_id, change_id, changes,"
-        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+    _insert(conn, rows)
+
+
+def _insert(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    conn.executemany(f"INSERT INTO audit_log ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+
+
+def tip(conn: Connection) -> tuple[int, str]:
+    """The seq and hash of the last entry (0 and the genesis hash for an empty log)."""
+    last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(last[0]), str(last[1])) if last else (0, audit.GENESIS)
+
+
+def entries_after(conn: Connection, seq: int, limit: int) -> list[dict[str, Any]]:
+    """Whole entries (COLUMNS, hashes included) after `seq`, in order: what the county keeps a copy of."""
+    cursor = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
+                          (seq, limit))
+    return [dict(zip(COLUMNS, row)) for row in cursor]
+
+
+def restore(conn: Connection, entries: list[Mapping[str, Any]]) -> None:
+    """Put entries the county kept back verbatim (their seqs and hashes) at the end of the chain,
+    if they continue it exactly; else KnownError and nothing is written."""
+    seq, prev = tip(conn)
+    if entries and (entries[0]["seq"] != seq + 1 or audit.first_broken(entries, prev) is not None
+                    or [e["seq"] for e in entries] != list(range(seq + 1, seq + 1 + len(entries)))):
+        raise KnownError("县服务器送回的操作日志与本站已恢复的部分接不上，恢复已停止。请联系县民政局技术人员。")
+    _insert(conn, [tuple(e[c] for c in COLUMNS) for e in entries])
+
+
+def release_held_back(conn: Connection, actor: Actor) -> int:
+    """End a restore: a checkpoint entry saying that the entries before it came back from the county,
+    then the entries held back meanwhile, in the order they were made. Returns the restored tip."""
+    restored, last_hash = tip(conn)
+    checkpoint = (now_iso(), actor.user_id, actor.username, RESTORED, None, None, None,
+                  audit.to_json({"restored_through": restored, "restored_hash": last_hash}))
+    held = conn.execute(f"SELECT {_ENTRY_COLUMNS} FROM audit_pending ORDER BY id").fetchall()
+    _chain(conn, [checkpoint, *(tuple(row) for row in held)])
+    conn.execute("DELETE FROM audit_pending")
+    conn.execute("DELETE FROM sync_state WHERE key = ?", (HELD_BACK,))
+    return restored
 
 
 def count(conn: Connection) -> int:

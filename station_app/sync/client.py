@@ -29,11 +29,13 @@ from station_app.store import outbox_status, relief, sync_state
 from station_app.store.database import StationDatabase
 from station_app.store.keyring import KeyRing, keys_path
 from station_app.store.records import RecordStore
+from station_app.sync import audit_feed
 from station_app.sync import protocol as p
 
 TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 log = logging.getLogger(__name__)
 REFUSED = "refused"  # the Report's count of county feed items this station set aside
+AUDIT = "audit"  # the Report's count of audit log entries sent
 
 
 class Offline(KnownError):
@@ -306,6 +308,7 @@ def sync(database: StationDatabase, state: JobState | None = None, *,
     try:
         push(database, enrollment, transport, report, state)
         pull(database, enrollment, transport, report)
+        report.add(AUDIT, audit_feed.send(database, enrollment, transport))  # last: it holds the pull's entries too
     except Exception as exc:
         note_failure(database, exc, report)
         raise

@@ -1,0 +1,99 @@
+"""The station's audit log, up to the county and back (issue 20).
+
+With every sync (online or by USB bundle) the station sends the entries after the last one the county
+acknowledged holding, a run at a time, each run a signed request; the county keeps them only if they
+continue the hash chain it holds for the station (store.station_audit), so an entry edited, removed or
+rewound after it was sent is refused there and shown as tampering. The acknowledged seq moves only
+from the county's answer: a run cut off is sent again, and the county stores nothing twice.
+
+A station rebuilt from the county takes that history back first, page by page (resumable: the next page
+starts after the last entry restored), into its own log with the original seqs and hashes. Entries the
+new PC writes before that (its head account, its recovery code) are held back meanwhile and join the
+chain after a checkpoint entry (audit_log.RESTORED) naming how far the restored history reaches, so
+`check` verifies one chain and the county sees the new PC's entries continue the one it holds. Entries
+the old PC never synced are lost; the rebuild's summary says up to which entry the history came back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from station_app.core.errors import KnownError
+from station_app.core.jobs import JobState
+from station_app.core.roles import COUNTY_SYNC
+from station_app.store import audit_log, sync_state
+from station_app.store.database import StationDatabase
+from station_app.sync import protocol as p
+
+if TYPE_CHECKING:  # the client sends the log with each sync, so it imports this module
+    from station_app.sync.client import Enrollment, HttpTransport
+
+SENT = "audit_sent"  # sync_state: the last entry the county acknowledged holding
+RESTORED = "audit_restored"  # sync_state, JSON: how far a rebuild's history reached (seq, time)
+
+
+def _parts(database: StationDatabase, limit: int) -> list[dict[str, Any]]:
+    after = sync_state.get_int(database, SENT)
+    return p.audit_parts(after, audit_log.entries_after(database.conn, after, limit))
+
+
+def send(database: StationDatabase, enrollment: Enrollment, transport: HttpTransport) -> int:
+    """Send every entry the county does not hold yet; how many went. KnownError if it refused a run."""
+    sent = 0
+    while parts := _parts(database, p.MAX_AUDIT):
+        part = parts[0]
+        answer = transport.post("/v1/audit", p.request(enrollment.station_id, "audit", enrollment.keys.sign, audit=part))
+        take_answer(database, answer)
+        sent += len(part["entries"])
+    return sent
+
+
+def bundled(database: StationDatabase, enrollment: Enrollment) -> list[dict[str, Any]]:
+    """The signed runs of every entry the county does not hold yet, for a USB bundle."""
+    return [p.request(enrollment.station_id, "audit", enrollment.keys.sign, audit=part)
+            for part in _parts(database, 1_000_000_000)]
+
+
+def take_answer(database: StationDatabase, answer: Mapping[str, Any]) -> None:
+    """Move the acknowledged seq to where the county says it holds the log (back, after a gap: the
+    rest is sent again); a refusal is the station's to see, with the county's reason."""
+    p.check(p.AUDIT_ANSWER, answer)
+    with database.transaction() as conn:
+        sync_state.put(conn, SENT, answer["through"])
+    if answer["status"] == p.AUDIT_REFUSED:
+        raise KnownError(f"县民政局服务器拒收了本站的操作日志：{answer.get('reason') or ''}。"
+                         "本机的操作日志可能被改动过，请联系县民政局核查")
+
+
+# -- a rebuild --------------------------------------------------------------------------------------
+
+def hold_back(database: StationDatabase) -> None:
+    """From now until `restore` ends, new entries wait: the county's history goes first in the chain."""
+    with database.transaction() as conn:
+        sync_state.put(conn, audit_log.HELD_BACK, 1)
+
+
+def restore(database: StationDatabase, enrollment: Enrollment, transport: HttpTransport,
+            state: JobState | None = None) -> None:
+    """Take the station's history back from the county, from the last entry restored to the end, then
+    let the held-back entries follow it. Does nothing once done."""
+    state = state or JobState()
+    while sync_state.get(database, audit_log.HELD_BACK) is not None:
+        after = audit_log.tip(database.conn)[0]
+        page = p.check(p.AUDIT_PAGE, transport.post("/v1/audit/history", p.request(
+            enrollment.station_id, "audit_history", enrollment.keys.sign, after=after)))
+        with database.transaction() as conn:
+            audit_log.restore(conn, page["entries"])
+            if not page["more"]:
+                through = audit_log.release_held_back(conn, COUNTY_SYNC)
+                sync_state.put(conn, SENT, through)
+                sync_state.put(conn, RESTORED, json.dumps({"through": through, "last_at": page["last_at"]}))
+        state.report(after + len(page["entries"]), page["through"], f"已取回 {after + len(page['entries']):,} 条操作日志")
+
+
+def restored(database: StationDatabase) -> tuple[int, str | None]:
+    """How far a finished rebuild's audit history reached: (last entry, its time); (0, None) if none."""
+    done = json.loads(sync_state.get(database, RESTORED) or '{"through": 0, "last_at": null}')
+    return int(done["through"]), done["last_at"]
