@@ -106,20 +106,27 @@ def refusals(store: ServerStore, station_id: str) -> list[dict[str, Any]]:
                       " ORDER BY id DESC", (station_id,))
 
 
-def _filter(station_id: str, person: str, day_from: str, day_to: str) -> tuple[str, list[Any]]:
+def _utc(day: dt.date) -> str:
+    """The stored form (UTC, as now_iso writes it) of the start of `day` on the county's clock."""
+    start = dt.datetime.combine(day, dt.time()).astimezone().astimezone(dt.timezone.utc)
+    return start.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _filter(station_id: str, person: str, day_from: dt.date | None, day_to: dt.date | None) -> tuple[str, list[Any]]:
     where, params = "station_id = ?", [station_id]
     if person:
         where, params = where + " AND username = ?", [*params, person]
     if day_from:
-        where, params = where + " AND at >= ?", [*params, day_from]
-    if day_to:  # the whole day: every time that day sorts before the next day's date
-        where, params = where + " AND at < ?", [*params, (dt.date.fromisoformat(day_to) + dt.timedelta(days=1)).isoformat()]
+        where, params = where + " AND at >= ?", [*params, _utc(day_from)]
+    if day_to:  # the whole day: up to the start of the next
+        where, params = where + " AND at < ?", [*params, _utc(day_to + dt.timedelta(days=1))]
     return where, params
 
 
-def listing(store: ServerStore, station_id: str, person: str = "", day_from: str = "", day_to: str = "",
-            page: int = 1) -> tuple[list[dict[str, Any]], int]:
-    """One page of the station's synced entries, newest first, by person and days: (rows, how many in all)."""
+def listing(store: ServerStore, station_id: str, person: str = "", day_from: dt.date | None = None,
+            day_to: dt.date | None = None, page: int = 1) -> tuple[list[dict[str, Any]], int]:
+    """One page of the station's synced entries, newest first, by person and days (the county's
+    calendar): (rows, how many match in all)."""
     where, params = _filter(station_id, person, day_from, day_to)
     total = int(store.read(f"SELECT COUNT(*) AS n FROM station_audit WHERE {where}", params)[0]["n"])
     rows = store.read(f"SELECT seq, at, username, action, entity, record_id, changes FROM station_audit WHERE {where}"
