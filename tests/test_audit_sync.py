@@ -53,8 +53,21 @@ def reseal(database, seq: int, changes: str) -> None:
                          (row["changes"], row["prev_hash"], row["hash"], row["seq"]))
 
 
+def cut_after(post, path: str, calls: int):
+    """HttpTransport.post that goes offline after `calls` requests to `path`."""
+    made = []
+
+    def cut(self, to: str, body):
+        if to == path:
+            if len(made) == calls:
+                raise client.Offline("网络断开")
+            made.append(to)
+        return post(self, to, body)
+    return cut
+
+
 def test_a_rebuilt_station_takes_back_its_synced_audit_history_entry_by_entry(county, database, store, demo_people,
-                                                                              tmp_path):
+                                                                              tmp_path, monkeypatch):
     enrolled(county, database, "前甸镇")
     client.sync(database)
     synced = entries(database)
@@ -63,6 +76,11 @@ def test_a_rebuilt_station_takes_back_its_synced_audit_history_entry_by_entry(co
 
     path = tmp_path / "new-pc" / "station.db"
     started = rebuild.start(path, county.url, county.store.issue_rebuild_code("前甸镇"), NEW_HEAD)
+    with monkeypatch.context() as patch:  # the network goes after the first page of the history
+        patch.setattr(client.HttpTransport, "post", cut_after(client.HttpTransport.post, "/v1/audit/history", 1))
+        with pytest.raises(client.Offline):
+            rebuild.resume(started.database)
+    assert len(entries(started.database)) == p.MAX_AUDIT  # that page is kept, the rest resumes after it
     done = rebuild.resume(started.database)
     restored = entries(started.database)
     assert restored[: len(synced)] == synced  # original seqs and hashes

@@ -4,7 +4,7 @@
 -- A run that does not continue the chain (an entry edited, removed or rewound) is refused and kept
 -- here with its reason, for the station's page.
 CREATE TABLE station_audit (
-    station_id TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, user_id TEXT NOT NULL,
+    station_id TEXT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL, user_id TEXT NOT NULL,
     username TEXT NOT NULL, action TEXT NOT NULL, entity TEXT, record_id TEXT, change_id TEXT, changes TEXT,
     prev_hash TEXT NOT NULL, hash TEXT NOT NULL, received_at TEXT NOT NULL, via TEXT NOT NULL,
     PRIMARY KEY (station_id, seq)

@@ -60,7 +60,7 @@ MAX_BODY = {"push": 4 * 1024 * 1024, "pull": 256 * 1024, "enroll": 64 * 1024, "d
             "rebuild": 16 * 1024, "audit": 4 * 1024 * 1024, "audit_history": 16 * 1024}
 MAX_PULL = 1000  # feed items in one pull reply
 MAX_REBUILD = 2000  # records in one page of a rebuild from the county
-MAX_AUDIT = 500  # audit entries in one push of them, or in one page of a station's history
+MAX_AUDIT = 2000  # audit entries in one push of them, or in one page of a station's history
 MAX_REASON = 2000  # characters of a reason for a refusal that travel with it
 MAX_AMOUNT = 100_000_000  # fen: a million yuan, far above any relief a county decides
 # A signed request older (or newer) than this is refused: a captured request cannot be replayed later.

@@ -25,13 +25,14 @@ def _day(ask: Ask, name: str, errors: dict[str, str]) -> dt.date | None:
         return None
 
 
-def _fields(changes: str | None) -> str:
+def _fields(entity_name: str | None, changes: str | None) -> str:
     """Which fields an entry changed, by their labels; the values stay at the station (personal data)."""
     try:
         names = list(json.loads(changes)) if changes else []
     except (ValueError, TypeError):
         return ""
-    return "、".join(str(n) for n in names[:8]) + ("等" if len(names) > 8 else "")
+    labels = {f.name: f.label for f in ENTITIES[entity_name].fields} if entity_name in ENTITIES else {}
+    return "、".join(labels.get(n, str(n)) for n in names[:8]) + ("等" if len(names) > 8 else "")
 
 
 def page(ask: Ask) -> Response:
@@ -46,7 +47,7 @@ def page(ask: Ask) -> Response:
     audit.record_view(ask.store, ask.actor, "查看社工站操作日志", name, shown, ask.client)
     entries = [{**r, "action": ACTION_LABELS.get(r["action"], r["action"]),
                 "entity": ENTITIES[r["entity"]].label if r["entity"] in ENTITIES else (r["entity"] or ""),
-                "fields": _fields(r["changes"])} for r in rows]
+                "fields": _fields(r["entity"], r["changes"])} for r in rows]
     return ask.render("station_log.html", 422 if errors else 200, section="/stations", station=found,
                       entries=entries, total=total, number=number, pages=max(1, math.ceil(total / station_audit.PAGE)),
                       person=person, people=station_audit.people(ask.store, station_id), errors=errors,
