@@ -222,3 +222,13 @@ def test_garbage_in_the_audit_part_is_refused_and_the_county_log_stays_a_chain(l
         assert after[: len(before)] == before and after == chain(len(after))
     elif answer is not None:
         assert answer["status"] in (p.AUDIT_REFUSED, p.AUDIT_GAP) and after == before
+
+
+def test_a_resent_entry_must_still_hash_to_what_it_says(lone_station):
+    store, station = lone_station
+    assert station_audit.receive_online(store, station, {"after_seq": 0, "entries": chain(6)})["through"] == 6
+    forged = chain(6)
+    forged[1] = {**forged[1], "username": "someone"}  # its hash kept: the county holds that hash
+    answer = station_audit.receive_online(store, station, {"after_seq": 0, "entries": forged})
+    assert answer["status"] == p.AUDIT_REFUSED and "第 2 条接不上" in answer["reason"]
+    assert held(store, station.station_id) == chain(6)

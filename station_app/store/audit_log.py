@@ -76,8 +76,8 @@ def restore(conn: Connection, entries: list[Mapping[str, Any]]) -> None:
     """Put entries the county kept back verbatim (their seqs and hashes) at the end of the chain,
     if they continue it exactly; else KnownError and nothing is written."""
     seq, prev = tip(conn)
-    if entries and (entries[0]["seq"] != seq + 1 or audit.first_broken(entries, prev) is not None
-                    or [e["seq"] for e in entries] != list(range(seq + 1, seq + 1 + len(entries)))):
+    if [e["seq"] for e in entries] != list(range(seq + 1, seq + 1 + len(entries))) \
+            or audit.first_broken(entries, prev) is not None:
         raise KnownError("县服务器送回的操作日志与本站已恢复的部分接不上，恢复已停止。请联系县民政局技术人员。")
     _insert(conn, [tuple(e[c] for c in COLUMNS) for e in entries])
 

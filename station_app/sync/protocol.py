@@ -460,7 +460,9 @@ def audit_refusal(part: Mapping[str, Any], held_seq: int, held_hash: str, known:
     for entry in entries:
         if entry["seq"] <= held_seq and known.get(entry["seq"]) != entry["hash"]:
             return f"操作日志第 {entry['seq']} 条与县里已收到的不同：本站的操作日志被改动或回退过"
-    broken = audit.first_broken([e for e in entries if e["seq"] > held_seq], held_hash)
+    # Every entry must hash to what it says (a repeated one too), and the first new one follow the held tip.
+    start = entries[0]["prev_hash"] if entries and entries[0]["seq"] <= held_seq else held_hash
+    broken = audit.first_broken(entries, start)
     if broken is not None:
         return f"操作日志第 {broken} 条接不上前一条（校验值不符）：日志在本站被改动、删除或插入过"
     return None

@@ -26,7 +26,8 @@ def _day(ask: Ask, name: str, errors: dict[str, str]) -> dt.date | None:
 
 
 def _fields(entity_name: str | None, changes: str | None) -> str:
-    """Which fields an entry changed, by their labels; the values stay at the station (personal data)."""
+    """Which fields an entry changed, by their labels; not the values (personal data, not needed to
+    see who did what when)."""
     try:
         names = list(json.loads(changes)) if changes else []
     except (ValueError, TypeError):
