@@ -63,6 +63,8 @@ def test_a_refused_audit_log_shows_on_the_stations_page_as_suspected_tampering(b
     with pytest.raises(KnownError, match="拒收"):
         client.sync(database)
     browser.log_in("admin")
+    browser.open("/stations")
+    assert browser.has(".audit-refused")  # the list flags it, where the county looks first
     browser.open("/stations/前甸镇")
     assert "操作日志被拒收" in browser.text and browser.has("#audit-refused")
     browser.submit("#station-audit-link")
