@@ -1,4 +1,5 @@
-"""Appending to and verifying the hash-chained audit log (chain rules in core.audit)."""
+"""Appending to and verifying the hash-chained audit log (chain rules in core.audit), and the whole
+entries it exchanges with the county (sync.audit_feed): sent up as they are, restored verbatim."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ class Event:
     changes: Mapping[str, Any] | None = None
 
 
+# While this sync_state key is set (a rebuild waiting for its history from the county), new entries
+# wait in audit_pending: the restored history must come first in the chain (db/0014_audit_pending.sql).
+HELD_BACK = "audit_held_back"
+RESTORED = "audit_restored"  # the checkpoint entry: every entry before it came back from the county
+_ENTRY_COLUMNS = "at, user_id, username, action, entity, record_id, change_id, changes"
+COLUMNS = ("seq", *audit.CHAINED_FIELDS[1:], "prev_hash", "hash")
+
+
 def append(conn: Connection, actor: Actor, events: Iterable[Event]) -> None:
     """Append events in order; call inside the transaction that makes the change they describe."""
     at, user_id, username = now_iso(), actor.user_id, actor.username
@@ -32,14 +41,6 @@ def append(conn: Connection, actor: Actor, events: Iterable[Event]) -> None:
         conn.executemany(f"INSERT INTO audit_pending ({_ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", entries)
     else:
         _chain(conn, entries)
-
-
-# While this sync_state key is set (a rebuild waiting for its history from the county), new entries
-# wait in audit_pending: the restored history must come first in the chain (db/0014_audit_pending.sql).
-HELD_BACK = "audit_held_back"
-RESTORED = "audit_restored"  # the checkpoint entry: every entry before it came back from the county
-_ENTRY_COLUMNS = "at, user_id, username, action, entity, record_id, change_id, changes"
-COLUMNS = ("seq", *audit.CHAINED_FIELDS[1:], "prev_hash", "hash")
 
 
 def _chain(conn: Connection, entries: Iterable[tuple[Any, ...]]) -> None:
