@@ -110,7 +110,7 @@ def test_each_audit_entry_reaches_the_county_once(county, database, store, villa
     assert client.sync(database).counts[client.AUDIT] == len(entries(database)) - before
     # An acknowledgement lost on the way: everything is sent again, checked, and kept once.
     with database.transaction() as conn:
-        sync_state.put(conn, audit_feed.SENT, 0)
+        sync_state.put(conn, audit_log.SENT, 0)
     client.sync(database)
     assert held(county.store, database.station_id) == entries(database)
 
@@ -129,7 +129,7 @@ def test_an_audit_log_edited_after_it_was_synced_is_refused_as_tampering(county,
     assert any(e["kind"] == station_audit.REFUSED_EVENT for e in county_stations.events(county.store, "前甸镇"))
     # Sent again from the start, the rewound entry itself is named.
     with database.transaction() as conn:
-        sync_state.put(conn, audit_feed.SENT, 0)
+        sync_state.put(conn, audit_log.SENT, 0)
     with pytest.raises(KnownError, match="第 2 条与县里已收到的不同"):
         client.sync(database)
 

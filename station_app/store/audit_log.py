@@ -27,6 +27,7 @@ class Event:
 # While this sync_state key is set (a rebuild waiting for its history from the county), new entries
 # wait in audit_pending: the restored history must come first in the chain (db/0014_audit_pending.sql).
 HELD_BACK = "audit_held_back"
+SENT = "audit_sent"  # sync_state: the last entry the county acknowledged holding (sync.audit_feed)
 RESTORED = "audit_restored"  # the checkpoint entry: every entry before it came back from the county
 _ENTRY_COLUMNS = "at, user_id, username, action, entity, record_id, change_id, changes"
 COLUMNS = ("seq", *audit.CHAINED_FIELDS[1:], "prev_hash", "hash")
@@ -81,6 +82,11 @@ def restore(conn: Connection, entries: list[Mapping[str, Any]]) -> None:
             or audit.first_broken(entries, prev) is not None:
         raise KnownError("县服务器送回的操作日志与本站已恢复的部分接不上，恢复已停止。请联系县民政局技术人员。")
     _insert(conn, [tuple(e[c] for c in COLUMNS) for e in entries])
+
+
+def hold_back(conn: Connection) -> None:
+    """From now until the county's history is restored, new entries wait in audit_pending."""
+    conn.execute("INSERT INTO sync_state (key, value) VALUES (?, '1') ON CONFLICT (key) DO NOTHING", (HELD_BACK,))
 
 
 def release_held_back(conn: Connection, actor: Actor) -> int:

@@ -30,12 +30,11 @@ from station_app.sync import protocol as p
 if TYPE_CHECKING:  # the client sends the log with each sync, so it imports this module
     from station_app.sync.client import Enrollment, HttpTransport
 
-SENT = "audit_sent"  # sync_state: the last entry the county acknowledged holding
 RESTORED = "audit_restored"  # sync_state, JSON: how far a rebuild's history reached (seq, time)
 
 
 def _parts(database: StationDatabase, limit: int) -> list[dict[str, Any]]:
-    after = sync_state.get_int(database, SENT)
+    after = sync_state.get_int(database, audit_log.SENT)
     return p.audit_parts(after, audit_log.entries_after(database.conn, after, limit))
 
 
@@ -61,7 +60,7 @@ def take_answer(database: StationDatabase, answer: Mapping[str, Any]) -> None:
     rest is sent again); a refusal is the station's to see, with the county's reason."""
     p.check(p.AUDIT_ANSWER, answer)
     with database.transaction() as conn:
-        sync_state.put(conn, SENT, answer["through"])
+        sync_state.put(conn, audit_log.SENT, answer["through"])
     if answer["status"] == p.AUDIT_REFUSED:
         raise KnownError(f"县民政局服务器拒收了本站的操作日志：{answer.get('reason') or ''}。"
                          "本机的操作日志可能被改动过，请联系县民政局核查")
@@ -72,7 +71,7 @@ def take_answer(database: StationDatabase, answer: Mapping[str, Any]) -> None:
 def hold_back(database: StationDatabase) -> None:
     """From now until `restore` ends, new entries wait: the county's history goes first in the chain."""
     with database.transaction() as conn:
-        sync_state.put(conn, audit_log.HELD_BACK, 1)
+        audit_log.hold_back(conn)
 
 
 def restore(database: StationDatabase, enrollment: Enrollment, transport: HttpTransport,
@@ -88,7 +87,7 @@ def restore(database: StationDatabase, enrollment: Enrollment, transport: HttpTr
             audit_log.restore(conn, page["entries"])
             if not page["more"]:
                 through = audit_log.release_held_back(conn, COUNTY_SYNC)
-                sync_state.put(conn, SENT, through)
+                sync_state.put(conn, audit_log.SENT, through)
                 sync_state.put(conn, RESTORED, json.dumps({"through": through, "last_at": page["last_at"]}))
         state.report(after + len(page["entries"]), page["through"], f"已取回 {after + len(page['entries']):,} 条操作日志")
 
