@@ -22,7 +22,7 @@ from station_app.server.store import county_stations, station_audit
 from station_app.server.store.storage import ServerStore
 from station_app.store import audit_log, sync_state
 from station_app.store.records import RecordStore
-from station_app.sync import audit_feed, bundles, client, rebuild
+from station_app.sync import bundles, client, rebuild
 from station_app.sync import protocol as p
 from tests.sync_fixtures import county, enrolled, postgres  # noqa: F401 (fixtures)
 
@@ -177,9 +177,10 @@ def lone_station():
     store.close()
 
 
-def chain(n: int) -> list[dict]:
-    out, prev = [], audit.GENESIS
-    for seq in range(1, n + 1):
+def chain(n: int, after: tuple[int, str] = (0, audit.GENESIS)) -> list[dict]:
+    """`n` well-formed entries continuing a chain whose last entry is `after` (its seq and hash)."""
+    out, prev = [], after[1]
+    for seq in range(after[0] + 1, after[0] + n + 1):
         entry = {"seq": seq, "at": "2026-12-01T08:00:00.000Z", "user_id": "u1", "username": "wang",
                  "action": "update", "entity": "person", "record_id": f"r{seq}", "change_id": None,
                  "changes": '{"name":[null,"张三"]}'}

@@ -31,13 +31,14 @@ def import_bundle(store: ServerStore, keys: CountyKeys, data: bytes, actor: Coun
         data, kind=p.STATION_BUNDLE, signer_sign_b64=key, recipient=keys.pair.box))
     answer = store.import_bundle(station, int(header["number"]), content, actor, client)
     audit = station_audit.receive_bundled(store, station, content.get("audit") or [])
+    history = station_audit.history_bundled(store, station, content.get("audit_history"))
     counts: dict[str, int] = dict.fromkeys(p.STATUSES, 0)
     for r in answer["results"]:
         counts[r["status"]] += 1
     counts["feed"] = len(answer["feed"]["items"])
     returned = p.write_bundle(p.RETURN_BUNDLE, station.station_id, answer["return_number"],
                               {"manifest": [], "batches": [], "results": answer["results"], "feed": answer["feed"],
-                               "audit": audit},
+                               "audit": audit, "audit_history": history},
                               keys.pair.sign, station.box_public)
     return Imported(station.name, int(header["number"]), counts, returned, answer["return_number"])
 

@@ -12,6 +12,10 @@ new PC writes before that (its head account, its recovery code) are held back me
 chain after a checkpoint entry (audit_log.RESTORED) naming how far the restored history reaches, so
 `check` verifies one chain and the county sees the new PC's entries continue the one it holds. Entries
 the old PC never synced are lost; the rebuild's summary says up to which entry the history came back.
+
+A backup restored whose log ends before what the county holds (store.restoring holds its new entries
+back) takes the missing history back the same way at its next sync, or from a USB bundle's return
+bundle; otherwise its new entries would reuse seqs the county holds and be refused as tampering.
 """
 
 from __future__ import annotations
@@ -79,17 +83,34 @@ def restore(database: StationDatabase, enrollment: Enrollment, transport: HttpTr
     """Take the station's history back from the county, from the last entry restored to the end, then
     let the held-back entries follow it. Does nothing once done."""
     state = state or JobState()
-    while sync_state.get(database, audit_log.HELD_BACK) is not None:
-        after = audit_log.tip(database.conn)[0]
-        page = p.check(p.AUDIT_PAGE, transport.post("/v1/audit/history", p.request(
-            enrollment.station_id, "audit_history", enrollment.keys.sign, after=after)))
-        with database.transaction() as conn:
-            audit_log.restore(conn, page["entries"])
-            if not page["more"]:
-                through = audit_log.release_held_back(conn, COUNTY_SYNC)
-                sync_state.put(conn, audit_log.SENT, through)
-                sync_state.put(conn, RESTORED, json.dumps({"through": through, "last_at": page["last_at"]}))
+    while (request := history_request(database, enrollment)) is not None:
+        after = request["body"]["after"]
+        page = take_page(database, transport.post("/v1/audit/history", request))
         state.report(after + len(page["entries"]), page["through"], f"已取回 {after + len(page['entries']):,} 条操作日志")
+
+
+def history_request(database: StationDatabase, enrollment: Enrollment) -> dict[str, Any] | None:
+    """While entries are held back, the signed request for the county's history after the log's end
+    (online, or in a USB bundle for its return bundle to answer); None otherwise."""
+    if sync_state.get(database, audit_log.HELD_BACK) is None:
+        return None
+    return p.request(enrollment.station_id, "audit_history", enrollment.keys.sign, after=audit_log.tip(database.conn)[0])
+
+
+def take_page(database: StationDatabase, page: Any) -> dict[str, Any]:
+    """Put a page of the county's history at the end of the log; after the last page, the checkpoint
+    and the held-back entries follow it. Entries already restored (a return bundle after an online
+    sync did it) are skipped, and once nothing is held back a page changes nothing. Returns the page."""
+    page = p.check(p.AUDIT_PAGE, page)
+    if sync_state.get(database, audit_log.HELD_BACK) is None:
+        return page
+    with database.transaction() as conn:
+        audit_log.restore(conn, [e for e in page["entries"] if e["seq"] > audit_log.tip(conn)[0]])
+        if not page["more"]:
+            through = audit_log.release_held_back(conn, COUNTY_SYNC)
+            sync_state.put(conn, audit_log.SENT, through)
+            sync_state.put(conn, RESTORED, json.dumps({"through": through, "last_at": page["last_at"]}))
+    return page
 
 
 def restored(database: StationDatabase) -> tuple[int, str | None]:

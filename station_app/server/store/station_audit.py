@@ -10,6 +10,7 @@ is held and stored nothing twice.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from station_app.core import audit
@@ -19,6 +20,7 @@ from station_app.server.store.backend import Backend
 from station_app.server.store.storage import BUNDLE, ONLINE, ServerStore, Station
 from station_app.sync import protocol as p
 
+log = logging.getLogger(__name__)
 _COLUMNS = ", ".join(p.AUDIT_KEYS)
 PAGE = 50  # entries on one console page
 REFUSED_EVENT = "操作日志被拒收"  # the line a refused run leaves in the station's history
@@ -54,9 +56,7 @@ def receive_bundled(store: ServerStore, station: Station, envelopes: Any) -> dic
     with store.transaction() as conn:
         for envelope in envelopes if isinstance(envelopes, list) else [envelopes]:
             try:
-                body = p.check(p.AUDIT, p.verify(envelope, station.sign_public))
-                if body["station_id"] != station.station_id:
-                    raise p.ProtocolError("数据包中的操作日志不属于这个社工站")
+                body = _bundled(station, envelope, p.AUDIT)
             except KnownError as exc:
                 return _refuse(conn, station, BUNDLE, exc.message[: p.MAX_REASON], _held(conn, station)[0])
             answer = receive(conn, station, body["audit"], BUNDLE)
@@ -98,6 +98,27 @@ def history_page(store: ServerStore, station: Station, after: int, limit: int) -
                       (station.station_id,))
     return {"entries": [dict(r) for r in rows[:limit]], "more": len(rows) > limit,
             "through": int(last[0]["seq"]) if last else 0, "last_at": last[0]["at"] if last else None}
+
+
+def history_bundled(store: ServerStore, station: Station, envelope: Any) -> dict[str, Any] | None:
+    """The page of its history a station's USB bundle asks for (a station restored from a backup older
+    than its last sync, holding back its new entries until it has it), or None if it asks for none."""
+    if envelope is None:
+        return None
+    try:
+        body = _bundled(station, envelope, p.AUDIT_HISTORY)
+    except KnownError as exc:  # the bundle's records are in: answer without the page, the station asks again
+        log.warning("station %s bundled an audit history request that does not hold up: %s", station.name, exc.message)
+        return None
+    return history_page(store, station, body["after"], body.get("limit", p.MAX_AUDIT))
+
+
+def _bundled(station: Station, envelope: Any, schema: dict[str, Any]) -> dict[str, Any]:
+    """A signed request of the station's carried in a USB bundle, checked as an online one is."""
+    body = p.check(schema, p.verify(envelope, station.sign_public))
+    if body["station_id"] != station.station_id:
+        raise p.ProtocolError("数据包中的操作日志不属于这个社工站")
+    return body
 
 
 def refusals(store: ServerStore, station_id: str) -> list[dict[str, Any]]:
