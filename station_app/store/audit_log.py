@@ -134,14 +134,21 @@ def history(conn: Connection, entity: str, record_id: str) -> list[dict[str, Any
     ]
 
 
-def last_seq(conn: Connection) -> int:
-    """Where the log ends now: `touched_since` that seq tells what a write changed."""
-    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM audit_log").fetchone()[0])
+Mark = tuple[int, int]  # where the chain and the held-back entries end
 
 
-def touched_since(conn: Connection, seq: int) -> frozenset[str]:
-    """The entity names changed after `seq` (reads are logged too, but change nothing). Every
-    write leaves an audit entry in its own transaction, so this names all that a write did."""
+def mark(conn: Connection) -> Mark:
+    """Where the log ends now, held-back entries included: `touched_since` it tells what a write changed."""
+    row = conn.execute("SELECT (SELECT COALESCE(MAX(seq), 0) FROM audit_log),"
+                       " (SELECT COALESCE(MAX(id), 0) FROM audit_pending)").fetchone()
+    return int(row[0]), int(row[1])
+
+
+def touched_since(conn: Connection, since: Mark) -> frozenset[str]:
+    """The entity names changed after `since` (reads are logged too, but change nothing). Every
+    write leaves an audit entry in its own transaction, so this names all that a write did, also
+    while entries are held back (after restoring an older backup, until the next sync)."""
+    changed = f"entity IS NOT NULL AND action NOT IN {READ_ACTIONS}"
     return frozenset(row[0] for row in conn.execute(
-        f"SELECT DISTINCT entity FROM audit_log WHERE seq > ? AND entity IS NOT NULL AND action NOT IN {READ_ACTIONS}",
-        (seq,)))
+        f"SELECT entity FROM audit_log WHERE seq > ? AND {changed} UNION SELECT entity FROM audit_pending"
+        f" WHERE id > ? AND {changed}", since))

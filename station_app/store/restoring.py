@@ -89,7 +89,7 @@ def _inspect_open(backup: Path, conn: Connection, station_id: str | None) -> Bac
     state = dict(conn.execute("SELECT key, value FROM sync_state WHERE key IN (?, ?)", [LAST_OK, ENROLLMENT]).fetchall()
                  if "sync_state" in tables else [])
     return BackupInfo(backup, stations[0][0], stations[0][1], version, people, last_change, state.get(LAST_OK, ""),
-                      audit_log.last_seq(conn), ENROLLMENT in state)
+                      audit_log.tip(conn)[0], ENROLLMENT in state)
 
 
 def _code(exc: sqlite.Error) -> int:
