@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QDialog, QWidget  # noqa: E402
 
 from station_app.core.errors import KnownError  # noqa: E402
-from station_app.store import children, people  # noqa: E402
+from station_app.store import audit_log, children, people  # noqa: E402
 from station_app.store.database import StationDatabase  # noqa: E402
 from station_app.store.records import RecordStore  # noqa: E402
 from station_app.ui.child_page import ChildPage  # noqa: E402
@@ -112,6 +112,15 @@ def test_a_save_is_announced_and_every_page_showing_it_follows(qtbot, session, v
     visit(window, "stats")
     qtbot.waitUntil(lambda: stats.figures is not figures and stats.figures is not None, timeout=10000)
     assert stats.figures.people_total == 1
+
+
+def test_a_save_after_restoring_an_older_backup_is_announced_too(qtbot, session, database):
+    with database.transaction() as conn:  # as after restoring a backup older than the last sync
+        audit_log.hold_back(conn)
+    dialog = new_person(qtbot, session, "孙四")
+    with qtbot.waitSignal(session.changes.changed, timeout=10000) as announced:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert announced.args == [frozenset({"person"})]  # its audit entry waits for the county's history
 
 
 def test_cycles_are_collected_on_the_ui_thread(qtbot):

@@ -14,6 +14,15 @@ from json.encoder import encode_basestring
 from typing import Any
 
 GENESIS = "0" * 64
+# What each action of the station's log means, in words: the station's record history and the
+# county console's view of a station's synced log read the same entries.
+ACTION_LABELS = {"create": "新建", "update": "修改", "delete": "删除", "view": "查看", "export": "导出",
+                 "sync_create": "县里新建（同步）", "sync_update": "县里修改（同步）", "sync_delete": "县里删除（同步）",
+                 "login": "登录", "login_failed": "登录失败", "user_locked": "账号锁定", "setting": "修改设置",
+                 "recovery_code_issued": "生成恢复码", "database_encrypted": "数据库加密",
+                 "user_create": "新建账号", "user_disable": "停用账号", "user_enable": "启用账号",
+                 "password_reset": "重设密码", "password_change": "修改密码", "recovery_used": "用恢复码解锁",
+                 "audit_restored": "从县服务器恢复操作日志（此前各条为恢复所得）"}
 CHAINED_FIELDS = ("seq", "at", "user_id", "username", "action", "entity", "record_id", "change_id", "changes")
 
 # One encoder for every entry: json.dumps with options builds a new one per call, a measurable
@@ -52,9 +61,9 @@ def chain_hash(prev_hash: str, values: Sequence[Any]) -> str:
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-def first_broken(entries: Iterable[Mapping[str, Any]]) -> int | None:
-    """The seq of the first entry whose hash does not follow from the chain, or None if intact."""
-    prev = GENESIS
+def first_broken(entries: Iterable[Mapping[str, Any]], prev: str = GENESIS) -> int | None:
+    """The seq of the first entry whose hash does not follow from the chain, or None if intact;
+    `prev` is the hash the entries continue from (a part of a chain the reader holds the start of)."""
     for entry in entries:
         if entry["prev_hash"] != prev or entry["hash"] != entry_hash(prev, entry):
             return int(entry["seq"])

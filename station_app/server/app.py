@@ -33,7 +33,7 @@ from station_app.core.county_roles import CountyActor
 from station_app.core.errors import KnownError, PermissionDenied, ValidationError
 from station_app.server import console, openapi
 from station_app.server.keys import CountyKeys
-from station_app.server.store import accounts, station_rebuilds
+from station_app.server.store import accounts, station_audit, station_rebuilds
 from station_app.server.store.storage import Refused, ServerStore, Station
 from station_app.sync import protocol as p
 
@@ -187,6 +187,19 @@ async def rebuild(server: Server, request: Request) -> Response:
                                                  body.get("limit", p.MAX_REBUILD)))
 
 
+async def audit_push(server: Server, request: Request) -> Response:
+    """A run of the station's audit log (store.station_audit): kept if it continues the chain held."""
+    station, body = await _station_request(server, request, "audit", p.AUDIT)
+    return server.signed(await run_in_threadpool(station_audit.receive_online, server.store, station, body["audit"]))
+
+
+async def audit_history(server: Server, request: Request) -> Response:
+    """A page of the audit log the county holds for the station, for its rebuild on a new PC."""
+    station, body = await _station_request(server, request, "audit_history", p.AUDIT_HISTORY)
+    return server.signed(await run_in_threadpool(station_audit.history_page, server.store, station, body["after"],
+                                                 body.get("limit", p.MAX_AUDIT)))
+
+
 async def _api_actor(server: Server, request: Request) -> CountyActor:
     """The county person whose API token the request carries."""
     given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
@@ -236,6 +249,8 @@ def create_app(data_dir: Path, database_url: str | None = None, key_file: Path |
         Route("/v1/push", _logged(push, server), methods=["POST"]),
         Route("/v1/pull", _logged(pull, server), methods=["POST"]),
         Route("/v1/rebuild", _logged(rebuild, server), methods=["POST"]),
+        Route("/v1/audit", _logged(audit_push, server), methods=["POST"]),
+        Route("/v1/audit/history", _logged(audit_history, server), methods=["POST"]),
         Route("/v1/county/relief", _logged(waiting_cases, server), methods=["GET"]),
         Route("/v1/county/relief/{case_id}/decision", _logged(decide, server), methods=["POST"]),
     ]

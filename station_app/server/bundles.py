@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from station_app.core.county_roles import CountyActor
 from station_app.server.keys import CountyKeys
-from station_app.server.store import station_rebuilds
+from station_app.server.store import station_audit, station_rebuilds
 from station_app.server.store.audit import SERVER_CONSOLE
 from station_app.server.store.storage import ServerStore
 from station_app.sync import protocol as p
@@ -30,12 +30,15 @@ def import_bundle(store: ServerStore, keys: CountyKeys, data: bytes, actor: Coun
     header, content = station_rebuilds.signed_by(store, station, lambda key: p.open_bundle(
         data, kind=p.STATION_BUNDLE, signer_sign_b64=key, recipient=keys.pair.box))
     answer = store.import_bundle(station, int(header["number"]), content, actor, client)
+    audit = station_audit.receive_bundled(store, station, content.get("audit") or [])
+    history = station_audit.history_bundled(store, station, content.get("audit_history"))
     counts: dict[str, int] = dict.fromkeys(p.STATUSES, 0)
     for r in answer["results"]:
         counts[r["status"]] += 1
     counts["feed"] = len(answer["feed"]["items"])
     returned = p.write_bundle(p.RETURN_BUNDLE, station.station_id, answer["return_number"],
-                              {"manifest": [], "batches": [], "results": answer["results"], "feed": answer["feed"]},
+                              {"manifest": [], "batches": [], "results": answer["results"], "feed": answer["feed"],
+                               "audit": audit, "audit_history": history},
                               keys.pair.sign, station.box_public)
     return Imported(station.name, int(header["number"]), counts, returned, answer["return_number"])
 

@@ -65,6 +65,12 @@ def document() -> dict[str, Any]:
             "/v1/rebuild": _post("a page of what a station rebuilt on a new PC pulls back, after cursor",
                                  p.signed(p.REBUILD), "records[] at their latest revisions, cursor, more, high_water,"
                                  " last_seen_at, feed_cursor"),
+            "/v1/audit": _post("a run of the station's audit log after after_seq, kept if it continues the hash chain"
+                               " the county holds", p.signed(p.AUDIT), "status ok|gap|refused, through, reason",
+                               p.signed(p.AUDIT_ANSWER)),
+            "/v1/audit/history": _post("a page of the audit log the county holds for the station, after `after`",
+                                       p.signed(p.AUDIT_HISTORY), "entries[] verbatim, more, through, last_at",
+                                       p.signed(p.AUDIT_PAGE)),
             "/v1/county/relief": {"get": {"summary": "relief cases waiting for the county (a county person's API token)",
                                           "security": _BEARER,
                                           "responses": {"200": {"description": "cases"},

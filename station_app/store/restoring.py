@@ -16,12 +16,12 @@ from pathlib import Path
 
 from station_app.core.errors import DatabaseError
 from station_app.paths import backups_dir
-from station_app.store import audit_log, migrations, sqlite_errors
+from station_app.store import audit_log, migrations, sqlite_errors, sync_state
 from station_app.store.database import StationDatabase, connect_readonly, fsync_file, stamp
 from station_app.store.driver import Connection, keyed, sqlite
 from station_app.store.keyring import KeyRing, keys_path
 from station_app.store.private_files import create_private
-from station_app.store.sync_state import LAST_OK
+from station_app.store.sync_state import ENROLLMENT, LAST_OK
 
 _SMALLEST_PAGE = 512  # SQLite's smallest page size: every database file is a multiple of it
 
@@ -37,6 +37,8 @@ class BackupInfo:
     people: int
     last_change: str  # the newest audit entry's time (UTC ISO), "" if none
     last_sync: str  # the last sync the server answered (UTC ISO), "" if never
+    audit_tip: int  # the seq of its newest audit entry
+    enrolled: bool  # it syncs with the county, which may hold its audit log beyond audit_tip
 
 
 def inspect(backup: Path, key: bytes, station_id: str | None = None) -> BackupInfo:
@@ -84,20 +86,21 @@ def _inspect_open(backup: Path, conn: Connection, station_id: str | None) -> Bac
                             "请换一个备份，并报告县民政局。")
     people = conn.execute("SELECT COUNT(*) FROM person WHERE deleted = 0").fetchone()[0]
     last_change = conn.execute("SELECT MAX(at) FROM audit_log").fetchone()[0] or ""
-    last_sync = ""
-    if "sync_state" in tables:
-        row = conn.execute("SELECT value FROM sync_state WHERE key = ?", [LAST_OK]).fetchone()
-        last_sync = row[0] if row else ""
-    return BackupInfo(backup, stations[0][0], stations[0][1], version, people, last_change, last_sync)
+    state = dict(conn.execute("SELECT key, value FROM sync_state WHERE key IN (?, ?)", [LAST_OK, ENROLLMENT]).fetchall()
+                 if "sync_state" in tables else [])
+    return BackupInfo(backup, stations[0][0], stations[0][1], version, people, last_change, state.get(LAST_OK, ""),
+                      audit_log.tip(conn)[0], ENROLLMENT in state)
 
 
 def _code(exc: sqlite.Error) -> int:
     return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
 
 
-def place(backup: Path, key: bytes, destination: Path) -> None:
+def place(backup: Path, key: bytes, destination: Path, hold_back: bool) -> None:
     """Copy the inspected `backup` to `destination` (encrypted with `key`), whole or not at all.
-    Nothing may hold `destination` open: its old WAL goes with it."""
+    Nothing may hold `destination` open: its old WAL goes with it. With `hold_back`, the county may
+    hold the audit log beyond the backup's end: the copy's new entries wait for that history
+    (sync.audit_feed.restore, at the next sync), else they would reuse seqs the county holds."""
     incoming = destination.with_name(destination.name + ".restoring")
     incoming.unlink(missing_ok=True)
     create_private(incoming)
@@ -106,6 +109,9 @@ def place(backup: Path, key: bytes, destination: Path) -> None:
     try:
         keyed(target, key)
         source.backup(target)
+        if hold_back:
+            with target:
+                audit_log.hold_back(target)
         target.execute("PRAGMA journal_mode = DELETE")
     finally:
         source.close()
@@ -120,10 +126,11 @@ def restore(database: StationDatabase, backup: Path) -> Path:
     """Replace the running station's database with its own `backup` after `inspect` passes;
     returns the copy kept of the current database. `database` is closed: reopen it to go on."""
     key = database.require_key()
-    inspect(backup, key, database.station_id)
+    info = inspect(backup, key, database.station_id)
+    synced = sync_state.get_int(database, audit_log.SENT)  # the county holds the log up to here
     kept = database.backup_to(backups_dir(database.path.parent) / f"before-restore-{stamp()}.db")
     database.close()
-    place(backup, key, database.path)
+    place(backup, key, database.path, hold_back=info.enrolled and synced > info.audit_tip)
     return kept
 
 
@@ -135,8 +142,8 @@ def move_in(backup: Path, ring: KeyRing, key: bytes, destination: Path) -> Backu
     info = inspect(backup, key)
     destination.parent.mkdir(parents=True, exist_ok=True)
     ring.copy_to(keys_path(destination))  # first: a database never sits there without the ring that opens it
-    try:
-        place(backup, key, destination)
+    try:  # how far the county holds the log is known only to the county: asked at the next sync
+        place(backup, key, destination, hold_back=info.enrolled)
     except BaseException:
         keys_path(destination).unlink(missing_ok=True)
         destination.with_name(destination.name + ".restoring").unlink(missing_ok=True)

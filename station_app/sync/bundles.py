@@ -16,6 +16,7 @@ from station_app.core.errors import KnownError
 from station_app.core.jobs import JobState
 from station_app.store import sync_state
 from station_app.store.database import StationDatabase
+from station_app.sync import audit_feed
 from station_app.sync import protocol as p
 from station_app.sync.client import Enrollment, Report, apply_feed, take_acknowledgements
 
@@ -34,7 +35,9 @@ def export_bundle(database: StationDatabase, folder: Path, state: JobState | Non
                  for b in p.batches(after, changes)]
     number = sync_state.get_int(database, sync_state.BUNDLE_NUMBER) + 1
     content = {"manifest": p.manifest(envelopes), "batches": envelopes,
-               "cursor": sync_state.get_int(database, sync_state.CURSOR)}
+               "cursor": sync_state.get_int(database, sync_state.CURSOR),
+               "audit": audit_feed.bundled(database, enrollment),
+               "audit_history": audit_feed.history_request(database, enrollment)}
     data = p.write_bundle(p.STATION_BUNDLE, enrollment.station_id, number, content, enrollment.keys.sign,
                           enrollment.county["box"])
     state.report(1, 3, "正在写入")
@@ -94,4 +97,8 @@ def import_return(database: StationDatabase, path: Path) -> Report:
         apply_feed(database, content["feed"], report)
         sync_state.put(conn, sync_state.RETURN_NUMBER, header["number"])
         sync_state.add_history(conn, "bundle_import", report.counts)
+    if content.get("audit_history") is not None:  # the history a restored older backup lacked
+        audit_feed.take_page(database, content["audit_history"])
+    if content.get("audit") is not None:  # after the rest is in: a refused audit log stops nothing else
+        audit_feed.take_answer(database, content["audit"])
     return report

@@ -30,11 +30,13 @@ from station_app.store import outbox_status, relief, sync_state
 from station_app.store.database import StationDatabase
 from station_app.store.keyring import KeyRing, keys_path
 from station_app.store.records import RecordStore
+from station_app.sync import audit_feed
 from station_app.sync import protocol as p
 
 TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 log = logging.getLogger(__name__)
 REFUSED = "refused"  # the Report's count of county feed items this station set aside
+AUDIT = "audit"  # the Report's count of audit log entries sent
 
 
 class Offline(KnownError):
@@ -355,8 +357,10 @@ def sync(database: StationDatabase, state: JobState | None = None, *,
     transport = transport or HttpTransport(enrollment.server_url, enrollment.county["sign"], enrollment.ca_file)
     report = Report()
     try:
+        audit_feed.restore(database, enrollment, transport)  # after restoring an older backup: its history first
         push(database, enrollment, transport, report, state)
         pull(database, enrollment, transport, report)
+        report.add(AUDIT, audit_feed.send(database, enrollment, transport))  # last: it holds the pull's entries too
     except Exception as exc:
         note_failure(database, exc, report)
         raise

@@ -45,7 +45,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
-from station_app.core import schema
+from station_app.core import audit, schema
 from station_app.core.entities import ENTITIES
 from station_app.core.errors import KnownError, ValidationError
 from station_app.core.schema import SAFE_INTEGER, aware_time
@@ -59,9 +59,10 @@ BATCH_BYTES = 2 * 1024 * 1024
 # The largest request body the server reads, by endpoint kind; anything longer is refused (413)
 # before it is read, or as soon as the stream passes the limit.
 MAX_BODY = {"push": 4 * 1024 * 1024, "pull": 256 * 1024, "enroll": 64 * 1024, "decision": 16 * 1024,
-            "rebuild": 16 * 1024}
+            "rebuild": 16 * 1024, "audit": 4 * 1024 * 1024, "audit_history": 16 * 1024}
 MAX_PULL = 1000  # feed items in one pull reply
 MAX_REBUILD = 2000  # records in one page of a rebuild from the county
+MAX_AUDIT = 2000  # audit entries in one push of them, or in one page of a station's history
 MAX_REASON = 2000  # characters of a reason for a refusal that travel with it
 MAX_AMOUNT = 100_000_000  # fen: a million yuan, far above any relief a county decides
 # A signed request older (or newer) than this is refused: a captured request cannot be replayed later.
@@ -171,6 +172,34 @@ REBUILD_PAGE = {"type": "object", "required": ["records", "cursor", "more", "hig
                     "cursor": REBUILD_CURSOR, "more": {"type": "boolean"}, "high_water": _int("已确认序号"),
                     "last_seen_at": {"type": ["string", "null"], "title": "最后同步时间"},
                     "feed_cursor": _int("同步位置")}}
+# The station's audit log as it travels: whole entries, their seq and both hashes verbatim, so the
+# county checks that they continue the chain it holds (`audit_refusal`) and can send them back.
+AUDIT_KEYS = ("seq", *audit.CHAINED_FIELDS[1:], "prev_hash", "hash")
+HASH = {"type": "string", "title": "校验值", "pattern": r"^[0-9a-f]{64}$", "description": "64 位十六进制数字"}
+
+
+def _maybe(title: str, high: int) -> dict[str, Any]:
+    return {"type": ["string", "null"], "title": title, "maxLength": high}
+
+
+AUDIT_ENTRY = {"type": "object", "title": "操作日志", "required": list(AUDIT_KEYS), "properties": {
+    "seq": _int("序号", 1), "at": _text("时间", 40), "user_id": _text("用户编号", 64, 0),
+    "username": _text("用户名", 64, 0), "action": _text("操作", 64), "entity": _maybe("记录类型", 64),
+    "record_id": _maybe("记录编号", 64), "change_id": _maybe("变更编号", 64), "changes": _maybe("改动内容", 1024 * 1024),
+    "prev_hash": {**HASH, "title": "前一条的校验值"}, "hash": HASH}}
+_AUDIT_ENTRIES = {"type": "array", "title": "操作日志", "maxItems": MAX_AUDIT, "items": AUDIT_ENTRY}
+AUDIT = _request("audit", ["audit"], audit={"type": "object", "title": "操作日志批次", "required": ["after_seq", "entries"],
+                                            "properties": {"after_seq": _int("上一批最后序号"), "entries": _AUDIT_ENTRIES}})
+AUDIT_OK, AUDIT_GAP, AUDIT_REFUSED = "ok", "gap", "refused"
+# The county's answer: how far it now holds the station's log, or why it refused this run.
+AUDIT_ANSWER = {"type": "object", "required": ["status", "through"], "properties": {
+    "status": {"enum": [AUDIT_OK, AUDIT_GAP, AUDIT_REFUSED]}, "through": _int("已收到的操作日志序号"),
+    "reason": _maybe("原因", MAX_REASON)}}
+# A rebuilt station takes its history back a page at a time, after the last entry it holds.
+AUDIT_HISTORY = _request("audit_history", ["after"], after=_int("恢复位置"), limit=_int("数量", 1, MAX_AUDIT))
+AUDIT_PAGE = {"type": "object", "required": ["entries", "more", "through", "last_at"], "properties": {
+    "entries": _AUDIT_ENTRIES, "more": {"type": "boolean"}, "through": _int("县里保存的操作日志序号"),
+    "last_at": _maybe("最后一条的时间", 40)}}
 DECISION_FIELDS = {"approved": {"type": "boolean", "title": "是否批准"},
                    "amount": {"type": ["integer", "null"], "title": "批准金额（分）", "minimum": 1, "maximum": MAX_AMOUNT},
                    "reason": {"type": ["string", "null"], "title": "理由", "maxLength": 2000},
@@ -422,8 +451,8 @@ def change_from_outbox(row: Mapping[str, Any]) -> dict[str, Any]:
             "payload": json.loads(payload) if isinstance(payload, str) else payload}
 
 
-def build_batch(after_seq: int, changes: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"after_seq": after_seq, "changes": changes}
+def build_batch(after_seq: int, changes: list[dict[str, Any]], key: str = "changes") -> dict[str, Any]:
+    return {"after_seq": after_seq, key: changes}
 
 
 def check_batch(batch: Any) -> dict[str, Any]:
@@ -451,14 +480,15 @@ def feed_decision(case_id: str, approved: bool, amount: int | None, reason: str 
             "decided_by": decided_by, "decided_on": decided_on}
 
 
-def batches(after_seq: int, changes: list[dict[str, Any]], size: int = BATCH_SIZE,
-            max_bytes: int = BATCH_BYTES) -> list[dict[str, Any]]:
+def batches(after_seq: int, changes: Iterable[dict[str, Any]], size: int = BATCH_SIZE,
+            max_bytes: int = BATCH_BYTES, key: str = "changes") -> list[dict[str, Any]]:
     """Consecutive batches of at most `size` changes and about `max_bytes` of them, each knowing
-    the seq before it."""
+    the seq before it; the changes under `key` (audit entries travel the same way, as "entries")."""
     out: list[dict[str, Any]] = []
+    changes = list(changes)
     start = 0
     for count in _batch_counts((len(canonical(change)) for change in changes), size, max_bytes):
-        out.append(build_batch(changes[start - 1]["seq"] if start else after_seq, changes[start : start + count]))
+        out.append(build_batch(changes[start - 1]["seq"] if start else after_seq, changes[start : start + count], key))
         start += count
     return out
 
@@ -478,6 +508,29 @@ def _batch_counts(lengths: Iterable[int], size: int, max_bytes: int) -> Iterator
             count = weight = 0
     if count:
         yield count
+
+
+def audit_parts(after_seq: int, entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A station's audit entries after `after_seq` cut into the parts it sends (AUDIT's "audit")."""
+    return batches(after_seq, entries, MAX_AUDIT, key="entries")
+
+
+def audit_refusal(part: Mapping[str, Any], held_seq: int, held_hash: str, known: Mapping[int, str]) -> str | None:
+    """Why the county must refuse a station's run of audit entries, or None when it continues the chain
+    the county holds (`held_seq` entries, the last hashed `held_hash`; `known`: the hashes it holds of
+    the entries the run repeats). A repeated entry must be the same, every new one must follow."""
+    entries = part["entries"]
+    if [e["seq"] for e in entries] != list(range(part["after_seq"] + 1, part["after_seq"] + 1 + len(entries))):
+        return "操作日志序号不连续：有条目被删除、插入或调换了顺序"
+    for entry in entries:
+        if entry["seq"] <= held_seq and known.get(entry["seq"]) != entry["hash"]:
+            return f"操作日志第 {entry['seq']} 条与县里已收到的不同：本站的操作日志被改动或回退过"
+    # Every entry must hash to what it says (a repeated one too), and the first new one follow the held tip.
+    start = entries[0]["prev_hash"] if entries and entries[0]["seq"] <= held_seq else held_hash
+    broken = audit.first_broken(entries, start)
+    if broken is not None:
+        return f"操作日志第 {broken} 条接不上前一条（校验值不符）：日志在本站被改动、删除或插入过"
+    return None
 
 
 # -- bundles -------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from station_app.store.database import StationDatabase
 from station_app.store.driver import Connection
 from station_app.store.keyring import new_key
 from station_app.store.records import RecordStore
-from station_app.sync import client
+from station_app.sync import audit_feed, client
 from station_app.sync import protocol as p
 
 
@@ -36,11 +36,17 @@ class Rebuilt:
     records: int
     high_water: int
     last_seen_at: str | None
+    audit_through: int = 0
+    audit_last_at: str | None = None
 
     def summary(self) -> str:
-        when = (self.last_seen_at or "")[:16].replace("T", " ") or "无"
         return (f"已从县服务器恢复“{self.station}”：{self.records:,} 条记录。最后一次成功同步：第 {self.high_water:,} 条，"
-                f"时间 {when}；之后未同步的工作无法恢复")
+                f"时间 {_when(self.last_seen_at)}；之后未同步的工作无法恢复。操作日志恢复到第 {self.audit_through:,} 条"
+                f"（{_when(self.audit_last_at)}），之后未同步的操作记录无法恢复")
+
+
+def _when(moment: str | None) -> str:
+    return (moment or "")[:16].replace("T", " ") or "无"
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ def start(path: Path, server_url: str, code: str, head: tuple[str, str, str], *,
         raise KnownError(f"{path} 已存在：从县服务器恢复只能恢复到空的数据文件夹")
     database = StationDatabase.open(path, new_key())
     try:
+        audit_feed.hold_back(database)
         _head, recovery_code = admin.set_up_for_rebuild(database, JobState(), *head)
         client.enroll(database, server_url, code, ca_file=ca_file, expect_fingerprint=expect_fingerprint,
                       station_id=new_id())
@@ -83,6 +90,7 @@ def resume(database: StationDatabase, state: JobState | None = None) -> Rebuilt:
     store = RecordStore(database, COUNTY_SYNC)
     done = 0
     try:
+        audit_feed.restore(database, enrollment, transport, state)
         while True:
             cursor = sync_state.get(database, sync_state.REBUILD_CURSOR) or ""
             page = p.check(p.REBUILD_PAGE, transport.post("/v1/rebuild", p.request(
@@ -115,7 +123,7 @@ def _finished(database: StationDatabase) -> Rebuilt:
         raise KnownError("本站没有进行中的从县服务器恢复")
     where = json.loads(done)
     return Rebuilt(client.Enrollment.load(database).name, sync_state.records_held(database), where["high_water"],
-                   where["last_seen_at"])
+                   where["last_seen_at"], *audit_feed.restored(database))
 
 
 def rebuild_into(state: JobState, path: Path, server_url: str, code: str, head: tuple[str, str, str],

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from station_app.core import fields as fk
+from station_app.core.audit import ACTION_LABELS
 from station_app.core.entities import entity
 from station_app.core.errors import NotFound
 from station_app.store import users
@@ -20,8 +21,6 @@ from station_app.ui.models import Column, ListTableModel, field_text
 from station_app.ui.record_list import RecordTable
 from station_app.ui.session import Session
 
-ACTIONS = {"create": "新建", "update": "修改", "delete": "删除",
-           "sync_create": "县里新建（同步）", "sync_update": "县里修改（同步）", "sync_delete": "县里删除（同步）"}
 EMPTY = "（空）"
 COLUMNS = (
     Column("时间", "at", sample="2026-11-23 14:05"),
@@ -71,7 +70,7 @@ def history_rows(session: Session, entity_name: str, record_id: str) -> list[dic
     rows: list[dict[str, str]] = []
     for entry in reversed(session.store.history(entity_name, record_id)):
         base = {"at": local_time(entry["at"]), "user": people.get(entry["username"], entry["username"]),
-                "action": ACTIONS.get(entry["action"], entry["action"])}
+                "action": ACTION_LABELS.get(entry["action"], entry["action"])}
         if entry["action"] == "delete":
             rows.append({**base, "field": "", "change": f"删除了这条{spec.label}记录"})
             continue

@@ -57,7 +57,7 @@ class _Runnable(QRunnable):
                 result = self._job(self._state, *self._args)
             else:
                 database = StationDatabase.open(self._db_path, check=False).for_one_job()
-                mark = audit_log.last_seq(database.conn) if self._track else None
+                mark = audit_log.mark(database.conn) if self._track else None
                 result = self._job(database, self._state, *self._args)
         except Cancelled:
             self._signals.cancelled.emit(self._touched(database, mark))
@@ -70,7 +70,7 @@ class _Runnable(QRunnable):
                 database.close()
 
     @staticmethod
-    def _touched(database: StationDatabase | None, mark: int | None) -> frozenset[str]:
+    def _touched(database: StationDatabase | None, mark: audit_log.Mark | None) -> frozenset[str]:
         return NOTHING if database is None or mark is None else audit_log.touched_since(database.conn, mark)
 
 

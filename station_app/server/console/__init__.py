@@ -13,7 +13,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from station_app.core import county_roles as r
-from station_app.server.console import figures, login, overview, people, relief, rules, search, stations, web
+from station_app.server.console import (figures, login, overview, people, relief, rules, search, station_log, stations,
+                                        web)
 from station_app.server.console.web import PREFIX, Console, plain_page  # noqa: F401 (for the app)
 from station_app.server.keys import CountyKeys
 from station_app.server.store.storage import ServerStore
@@ -55,6 +56,7 @@ def routes(store: ServerStore, keys: CountyKeys) -> list[BaseRoute]:
         get("/stations", stations.index),
         post("/stations", stations.create, r.STATIONS),
         get("/stations/{name}", stations.detail),
+        get("/stations/{name}/audit", station_log.page, r.STATIONS),
         post("/stations/{name}/revoke", stations.revoke, r.STATIONS),
         post("/stations/{name}/rebuild-code", stations.rebuild_code, r.STATIONS),
         post("/stations/{name}/escrow", stations.escrow, r.UNSEAL),

@@ -12,7 +12,7 @@ from station_app.server.bundles import import_bundle, return_file_name
 from station_app.server.console import web
 from station_app.server.console.web import Ask
 from station_app.server.escrow import unseal
-from station_app.server.store import audit, county_stations
+from station_app.server.store import audit, county_stations, station_audit
 from station_app.sync import protocol as p
 
 MAX_BUNDLE = 512 * 1024 * 1024  # a year of a large township's work is far less
@@ -53,6 +53,7 @@ def detail(ask: Ask, unsealed: str | None = None) -> Response:
     found = county_stations.station(ask.store, name)
     return ask.render("station.html", section="/stations", station=found, events=county_stations.events(ask.store, name),
                       returns=county_stations.return_bundles(ask.store, name), unsealed=unsealed,
+                      audit_refusals=len(station_audit.refusals(ask.store, found["station_id"] or "")),
                       county_fingerprint=_county_fingerprint(ask))
 
 

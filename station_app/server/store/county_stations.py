@@ -17,7 +17,8 @@ from station_app.sync import protocol as p
 def stations(store: ServerStore) -> list[dict[str, Any]]:
     return store.read("SELECT name, station_id, created_at, enrolled_at, revoked_at, high_water, last_bundle,"
                       " return_number, last_seen_at, last_via, app_version, sign_public,"
-                      " (SELECT COUNT(*) FROM conflicts c WHERE c.station_id = s.station_id) AS conflicts"
+                      " (SELECT COUNT(*) FROM conflicts c WHERE c.station_id = s.station_id) AS conflicts,"
+                      " (SELECT COUNT(*) FROM station_audit_refusals a WHERE a.station_id = s.station_id) AS audit_refusals"
                       " FROM stations s ORDER BY name")
 
 

@@ -32,7 +32,7 @@ PostStep = Callable[[Backend], None]
 # Data SQL cannot compute: read tables are filled from the records already held. A step runs once,
 # after the SQL of every pending migration, so it is written against the latest schema only.
 POST_STEPS: dict[int, PostStep] = {3: read_tables.rebuild, 5: read_tables.rebuild, 7: read_tables.rebuild,
-                                   8: read_tables.rebuild}
+                                   9: read_tables.rebuild}
 
 
 def folder() -> Path:

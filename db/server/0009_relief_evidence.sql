@@ -1,4 +1,4 @@
--- Version 8: what the county reads beside a relief case it decides (issue 15 gave the stations
+-- Version 9: what the county reads beside a relief case it decides (issue 15 gave the stations
 -- these records): a 支出型 case's rigid expenses, the household's means checks (核对) and the
 -- assistance statuses (低保, 特困 …) of the applicant and the household. Each read table holds the
 -- keys a case is looked up by; the full record stays in `records`. The runner fills them from the
