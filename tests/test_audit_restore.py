@@ -67,21 +67,38 @@ def test_an_older_backup_restored_syncs_on_without_a_tampering_alarm(county, dat
     again.close()
 
 
-def test_yesterdays_backup_on_a_new_pc_syncs_on_without_a_tampering_alarm(county, database, head, store, village,
-                                                                         tmp_path):
-    enrolled(county, database, "前甸镇")
-    client.sync(database)
-    stick = tmp_path / "usb"
-    database.backup_to(stick / "station-20261101-090000.db")
-    store.create("village", {"code": "210411101202", "name": "后甸村"})
-    client.sync(database)
-    synced = entries(database)
+def on_a_new_pc(stick, tmp_path) -> tuple[StationDatabase, RecordStore]:
+    """The first-start window's 从备份恢复 from `stick`, then logged in as the head."""
     new_pc = tmp_path / "new-pc"
     new_pc.mkdir()
     moving.restore_backup(JobState(), moving.locate(stick), moving.Unlock("head", HEAD_PASSWORD), new_pc)
     forget_keys()
     again, actor = accounts.log_in(paths.database_path(new_pc), "head", HEAD_PASSWORD)
-    work = RecordStore(again, actor).create("village", {"code": "210411101203", "name": "新电脑村"})
+    return again, RecordStore(again, actor)
+
+
+def test_yesterdays_backup_on_a_new_pc_syncs_on_without_a_tampering_alarm(county, database, head, store, village,
+                                                                         tmp_path):
+    enrolled(county, database, "前甸镇")
+    client.sync(database)
+    database.backup_to(tmp_path / "usb" / "station-20261101-090000.db")
+    store.create("village", {"code": "210411101202", "name": "后甸村"})
+    client.sync(database)
+    synced = entries(database)
+    again, work_store = on_a_new_pc(tmp_path / "usb", tmp_path)
+    work = work_store.create("village", {"code": "210411101203", "name": "新电脑村"})
+    client.sync(again)
+    assert_continued(county, again, synced, work)
+    again.close()
+
+
+def test_a_current_backup_on_a_new_pc_adds_only_a_checkpoint(county, database, head, store, village, tmp_path):
+    enrolled(county, database, "前甸镇")
+    client.sync(database)
+    synced = entries(database)
+    database.backup_to(tmp_path / "usb" / "station-20261101-090000.db")
+    again, work_store = on_a_new_pc(tmp_path / "usb", tmp_path)  # it cannot know the county holds no more
+    work = work_store.create("village", {"code": "210411101203", "name": "新电脑村"})
     client.sync(again)
     assert_continued(county, again, synced, work)
     again.close()

@@ -357,9 +357,9 @@ def sync(database: StationDatabase, state: JobState | None = None, *,
     transport = transport or HttpTransport(enrollment.server_url, enrollment.county["sign"], enrollment.ca_file)
     report = Report()
     try:
-        audit_feed.restore(database, enrollment, transport)  # after restoring an older backup: its history first
         push(database, enrollment, transport, report, state)
         pull(database, enrollment, transport, report)
+        audit_feed.restore(database, enrollment, transport)  # after restoring an older backup: its history first
         report.add(AUDIT, audit_feed.send(database, enrollment, transport))  # last: it holds the pull's entries too
     except Exception as exc:
         note_failure(database, exc, report)
