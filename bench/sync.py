@@ -6,10 +6,13 @@ encrypted station databases:
 - 30 stations pushing at once (threads, each its own database and connection);
 - that station rebuilt from the county into an empty folder (a lost PC), beside its push;
 - a 10,000-change USB bundle exported, imported at the county (with its return bundle) and its size.
+`--rebuild-people N` measures only a station of N people pushed and then rebuilt from the county
+(issue 20's 10,000-person station), in a section of its own that the full run keeps.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import platform
@@ -37,6 +40,7 @@ from tests.sync_fixtures import new_postgres_database, running_postgres, start_s
 
 RESULTS = ROOT / "bench" / "SYNC-RESULTS.md"
 PEER_SECTION = "## Against PouchDB"  # written by bench.peer, kept here
+REBUILD_SECTION = "## Rebuild of a whole station"  # written by --rebuild-people, kept here
 PEOPLE = 2_700  # about 10,000 changes of every kind (demo data), payloads ~540 bytes
 STATIONS = 30
 PEOPLE_PER_STATION = 270  # about 1,000 changes each
@@ -67,6 +71,37 @@ def rebuild_row(folder: Path, store: ServerStore, url: str, name: str, push_seco
                                                                 store.issue_rebuild_code(name), head))
     return (f"| rebuild that station from the county into an empty folder ({done.records:,} records, pages of "
             f"{p.MAX_REBUILD:,}) | {seconds:.2f} s | its push: {push_seconds:.2f} s | – | – |")
+
+
+def rebuild_at_scale(people: int) -> str:
+    """The section for a station of `people` pushed to a county server on SQLite, then rebuilt."""
+    with tempfile.TemporaryDirectory(prefix="sync-bench-") as tmp:
+        folder = Path(tmp)
+        county_dir = folder / "county"
+        county_dir.mkdir()
+        CountyKeys.load_or_create(county_dir)
+        url, server = start_server(county_dir)
+        store = ServerStore(county_dir / "county.db")
+        try:
+            database, _ = station(folder / "one", 1, people)
+            client.enroll(database, url, store.create_station("第1站"))
+            seconds, report = timed(lambda: client.sync(database))
+            database.close()
+            row = rebuild_row(folder / "rebuilt", store, url, "第1站", seconds)
+        finally:
+            store.close()
+            stop(server)
+    return (f"{REBUILD_SECTION}\n\nMeasured {time.strftime('%Y-%m-%d %H:%M')} by `make bench-sync ARGS=\"--rebuild-people "
+            f"{people}\"`: a {people:,}-person demo station pushed to a county server on SQLite ({report.counts['applied']:,}"
+            " changes), its folder then lost and rebuilt from the county on loopback with a one-time code (records and"
+            f" audit history, in resumable pages).\n\n| what | time | detail | target | |\n|---|---:|---|---|---|\n{row}\n")
+
+
+def kept_sections(old: str, names: tuple[str, ...]) -> str:
+    """The sections `names` of the old results file, each to the start of the next kept one."""
+    starts = sorted((old.index(name), name) for name in names if name in old)
+    return "".join("\n" + old[at:(starts[i + 1][0] if i + 1 < len(starts) else None)].rstrip("\n") + "\n"
+                   for i, (at, _name) in enumerate(starts))
 
 
 def measure(database_url: str | None) -> list[str]:
@@ -144,6 +179,17 @@ def measure(database_url: str | None) -> list[str]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rebuild-people", type=int, help="only push and rebuild a station of this many people")
+    args = parser.parse_args()
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    if args.rebuild_people:
+        head = old[:old.index(REBUILD_SECTION)] if REBUILD_SECTION in old else (
+            old[:old.index(PEER_SECTION)] if PEER_SECTION in old else old)
+        text = head.rstrip("\n") + "\n\n" + rebuild_at_scale(args.rebuild_people) + kept_sections(old, (PEER_SECTION,))
+        RESULTS.write_text(text, encoding="utf-8")
+        print(text)
+        return
     header = "| what | time | detail | target | |\n|---|---:|---|---|---|\n"
     text = ("# Sync benchmarks\n\n"
             f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()} ({os.cpu_count()} cores), Python "
@@ -156,9 +202,7 @@ def main() -> None:
         text += "\n## Server on PostgreSQL (fsync on, started by the benchmark)\n\n" + header + "\n".join(rows) + "\n"
     except FileNotFoundError as exc:
         text += f"\nPostgreSQL not measured: {exc}\n"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if PEER_SECTION in old:
-        text += "\n" + old[old.index(PEER_SECTION):]
+    text += kept_sections(old, (REBUILD_SECTION, PEER_SECTION))
     RESULTS.write_text(text, encoding="utf-8")
     print(text)
 
