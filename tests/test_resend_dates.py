@@ -1,4 +1,4 @@
-"""Business dates filled in beside the write path (migration 10) reach the county once: migration 16
+"""Business dates filled in beside the write path (migration 10) reach the county once: migration 17
 marks the records, the first log-in after it sends them through the write path, a real county
 server process on 127.0.0.1 receives them, and the next sync sends nothing more."""
 
@@ -20,7 +20,7 @@ def test_dates_filled_in_beside_the_write_path_reach_the_county_once(county, dat
     elder = store.create("elder_profile", {"person_id": untouched["id"], "categories": ["alone"], "status": "active",
                                            "entered_on": "2025-05-01"})
     client.sync(database)
-    # What migration 10 did, beside the write path; then the database as it stood before migration 16.
+    # What migration 10 did, beside the write path; then the database as it stood before migration 17.
     database.conn.execute("UPDATE child_profile SET entered_on = '2025-03-01' WHERE id = ?", [child["id"]])
     database.conn.execute("DROP TABLE resend_pending")
     database.conn.execute(f"PRAGMA user_version = {version_before('resend_business_dates')}")

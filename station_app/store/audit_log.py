@@ -25,7 +25,7 @@ class Event:
 
 
 # While this sync_state key is set (a rebuild waiting for its history from the county), new entries
-# wait in audit_pending: the restored history must come first in the chain (db/0017_audit_pending.sql).
+# wait in audit_pending: the restored history must come first in the chain (db/0016_audit_pending.sql).
 HELD_BACK = "audit_held_back"
 SENT = "audit_sent"  # sync_state: the last entry the county acknowledged holding (sync.audit_feed)
 RESTORED = "audit_restored"  # the checkpoint entry: every entry before it came back from the county

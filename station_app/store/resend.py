@@ -1,7 +1,7 @@
 """Records whose business dates the county was never sent, sent once through the write path.
 
 Migration 10 filled the dates in from what the records held, beside the write path, so nothing went
-into the outbox; migration 16 marks each record whose latest change in the outbox carries other
+into the outbox; migration 17 marks each record whose latest change in the outbox carries other
 dates than it now holds. The first log-in of someone who may write sends each marked record once,
 clearing its mark in the same transaction: the outbox then delivers it exactly once, as any change.
 """

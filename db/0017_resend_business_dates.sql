@@ -1,4 +1,4 @@
--- Version 16: the business dates migration 10 filled in from what the records held (纳入日期,
+-- Version 17: the business dates migration 10 filled in from what the records held (纳入日期,
 -- 退出日期, the day a relief case was approved) were written beside the write path, so no change
 -- went into the outbox and the county's copies still lack them. This marks each record whose dates
 -- the county has not been sent: it is in the outbox (the station's own, sent or waiting), and the
