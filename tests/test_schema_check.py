@@ -80,3 +80,11 @@ def test_every_part_of_a_change_at_its_edges_is_judged_alike_by_both_checks():
     for where in PARTS:
         for value in EDGES:
             _agree(p.CHANGE, _replaced(where, value))
+
+
+@given(text=st.sampled_from(["", "station/12", "county/x", "ab12cd34ef"]), tail=st.sampled_from(["\n", "\r\n", " "]))
+def test_a_pattern_ends_where_the_text_ends_as_json_schema_reads_it(text, tail):
+    """Python's `$` also matches before a final newline; a pattern's `$` must not (a cursor "\\n" got
+    past the rebuild request's check and broke the page it asked for)."""
+    for declared in (p.REBUILD_CURSOR, p.NONCE):
+        assert not schema.fits(declared)(text + tail) and schema.errors(declared, text + tail)

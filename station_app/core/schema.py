@@ -211,9 +211,15 @@ def _size_problem(schema: Schema, value: list[Any] | dict[str, Any]) -> str | No
     return None
 
 
+# An unescaped `$` outside a character class; escapes and classes are matched first and kept as they are.
+_END = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\$")
+
+
 @lru_cache(maxsize=None)
 def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(text)
+    """A schema's pattern read as JSON Schema reads it (ECMA-262): `$` ends the text. Python's `$`
+    also matches before a final newline, which let "2026-01-01\n" pass a date's pattern."""
+    return re.compile(_END.sub(lambda m: r"\Z" if m.group(0) == "$" else m.group(0), text))
 
 
 def _has_format(fmt: str, value: str) -> bool:
