@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from station_app.core import agreement_rules, child_rules
 from station_app.core.dates import add_years
-from station_app.core.elder_rules import FrequencyRule, month_bounds
+from station_app.core.elder_rules import FrequencyRule
 from station_app.core.entities import CHILD_CATEGORIES, ENTITIES, REPORT_STAGES
 from station_app.core.errors import ValidationError
 from station_app.core.fields import FieldError, parse_date
