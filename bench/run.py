@@ -448,7 +448,7 @@ def bench_bulk_alone(db: StationDatabase, results: list[Result]) -> None:
 
 
 GROUPS: dict[str, Callable[[StationDatabase, list[Result]], None]] = {
-    "children": bench_children, "figures": bench_figures, "bulk": bench_bulk_alone,
+    "elders": bench_elder_rounds, "children": bench_children, "figures": bench_figures, "bulk": bench_bulk_alone,
     "memory": lambda db, results: bench_memory(db.path, results)}
 
 

@@ -38,17 +38,17 @@ PROGRAM = "elder"
 _PROFILE = ENTITIES["elder_profile"]
 _VISIT = ENTITIES["visit"]
 
-# The latest elder visit of the person `e.person_id`, read from the visit_last index alone.
+# The latest elder visit of the person `e.person_id`, read from the visit_elder_last index alone.
 _LATEST = ("FROM visit v WHERE v.program = 'elder' AND v.person_id = e.person_id AND v.deleted = 0"
            " ORDER BY v.visit_date DESC, v.created_at DESC LIMIT 1")
 # The latest visit of each elder on the rounds that left a follow-up open (core.elder_rules.
-# follow_up_reasons says why): (person_id, visit_id). Found in the index alone, which holds what
-# the visit found, so only the few open ones are read in full.
+# follow_up_reasons says why): (person_id, visit_rowid). Found in the index alone, which holds what
+# the visit found and the rowid, so only the few open ones are read in full.
 _FOLLOW_UPS = f"""latest AS MATERIALIZED (
     SELECT e.person_id, (SELECT CASE WHEN COALESCE(v.hazards, '[]') != '[]' OR NOT COALESCE(v.seen_in_person, 0)
-                                THEN v.id END {_LATEST}) AS visit_id
+                                THEN v.rowid END {_LATEST}) AS visit_rowid
     FROM elder_profile e WHERE e.deleted = 0 AND e.status = 'active'),
-open AS (SELECT * FROM latest WHERE visit_id IS NOT NULL)"""
+open AS (SELECT * FROM latest WHERE visit_rowid IS NOT NULL)"""
 
 
 def frequency_rule(database: StationDatabase, on: dt.date) -> FrequencyRule:
@@ -124,7 +124,7 @@ def open_follow_ups(database: StationDatabase, village_id: str | None = None) ->
     if village_id:
         where, params = " AND p.village_id = ?", [village_id]
     rows = database.query(
-        f"""WITH {_FOLLOW_UPS} SELECT p.name, p.village_id, vis.* FROM open l JOIN visit vis ON vis.id = l.visit_id
+        f"""WITH {_FOLLOW_UPS} SELECT p.name, p.village_id, vis.* FROM open l JOIN visit vis ON vis.rowid = l.visit_rowid
             JOIN person p ON p.id = l.person_id AND p.deleted = 0 WHERE 1{where}
             ORDER BY vis.next_due, p.sort_name""", params)
     found = []

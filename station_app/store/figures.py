@@ -239,6 +239,12 @@ class Correction:
     by: str
 
 
+# An update that changed a date that was set (its old value shaped like an ISO date, as every
+# business date is): word for word the condition of the audit_log_date_changes index (migration 18),
+# so the query reads that index, not every update after the period.
+_DATE_CHANGED = """action IN ('update', 'sync_update') AND changes LIKE '%":["____-__-__"%'"""
+
+
 def corrections(database: StationDatabase, first: dt.date, last: dt.date) -> list[Correction]:
     """Business dates changed after the end of `last` in a way that moves a record into or out of
     the period from `first` to `last` (a date first filled in later is late work, not a correction)."""
@@ -247,11 +253,12 @@ def corrections(database: StationDatabase, first: dt.date, last: dt.date) -> lis
         dated = {f.name: f.business_date for f in spec.fields if f.business_date}
         if not dated:
             continue
-        # Only changes of a date that was set (its old value a string): most changes set no date.
+        # Only changes of one of these dates that was set (its old value a string): most changes set
+        # no date, and the audit_log_date_changes index holds only those that changed a date that was.
         had_date = " OR ".join("changes LIKE ?" for _ in dated)
         for record_id, at, by, changes in database.conn.execute(
-                "SELECT record_id, at, username, changes FROM audit_log WHERE entity = ?"
-                f" AND action IN ('update', 'sync_update') AND at >= ? AND ({had_date}) ORDER BY seq",
+                f"SELECT record_id, at, username, changes FROM audit_log WHERE entity = ? AND {_DATE_CHANGED}"
+                f" AND at >= ? AND ({had_date}) ORDER BY seq",
                 [spec.name, cutoff(last), *(f'%"{name}":["%' for name in dated)]):
             for name, (old, new) in json.loads(changes or "{}").items():
                 if name in dated and old is not None and _moves(dated[name], old, new, first, last):
