@@ -120,9 +120,11 @@ def test_a_relief_referral_is_listed_until_a_relief_case_takes_it_up(rounds, sto
     listed = elder_rounds.open_relief_referrals(database)
     assert [(r["id"], r["name"], r["referral_note"]) for r in listed] == [
         (visit["id"], "转介", "老伴住院，医疗支出大，生活困难")]
+    assert elder_rounds.elder_figures(database, D(2026, 11, 2))["open_relief_referrals"] == 1
     store.create("relief_case", {"person_id": person["id"], "case_type": "expenditure", "reason": "医疗支出",
                                  "status": "applied", "applied_on": "2026-11-03", "case_no": "21041110120260001"})
     assert elder_rounds.open_relief_referrals(database) == []
+    assert elder_rounds.elder_figures(database, D(2026, 11, 3))["open_relief_referrals"] == 0
 
 
 def test_the_route_sheet_lists_exactly_the_people_due_in_that_village(rounds, store, database):

@@ -141,17 +141,25 @@ def open_follow_up_count(database: StationDatabase) -> int:
                                    JOIN person p ON p.id = l.person_id AND p.deleted = 0"""))
 
 
+# Visits that referred the person to temporary relief and are not taken up yet (no relief case for
+# the person applied for on or after the visit), with the person `p` they are about.
+_REFERRALS = f"""FROM visit v JOIN person p ON p.id = v.person_id AND p.deleted = 0
+    WHERE v.referral = '{elder_rules.RELIEF_REFERRAL}' AND v.deleted = 0
+      AND NOT EXISTS (SELECT 1 FROM relief_case c WHERE c.person_id = v.person_id AND c.deleted = 0
+                      AND c.applied_on >= v.visit_date)"""
+
+
 def open_relief_referrals(database: StationDatabase) -> list[dict[str, Any]]:
     """Visits that referred the person to temporary relief and are not taken up yet (no relief
     case for the person applied for on or after the visit), oldest first: for the relief module
     to turn into pre-filled applications."""
-    rows = database.query(
-        f"""SELECT v.*, p.name, p.village_id FROM visit v JOIN person p ON p.id = v.person_id AND p.deleted = 0
-            WHERE v.referral = '{elder_rules.RELIEF_REFERRAL}' AND v.deleted = 0
-              AND NOT EXISTS (SELECT 1 FROM relief_case c WHERE c.person_id = v.person_id AND c.deleted = 0
-                              AND c.applied_on >= v.visit_date)
-            ORDER BY v.visit_date, v.created_at""")
+    rows = database.query(f"SELECT v.*, p.name, p.village_id {_REFERRALS} ORDER BY v.visit_date, v.created_at")
     return [{**decode(_VISIT, r), "name": r["name"], "village_id": r["village_id"]} for r in rows]
+
+
+def open_relief_referral_count(database: StationDatabase) -> int:
+    """How many `open_relief_referrals` there are, without reading them (the statistics page's figure)."""
+    return int(database.scalar(f"SELECT COUNT(*) {_REFERRALS}"))
 
 
 # -- the route sheet -------------------------------------------------------------------------
@@ -214,12 +222,12 @@ def month_roster(database: StationDatabase, village_id: str | None, month: str, 
     # The rule asks the same of everyone in the same categories at the same risk: worked out once
     # for each such group, not for each of ten thousand elders.
     required: dict[tuple[tuple[str, ...], str | None], int] = {}
-    roster = []
-    for r in figures.elders_on_roster(database, last, village_id):
+    roster = figures.elders_on_roster(database, last, village_id)
+    for r in roster:  # rows of our own: completed in place, not copied
         group = (tuple(r["categories"]), r["risk_level"])
         if group not in required:
             required[group] = elder_rules.required_visits(rule, start, *group)
-        roster.append({**r, "visit_dates": made.get(r["person_id"], []), "required": required[group]})
+        r["visit_dates"], r["required"] = made.get(r["person_id"], []), required[group]
     if not people:
         return roster
     details = {p["person_id"]: p for p in database.query(
@@ -262,5 +270,5 @@ def elder_figures(database: StationDatabase, today: dt.date) -> dict[str, Any]:
         "people_visited": seen,
         "overdue_by_village": [(names.get(v, "未填村（社区）"), n) for v, n in overdue.items()],
         "open_follow_ups": open_follow_up_count(database),
-        "open_relief_referrals": len(open_relief_referrals(database)),
+        "open_relief_referrals": open_relief_referral_count(database),
     }
