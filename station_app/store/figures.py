@@ -29,7 +29,7 @@ from typing import Any
 
 from station_app.core.dates import cutoff
 from station_app.core.entities import ENTITIES
-from station_app.core.fields import FROM, UNTIL
+from station_app.core.fields import FROM, THROUGH, UNTIL
 from station_app.core.relief import FUND_OUTFLOWS
 from station_app.store.database import StationDatabase
 
@@ -260,9 +260,11 @@ def corrections(database: StationDatabase, first: dt.date, last: dt.date) -> lis
 
 
 def _moves(kind: str, old: str | None, new: str | None, first: dt.date, last: dt.date) -> bool:
-    """Whether a business date of `kind` (FROM, UNTIL or ON) changed from `old` to `new` moves its
-    record for the period."""
+    """Whether a business date of `kind` (FROM, UNTIL, THROUGH or ON) changed from `old` to `new`
+    moves its record for the period."""
     start, end = first.isoformat(), last.isoformat()
+    if kind == THROUGH:  # a term holding on its last day: had it run out before the period's end?
+        return (old is not None and old < end) != (new is not None and new < end)
     if kind in (FROM, UNTIL):  # a membership at the end of the period: is the date on or before it?
         return (old is not None and old <= end) != (new is not None and new <= end)
     return (old is not None and start <= old <= end) != (new is not None and start <= new <= end)
