@@ -156,10 +156,10 @@ def test_an_elders_tekun_is_the_dated_status_where_one_is_recorded(history, data
     assert tekun(D(2026, 8, 31)) == ["赵"]
     assert tekun(D(2026, 10, 31)) == ["赵", "钱"]
     assert tekun(D(2026, 11, 5)) == ["周", "赵"]
-    # A household's 低保 is its members': 孙大山 holds it from the household's certificate.
-    rows = fig.benefits_held(database, D(2026, 10, 31), [{"person_id": history.people["孙大山"]["id"],
-                                                          "benefits": []}])
-    assert rows[0]["benefits"] == ["dibao"]
+    # A household's 低保 is counted on the household's line; a member's ticks stay the worker's.
+    sun = history.people["孙大山"]["id"]
+    assert fig.benefits_held(database, D(2026, 10, 31), [{"person_id": sun, "benefits": ["gaoling"]}]) == \
+        [{"person_id": sun, "benefits": ["gaoling"]}]
     # The care-agreement rate counts 特困 elders the same way: in August only 赵 (周 ticked it, but
     # her status says not yet).
     august = {f.key: f for f in monthly_report.figures(database, "2026-08")}

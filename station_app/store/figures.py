@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from station_app.core import assistance
 from station_app.core.dates import cutoff
 from station_app.core.entities import BENEFITS, ENTITIES
 from station_app.core.fields import FROM, THROUGH, UNTIL
@@ -228,50 +229,43 @@ def volunteer_hours(database: StationDatabase, first: dt.date, last: dt.date) ->
 # -- assistance statuses (低保, 特困 …) ----------------------------------------------------------------
 
 
+def _statuses(database: StationDatabase, day: dt.date) -> Rows:
+    """Every status not deleted by the end of `day`, with its kind and holder then and its dates as
+    recorded now: (id, kind, person_id, household_id, starts_on, ends_on), latest start first."""
+    rows = _query(database, f"""SELECT r.id, r.kind, r.person_id, r.household_id, r.starts_on, r.ends_on
+                               FROM assistance_status r WHERE {_ALIVE} ORDER BY r.starts_on DESC, r.id""", day)
+    return as_of(database, "assistance_status", rows, ("kind", "person_id", "household_id"), day)
+
+
 def statuses_held(database: StationDatabase, day: dt.date) -> dict[tuple[str, str], Rows]:
     """Assistance statuses held at the end of `day` (begun on or before it, their 终止日期 that day
-    or later or none, not deleted by then), with their kind and holder then, by (kind, 'person' or
-    'household'): one status per holder, the latest begun (a renewal overlapping the old
-    certificate is still one person, one household), as (id, kind, person_id, household_id,
-    starts_on, ends_on), in holder order."""
-    rows = _query(database, f"""SELECT r.id, r.kind, r.person_id, r.household_id, r.starts_on, r.ends_on
-                               FROM assistance_status r
-                               WHERE r.starts_on <= :day AND (r.ends_on IS NULL OR r.ends_on >= :day) AND {_ALIVE}
-                               ORDER BY r.starts_on DESC, r.id""", day, day=day.isoformat())
+    or later or none: core.assistance.current; not deleted by then), with their kind and holder
+    then, by (kind, 'person' or 'household'): one status per holder, the latest begun (a renewal
+    overlapping the old certificate is still one person, one household), as (id, kind, person_id,
+    household_id, starts_on, ends_on), in holder order."""
     held: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
-    for r in as_of(database, "assistance_status", rows, ("kind", "person_id", "household_id"), day):
-        subject = "person" if r["person_id"] else "household"
-        held.setdefault((r["kind"], subject), {}).setdefault(r["person_id"] or r["household_id"], r)
+    for r in assistance.current(_statuses(database, day), day):
+        held.setdefault((r["kind"], assistance.subject(r)), {}).setdefault(r["person_id"] or r["household_id"], r)
     return {key: [by_holder[h] for h in sorted(by_holder)] for key, by_holder in held.items()}
 
 
 def benefits_held(database: StationDatabase, day: dt.date, roster: Rows) -> Rows:
     """`roster` (elders_on_roster rows) with each elder's 享受待遇 as held at the end of `day`
-    (一数一源): for a benefit that is also a status kind (低保 dibao, 特困 tekun), where the elder or
-    the household they belonged to then has any status record of that kind, its dates decide
-    (statuses_held); the ticked benefit stands for a kind with no such record."""
-    people = as_of(database, "person", database.query(
-        "SELECT id, household_id FROM person WHERE id IN (SELECT value FROM json_each(?))",
-        [json.dumps([r["person_id"] for r in roster])]), ("household_id",), day)
-    household = {p["id"]: p["household_id"] for p in people}
-    records = as_of(database, "assistance_status", _query(
-        database, f"SELECT r.id, r.kind, r.person_id, r.household_id FROM assistance_status r WHERE {_ALIVE}", day),
-        ("kind", "person_id", "household_id"), day)
-    recorded: dict[str, set[str]] = {}  # holder: the kinds with a status record
-    for r in records:
-        recorded.setdefault(r["person_id"] or r["household_id"], set()).add(r["kind"])
-    held: dict[str, set[str]] = {}  # holder: the kinds held at the end of the day
-    for (kind, _subject), rows in statuses_held(database, day).items():
-        for r in rows:
-            held.setdefault(r["person_id"] or r["household_id"], set()).add(kind)
-    out = []
-    for elder in roster:
-        holders = [h for h in (elder["person_id"], household.get(elder["person_id"])) if h]
-        dated = set().union(*(recorded.get(h, ()) for h in holders))
-        has = set().union(*(held.get(h, ()) for h in holders))
-        out.append({**elder, "benefits": [code for code, _label in BENEFITS
-                                          if (code in has if code in dated else code in elder["benefits"])]})
-    return out
+    (一数一源): for a benefit that is also a status kind (低保 dibao, 特困 tekun), where the elder has
+    any status record of that kind in their own name, its dates decide (as in statuses_held); the
+    ticked benefit stands for a kind with no such record (a household's 低保 is the household's line
+    of the report, and its members' ticks are the worker's)."""
+    codes = {code for code, _label in BENEFITS}
+    statuses = [r for r in _statuses(database, day) if r["person_id"] and r["kind"] in codes]
+    recorded: dict[str, set[str]] = {}  # person: the kinds with a status record
+    for r in statuses:
+        recorded.setdefault(r["person_id"], set()).add(r["kind"])
+    held = {(r["person_id"], r["kind"]) for r in assistance.current(statuses, day)}
+    return [elder if elder["person_id"] not in recorded else  # most elders: no status of these kinds
+            {**elder, "benefits": [code for code, _label in BENEFITS
+                                   if ((elder["person_id"], code) in held if code in recorded[elder["person_id"]]
+                                       else code in elder["benefits"])]}
+            for elder in roster]
 
 
 # -- corrections ---------------------------------------------------------------------------------
