@@ -94,7 +94,7 @@ def test_each_month_counts_statuses_held_at_its_end_people_and_households_apart(
     assert october["assistance.dibao.household"].text == "1 户"  # households as households
     assert october["assistance.tekun.person"].text == "2 人"
     assert (october["assistance.dibao.household"].label, october["assistance.dibao.person"].label) == \
-        ("低保（家庭）", "低保（个人）")
+        ("月末低保（家庭）", "月末低保（个人）")
     assert october["assistance.orphan.person"].value == 0  # every line of the county's list, even empty
     # The records behind a line: one status per holder, the certificate in force (the renewal).
     headers, rows = monthly_report.records(database, october["assistance.dibao.household"])

@@ -40,7 +40,7 @@ from station_app.store.private_files import save_workbook
 # Counted by the station only (the county's catalogue, core.reports.KINDS, does not recount them yet):
 # they reach the county in the submitted report, under their keys.
 INTAKE = "主动发现"
-STATUSES = "救助保障对象（月末在保）"
+STATUSES = "救助保障对象"
 
 def _ids(rows: Iterable[dict[str, Any]], key: str = "id") -> tuple[str, ...]:
     return tuple(r[key] for r in rows)
@@ -144,7 +144,7 @@ def _statuses(database: StationDatabase, last: dt.date) -> list[Figure]:
              if subject in k.applies_to]
     lines += sorted(key for key in held if key not in lines)
     whom = dict(assistance.SUBJECTS)
-    return [Figure(STATUSES, f"{assistance.kind_label(rule, code)}（{whom[subject]}）", len(rows),
+    return [Figure(STATUSES, f"月末{assistance.kind_label(rule, code)}（{whom[subject]}）", len(rows),
                    "人" if subject == "person" else "户", "assistance_status", _ids(rows),
                    key=f"assistance.{code}.{subject}")
             for code, subject in lines for rows in [held.get((code, subject), [])]]
