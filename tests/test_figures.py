@@ -20,7 +20,13 @@ NO_LEDGER = {**{f"ledger.training.{role}": (0, 0) for role in
              "ledger.care.tekun": (0, 0), "ledger.care.alone": (0, 2), "ledger.activities": 0,
              "ledger.volunteer_hours": 0,
              # nor any intake report (主动发现): tests/test_intake.py counts those
-             "intake.received": 0, "intake.on_time": (0, 0)}
+             "intake.received": 0, "intake.on_time": (0, 0),
+             # nor any assistance status, a line for each kind and holder of the county's list:
+             # tests/test_status_figures.py counts those
+             **{f"assistance.{line}": 0 for line in (
+                 "dibao.household", "dibao.person", "tekun.person", "low_income.household", "monitoring.household",
+                 "orphan.person", "unsupported_child.person", "disability.person", "disability_subsidy.person",
+                 "medical_aid.person")}}
 EXPECTED = {
     "2026-09": {
         "children.left_behind": 3, "children.in_difficulty": 1, "children.agreements": (1, 4),

@@ -114,8 +114,14 @@ def test_a_persons_statuses_are_kept_on_their_own_tab(qtbot, session, resident):
     labels = [kinds.itemText(i) for i in range(kinds.count())]
     assert "特困供养" in labels and "低收入家庭" not in labels  # a household's kind is not a person's
     kinds.setCurrentIndex(kinds.findData("tekun"))
-    confirm(qtbot, editor, {"starts_on": "2026-01-01", "ends_on": "2026-12-31", "certificate_no": "顺特困2026003"})
+    assert editor.form.values()["starts_on"] == TODAY.isoformat()  # granted today unless the worker says when
+    # A start not yet reached is refused at its field; the certificate's end may lie ahead.
+    starts, ends = TODAY - dt.timedelta(days=30), TODAY + dt.timedelta(days=334)
+    said = confirm(qtbot, editor, {"starts_on": (TODAY + dt.timedelta(days=1)).isoformat(), "ends_on": ends.isoformat(),
+                                   "certificate_no": "顺特困2026003"}, {"starts_on": starts.isoformat()})
+    assert said == ["starts_on: 起始日期不能晚于今天"]
     assert column_texts(panel.model, "类别") == ["特困供养"]
+    assert column_texts(panel.model, "终止日期") == [ends.isoformat()]
 
 
 def test_an_expenditure_case_is_reckoned_as_its_expenses_are_entered(qtbot, session, resident):

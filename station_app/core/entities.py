@@ -36,6 +36,7 @@ from station_app.core.fields import (
     ON,
     PHONE,
     REF,
+    THROUGH,
     UNTIL,
     Field,
 )
@@ -399,8 +400,10 @@ ASSISTANCE_STATUS = _e(
     Field("household_id", "家庭", REF, ref="household"),
     Field("kind", "类别", required=True, max_length=30),
     Field("level", "等级或档次", max_length=20),
-    Field("starts_on", "起始日期", DATE, required=True),
-    Field("ends_on", "终止日期", DATE),
+    # Held from its start to its end inclusive. The start is a decision already made (never after
+    # today); the end may be ahead, as on the certificate ("有效期至"), like an agreement's expiry.
+    Field("starts_on", "起始日期", DATE, required=True, past_only=True, business_date=FROM),
+    Field("ends_on", "终止日期", DATE, business_date=THROUGH),
     Field("certificate_no", "证书编号", max_length=40),
     Field("issued_by", "认定（发证）机关", max_length=60),
     Field("notes", "备注", LONG_TEXT),

@@ -38,8 +38,9 @@ DIVISION_CODE = "division_code"
 # Business dates: the day something happened in the work, as the worker records it (not when it
 # was typed in). The figures count by them, and a later change of one is a correction the monthly
 # report names. FROM and UNTIL bound a membership (on a roll, an agreement in force), ON dates an
-# event (a visit, a payment).
-FROM, UNTIL, ON = "from", "until", "on"
+# event (a visit, a payment). THROUGH ends a term that still holds on its last day (a certificate's
+# 终止日期 "有效期至"), where UNTIL is the day a membership ended (left on that day counts as left).
+FROM, UNTIL, THROUGH, ON = "from", "until", "through", "on"
 
 JSON_KINDS = frozenset({MULTI, JSON})
 # Money far above any relief case or reserve fund (99,999,999.99 yuan), far below what SQLite's
@@ -65,7 +66,7 @@ class Field:
     max_length: int = 200
     past_only: bool = False
     code_length: int = 0
-    business_date: str = ""  # FROM, UNTIL or ON for a business date (see above)
+    business_date: str = ""  # FROM, UNTIL, THROUGH or ON for a business date (see above)
 
     def choice_label(self, code: str | None) -> str:
         return dict(self.choices).get(code or "", code or "")

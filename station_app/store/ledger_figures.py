@@ -5,8 +5,9 @@ activities held and the volunteers' hours. Each is counted by store.figures as o
 - **培训参与率** (per role, for the year of the day): of the staff of that role in post at the end
   of the day, those who attended at least one training session held from 1 January to that day.
 - **照料服务协议签订率**: of the elders on the visiting roster at the end of the day who are 特困
-  (dispersed: living at home), and of those living alone, empty-nest or left behind (the county's
-  categories), those with a signed care agreement in force on that day.
+  (dispersed: living at home; 特困 as held that day, store.figures.benefits_held), and of those
+  living alone, empty-nest or left behind (the county's categories), those with a signed care
+  agreement in force on that day.
 - **服务活动 / 志愿服务时长**: activities held in the period, and the hours volunteers served at them.
 """
 
@@ -43,6 +44,7 @@ def care_rates(database: StationDatabase, day: dt.date, roster: fig.Rows | None 
     the visiting roster then (store.figures.elders_on_roster), when the caller has counted it."""
     rules = reference_data.value(database, ledger.RULES_KEY, day)
     roster = fig.elders_on_roster(database, day) if roster is None else roster
+    roster = fig.benefits_held(database, day, roster)  # 特困 as a dated status says, where one is recorded
     groups = {"tekun": [r["person_id"] for r in roster if ledger.is_tekun(r)],
               "alone": [r["person_id"] for r in roster if ledger.lives_alone(r, rules)]}
     signed = fig.care_agreements_in_force(database, day)

@@ -21,6 +21,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from station_app.core import assistance
 from station_app.core.child_rules import needs_agreement
 from station_app.core.elder_rules import month_bounds
 from station_app.core.entities import CHILD_CATEGORIES, RELIEF_TYPES, entity
@@ -30,6 +31,7 @@ from station_app.core.idnumber import mask
 from station_app.core.relief import households
 from station_app.core.reports import CHILDREN, ELDERS, FUND, KIND, RELIEF, Figure
 from station_app.core.reports import previous_month as previous_month  # the 月报 window's default month
+from station_app.store import assistance as assistance_store
 from station_app.store import elder_rounds, intake_figures, ledger_figures
 from station_app.store import figures as fig
 from station_app.store.database import StationDatabase
@@ -38,6 +40,7 @@ from station_app.store.private_files import save_workbook
 # Counted by the station only (the county's catalogue, core.reports.KINDS, does not recount them yet):
 # they reach the county in the submitted report, under their keys.
 INTAKE = "主动发现"
+STATUSES = "救助保障对象"
 
 def _ids(rows: Iterable[dict[str, Any]], key: str = "id") -> tuple[str, ...]:
     return tuple(r[key] for r in rows)
@@ -58,7 +61,7 @@ def figures(database: StationDatabase, month: str) -> list[Figure]:
     roster = elder_rounds.month_roster(database, None, month, people=False, visits=elder_visits)
     found = _children(database, first, last) + _elders(roster, elder_visits) + _relief(database, first, last) \
         + _intake(database, first, last) + _fund(database, first, last) \
-        + ledger_figures.figures(database, first, last, roster=roster)
+        + ledger_figures.figures(database, first, last, roster=roster) + _statuses(database, last)
     corrected = {_section(database, c) for c in fig.corrections(database, first, last)}
     return [replace(f, corrected=True) if f.section in corrected else f for f in found]
 
@@ -131,7 +134,24 @@ def _fund(database: StationDatabase, first: dt.date, last: dt.date) -> list[Figu
     ]
 
 
+def _statuses(database: StationDatabase, last: dt.date) -> list[Figure]:
+    """Statuses held at the end of the month (store.figures.statuses_held): a line for each kind
+    in the county's list and each holder it may have, people counted as people (人) and households
+    as households (户), and a line for a kind the list no longer has that someone still holds."""
+    held = fig.statuses_held(database, last)
+    rule = assistance_store.kinds_rule(database, last)
+    lines = [(k.code, subject) for k in assistance.kinds(rule) for subject, _ in assistance.SUBJECTS
+             if subject in k.applies_to]
+    lines += sorted(key for key in held if key not in lines)
+    whom = dict(assistance.SUBJECTS)
+    return [Figure(STATUSES, f"月末{assistance.kind_label(rule, code)}（{whom[subject]}）", len(rows),
+                   "人" if subject == "person" else "户", "assistance_status", _ids(rows),
+                   key=f"assistance.{code}.{subject}")
+            for code, subject in lines for rows in [held.get((code, subject), [])]]
+
+
 _SECTIONS = {"elder_profile": ELDERS, "relief_case": RELIEF, "reserve_fund_entry": FUND, "intake_report": INTAKE,
+             "assistance_status": STATUSES,
              **dict.fromkeys(("staff", "training", "service_activity", "volunteer", "care_agreement"),
                              ledger_figures.SECTION)}
 
@@ -208,6 +228,12 @@ _TRACE: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
                           (("志愿者", "p.name"), ("日期", "a.held_on"), ("活动", "a.title"), ("服务时长（小时）", "r.hours"))),
     "care_agreement": ("care_agreement r JOIN person p ON p.id = r.person_id",
                        (("姓名", "p.name"), ("签订日期", "r.signed_on"), ("到期日期", "r.expires_on"))),
+    # p: the person holding the status, or the household ("孙桂芝家"), which a correction note names
+    "assistance_status": ("assistance_status r JOIN (SELECT id, name, id_number FROM person UNION ALL"
+                          " SELECT id, head_name || '家', NULL FROM household) p"
+                          " ON p.id = COALESCE(r.person_id, r.household_id)",
+                          (("姓名（家庭）", "p.name"), ("身份证号", "p.id_number"), ("等级或档次", "r.level"),
+                           ("起始日期", "r.starts_on"), ("终止日期", "r.ends_on"), ("证书编号", "r.certificate_no"))),
 }
 
 

@@ -110,14 +110,16 @@ class RecordEditor(EntryDialog):
 
     def __init__(self, session: Session, entity_name: str, names: tuple[str, ...], title: str, hint: str,
                  record: Row | None, parent: QWidget | None = None, *, fixed: dict[str, Any] | None = None,
-                 choices: dict[str, list[tuple[str, str]]] | None = None) -> None:
+                 choices: dict[str, list[tuple[str, str]]] | None = None,
+                 defaults: dict[str, Any] | None = None) -> None:
         self.session = session
         self.entity_name = entity_name
         self.record = record
         self.fixed = fixed or {}  # what the panel decides: whose record it is
         super().__init__(entity_name, names, title, hint, "保存", parent, choices=choices)
-        if record is not None:
-            self.form.set_values(dict(record))
+        shown = dict(record) if record is not None else defaults  # `defaults`: what a new record starts with
+        if shown:
+            self.form.set_values(shown)
         self.ok_button.setEnabled(session.actor.can_write_entity(entity_name))
 
     def write(self, values: dict[str, Any]) -> Callable[[RecordStore], Any]:
@@ -165,9 +167,13 @@ class StatusPanel(RecordPanel):
         rule = assistance_store.kinds_rule(self.session.database, dt.date.today())
         subject = "person" if "person_id" in self.holder else "household"
         kinds = [(k.code, k.label) for k in assistance.kinds(rule) if subject in k.applies_to]
+        # The start is the day the status was granted (today unless the worker types the decision's
+        # day); the end is the certificate's "有效期至", blank for a status without one.
         return RecordEditor(self.session, self.ENTITY, STATUS_FIELDS, "救助保障身份",
-                            "类别由县民政局下发；到期前会出现在“待办提醒”中。", record, self, fixed=self.holder,
-                            choices={"kind": kinds})
+                            "类别由县民政局下发。起始日期不能晚于今天；终止日期按证书有效期填写（可以是以后的日期，"
+                            "长期有效的不填），到期前会出现在“待办提醒”中。月报按这两个日期统计月末在保的对象。",
+                            record, self, fixed=self.holder, choices={"kind": kinds},
+                            defaults={"starts_on": dt.date.today().isoformat()})
 
 
 # -- household means checks --------------------------------------------------------------------------
