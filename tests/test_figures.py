@@ -142,3 +142,20 @@ def test_roll_dates_are_checked_at_the_field(database, head, monkeypatch):
     left = store.update("child_profile", profile["id"], {"status": "exited", "exit_reason": "父母返乡"},
                         profile["rev"])
     assert left["exited_on"] == dt.date(2026, 8, 20).isoformat()  # today, unless given
+
+
+def test_an_agreement_shortened_to_a_months_last_day_still_held_that_day(database, head, monkeypatch):
+    """An agreement's 到期日期 is its last day in force: shortening 甲's to September 30 after
+    the fact leaves September as it was (no correction to name) and takes October's agreement away."""
+    history = build(database, head, monkeypatch, until=D(2026, 11, 5))
+    store = history.on(D(2026, 11, 6))
+    [agreement] = database.query("SELECT id, rev FROM agreement WHERE deleted = 0")
+    store.update("agreement", agreement["id"], {"expiry_date": "2026-09-30"}, agreement["rev"])
+    september = values(monthly_report.figures(database, "2026-09"))
+    assert september["children.agreements"] == CORRECTED_SEPTEMBER["children.agreements"]  # 丁's own correction
+    assert not any("到期日期" in note for note in monthly_report.correction_notes(database, "2026-09"))
+    october = {f.key: f for f in monthly_report.figures(database, "2026-10")}
+    assert (october["children.agreements"].value, october["children.agreements"].of) == (0, 3)
+    assert october["children.agreements"].corrected
+    [note] = monthly_report.correction_notes(database, "2026-10")
+    assert "到期日期由 2027-08-04 更正为 2026-09-30" in note

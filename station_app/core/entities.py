@@ -254,7 +254,7 @@ AGREEMENT = _e(
     Field("guardian_name", "委托方（监护人）", required=True, max_length=30),
     Field("caregiver_name", "受托方（照护人）", required=True, max_length=30),
     Field("signed_date", "签订日期", DATE, past_only=True, business_date=FROM),
-    Field("expiry_date", "到期日期", DATE, business_date=UNTIL),
+    Field("expiry_date", "到期日期", DATE, business_date=THROUGH),
     Field("notes", "备注", LONG_TEXT),
     Field("guardian_relation", "委托方与儿童关系", max_length=20),
     Field("guardian_phone", "委托方电话", PHONE),
@@ -642,7 +642,7 @@ CARE_AGREEMENT = _e(
     Field("duties", "照料服务内容", LONG_TEXT, required=True),
     Field("fee", "照料服务费（元/月）", MONEY),
     Field("signed_on", "签订日期", DATE, past_only=True, business_date=FROM),
-    Field("expires_on", "到期日期", DATE, business_date=UNTIL),
+    Field("expires_on", "到期日期", DATE, business_date=THROUGH),
     Field("notes", "其他约定", LONG_TEXT),
 )
 

@@ -37,9 +37,10 @@ DIVISION_CODE = "division_code"
 
 # Business dates: the day something happened in the work, as the worker records it (not when it
 # was typed in). The figures count by them, and a later change of one is a correction the monthly
-# report names. FROM and UNTIL bound a membership (on a roll, an agreement in force), ON dates an
-# event (a visit, a payment). THROUGH ends a term that still holds on its last day (a certificate's
-# 终止日期 "有效期至"), where UNTIL is the day a membership ended (left on that day counts as left).
+# report names. FROM and UNTIL bound a membership (on a roll, a staff post), ON dates an event (a
+# visit, a payment). THROUGH ends a term that still holds on its last day (an agreement's 到期日期, a
+# certificate's 终止日期 "有效期至"), where UNTIL is the day a membership ended (left on that day
+# counts as left).
 FROM, UNTIL, THROUGH, ON = "from", "until", "through", "on"
 
 JSON_KINDS = frozenset({MULTI, JSON})
