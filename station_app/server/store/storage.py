@@ -128,6 +128,18 @@ def _label(change: Mapping[str, Any], name: str) -> str:
     return value[:64] if isinstance(value, str) else ""
 
 
+def spend_nonce(conn: Backend, station_id: str, nonce: str, sent_at: dt.datetime) -> None:
+    """Refuse a signed request seen before, in the caller's transaction. Nonces are kept in the
+    database, so every worker process sees them, for as long as a request carrying them could still
+    pass as fresh."""
+    conn.execute("DELETE FROM nonces WHERE station_id = ? AND sent_at < ?",
+                 (station_id, p.iso(p.utc_now() - p.REQUEST_WINDOW)))
+    taken = conn.execute("INSERT INTO nonces (station_id, nonce, sent_at) VALUES (?, ?, ?)"
+                         " ON CONFLICT (station_id, nonce) DO NOTHING", (station_id, nonce, p.iso(sent_at)))
+    if taken.rowcount != 1:
+        raise p.NotAuthentic("这个请求已经收到过（可能被截获后重放），已拒绝")
+
+
 def one_time_code() -> str:
     """A code the county reads out or hands over once (enrollment, re-enrollment)."""
     return "-".join(secrets.token_hex(2).upper() for _ in range(4))
@@ -297,15 +309,9 @@ class ServerStore:
         return rows[0]["escrow"]
 
     def spend_nonce(self, station_id: str, nonce: str, sent_at: dt.datetime) -> None:
-        """Refuse a signed request seen before. Nonces are kept in the database, so every worker
-        process sees them, for as long as a request carrying them could still pass as fresh."""
+        """Refuse a signed request seen before (`spend_nonce` in a transaction of its own)."""
         with self.transaction() as conn:
-            conn.execute("DELETE FROM nonces WHERE station_id = ? AND sent_at < ?",
-                         (station_id, p.iso(p.utc_now() - p.REQUEST_WINDOW)))
-            taken = conn.execute("INSERT INTO nonces (station_id, nonce, sent_at) VALUES (?, ?, ?)"
-                                 " ON CONFLICT (station_id, nonce) DO NOTHING", (station_id, nonce, p.iso(sent_at)))
-            if taken.rowcount != 1:
-                raise p.NotAuthentic("这个请求已经收到过（可能被截获后重放），已拒绝")
+            spend_nonce(conn, station_id, nonce, sent_at)
 
     def note_rejections(self, station: Station, rejected: list[dict[str, Any]]) -> None:
         """Feed items the station refused, with its reasons (for the county to see and correct)."""
@@ -321,8 +327,11 @@ class ServerStore:
 
     # -- push ----------------------------------------------------------------------------------
 
-    def push(self, station: Station, batch: Mapping[str, Any]) -> dict[str, Any]:
+    def push(self, station: Station, batch: Mapping[str, Any], nonce: str, sent_at: dt.datetime) -> dict[str, Any]:
+        """A pushed batch applied in the transaction that spends its request's nonce: one commit (one
+        flush to disk) per batch, and a replayed request is refused before anything of it applies."""
         with self.transaction() as conn:
+            spend_nonce(conn, station.station_id, nonce, sent_at)
             return self.apply_batch(conn, station.station_id, batch)
 
     def apply_batch(self, conn: Backend, station_id: str, batch: Mapping[str, Any], via: str = ONLINE
