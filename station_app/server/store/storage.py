@@ -495,14 +495,15 @@ class ServerStore:
         """Every batch of a station's bundle in one transaction, then the return content: the
         acknowledgements and what the feed holds for the station after the cursor it sent."""
         actor.require(BUNDLES)
+        batches = p.bundle_batches(content)
         with self.transaction() as conn:
             last = conn.execute("SELECT last_bundle FROM stations WHERE station_id = ?",
                                 (station.station_id,)).fetchone()["last_bundle"]
             if number <= last:
                 raise p.ProtocolError(f"这个数据包（第 {number} 号）已经导入过，不能重复导入")
             results: list[dict[str, Any]] = []
-            for envelope in content["batches"]:
-                body = p.check(p.PUSH_FRAME, p.verify(envelope, station.sign_public))
+            for envelope, body_bytes in batches:
+                body = p.check(p.PUSH_FRAME, p.verify(envelope, station.sign_public, body_bytes))
                 if body["station_id"] != station.station_id:
                     raise p.ProtocolError("数据包中的批次不属于这个社工站")
                 answer = self.apply_batch(conn, station.station_id, p.check_batch(body["batch"]), BUNDLE)
