@@ -126,6 +126,12 @@ async def _station_request(server: Server, request: Request, kind: str, body_sch
     return station, body
 
 
+def _nonce(body: dict[str, Any]) -> tuple[str, dt.datetime]:
+    """The nonce of a request `_station_request` let through unspent, and its time (checked fresh
+    there), for the store to spend in the transaction that does the request's work."""
+    return body["nonce"], p.check_fresh(body)
+
+
 Handler = Callable[[Server, Request], Awaitable[Response]]
 
 
@@ -171,8 +177,7 @@ async def enroll(server: Server, request: Request) -> Response:
 
 async def push(server: Server, request: Request) -> Response:
     station, body = await _station_request(server, request, "push", p.PUSH_FRAME, spend_nonce=False)
-    answer = await run_in_threadpool(server.store.push, station, p.check_batch(body["batch"]), body["nonce"],
-                                     p.check_fresh(body))  # fresh, as checked: its time, for the nonce
+    answer = await run_in_threadpool(server.store.push, station, p.check_batch(body["batch"]), *_nonce(body))
     log.info(json.dumps({"event": "push", "station": station.name, "changes": len(answer["results"]),
                          "status": answer["status"]}, ensure_ascii=False))
     return server.signed(answer)
@@ -195,8 +200,9 @@ async def rebuild(server: Server, request: Request) -> Response:
 
 async def audit_push(server: Server, request: Request) -> Response:
     """A run of the station's audit log (store.station_audit): kept if it continues the chain held."""
-    station, body = await _station_request(server, request, "audit", p.AUDIT)
-    return server.signed(await run_in_threadpool(station_audit.receive_online, server.store, station, body["audit"]))
+    station, body = await _station_request(server, request, "audit", p.AUDIT, spend_nonce=False)
+    return server.signed(await run_in_threadpool(station_audit.receive_online, server.store, station, body["audit"],
+                                                 *_nonce(body)))
 
 
 async def audit_history(server: Server, request: Request) -> Response:
