@@ -597,7 +597,8 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes]:
 def open_bundle(data: bytes, *, kind: str, signer_sign_b64: str, recipient: X25519PrivateKey,
                 station_id: str | None = None, now: dt.datetime | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Verify a bundle completely, then decrypt it: (header, content). Raises ProtocolError with the
-    reason (truncated, tampered, foreign, expired); checking the number against replays is the caller's."""
+    reason (truncated, tampered, foreign, expired); checking the number against replays is the caller's,
+    and so is reading a station bundle's batches (`bundle_batches`: against its manifest, each signed)."""
     envelope, ciphertext = read_header(data)
     header = verify(envelope, signer_sign_b64)
     if header.get("kind") != kind:
