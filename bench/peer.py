@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from bench.sync import PEER_SECTION as SECTION
-from bench.sync import PEOPLE, RESULTS, station, timed
+from bench.sync import PEOPLE, RESULTS, station, timed_sync
 from station_app.server.store.storage import ServerStore
 from station_app.sync import client
 from tests.sync_fixtures import free_port, start_server, stop
@@ -84,7 +84,7 @@ def _wait_for(port: int, server: subprocess.Popen) -> None:
 
 def main() -> None:
     install_peer()
-    rounds: list[tuple[float, float, float, int]] = []
+    rounds: list[tuple[float, float, float, int, float, float]] = []
     with tempfile.TemporaryDirectory(prefix="peer-bench-") as tmp:
         folder = Path(tmp)
         (folder / "county").mkdir()
@@ -98,11 +98,11 @@ def main() -> None:
                 stations.append(database)
             for database in stations:
                 memory, disk = peer_run(on_disk=False), peer_run(on_disk=True)
-                seconds, report = timed(lambda: client.sync(database))
+                seconds, report, cpu = timed_sync(database, server.pid)
                 n = report.counts["applied"]
-                rounds.append((memory, disk, n / seconds, n))
+                rounds.append((memory, disk, n / seconds, n, cpu / n * 1e6, os.getloadavg()[0]))
                 print(f"peer in memory {memory:,.0f} docs/s, on disk {disk:,.0f} docs/s; "
-                      f"Station {n / seconds:,.0f} changes/s ({n:,})", file=sys.stderr)
+                      f"Station {n / seconds:,.0f} changes/s ({n:,}, {cpu / n * 1e6:.0f} µs CPU each)", file=sys.stderr)
                 database.close()
         finally:
             store.close()
@@ -110,7 +110,7 @@ def main() -> None:
     write(rounds)
 
 
-def write(rounds: list[tuple[float, float, float, int]]) -> None:
+def write(rounds: list[tuple[float, float, float, int, float, float]]) -> None:
     lines = [SECTION, "",
              f"Measured {time.strftime('%Y-%m-%d %H:%M')} by `make bench-peer` (bench/peer.py): PouchDB "
              f"{PACKAGES['pouchdb']} replicating {DOCS:,} visit-like documents (batches of 500) to pouchdb-server "
@@ -118,10 +118,11 @@ def write(rounds: list[tuple[float, float, float, int]]) -> None:
              "its county server (SQLite, signed batches, acknowledgements written), three rounds interleaved. "
              "The peer has no authentication, signatures or encryption. Target: Station ≥ 2× the peer.", "",
              "| round | peer in memory, docs/s | peer on disk, docs/s | Station push, changes/s | "
-             "Station ÷ peer in memory | Station ÷ peer on disk |", "|---|---:|---:|---:|---:|---:|"]
-    for i, (memory, disk, ours, n) in enumerate(rounds, 1):
+             "Station ÷ peer in memory | Station ÷ peer on disk | Station CPU per change (station + server) "
+             "| load average |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for i, (memory, disk, ours, n, cpu, load) in enumerate(rounds, 1):
         lines.append(f"| {i} | {memory:,.0f} | {disk:,.0f} | {ours:,.0f} ({n:,} changes) | "
-                     f"{ours / memory:.2f}× | {ours / disk:.2f}× |")
+                     f"{ours / memory:.2f}× | {ours / disk:.2f}× | {cpu:.0f} µs | {load:.1f} |")
     ratio_memory = statistics.median(r[2] / r[0] for r in rounds)
     ratio_disk = statistics.median(r[2] / r[1] for r in rounds)
     lines += ["", f"Median ratio: {ratio_memory:.2f}× the peer in memory, {ratio_disk:.2f}× on disk — "

@@ -5,6 +5,7 @@ back verbatim by a station rebuilt on a new PC, whose new entries then continue 
 from __future__ import annotations
 
 import json
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -201,7 +202,12 @@ def _receive(store: ServerStore, station, part) -> dict | None:
         p.check(p.AUDIT["properties"]["audit"], part)
     except ValidationError:
         return None
-    return station_audit.receive_online(store, station, part)
+    return _online(store, station, part)
+
+
+def _online(store: ServerStore, station, part) -> dict:
+    """The county's answer to a run as a fresh request (its own nonce) brings it."""
+    return station_audit.receive_online(store, station, part, secrets.token_hex(8), p.utc_now())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -227,9 +233,9 @@ def test_garbage_in_the_audit_part_is_refused_and_the_county_log_stays_a_chain(l
 
 def test_a_resent_entry_must_still_hash_to_what_it_says(lone_station):
     store, station = lone_station
-    assert station_audit.receive_online(store, station, {"after_seq": 0, "entries": chain(6)})["through"] == 6
+    assert _online(store, station, {"after_seq": 0, "entries": chain(6)})["through"] == 6
     forged = chain(6)
     forged[1] = {**forged[1], "username": "someone"}  # its hash kept: the county holds that hash
-    answer = station_audit.receive_online(store, station, {"after_seq": 0, "entries": forged})
+    answer = _online(store, station, {"after_seq": 0, "entries": forged})
     assert answer["status"] == p.AUDIT_REFUSED and "第 2 条接不上" in answer["reason"]
     assert held(store, station.station_id) == chain(6)

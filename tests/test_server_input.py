@@ -120,11 +120,16 @@ def test_publishing_a_malformed_reference_version_is_refused_at_the_field(county
 
 # -- replay and strict types ------------------------------------------------------------------------
 
-def test_a_signed_request_replayed_inside_the_window_is_refused(county, database, head):
+@pytest.mark.parametrize("path, kind, fields", [
+    ("/v1/pull", "pull", {"cursor": 0}),
+    # A push and an audit run spend their nonce in the transaction that applies them.
+    ("/v1/push", "push", {"batch": {"after_seq": 0, "changes": []}}),
+    ("/v1/audit", "audit", {"audit": {"after_seq": 0, "entries": []}})])
+def test_a_signed_request_replayed_inside_the_window_is_refused(county, database, head, path, kind, fields):
     enrollment = enrolled(county, database, "前甸镇")
-    request = _signed(enrollment, "pull", cursor=0)
-    assert _post(county, "/v1/pull", request).status_code == 200
-    assert "重放" in _refused(_post(county, "/v1/pull", request), 401)["error"]
+    request = _signed(enrollment, kind, **fields)
+    assert _post(county, path, request).status_code == 200
+    assert "重放" in _refused(_post(county, path, request), 401)["error"]
 
 
 def _deep(depth: int) -> bytes:

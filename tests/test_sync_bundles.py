@@ -120,6 +120,34 @@ def test_tampered_truncated_foreign_expired_and_replayed_bundles_change_nothing(
     assert _state(county, station) == imported_once
 
 
+def test_a_batch_changed_after_it_was_signed_is_refused_even_in_a_bundle_made_to_match(county, station, tmp_path):
+    """The header and the manifest are remade over the changed batch (as only the station's own key
+    could): the batch's own signature still refuses it, and the bundle changes nothing."""
+    path, _ = bundles.export_bundle(station, tmp_path / "usb")
+    enrollment = client.Enrollment.load(station)
+    header, content = p.open_bundle(path.read_bytes(), kind=p.STATION_BUNDLE, signer_sign_b64=enrollment.keys.public["sign"],
+                                    recipient=county.keys.pair.box)
+    before = _state(county, station)
+
+    def remade(batches: list) -> bytes:
+        return p.write_bundle(p.STATION_BUNDLE, enrollment.station_id, header["number"],
+                              {**content, "batches": batches, "manifest": p.manifest(batches)},
+                              enrollment.keys.sign, enrollment.county["box"])
+
+    changed = [dict(b) for b in content["batches"]]
+    changed[-1] = {**changed[-1], "body": {**changed[-1]["body"], "batch": {
+        **changed[-1]["body"]["batch"], "changes": changed[-1]["body"]["batch"]["changes"][:-1]}}}
+    with pytest.raises(p.ProtocolError, match="签名校验失败"):
+        import_bundle(county.store, county.keys, remade(changed))
+    unlisted = p.write_bundle(p.STATION_BUNDLE, enrollment.station_id, header["number"],
+                              {**content, "manifest": content["manifest"][1:]}, enrollment.keys.sign,
+                              enrollment.county["box"])
+    with pytest.raises(p.ProtocolError, match="清单与内容不符"):
+        import_bundle(county.store, county.keys, unlisted)
+    assert _state(county, station) == before
+    assert import_bundle(county.store, county.keys, remade(content["batches"])).counts[p.APPLIED] > 0
+
+
 def test_a_return_bundle_for_another_station_is_refused(county, station, tmp_path):
     path, _ = bundles.export_bundle(station, tmp_path / "usb")
     returned = import_bundle(county.store, county.keys, path.read_bytes())

@@ -48,6 +48,16 @@ def test_the_assembled_request_is_the_canonical_signed_request_of_the_first_batc
     assert p.verify(envelope, KEY.public["sign"], body_bytes) == envelope["body"]
 
 
+@settings(max_examples=30, deadline=None)
+@given(changes())
+def test_an_assembled_audit_request_is_the_canonical_signed_request_of_the_first_part(entries):
+    raw, count = p.audit_request("s", KEY.sign, 4, entries)
+    envelope, body_bytes = p.receive(raw)
+    assert raw == p.canonical(envelope) and envelope["body"]["kind"] == "audit"
+    assert envelope["body"]["audit"] == p.audit_parts(4, entries)[0] and count == len(entries)
+    assert p.verify(envelope, KEY.public["sign"], body_bytes) == envelope["body"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=300) | st.builds(lambda head, tail: b'{"body":' + head + b',"signature":"' + tail + b'"}',
                                            st.binary(max_size=40), st.binary(min_size=86, max_size=90)))

@@ -45,8 +45,11 @@ class Server:
     store: ServerStore
     keys: CountyKeys
 
-    def signed(self, body: dict[str, Any], status: int = 200) -> JSONResponse:
-        return JSONResponse(p.sign(body, self.keys.pair.sign), status_code=status)
+    def signed(self, body: dict[str, Any], status: int = 200) -> Response:
+        """The reply signed in its canonical form, which is also what is sent: encoded once, and the
+        station verifies it on the bytes it receives (protocol.receive)."""
+        return Response(p.signed_bytes(p.canonical(body), self.keys.pair.sign), status_code=status,
+                        media_type="application/json")
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -108,17 +111,25 @@ async def read_json(request: Request, kind: str) -> Any:
     return p.parse(await read_body(request, kind))
 
 
-async def _station_request(server: Server, request: Request, kind: str,
-                           body_schema: dict[str, Any]) -> tuple[Station, dict[str, Any]]:
+async def _station_request(server: Server, request: Request, kind: str, body_schema: dict[str, Any],
+                           spend_nonce: bool = True) -> tuple[Station, dict[str, Any]]:
     """A station's signed request: well formed, from an enrolled station, signed by it, fresh, and
-    not seen before."""
+    not seen before (unless `spend_nonce` is False: the caller spends it in its own transaction)."""
     envelope, body_bytes = p.receive(await read_body(request, kind))
     body = p.check(p.signed(body_schema), envelope)["body"]
     station = await run_in_threadpool(server.store.station, body["station_id"])
     await run_in_threadpool(station_rebuilds.signed_by, server.store, station,
                             lambda key: p.verify(envelope, key, body_bytes))
-    await run_in_threadpool(server.store.spend_nonce, station.station_id, body["nonce"], p.check_fresh(body))
+    sent_at = p.check_fresh(body)
+    if spend_nonce:
+        await run_in_threadpool(server.store.spend_nonce, station.station_id, body["nonce"], sent_at)
     return station, body
+
+
+def _nonce(body: dict[str, Any]) -> tuple[str, dt.datetime]:
+    """The nonce of a request `_station_request` let through unspent, and its time (checked fresh
+    there), for the store to spend in the transaction that does the request's work."""
+    return body["nonce"], p.check_fresh(body)
 
 
 Handler = Callable[[Server, Request], Awaitable[Response]]
@@ -165,8 +176,8 @@ async def enroll(server: Server, request: Request) -> Response:
 
 
 async def push(server: Server, request: Request) -> Response:
-    station, body = await _station_request(server, request, "push", p.PUSH_FRAME)
-    answer = await run_in_threadpool(server.store.push, station, p.check_batch(body["batch"]))
+    station, body = await _station_request(server, request, "push", p.PUSH_FRAME, spend_nonce=False)
+    answer = await run_in_threadpool(server.store.push, station, p.check_batch(body["batch"]), *_nonce(body))
     log.info(json.dumps({"event": "push", "station": station.name, "changes": len(answer["results"]),
                          "status": answer["status"]}, ensure_ascii=False))
     return server.signed(answer)
@@ -189,8 +200,9 @@ async def rebuild(server: Server, request: Request) -> Response:
 
 async def audit_push(server: Server, request: Request) -> Response:
     """A run of the station's audit log (store.station_audit): kept if it continues the chain held."""
-    station, body = await _station_request(server, request, "audit", p.AUDIT)
-    return server.signed(await run_in_threadpool(station_audit.receive_online, server.store, station, body["audit"]))
+    station, body = await _station_request(server, request, "audit", p.AUDIT, spend_nonce=False)
+    return server.signed(await run_in_threadpool(station_audit.receive_online, server.store, station, body["audit"],
+                                                 *_nonce(body)))
 
 
 async def audit_history(server: Server, request: Request) -> Response:
@@ -235,6 +247,9 @@ def from_environment() -> Starlette:
 
     folder = Path(os.environ[DIR_ENV])
     logs.setup(folder)
+    # The pinyin dictionaries (core.search, for the read tables' search keys) load in a few tenths of
+    # a second: at start-up, not in the first station's push.
+    import pypinyin  # noqa: F401
     return create_app(folder, os.environ.get(DATABASE_ENV))
 
 

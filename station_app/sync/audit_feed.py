@@ -37,26 +37,22 @@ if TYPE_CHECKING:  # the client sends the log with each sync, so it imports this
 RESTORED = "audit_restored"  # sync_state, JSON: how far a rebuild's history reached (seq, time)
 
 
-def _parts(database: StationDatabase, limit: int) -> list[dict[str, Any]]:
-    after = sync_state.get_int(database, audit_log.SENT)
-    return p.audit_parts(after, audit_log.entries_after(database.conn, after, limit))
-
-
 def send(database: StationDatabase, enrollment: Enrollment, transport: HttpTransport) -> int:
     """Send every entry the county does not hold yet; how many went. KnownError if it refused a run."""
     sent = 0
-    while parts := _parts(database, p.MAX_AUDIT):
-        part = parts[0]
-        answer = transport.post("/v1/audit", p.request(enrollment.station_id, "audit", enrollment.keys.sign, audit=part))
-        take_answer(database, answer)
-        sent += len(part["entries"])
+    while entries := audit_log.entries_after(database.conn, after := sync_state.get_int(database, audit_log.SENT),
+                                             p.MAX_AUDIT):
+        request, count = p.audit_request(enrollment.station_id, enrollment.keys.sign, after, entries)
+        take_answer(database, transport.post("/v1/audit", request))
+        sent += count
     return sent
 
 
 def bundled(database: StationDatabase, enrollment: Enrollment) -> list[dict[str, Any]]:
     """The signed runs of every entry the county does not hold yet, for a USB bundle."""
+    after = sync_state.get_int(database, audit_log.SENT)
     return [p.request(enrollment.station_id, "audit", enrollment.keys.sign, audit=part)
-            for part in _parts(database, 1_000_000_000)]
+            for part in p.audit_parts(after, audit_log.entries_after(database.conn, after, 1_000_000_000))]
 
 
 def take_answer(database: StationDatabase, answer: Mapping[str, Any]) -> None:

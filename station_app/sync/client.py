@@ -128,14 +128,14 @@ class HttpTransport:
         self.client.close()
 
     def get(self, path: str) -> dict[str, Any]:
-        return self._answer(self._send("GET", path, None))
+        return self._answer(self._send("GET", path, None))[0]
 
     def post(self, path: str, body: Mapping[str, Any] | bytes) -> dict[str, Any]:
         """The county's signed reply to `body` (a message, or one already encoded)."""
-        answer = self._answer(self._send("POST", path, body if isinstance(body, bytes) else p.canonical(body)))
+        answer, body_bytes = self._answer(self._send("POST", path, body if isinstance(body, bytes) else p.canonical(body)))
         if self.county_sign is None:
             raise p.ProtocolError("尚未固定县里的公钥")
-        return p.verify(answer, self.county_sign)
+        return p.verify(answer, self.county_sign, body_bytes)
 
     def _send(self, method: str, path: str, content: bytes | None) -> httpx.Response:
         try:
@@ -145,14 +145,15 @@ class HttpTransport:
             raise Offline(f"无法连接县民政局服务器（{network_words(exc)}）") from exc
 
     @staticmethod
-    def _answer(response: httpx.Response) -> dict[str, Any]:
+    def _answer(response: httpx.Response) -> tuple[Any, bytes | None]:
+        """The reply's JSON, and a signed reply's body as received (protocol.receive)."""
         try:
-            data = response.json()
-        except ValueError:  # not our server's answer (a proxy's page, a crash): an error, not "offline"
+            data, body_bytes = p.receive(response.content)
+        except p.ProtocolError:  # not our server's answer (a proxy's page, a crash): an error, not "offline"
             raise KnownError(f"服务器回复无法读取（HTTP {response.status_code}）") from None
         if response.status_code != 200:
             raise KnownError(f"服务器拒绝：{data.get('error', response.status_code)}")
-        return data
+        return data, body_bytes
 
 
 def enroll(database: StationDatabase, server_url: str, code: str, *, ca_file: str | None = None,

@@ -282,7 +282,12 @@ def feed_item_problem(item: Mapping[str, Any], today: dt.date) -> str | None:
 
 def canonical(obj: Any) -> bytes:
     """The one byte form of a message that signatures and checksums cover."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _CANONICAL(obj).encode("utf-8")
+
+
+# One encoder for every message: json.dumps with options builds a new one per call, a cost paid
+# for every change on both ends of a push.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
 def canonical_joined(fields: Mapping[str, Any], **encoded: bytes) -> bytes:
@@ -378,11 +383,16 @@ def receive(raw: bytes) -> tuple[Any, bytes | None]:
     canonical envelope (as `signed_bytes` writes it) is cut at its signature and only its body is
     parsed, so `verify` checks the signature on those bytes instead of encoding the body again;
     anything else is parsed whole and verified on its canonical form."""
-    tail = _ENVELOPE_TAIL.search(raw, max(0, len(raw) - 104)) if raw.startswith(_ENVELOPE_HEAD) else None
+    tail = _envelope_tail(raw)
     if tail is None:
         return parse(raw), None
     body = raw[len(_ENVELOPE_HEAD):tail.start()]
     return {"body": parse(body), "signature": tail.group(1).decode("ascii")}, body
+
+
+def _envelope_tail(raw: bytes) -> re.Match[bytes] | None:
+    """The signature at the end of a canonical envelope, or None for bytes of another form."""
+    return _ENVELOPE_TAIL.search(raw, max(0, len(raw) - 104)) if raw.startswith(_ENVELOPE_HEAD) else None
 
 
 def parse(raw: bytes) -> Any:
@@ -424,11 +434,25 @@ def _stamped(station_id: str, kind: str, **fields: Any) -> dict[str, Any]:
 def push_request(station_id: str, key: Ed25519PrivateKey, after_seq: int, changes: list[dict[str, Any]],
                  size: int = BATCH_SIZE, max_bytes: int = BATCH_BYTES) -> tuple[bytes, int]:
     """The signed push request (its bytes, canonical) of the first batch `batches` would cut from
-    `changes`, and how many changes it holds: each change is encoded once, for its size and the body."""
-    encoded = [canonical(change) for change in changes]
+    `changes`, and how many changes it holds."""
+    return _batch_request(station_id, key, "push", "batch", "changes", after_seq, changes, size, max_bytes)
+
+
+def audit_request(station_id: str, key: Ed25519PrivateKey, after_seq: int,
+                  entries: list[dict[str, Any]]) -> tuple[bytes, int]:
+    """The signed AUDIT request (its bytes, canonical) of the first part `audit_parts` would cut
+    from `entries`, and how many entries it holds."""
+    return _batch_request(station_id, key, "audit", "audit", "entries", after_seq, entries, MAX_AUDIT, BATCH_BYTES)
+
+
+def _batch_request(station_id: str, key: Ed25519PrivateKey, kind: str, field: str, items_key: str, after_seq: int,
+                   items: list[dict[str, Any]], size: int, max_bytes: int) -> tuple[bytes, int]:
+    """A request of `kind` whose `field` is the first batch `batches` would cut from `items` (under
+    `items_key`), and how many items it holds: each item is encoded once, for its size and the body."""
+    encoded = [canonical(item) for item in items]
     count = next(_batch_counts(map(len, encoded), size, max_bytes), 0)
-    batch = canonical_joined({"after_seq": after_seq}, changes=b"[" + b",".join(encoded[:count]) + b"]")
-    return signed_bytes(canonical_joined(_stamped(station_id, "push"), batch=batch), key), count
+    batch = canonical_joined({"after_seq": after_seq}, **{items_key: b"[" + b",".join(encoded[:count]) + b"]"})
+    return signed_bytes(canonical_joined(_stamped(station_id, kind), **{field: batch}), key), count
 
 
 def check_fresh(body: Mapping[str, Any], now: dt.datetime | None = None) -> dt.datetime:
@@ -456,10 +480,9 @@ def build_batch(after_seq: int, changes: list[dict[str, Any]], key: str = "chang
 
 
 def check_batch(batch: Any) -> dict[str, Any]:
-    """Refuse a batch whose frame breaks the contract (ValidationError, or ProtocolError for
-    changes out of order) before anything of it is applied; each change's content is judged on
-    its own when it is applied (`change_problem`)."""
-    check(BATCH_FRAME, batch)
+    """Refuse the batch of a request that fits PUSH_FRAME (its frame: ValidationError there) if its
+    changes are out of order (ProtocolError), before anything of it is applied; each change's
+    content is judged on its own when it is applied (`change_problem`)."""
     last = batch["after_seq"]
     for change in batch["changes"]:
         if change["seq"] <= last:
@@ -574,7 +597,8 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes]:
 def open_bundle(data: bytes, *, kind: str, signer_sign_b64: str, recipient: X25519PrivateKey,
                 station_id: str | None = None, now: dt.datetime | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Verify a bundle completely, then decrypt it: (header, content). Raises ProtocolError with the
-    reason (truncated, tampered, foreign, expired); checking the number against replays is the caller's."""
+    reason (truncated, tampered, foreign, expired); checking the number against replays is the caller's,
+    and so is reading a station bundle's batches (`bundle_batches`: against its manifest, each signed)."""
     envelope, ciphertext = read_header(data)
     header = verify(envelope, signer_sign_b64)
     if header.get("kind") != kind:
@@ -594,7 +618,8 @@ def open_bundle(data: bytes, *, kind: str, signer_sign_b64: str, recipient: X255
         content = json.loads(zlib.decompress(plain).decode("utf-8"))
     except (InvalidTag, zlib.error, ValueError):
         raise ProtocolError("数据包无法解密：内容已被改动，或不是用本单位的密钥加密的") from None
-    _check_manifest(content)
+    if not isinstance(content, dict):
+        raise ProtocolError("数据包清单与内容不符，已拒绝导入")
     return header, content
 
 
@@ -614,16 +639,27 @@ def envelope_batch(envelope: Mapping[str, Any]) -> dict[str, Any]:
     return envelope["body"]["batch"]
 
 
-def _check_manifest(content: Any) -> None:
+def bundle_batches(content: Mapping[str, Any]) -> list[tuple[Any, bytes | None]]:
+    """The signed batches a station's bundle carries (`open_bundle`'s content), each with its body's
+    canonical bytes for `verify`, once they agree with the bundle's manifest: each batch is encoded
+    once, for its checksum and its signature both."""
     try:
-        listed = content["manifest"]
-        carried = content.get("batches", [])
+        listed, carried = content["manifest"], content.get("batches", [])
+        encoded = [canonical(batch) for batch in carried]
         ok = len(listed) == len(carried) and all(
-            m["sha256"] == hashlib.sha256(canonical(b)).hexdigest() for m, b in zip(listed, carried))
+            m["sha256"] == hashlib.sha256(raw).hexdigest() for m, raw in zip(listed, encoded))
     except (KeyError, TypeError):
         ok = False
     if not ok:
         raise ProtocolError("数据包清单与内容不符，已拒绝导入")
+    return [(batch, _signed_body(batch, raw)) for batch, raw in zip(carried, encoded)]
+
+
+def _signed_body(envelope: Any, raw: bytes) -> bytes | None:
+    """The body's bytes inside `raw`, the canonical bytes of `envelope`, if it is an envelope and
+    nothing else; None otherwise (`verify` then refuses it, or checks its canonical body)."""
+    tail = _envelope_tail(raw) if isinstance(envelope, dict) and envelope.keys() == {"body", "signature"} else None
+    return raw[len(_ENVELOPE_HEAD):tail.start()] if tail else None
 
 
 def _bundle_key(shared: bytes, ephemeral_public: bytes, recipient_public: bytes) -> bytes:

@@ -14,6 +14,7 @@ plaintext overwritten.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import subprocess
@@ -159,16 +160,10 @@ class PostgresBackend(Backend):
         statements this long would cost more than the database's work."""
         import psycopg
 
-        head, _, tail = sql.partition(" VALUES ")
-        end = tail.index(")") + 1
-        pieces = tail[:end].split("?")
         for start in range(0, len(rows), 1000):  # within PostgreSQL's 65,535 parameters
             chunk = rows[start : start + 1000]
-            numbers = iter(range(1, len(chunk) * (len(pieces) - 1) + 1))
-            values = ", ".join("".join(piece + (f"${next(numbers)}" if i < len(pieces) - 1 else "")
-                                       for i, piece in enumerate(pieces)) for _ in chunk)
             with psycopg.RawCursor(self.conn) as cursor:
-                cursor.execute(f"{head} VALUES {values}{tail[end:]}", [v for row in chunk for v in row])
+                cursor.execute(_many_rows(sql, len(chunk)), [v for row in chunk for v in row])
 
     def json_field(self, column: str, key: str) -> str:
         return f"({column}::jsonb ->> '{key}')"
@@ -199,6 +194,19 @@ class PostgresBackend(Backend):
 
     def close(self) -> None:
         self.conn.close()
+
+
+@functools.lru_cache(maxsize=64)
+def _many_rows(sql: str, count: int) -> str:
+    """`sql`, an INSERT of one row with `?` parameters, as an INSERT of `count` rows with numbered
+    ones. Kept: a batch's statements come back with the same few row counts (1,000 in a full chunk)."""
+    head, _, tail = sql.partition(" VALUES ")
+    end = tail.index(")") + 1
+    pieces = tail[:end].split("?")
+    numbers = iter(range(1, count * (len(pieces) - 1) + 1))
+    values = ", ".join("".join(piece + (f"${next(numbers)}" if i < len(pieces) - 1 else "")
+                               for i, piece in enumerate(pieces)) for _ in range(count))
+    return f"{head} VALUES {values}{tail[end:]}"
 
 
 def _open(path: Path, key: bytes) -> Any:

@@ -10,6 +10,7 @@ own keys: name, pinyin, initials, ID-number tail) and each person's latest visit
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -69,9 +70,14 @@ def _upsert_sql(entity_name: str) -> str:
             f" ON CONFLICT (id) DO UPDATE SET {updates}")
 
 
-def _value(entity_name: str, name: str, payload: Mapping[str, Any]) -> Any:
-    value = payload.get(name)
-    kind = entity(entity_name).field(name).kind
+@functools.cache
+def _copied_fields(entity_name: str) -> tuple[tuple[str, str], ...]:
+    """(name, kind) of each field copied into read_<entity>: looked up once, not for every record."""
+    spec = entity(entity_name)
+    return tuple((name, spec.field(name).kind) for name in READ_COLUMNS[entity_name])
+
+
+def _value(kind: str, value: Any) -> Any:
     if kind in JSON_KINDS and value is not None and not isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if kind == BOOL and value is not None:
@@ -80,7 +86,7 @@ def _value(entity_name: str, name: str, payload: Mapping[str, Any]) -> Any:
 
 
 def _row(entity_name: str, payload: Mapping[str, Any], owner: str) -> tuple[Any, ...]:
-    copied = [_value(entity_name, name, payload) for name in READ_COLUMNS[entity_name]]
+    copied = [_value(kind, payload.get(name)) for name, kind in _copied_fields(entity_name)]
     derived = [derive(payload) for derive in DERIVED.get(entity_name, {}).values()]
     return (payload["id"], owner, int(bool(payload.get("deleted"))), payload.get("created_at") or "",
             payload.get("updated_at") or "", *copied, *derived)

@@ -17,7 +17,7 @@ from station_app.core import audit
 from station_app.core.errors import KnownError
 from station_app.core.ids import now_iso
 from station_app.server.store.backend import Backend
-from station_app.server.store.storage import BUNDLE, ONLINE, ServerStore, Station
+from station_app.server.store.storage import BUNDLE, ONLINE, ServerStore, Station, spend_nonce
 from station_app.sync import protocol as p
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,11 @@ def receive(conn: Backend, station: Station, part: dict[str, Any], via: str) -> 
     return {"status": p.AUDIT_OK, "through": fresh[-1]["seq"] if fresh else held_seq}
 
 
-def receive_online(store: ServerStore, station: Station, part: dict[str, Any]) -> dict[str, Any]:
+def receive_online(store: ServerStore, station: Station, part: dict[str, Any], nonce: str,
+                   sent_at: dt.datetime) -> dict[str, Any]:
+    """A run sent online, in the transaction that spends its request's nonce (one commit per run)."""
     with store.transaction() as conn:
+        spend_nonce(conn, station.station_id, nonce, sent_at)
         return receive(conn, station, part, ONLINE)
 
 

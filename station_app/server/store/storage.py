@@ -128,6 +128,18 @@ def _label(change: Mapping[str, Any], name: str) -> str:
     return value[:64] if isinstance(value, str) else ""
 
 
+def spend_nonce(conn: Backend, station_id: str, nonce: str, sent_at: dt.datetime) -> None:
+    """Refuse a signed request seen before, in the caller's transaction. Nonces are kept in the
+    database, so every worker process sees them, for as long as a request carrying them could still
+    pass as fresh."""
+    conn.execute("DELETE FROM nonces WHERE station_id = ? AND sent_at < ?",
+                 (station_id, p.iso(p.utc_now() - p.REQUEST_WINDOW)))
+    taken = conn.execute("INSERT INTO nonces (station_id, nonce, sent_at) VALUES (?, ?, ?)"
+                         " ON CONFLICT (station_id, nonce) DO NOTHING", (station_id, nonce, p.iso(sent_at)))
+    if taken.rowcount != 1:
+        raise p.NotAuthentic("这个请求已经收到过（可能被截获后重放），已拒绝")
+
+
 def one_time_code() -> str:
     """A code the county reads out or hands over once (enrollment, re-enrollment)."""
     return "-".join(secrets.token_hex(2).upper() for _ in range(4))
@@ -297,15 +309,9 @@ class ServerStore:
         return rows[0]["escrow"]
 
     def spend_nonce(self, station_id: str, nonce: str, sent_at: dt.datetime) -> None:
-        """Refuse a signed request seen before. Nonces are kept in the database, so every worker
-        process sees them, for as long as a request carrying them could still pass as fresh."""
+        """Refuse a signed request seen before (`spend_nonce` in a transaction of its own)."""
         with self.transaction() as conn:
-            conn.execute("DELETE FROM nonces WHERE station_id = ? AND sent_at < ?",
-                         (station_id, p.iso(p.utc_now() - p.REQUEST_WINDOW)))
-            taken = conn.execute("INSERT INTO nonces (station_id, nonce, sent_at) VALUES (?, ?, ?)"
-                                 " ON CONFLICT (station_id, nonce) DO NOTHING", (station_id, nonce, p.iso(sent_at)))
-            if taken.rowcount != 1:
-                raise p.NotAuthentic("这个请求已经收到过（可能被截获后重放），已拒绝")
+            spend_nonce(conn, station_id, nonce, sent_at)
 
     def note_rejections(self, station: Station, rejected: list[dict[str, Any]]) -> None:
         """Feed items the station refused, with its reasons (for the county to see and correct)."""
@@ -321,8 +327,11 @@ class ServerStore:
 
     # -- push ----------------------------------------------------------------------------------
 
-    def push(self, station: Station, batch: Mapping[str, Any]) -> dict[str, Any]:
+    def push(self, station: Station, batch: Mapping[str, Any], nonce: str, sent_at: dt.datetime) -> dict[str, Any]:
+        """A pushed batch applied in the transaction that spends its request's nonce: one commit (one
+        flush to disk) per batch, and a replayed request is refused before anything of it applies."""
         with self.transaction() as conn:
+            spend_nonce(conn, station.station_id, nonce, sent_at)
             return self.apply_batch(conn, station.station_id, batch)
 
     def apply_batch(self, conn: Backend, station_id: str, batch: Mapping[str, Any], via: str = ONLINE
@@ -486,14 +495,15 @@ class ServerStore:
         """Every batch of a station's bundle in one transaction, then the return content: the
         acknowledgements and what the feed holds for the station after the cursor it sent."""
         actor.require(BUNDLES)
+        batches = p.bundle_batches(content)
         with self.transaction() as conn:
             last = conn.execute("SELECT last_bundle FROM stations WHERE station_id = ?",
                                 (station.station_id,)).fetchone()["last_bundle"]
             if number <= last:
                 raise p.ProtocolError(f"这个数据包（第 {number} 号）已经导入过，不能重复导入")
             results: list[dict[str, Any]] = []
-            for envelope in content["batches"]:
-                body = p.check(p.PUSH_FRAME, p.verify(envelope, station.sign_public))
+            for envelope, body_bytes in batches:
+                body = p.check(p.PUSH_FRAME, p.verify(envelope, station.sign_public, body_bytes))
                 if body["station_id"] != station.station_id:
                     raise p.ProtocolError("数据包中的批次不属于这个社工站")
                 answer = self.apply_batch(conn, station.station_id, p.check_batch(body["batch"]), BUNDLE)
