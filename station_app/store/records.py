@@ -30,7 +30,7 @@ from station_app.core.errors import (
 from station_app.core.fields import REF
 from station_app.core.ids import new_ids, now_iso
 from station_app.core.roles import Actor
-from station_app.core.validation import validate
+from station_app.core.validation import validate, validator
 from station_app.store import audit_log, due_index, search_index, sync_state
 from station_app.store.database import StationDatabase
 from station_app.store.driver import Connection
@@ -94,9 +94,10 @@ class RecordStore:
         now, user = now_iso(), self.actor.username
         items = list(items)
         station_id = None if spec.behaviour.is_station else self._station_id()
+        check = validator(spec.name)
         records = []
         for data, fresh_id in zip(items, new_ids(len(items))):
-            values = validate(spec.name, data, self._today)
+            values = check(data, self._today)
             record_id = data.get("id") or fresh_id
             records.append(
                 {"id": record_id, "station_id": station_id or record_id, "rev": 1, "created_at": now,
@@ -221,7 +222,7 @@ class RecordStore:
         due_index.refresh(conn, spec, writes, self._view())
         audit_log.append(conn, self.actor, [
             audit_log.Event(_remote_action(w), spec.name, w.after["id"], None,
-                            audit.field_changes(w.before, w.after, spec.field_names))
+                            audit.changes_json(w.before, w.after, spec.field_names))
             for w in writes])
 
     def resolve_conflict(self, conflict: sync_state.Conflict, chosen: Mapping[str, Any]) -> dict[str, Any]:
@@ -309,7 +310,7 @@ class RecordStore:
             action = "delete" if op == TOMBSTONE else "create" if before is None else "update"
             fields = ("deleted",) if op == TOMBSTONE else spec.field_names
             events.append(audit_log.Event(action, spec.name, after["id"], change_id,
-                                          audit.field_changes(before, after, fields)))
+                                          audit.changes_json(before, after, fields)))
         conn.executemany(
             "INSERT INTO outbox (change_id, entity, record_id, op, base_rev, rev, payload, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
