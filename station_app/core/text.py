@@ -50,14 +50,9 @@ def is_plain(text: str) -> bool:
     return _HIDDEN_OR_SURROGATE.search(text) is None
 
 
-# Anything clean() would change, a hidden character or a lone surrogate, in one scan.
-_NOT_ORDINARY = re.compile(f"{_UNCLEAN.pattern}|[{_HIDDEN_CHARS}{_SURROGATES}]")
-
-
-def is_ordinary(text: str) -> bool:
-    """Plain text that clean() leaves as it is: nothing to trim, collapse or turn half-width
-    (nearly every value a bulk import stores, which then needs no other look)."""
-    return _NOT_ORDINARY.search(text) is None
+# Anything clean() would change, a hidden character or a lone surrogate: text in which it finds
+# nothing is stored as it is typed (nearly every value of a bulk import, which then needs no other look).
+UNUSUAL_TEXT = re.compile(f"{_UNCLEAN.pattern}|[{_HIDDEN_CHARS}{_SURROGATES}]")
 
 
 def has_hidden(text: str) -> bool:
