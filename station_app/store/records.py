@@ -98,10 +98,10 @@ class RecordStore:
         self._require_write(spec)
         now, user = now_iso(), self.actor.username
         station_id = None if spec.behaviour.is_station else self._station_id()
-        check = validator(spec.name)
+        check, today = validator(spec.name), self.today  # one day for the whole batch
         records = []
         for data, fresh_id in zip(items, new_ids(len(items))):
-            values = check(data, self._today)
+            values = check(data, today)
             record_id = data.get("id") or fresh_id
             records.append(
                 {"id": record_id, "station_id": station_id or record_id, "rev": 1, "created_at": now,
