@@ -7,6 +7,7 @@ message for every field that is wrong, all at once, so a person fixes a form in 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -100,11 +101,14 @@ def field_parser(f: Field) -> FieldParser:
 
 
 def _text_parser(f: Field) -> FieldParser:
-    limit = 10 * f.max_length if f.kind == LONG_TEXT else f.max_length
+    """Text, references and ID numbers: ordinary text within the field's length is stored as typed
+    (an ID number without its spaces, in capitals)."""
+    limit = {TEXT: f.max_length, LONG_TEXT: 10 * f.max_length}.get(f.kind, math.inf)
+    id_number = f.kind == ID_NUMBER
 
     def parse(raw: Any, ctx: ParseContext) -> Any:
         if type(raw) is str and 0 < len(raw) <= limit and _unusual(raw) is None:
-            return raw
+            return raw.replace(" ", "").upper() if id_number else raw
         return parse_value(f, raw, ctx)
 
     return parse
@@ -136,31 +140,13 @@ def _date_parser(f: Field) -> FieldParser:
     return parse
 
 
-def _id_number_parser(f: Field) -> FieldParser:
-    def parse(raw: Any, ctx: ParseContext) -> Any:
-        if type(raw) is str and raw and _unusual(raw) is None:
-            return raw.replace(" ", "").upper()
-        return parse_value(f, raw, ctx)
-
-    return parse
-
-
-def _ref_parser(f: Field) -> FieldParser:
-    def parse(raw: Any, ctx: ParseContext) -> Any:
-        if type(raw) is str and raw and _unusual(raw) is None:
-            return raw
-        return parse_value(f, raw, ctx)
-
-    return parse
-
-
 _QUICK: dict[str, Callable[[Field], FieldParser]] = {
     TEXT: _text_parser,
     LONG_TEXT: _text_parser,
     CHOICE: _choice_parser,
     DATE: _date_parser,
-    ID_NUMBER: _id_number_parser,
-    REF: _ref_parser,
+    ID_NUMBER: _text_parser,
+    REF: _text_parser,
 }
 
 
