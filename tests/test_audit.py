@@ -6,7 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from station_app.core import audit
 from station_app.core.jobs import JobState
 from station_app.jobs import admin
 from station_app.store import audit_log
@@ -88,3 +91,17 @@ def test_logins_and_user_changes_are_audited(database, store):
     users.authenticate(database, "head", "shegong-qiandian-26")
     actions = [r["action"] for r in database.query("SELECT action FROM audit_log ORDER BY seq")]
     assert actions[:2] == ["user_create", "create"] and actions[-1] == "login"
+
+
+_VALUES = st.one_of(st.none(), st.text(), st.integers(), st.booleans(), st.floats(allow_nan=False),
+                    st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=5), st.text(max_size=5)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=st.one_of(st.none(), st.dictionaries(st.sampled_from(("a", "b", "c", '"', "名", "x")), _VALUES)),
+       after=st.dictionaries(st.sampled_from(("a", "b", "c", '"', "名", "x")), _VALUES))
+def test_an_entry_stores_the_changes_as_the_chain_has_always_sealed_them(before, after):
+    """A bulk write's entries are written straight from the records; the text (and so every hash
+    and every history read back) is the one the dict of changes encodes to."""
+    fields = ("a", "b", "c", '"', "名")
+    assert audit.changes_json(before, after, fields) == audit.to_json(audit.field_changes(before, after, fields))

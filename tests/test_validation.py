@@ -3,9 +3,13 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from station_app.core.entities import ENTITIES
 from station_app.core.errors import ValidationError
-from station_app.core.validation import validate
+from station_app.core.fields import FieldError, ParseContext, parse_value
+from station_app.core.validation import field_parser, validate
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -104,3 +108,56 @@ def test_leaving_the_roll_needs_a_reason():
 def test_station_township_code_follows_gb_t_2260(code, message):
     errors = errors_of("station", {"name": "站", "township": "镇", "county": "县", "admin_code": code})
     assert errors["admin_code"].startswith("乡镇区划代码" + message)
+
+
+# Values a person or a spreadsheet may put in any field: the stored forms the quick parsers accept,
+# and each way they may be just off (spaces, full-width, hidden characters, impossible dates).
+_NEAR_MISS_VALUES = [
+    "", " ", "张三", " 张三", "张三 ", "张  三", "张\t三", "张\u202e三", "\ud800", "ｍ", "M", "F", "男", "female",
+    "1988-07-27", "1988-7-27", "1988-02-30", "2099-01-01", "1889-12-31", "０１９８８-07-27", "1988-07-27\n",
+    "210404198807278226", "210404 198807278226", "21040419880727822x", "13512169593", "head", "good",
+    "x" * 30, "x" * 31, "长" * 201, "长" * 2001, "01a24437-ac62-70c0-aa46-c4cd08877005",
+]
+_NEAR_MISSES = st.sampled_from(_NEAR_MISS_VALUES)
+_RAW = st.one_of(st.none(), _NEAR_MISSES, st.text(max_size=40), st.integers(), st.booleans(),
+                 st.dates().map(str), st.lists(_NEAR_MISSES, max_size=3))
+_FIELDS = [f for spec in ENTITIES.values() for f in spec.fields]
+
+
+def _outcome(parse, f, raw):
+    try:
+        return "stored", parse(raw)
+    except FieldError as exc:
+        return "refused", str(exc)
+
+
+def _for_field(f):
+    """Values at the field's own edges: its length limit either side, its codes and labels as typed."""
+    edges = ["x" * f.max_length, "x" * (f.max_length + 1), "长" * (10 * f.max_length), "长" * (10 * f.max_length + 1)]
+    choices = [text for pair in f.choices for text in pair]
+    return st.sampled_from(edges + choices + [f" {c}" for c in choices] + [c.upper() for c in choices])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(data=st.data())
+def test_the_bulk_validator_stores_and_refuses_every_value_as_the_field_parser_does(data):
+    """The per-entity validator answers common values at once; it must never disagree with
+    parse_value, whose stored values and Chinese messages the whole app relies on."""
+    field = data.draw(st.sampled_from(_FIELDS))
+    raw = data.draw(st.one_of(_RAW, _for_field(field)))
+    ctx = ParseContext(TODAY)
+    assert _outcome(lambda r: field_parser(field)(r, ctx), field, raw) \
+        == _outcome(lambda r: parse_value(field, r, ctx), field, raw)
+
+
+def test_the_bulk_validator_agrees_on_every_near_miss_at_every_field():
+    ctx = ParseContext(TODAY)
+    for field in _FIELDS:
+        for raw in _NEAR_MISS_VALUES:
+            assert _outcome(lambda r: field_parser(field)(r, ctx), field, raw) \
+                == _outcome(lambda r: parse_value(field, r, ctx), field, raw), (field.name, raw)
+
+
+def test_an_id_number_typed_with_spaces_and_a_lower_case_x_is_stored_as_on_the_card():
+    values = validate("person", {"name": "张三", "id_number": "110105 19491231002x"}, TODAY)
+    assert values["id_number"] == "11010519491231002X"

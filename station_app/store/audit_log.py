@@ -21,7 +21,7 @@ class Event:
     entity: str | None = None
     record_id: str | None = None
     change_id: str | None = None
-    changes: Mapping[str, Any] | None = None
+    changes: Mapping[str, Any] | str | None = None  # text: already JSON as stored (audit.changes_json)
 
 
 # While this sync_state key is set (a rebuild waiting for its history from the county), new entries
@@ -37,7 +37,8 @@ def append(conn: Connection, actor: Actor, events: Iterable[Event]) -> None:
     """Append events in order; call inside the transaction that makes the change they describe."""
     at, user_id, username = now_iso(), actor.user_id, actor.username
     entries = [(at, user_id, username, event.action, event.entity, event.record_id, event.change_id,
-                None if event.changes is None else audit.to_json(event.changes)) for event in events]
+                event.changes if event.changes is None or isinstance(event.changes, str)
+                else audit.to_json(event.changes)) for event in events]
     if conn.execute("SELECT 1 FROM sync_state WHERE key = ?", (HELD_BACK,)).fetchone():
         conn.executemany(f"INSERT INTO audit_pending ({_ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", entries)
     else:

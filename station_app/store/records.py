@@ -14,8 +14,10 @@ Reads return personal numbers masked for an actor who may not see them (core.pri
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from station_app.core import audit, privacy
@@ -30,7 +32,7 @@ from station_app.core.errors import (
 from station_app.core.fields import REF
 from station_app.core.ids import new_ids, now_iso
 from station_app.core.roles import Actor
-from station_app.core.validation import validate
+from station_app.core.validation import validate, validator
 from station_app.store import audit_log, due_index, search_index, sync_state
 from station_app.store.database import StationDatabase
 from station_app.store.driver import Connection
@@ -89,14 +91,17 @@ class RecordStore:
 
     def create_many(self, entity_name: str, items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Create records in one transaction: all of them, or (on any error) none."""
-        spec = entity(entity_name)
+        with _collector_paused():
+            return self._create_many(entity(entity_name), list(items))
+
+    def _create_many(self, spec: Entity, items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
         self._require_write(spec)
         now, user = now_iso(), self.actor.username
-        items = list(items)
         station_id = None if spec.behaviour.is_station else self._station_id()
+        check, today = validator(spec.name), self.today  # one day for the whole batch
         records = []
         for data, fresh_id in zip(items, new_ids(len(items))):
-            values = validate(spec.name, data, self._today)
+            values = check(data, today)
             record_id = data.get("id") or fresh_id
             records.append(
                 {"id": record_id, "station_id": station_id or record_id, "rev": 1, "created_at": now,
@@ -184,7 +189,7 @@ class RecordStore:
         if not self.actor.is_county:
             raise PermissionDenied("只有从县民政局同步下来的数据可以这样写入。")
         statuses: list[str] = []
-        with self.database.transaction() as conn:
+        with _collector_paused(), self.database.transaction() as conn:
             for spec, run in _runs(changes):
                 statuses += self._apply_run(conn, spec, run)
         return statuses
@@ -221,7 +226,7 @@ class RecordStore:
         due_index.refresh(conn, spec, writes, self._view())
         audit_log.append(conn, self.actor, [
             audit_log.Event(_remote_action(w), spec.name, w.after["id"], None,
-                            audit.field_changes(w.before, w.after, spec.field_names))
+                            audit.changes_json(w.before, w.after, spec.field_names))
             for w in writes])
 
     def resolve_conflict(self, conflict: sync_state.Conflict, chosen: Mapping[str, Any]) -> dict[str, Any]:
@@ -290,7 +295,8 @@ class RecordStore:
         for f in spec.fields:
             if f.kind != REF or f.ref is None:
                 continue
-            wanted = {w.after[f.name] for w in writes if w.local and w.op != DELETE and w.after[f.name]
+            # The field's value first: most new records leave most references empty.
+            wanted = {w.after[f.name] for w in writes if w.after[f.name] and w.local and w.op != DELETE
                       and (w.before is None or w.before[f.name] != w.after[f.name])}
             for ref_id in wanted:
                 if not conn.execute(f"SELECT 1 FROM {f.ref} WHERE id = ? AND deleted = 0", (ref_id,)).fetchone():
@@ -309,13 +315,29 @@ class RecordStore:
             action = "delete" if op == TOMBSTONE else "create" if before is None else "update"
             fields = ("deleted",) if op == TOMBSTONE else spec.field_names
             events.append(audit_log.Event(action, spec.name, after["id"], change_id,
-                                          audit.field_changes(before, after, fields)))
+                                          audit.changes_json(before, after, fields)))
         conn.executemany(
             "INSERT INTO outbox (change_id, entity, record_id, op, base_rev, rev, payload, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             outbox,
         )
         audit_log.append(conn, self.actor, events)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a bulk write. Its rows are dicts, lists and tuples that
+    live until the commit, none in a cycle, and every few thousand of them set off a collection
+    that walks the whole ever larger heap (the window's too) to free nothing: a tenth of the CPU
+    time of a 10,000-person import. Reference counting frees as usual meanwhile; the collector is
+    left as it was found."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _living(record: dict[str, Any] | None) -> list[dict[str, Any]]:
