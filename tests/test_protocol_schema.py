@@ -108,3 +108,19 @@ def test_integers_beyond_what_json_readers_keep_exactly_are_refused():
         schema.check({"type": "integer"}, 2**70)
     with pytest.raises(ValidationError, match="时区"):
         schema.check({"type": "string", "format": "date-time"}, "2026-11-23T08:00:00")
+
+
+def test_a_visit_saved_today_on_a_calendar_a_day_ahead_is_accepted_and_a_later_date_refused(database, demo_people):
+    """The station keeps Beijing time and the county server may keep UTC: just past midnight the
+    station's today is the server's tomorrow. Dated two days ahead of the server, it is refused at
+    the field, both ways (a change pushed up, a record sent down)."""
+    row = next(r for r in sync_state.pending_changes(database, 100_000) if r["entity"] == "visit")
+    change = p.change_from_outbox(row)
+
+    def dated(day: dt.date) -> dict:
+        return {**change, "payload": {**change["payload"], "visit_date": day.isoformat()}}
+
+    assert p.change_problem(dated(TODAY + dt.timedelta(days=1)), TODAY) is None
+    assert "走访日期" in p.change_problem(dated(TODAY + dt.timedelta(days=2)), TODAY)
+    item = {**p.feed_record("visit", dated(TODAY + dt.timedelta(days=1))["payload"], 0), "seq": 1}
+    assert p.feed_item_problem(item, TODAY) is None

@@ -232,15 +232,23 @@ def _reason(exc: ValidationError) -> str:
     return "；".join(exc.errors.values())
 
 
-def change_problem(change: Mapping[str, Any]) -> str | None:
+def sent_record_check(entity_name: str, payload: Mapping[str, Any], today: dt.date) -> None:
+    """The record's own validation, for a record written on the other end's calendar: a date "not
+    later than today" is judged against the day after this end's `today`, as the other may be a
+    day ahead (a township PC keeping Beijing time just past midnight, a county server kept in UTC),
+    and a record saved today there must never be refused here as dated in the future."""
+    validate(entity_name, payload, today + dt.timedelta(days=1))
+
+
+def change_problem(change: Mapping[str, Any], today: dt.date | None = None) -> str | None:
     """Why the server must reject this change (its schema, its parts agreeing, the record's own
-    validation), or None when it may be applied."""
+    validation, by the server's `today`), or None when it may be applied."""
     try:
         check(CHANGE, change)
         payload = change["payload"]
         if payload["id"] != change["record_id"] or payload["rev"] != change["rev"]:
             return "变更的记录编号或版本号与内容不符"
-        validate(change["entity"], payload)
+        sent_record_check(change["entity"], payload, today or dt.date.today())
     except ValidationError as exc:
         return _reason(exc)
     return None
@@ -272,7 +280,7 @@ def feed_item_problem(item: Mapping[str, Any], today: dt.date) -> str | None:
         elif item["payload"]["id"] != item["record_id"] or item["payload"]["rev"] != item["rev"]:
             return "更新的记录编号或版本号与内容不符"
         else:
-            validate(item["entity"], item["payload"])
+            sent_record_check(item["entity"], item["payload"], today)
     except ValidationError as exc:
         return _reason(exc)
     return None
