@@ -74,6 +74,20 @@ def timed(fn: Callable[[], object], repeat: int, warmup: int = 2) -> tuple[float
     return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
 
 
+def as_a_job(db: StationDatabase, work: Callable[[StationDatabase], object]) -> Callable[[], object]:
+    """`work` as the app runs it off the UI thread (ui.operations): on a connection of its own,
+    opened for the job with its small page cache (StationDatabase.for_one_job), closed after it.
+    Timed on the bench's long-lived connection instead, a figure would read a warm 32 MiB cache
+    the app's worker never has."""
+    def run() -> None:
+        job = StationDatabase.open(db.path, check=False).for_one_job()
+        try:
+            work(job)
+        finally:
+            job.close()
+    return run
+
+
 def build_database(people: int) -> Path:
     """The cached benchmark database, named after the schema it was built with (a hash of the
     migration files), so any schema change builds a new one."""
@@ -229,7 +243,7 @@ def bench_elder_rounds(db: StationDatabase, results: list[Result]) -> None:
     med, p95 = timed(lambda: elder_rounds.route_rows(db, village, TODAY), 10)
     results.append(Result("route sheet rows for one village", "–", med, p95,
                           value=f"{len(elder_rounds.route_rows(db, village, TODAY))} people"))
-    med, p95 = timed(lambda: elder_rounds.elder_figures(db, TODAY), 5, warmup=1)
+    med, p95 = timed(as_a_job(db, lambda job: elder_rounds.elder_figures(job, TODAY)), 5, warmup=1)
     results.append(Result("elderly rounds figures for the month (statistics page, off the UI thread)", "≤ 150 ms",
                           med, p95, met=med <= 150))
 
@@ -269,7 +283,7 @@ def bench_children(db: StationDatabase, results: list[Result]) -> None:
     med, p95 = timed(lambda: due.due_rows(db, due.due_keys(db, TODAY, program="child", limit=PAGE)), 20)
     results.append(Result("due list for the township, children only, first screen", "≤ 50 ms", med, p95,
                           value=f"{len(due.due_keys(db, TODAY, program='child')):,} due", met=med <= 50))
-    med, p95 = timed(lambda: children.child_figures(db, TODAY), 5, warmup=1)
+    med, p95 = timed(as_a_job(db, lambda job: children.child_figures(job, TODAY)), 5, warmup=1)
     results.append(Result("children's figures (statistics page, off the UI thread)", "–", med, p95))
 
 
@@ -280,10 +294,10 @@ def bench_figures(db: StationDatabase, results: list[Result]) -> None:
     found = monthly_report.figures(db, month)
     roll = sum(f.value for f in found if f.key in ("children.left_behind", "children.in_difficulty"))
     elders = next(f.value for f in found if f.key == "elders.roster")
-    med, p95 = timed(lambda: monthly_report.figures(db, month), 7, warmup=1)
+    med, p95 = timed(as_a_job(db, lambda job: monthly_report.figures(job, month)), 7, warmup=1)
     results.append(Result(f"a month's full figures ({month}: 月报, every figure with its records)", "≤ 300 ms", med, p95,
                           f"{roll:,} children, {elders:,} elders on the rolls", med <= 300))
-    med, p95 = timed(lambda: station_statistics.station_figures(db, today=TODAY), 3, warmup=1)
+    med, p95 = timed(as_a_job(db, lambda job: station_statistics.station_figures(job, today=TODAY)), 3, warmup=1)
     results.append(Result("statistics page, all charts (12 months, off the UI thread)", "–", med, p95))
 
 
