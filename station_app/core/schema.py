@@ -76,8 +76,18 @@ def _compile(schema: Schema) -> Predicate:
     properties = {name: _compile(sub) for name, sub in schema.get("properties", {}).items()}
     required = tuple(schema.get("required", ()))
     extra = schema.get("additionalProperties", True)
-    other = _compile(extra) if isinstance(extra, Mapping) else (lambda _value: extra is not False)
+    other = _compile(extra) if isinstance(extra, Mapping) else None
+    declared = tuple(properties.items())
     items = _compile(schema["items"]) if "items" in schema else None
+
+    def members_fit(value: dict[str, Any]) -> bool:
+        # Most objects allow any further keys (a change's payload, an audit entry): only the
+        # declared ones are looked at then, not a call for each of a record's twenty fields.
+        if other is not None:
+            return all((properties.get(key) or other)(item) for key, item in value.items())
+        if extra is False and not value.keys() <= properties.keys():
+            return False
+        return all(fits_(value[name]) for name, fits_ in declared if name in value)
 
     def check(value: Any) -> bool:
         if kind_fits is not None and not kind_fits(value) or has_enum and value not in allowed:
@@ -85,8 +95,8 @@ def _compile(schema: Schema) -> Predicate:
         if isinstance(value, str):
             return text_fits(value)
         if isinstance(value, dict):
-            return not (sized and _size_problem(schema, value)) and all(name in value for name in required) and all(
-                (properties.get(key) or other)(item) for key, item in value.items())
+            return not (sized and _size_problem(schema, value)) and all(name in value for name in required) and \
+                members_fit(value)
         if isinstance(value, list):
             return not (sized and _size_problem(schema, value)) and (items is None or all(items(item) for item in value))
         return not isinstance(value, int | float) or isinstance(value, bool) or low <= value <= high
