@@ -34,3 +34,18 @@ def test_the_county_reads_the_status_lines_of_a_submitted_report(browser, county
         {f.label: (monthly_report.STATUSES, replace(f, corrected=False).text) for f in lines}
     assert shown["月末低保（家庭）"] == (monthly_report.STATUSES, "1 户")
     assert shown["月末特困供养（个人）"] == (monthly_report.STATUSES, "1 人")
+
+    # Each line opens on the statuses it counted: a household's under its head's name, each kind
+    # as the county's list names it.
+    links = {tr.find_elements("css selector", "td")[1].text: tr.find_element("css selector", "td:nth-child(3) a")
+             .get_attribute("href") for tr in browser.chrome.find_elements("css selector", "#figures-by-version tbody tr")}
+    listed = {}
+    for label in ("月末低保（家庭）", "月末特困供养（个人）"):
+        browser.chrome.get(links[label])
+        listed[label] = [[td.text for td in tr.find_elements("css selector", "td")][1:8]
+                         for tr in browser.chrome.find_elements("css selector", "table.grid tbody tr")]
+        if label == "月末低保（家庭）":
+            browser.shot("figure-trace-statuses")
+    assert [r[:1] + r[2:] for r in listed["月末低保（家庭）"]] == \
+        [["孙大山", "低保", "", "2026-10-01", "2027-09-30", "顺低保2027002"]]
+    assert [r[0] + r[2] for r in listed["月末特困供养（个人）"]] == ["钱特困供养"]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from station_app.core import child_rules, reference
+from station_app.core import assistance, child_rules, reference
 from station_app.core.entities import FUND_OUTFLOWS, PERSON_LINKS, entity
 from station_app.core.errors import NotFound
 from station_app.core.fields import MONEY, format_money
@@ -123,6 +123,10 @@ LIST_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
                     ("补办手续期限", "paperwork_due")),
     "reserve_fund_entry": (("日期", "entry_date"), ("类型", "kind"), ("金额（元）", "amount"), ("事由", "reason")),
     "household": (("户主（申请人）", "head_name"), ("住址", "address")),
+    # A household's status is listed under its head's name (see listing).
+    "assistance_status": (("姓名（户主）", "p.name"), ("身份证号", "p.id_number"), ("类别", "kind"),
+                          ("等级或档次", "level"), ("起始日期", "starts_on"), ("终止日期", "ends_on"),
+                          ("证书编号", "certificate_no")),
 }
 
 
@@ -168,6 +172,8 @@ def listing(store: ServerStore, entity_name: str, ids: Sequence[str]) -> Listed:
                         for i, p in payloads(store, "person", [i for i in ids if i not in records]).items()})
     people = records if entity_name == "person" else payloads(
         store, "person", sorted({r["person_id"] for r in records.values() if r.get("person_id")}))
+    if entity_name == "assistance_status":
+        records, people = _statuses_readable(store, records, people)
     names = station_names(store)
     lines = []
     for record_id in ids:
@@ -180,6 +186,19 @@ def listing(store: ServerStore, entity_name: str, ids: Sequence[str]) -> Listed:
         lines.append({"id": record_id, "person_id": person.get("id"), "owner": record["owner"],
                       "station": names.get(record["owner"], record["owner"]), "cells": cells})
     return Listed(entity_name, tuple(h for h, _ in columns), lines)
+
+
+def _statuses_readable(store: ServerStore, records: dict[str, dict[str, Any]], people: dict[str, dict[str, Any]]
+                       ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Statuses with their kind named as in the county's list (the station stores its code), and
+    a household's status read under its head's name: no person holds it."""
+    rule = reference_values(store, [assistance.KINDS], dt.date.today())[assistance.KINDS]
+    households = payloads(store, "household", sorted(
+        {r["household_id"] for r in records.values() if not r.get("person_id") and r.get("household_id")}))
+    named = {i: {**r, "kind": assistance.kind_label(rule, r["kind"]),
+                 "person_id": r.get("person_id") or f"household:{r.get('household_id')}"} for i, r in records.items()}
+    heads = {f"household:{i}": {"name": h.get("head_name")} for i, h in households.items()}
+    return named, {**people, **heads}
 
 
 def station_names(store: ServerStore) -> dict[str, str]:
