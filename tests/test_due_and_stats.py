@@ -212,6 +212,10 @@ def test_stats_page_draws_the_figures(qtbot, session, figures_data):
     assert [s.value() for s in pie.slices()] == [3.0, 1.0]
     assert {s.label() for s in page.chart("visits").series()[0].barSets()} == {"留守儿童", "老年人探访", "特困照料"}
     assert "在册人员 11 人" in page.summary.text()
+    # The 月报's 救助保障对象 lines as of today, one bar each (people and households apart).
+    statuses = page.chart("statuses").series()[0].barSets()[0]
+    assert statuses.count() == len(page.figures.statuses) > 0
+    assert sorted(statuses.at(i) for i in range(statuses.count())) == sorted(f.value for f in page.figures.statuses)
 
 
 # -- the outbox ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from station_app.core.jobs import JobState
 from station_app.core.ledger import is_tekun
-from station_app.store import monthly_report, report_versions
+from station_app.store import monthly_report, report_versions, statistics
 from station_app.store import figures as fig
 from tests.figure_history import D, History
 
@@ -121,7 +121,8 @@ def test_a_rerun_after_later_work_moves_only_the_corrected_start_and_names_it(hi
     assert disability.ids == (history.cases["吴"]["id"],)
 
 
-def test_the_pdf_the_excel_and_the_submitted_report_give_the_same_lines(history, database, head, tmp_path):
+def test_the_statistics_page_the_pdf_the_excel_and_the_submitted_report_give_the_same_lines(history, database, head,
+                                                                                             tmp_path):
     from station_app.jobs import reports
 
     later_work(history)
@@ -136,6 +137,9 @@ def test_the_pdf_the_excel_and_the_submitted_report_give_the_same_lines(history,
         assert f"{figure.label}{figure.text}".replace(" ", "") in text, figure.label
         assert summary[figure.label] == figure.text
     assert any("周（救助保障身份）起始日期" in (r[2] or "") for r in book["月报"].iter_rows(values_only=True))
+    page = statistics.station_figures(database, today=D(2026, 10, 31))  # the 统计 page on the month's last day
+    assert {f.key: (f.value, f.unit, f.ids) for f in page.statuses} == {f.key: (f.value, f.unit, f.ids) for f in lines}
+    assert [f.label for f in page.statuses] == [f.label.removeprefix("月末") for f in lines]
     report_versions.submit(store, month)
     frozen = {f.key: (f.value, f.unit, f.ids) for f in report_versions.latest(database, month).figures}
     assert {f.key: (f.value, f.unit, f.ids) for f in lines} == {k: v for k, v in frozen.items()

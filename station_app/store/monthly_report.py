@@ -61,7 +61,7 @@ def figures(database: StationDatabase, month: str) -> list[Figure]:
     roster = elder_rounds.month_roster(database, None, month, people=False, visits=elder_visits)
     found = _children(database, first, last) + _elders(roster, elder_visits) + _relief(database, first, last) \
         + _intake(database, first, last) + _fund(database, first, last) \
-        + ledger_figures.figures(database, first, last, roster=roster) + _statuses(database, last)
+        + ledger_figures.figures(database, first, last, roster=roster) + status_figures(database, last)
     corrected = {_section(database, c) for c in fig.corrections(database, first, last)}
     return [replace(f, corrected=True) if f.section in corrected else f for f in found]
 
@@ -134,17 +134,18 @@ def _fund(database: StationDatabase, first: dt.date, last: dt.date) -> list[Figu
     ]
 
 
-def _statuses(database: StationDatabase, last: dt.date) -> list[Figure]:
-    """Statuses held at the end of the month (store.figures.statuses_held): a line for each kind
-    in the county's list and each holder it may have, people counted as people (人) and households
-    as households (户), and a line for a kind the list no longer has that someone still holds."""
+def status_figures(database: StationDatabase, last: dt.date, as_of: str = "月末") -> list[Figure]:
+    """Statuses held at the end of `last` (store.figures.statuses_held): a line for each kind in
+    the county's list and each holder it may have, people counted as people (人) and households as
+    households (户), and a line for a kind the list no longer has that someone still holds. Each
+    label begins with `as_of` (the 月报's "月末"; the 统计 page counts today)."""
     held = fig.statuses_held(database, last)
     rule = assistance_store.kinds_rule(database, last)
     lines = [(k.code, subject) for k in assistance.kinds(rule) for subject, _ in assistance.SUBJECTS
              if subject in k.applies_to]
     lines += sorted(key for key in held if key not in lines)
     whom = dict(assistance.SUBJECTS)
-    return [Figure(STATUSES, f"月末{assistance.kind_label(rule, code)}（{whom[subject]}）", len(rows),
+    return [Figure(STATUSES, f"{as_of}{assistance.kind_label(rule, code)}（{whom[subject]}）", len(rows),
                    "人" if subject == "person" else "户", "assistance_status", _ids(rows),
                    key=f"assistance.{code}.{subject}")
             for code, subject in lines for rows in [held.get((code, subject), [])]]

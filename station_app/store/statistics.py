@@ -50,6 +50,8 @@ class StationFigures:
     # The station's own ledger this year (store.ledger_figures) and the plans' targets (percent).
     ledger: list[Figure] = field(default_factory=list)
     ledger_targets: dict[str, Any] = field(default_factory=dict)
+    # The 月报's 救助保障对象 lines as of today: people as 人, households as 户.
+    statuses: list[Figure] = field(default_factory=list)
 
 
 def people_counts(database: StationDatabase, today: dt.date) -> tuple[Series, Series]:
@@ -117,6 +119,8 @@ def station_figures(database: StationDatabase, state: JobState | None = None,
     child_figures = children_store.child_figures(database, today, roll=roll)
     state.report(6, 7, "正在统计站务台账…")
     ledger = ledger_figures.figures(database, today.replace(month=1, day=1), today, "本年", roster=roster)
+    statuses = monthly_report.status_figures(database, today, as_of="")
     state.report(7, 7)
     return StationFigures(today, sum(n for _, n in by_village), by_village, bands, children, elders, months, visits,
-                          relief_figures, rounds, child_figures, ledger, ledger_figures.targets(database, today))
+                          relief_figures, rounds, child_figures, ledger, ledger_figures.targets(database, today),
+                          statuses)

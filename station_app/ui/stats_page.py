@@ -143,7 +143,7 @@ class StatsPage(FollowsChanges, QWidget):
                                                       "elder_month", "elder_overdue",
                                                       "child_villages", "child_coverage", "child_cases",
                                                       "relief_cases", "relief_yuan", "relief_status", "fund",
-                                                      "ledger_training", "ledger_care")}
+                                                      "statuses", "ledger_training", "ledger_care")}
         grid = QGridLayout()
         grid.addWidget(self.views["ages"], 0, 0)
         grid.addWidget(self.views["children"], 0, 1)
@@ -167,11 +167,12 @@ class StatsPage(FollowsChanges, QWidget):
         grid.addWidget(self.views["relief_yuan"], 10, 0, 1, 2)
         grid.addWidget(self.views["fund"], 11, 0, 1, 2)
         grid.addWidget(self.views["relief_status"], 12, 0, 1, 2)
+        grid.addWidget(self.views["statuses"], 13, 0, 1, 2)
         self.ledger_summary = QLabel()
         self.ledger_summary.setWordWrap(True)
-        grid.addWidget(self.ledger_summary, 13, 0, 1, 2)
-        grid.addWidget(self.views["ledger_training"], 14, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.views["ledger_care"], 14, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.ledger_summary, 14, 0, 1, 2)
+        grid.addWidget(self.views["ledger_training"], 15, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.views["ledger_care"], 15, 1, Qt.AlignmentFlag.AlignTop)
         body = QWidget()
         body.setLayout(grid)
         scroll = QScrollArea()
@@ -218,6 +219,11 @@ class StatsPage(FollowsChanges, QWidget):
         self._show_children(figures.children, font)
         self._show_relief(figures.relief, months, span, font)
         self._show_ledger(figures.ledger, figures.ledger_targets, font)
+        # The 月报's 救助保障对象 lines, counted as of today: each kind's people and households apart.
+        statuses = [(f.label, f.value) for f in figures.statuses]
+        self.views["statuses"].setMinimumHeight(max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(statuses)))
+        self._set("statuses", bar_chart("今日在保的救助保障对象（个人按人，家庭按户）", *_split(statuses, "人数或户数"), font,
+                                        horizontal=True))
 
     def _show_rounds(self, rounds: Mapping[str, Any], font: QFont) -> None:
         """The elderly rounds this month: visits done against required, overdue people by village."""
