@@ -162,7 +162,7 @@ def generate(plan: DemoPlan) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         reported += [c for c in children if c["profile"]["status"] == "active" and child_rng.random() < 0.02]
         yield "household", households
         yield "person", people
-        yield "assistance_status", demo_assistance.statuses(status_rng, today, households, people, children)
+        yield "assistance_status", demo_assistance.statuses(status_rng, today, households, people, children, elders)
         adults += [p for p in people if p["phone"]][:20 - len(adults)]
         yield "child_profile", [c["profile"] for c in children]
         yield "agreement", [c["agreement"] for c in children if c["agreement"]]

@@ -56,10 +56,15 @@ def _period(rng: random.Random, today: dt.date, expiring: bool) -> tuple[str, st
 
 
 def statuses(rng: random.Random, today: dt.date, households: list[dict[str, Any]], people: list[dict[str, Any]],
-             children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+             children: list[dict[str, Any]], elders: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """低保 households (a few running out this month), 持证残疾人 among the disabled, 事实无人抚养儿童
-    for the children the archive says are unsupported."""
-    found = []
+    for the children the archive says are unsupported, and a 特困供养 status for each elder whose
+    profile ticks 特困, held since they came onto the visiting roster (so the 统计 page's status
+    lines and the 特困 care rate count the same people)."""
+    found = [{"id": new_id(), "person_id": e["person"]["id"], "kind": "tekun", "level": "分散供养",
+              "starts_on": e["profile"]["entered_on"], "ends_on": e["profile"].get("exited_on"),
+              "issued_by": COUNTY_OFFICE, "certificate_no": f"顺特困{e['person']['id_number'][-6:]}"}
+             for e in elders if "tekun" in e["profile"]["benefits"]]
     for h in households:
         if rng.random() < 0.05:
             starts, ends = _period(rng, today, rng.random() < 0.15)
