@@ -172,33 +172,28 @@ def listing(store: ServerStore, entity_name: str, ids: Sequence[str]) -> Listed:
                         for i, p in payloads(store, "person", [i for i in ids if i not in records]).items()})
     people = records if entity_name == "person" else payloads(
         store, "person", sorted({r["person_id"] for r in records.values() if r.get("person_id")}))
-    if entity_name == "assistance_status":
-        records, people = _statuses_readable(store, records, people)
+
+    def holder(record_id: str, record: dict[str, Any]) -> dict[str, Any] | None:
+        return people.get(record_id if entity_name == "person" else record.get("person_id") or "")
+
+    # A record no person holds (a household's 低保) is read under the household's head.
+    heads = payloads(store, "household", sorted(
+        {r["household_id"] for i, r in records.items() if r.get("household_id") and holder(i, r) is None}))
+    if entity_name == "assistance_status":  # the station stores the code of the county's list
+        rule = reference_values(store, [assistance.KINDS], dt.date.today())[assistance.KINDS]
+        records = {i: {**r, "kind": assistance.kind_label(rule, r["kind"])} for i, r in records.items()}
     names = station_names(store)
     lines = []
     for record_id in ids:
         record = records.get(record_id)
         if record is None:
             continue
-        person = people.get(record_id if entity_name == "person" else record.get("person_id") or "", {})
+        person = holder(record_id, record) or {"name": heads.get(record.get("household_id") or "", {}).get("head_name")}
         cells = {header: shown("person", field[2:], person.get(field[2:])) if field.startswith("p.")
                  else shown(entity_name, field, record.get(field)) for header, field in columns}
         lines.append({"id": record_id, "person_id": person.get("id"), "owner": record["owner"],
                       "station": names.get(record["owner"], record["owner"]), "cells": cells})
     return Listed(entity_name, tuple(h for h, _ in columns), lines)
-
-
-def _statuses_readable(store: ServerStore, records: dict[str, dict[str, Any]], people: dict[str, dict[str, Any]]
-                       ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    """Statuses with their kind named as in the county's list (the station stores its code), and
-    a household's status read under its head's name: no person holds it."""
-    rule = reference_values(store, [assistance.KINDS], dt.date.today())[assistance.KINDS]
-    households = payloads(store, "household", sorted(
-        {r["household_id"] for r in records.values() if not r.get("person_id") and r.get("household_id")}))
-    named = {i: {**r, "kind": assistance.kind_label(rule, r["kind"]),
-                 "person_id": r.get("person_id") or f"household:{r.get('household_id')}"} for i, r in records.items()}
-    heads = {f"household:{i}": {"name": h.get("head_name")} for i, h in households.items()}
-    return named, {**people, **heads}
 
 
 def station_names(store: ServerStore) -> dict[str, str]:
