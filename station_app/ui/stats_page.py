@@ -212,18 +212,14 @@ class StatsPage(FollowsChanges, QWidget):
         self._set("elders", bar_chart("特殊困难老年人（按类别，一人可属多类）",
                                       *_split(figures.elders_by_category, "人数"), font, horizontal=True))
         self._set("visits", bar_chart(f"近12个月走访次数（{span}）", months, figures.visits_by_month, font))
-        villages = figures.people_by_village
-        self.views["villages"].setMinimumHeight(max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(villages)))
-        self._set("villages", bar_chart("各村（社区）人数", *_split(villages, "人数"), font, horizontal=True))
+        self._set_rows("villages", "各村（社区）人数", figures.people_by_village, "人数", font)
         self._show_rounds(figures.elder_rounds, font)
         self._show_children(figures.children, font)
         self._show_relief(figures.relief, months, span, font)
         self._show_ledger(figures.ledger, figures.ledger_targets, font)
         # The 月报's 救助保障对象 lines, counted as of today: each kind's people and households apart.
-        statuses = [(f.label, f.value) for f in figures.statuses]
-        self.views["statuses"].setMinimumHeight(max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(statuses)))
-        self._set("statuses", bar_chart("今日在保的救助保障对象（个人按人，家庭按户）", *_split(statuses, "人数或户数"), font,
-                                        horizontal=True))
+        self._set_rows("statuses", "今日在保的救助保障对象（个人按人，家庭按户）",
+                       [(f.label, f.value) for f in figures.statuses], "人数或户数", font)
 
     def _show_rounds(self, rounds: Mapping[str, Any], font: QFont) -> None:
         """The elderly rounds this month: visits done against required, overdue people by village."""
@@ -236,10 +232,7 @@ class StatsPage(FollowsChanges, QWidget):
             f"待转临时救助 {rounds['open_relief_referrals']:,} 件")
         self._set("elder_month", bar_chart(f"{month}探访完成情况（次）", ["应访", "已完成"],
                                            {"次数": [required, done]}, font))
-        overdue = rounds["overdue_by_village"]
-        self.views["elder_overdue"].setMinimumHeight(max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(overdue)))
-        self._set("elder_overdue", bar_chart("各村（社区）逾期未探访老人（人）", *_split(overdue, "人数"), font,
-                                             horizontal=True))
+        self._set_rows("elder_overdue", "各村（社区）逾期未探访老人（人）", rounds["overdue_by_village"], "人数", font)
 
     def _show_children(self, figures: Mapping[str, Any], font: QFont) -> None:
         """Children by village and category, the agreement-signing rate, visit coverage this month
@@ -296,6 +289,11 @@ class StatsPage(FollowsChanges, QWidget):
         from station_app.ui.monthly_report_dialog import MonthlyReportDialog
 
         present(MonthlyReportDialog(self.session, self))
+
+    def _set_rows(self, name: str, title: str, series: statistics.Series, label: str, font: QFont) -> None:
+        """A horizontal bar chart of `series`, tall enough for each row to stay legible."""
+        self.views[name].setMinimumHeight(max(CHART_HEIGHT, 90 + BAR_ROW_HEIGHT * len(series)))
+        self._set(name, bar_chart(title, *_split(series, label), font, horizontal=True))
 
     def _set(self, name: str, chart: QChart) -> None:
         view = self.views[name]
