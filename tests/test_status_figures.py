@@ -151,7 +151,7 @@ def test_an_elders_tekun_is_the_dated_status_where_one_is_recorded(history, data
     history.on(D(2026, 11, 5))
 
     def tekun(day) -> list[str]:
-        roster = fig.benefits_held(database, day, fig.elders_on_roster(database, day))
+        roster = fig.benefits_held(fig.statuses(database, day), day, fig.elders_on_roster(database, day))
         names = {history.people[n]["id"]: n for n in ("赵", "钱", "周")}
         return sorted(names[r["person_id"]] for r in roster if is_tekun(r))
 
@@ -162,7 +162,8 @@ def test_an_elders_tekun_is_the_dated_status_where_one_is_recorded(history, data
     assert tekun(D(2026, 11, 5)) == ["周", "赵"]
     # A household's 低保 is counted on the household's line; a member's ticks stay the worker's.
     sun = history.people["孙大山"]["id"]
-    assert fig.benefits_held(database, D(2026, 10, 31), [{"person_id": sun, "benefits": ["gaoling"]}]) == \
+    day = D(2026, 10, 31)
+    assert fig.benefits_held(fig.statuses(database, day), day, [{"person_id": sun, "benefits": ["gaoling"]}]) == \
         [{"person_id": sun, "benefits": ["gaoling"]}]
     # The care-agreement rate counts 特困 elders the same way: in August only 赵 (周 ticked it, but
     # her status says not yet).

@@ -234,38 +234,40 @@ def volunteer_hours(database: StationDatabase, first: dt.date, last: dt.date) ->
 # -- assistance statuses (低保, 特困 …) ----------------------------------------------------------------
 
 
-def _statuses(database: StationDatabase, day: dt.date) -> Rows:
+def statuses(database: StationDatabase, day: dt.date) -> Rows:
     """Every status not deleted by the end of `day`, with its kind and holder then and its dates as
-    recorded now: (id, kind, person_id, household_id, starts_on, ends_on), latest start first."""
+    recorded now: (id, kind, person_id, household_id, starts_on, ends_on), latest start first. Read
+    once for a day's figures and handed to statuses_held and benefits_held."""
     rows = _query(database, f"""SELECT r.id, r.kind, r.person_id, r.household_id, r.starts_on, r.ends_on
                                FROM assistance_status r WHERE {_ALIVE} ORDER BY r.starts_on DESC, r.id""", day)
     return as_of(database, "assistance_status", rows, ("kind", "person_id", "household_id"), day)
 
 
-def statuses_held(database: StationDatabase, day: dt.date) -> dict[tuple[str, str], Rows]:
-    """Assistance statuses held at the end of `day` (begun on or before it, their 终止日期 that day
-    or later or none: core.assistance.current; not deleted by then), with their kind and holder
-    then, by (kind, 'person' or 'household'): one status per holder, the latest begun (a renewal
-    overlapping the old certificate is still one person, one household), as (id, kind, person_id,
-    household_id, starts_on, ends_on), in holder order."""
+def statuses_held(statuses: Rows, day: dt.date) -> dict[tuple[str, str], Rows]:
+    """Of `statuses` (as `statuses` read them for `day`), those held at the end of `day` (begun on
+    or before it, their 终止日期 that day or later or none: core.assistance.current; not deleted by
+    then), with their kind and holder then, by (kind, 'person' or 'household'): one status per
+    holder, the latest begun (a renewal overlapping the old certificate is still one person, one
+    household), as (id, kind, person_id, household_id, starts_on, ends_on), in holder order."""
     held: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
-    for r in assistance.current(_statuses(database, day), day):
+    for r in assistance.current(statuses, day):
         held.setdefault((r["kind"], assistance.subject(r)), {}).setdefault(r["person_id"] or r["household_id"], r)
     return {key: [by_holder[h] for h in sorted(by_holder)] for key, by_holder in held.items()}
 
 
-def benefits_held(database: StationDatabase, day: dt.date, roster: Rows) -> Rows:
-    """`roster` (elders_on_roster rows) with each elder's 享受待遇 as held at the end of `day`
-    (一数一源): for a benefit that is also a status kind (低保 dibao, 特困 tekun), where the elder has
-    any status record of that kind in their own name, its dates decide (as in statuses_held); the
-    ticked benefit stands for a kind with no such record (a household's 低保 is the household's line
-    of the report, and its members' ticks are the worker's)."""
+def benefits_held(statuses: Rows, day: dt.date, roster: Rows) -> Rows:
+    """`roster` (elders_on_roster rows) with each elder's 享受待遇 as held at the end of `day`, from
+    `statuses` (as `statuses` read them for `day`; 一数一源): for a benefit that is also a status
+    kind (低保 dibao, 特困 tekun), where the elder has any status record of that kind in their own
+    name, its dates decide (as in statuses_held); the ticked benefit stands for a kind with no such
+    record (a household's 低保 is the household's line of the report, and its members' ticks are
+    the worker's)."""
     codes = {code for code, _label in BENEFITS}
-    statuses = [r for r in _statuses(database, day) if r["person_id"] and r["kind"] in codes]
+    theirs = [r for r in statuses if r["person_id"] and r["kind"] in codes]
     recorded: dict[str, set[str]] = {}  # person: the kinds with a status record
-    for r in statuses:
+    for r in theirs:
         recorded.setdefault(r["person_id"], set()).add(r["kind"])
-    held = {(r["person_id"], r["kind"]) for r in assistance.current(statuses, day)}
+    held = {(r["person_id"], r["kind"]) for r in assistance.current(theirs, day)}
     return [elder if elder["person_id"] not in recorded else  # most elders: no status of these kinds
             {**elder, "benefits": [code for code, _label in BENEFITS
                                    if ((elder["person_id"], code) in held if code in recorded[elder["person_id"]]

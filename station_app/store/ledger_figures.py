@@ -39,12 +39,15 @@ def training_rates(database: StationDatabase, day: dt.date) -> list[Figure]:
     return out
 
 
-def care_rates(database: StationDatabase, day: dt.date, roster: fig.Rows | None = None) -> list[Figure]:
+def care_rates(database: StationDatabase, day: dt.date, roster: fig.Rows | None = None,
+               statuses: fig.Rows | None = None) -> list[Figure]:
     """The two signing rates of care agreements, as of the end of `day`; `roster` is the elders on
-    the visiting roster then (store.figures.elders_on_roster), when the caller has counted it."""
+    the visiting roster then (store.figures.elders_on_roster) and `statuses` the assistance statuses
+    (store.figures.statuses), when the caller has read them."""
     rules = reference_data.value(database, ledger.RULES_KEY, day)
     roster = fig.elders_on_roster(database, day) if roster is None else roster
-    roster = fig.benefits_held(database, day, roster)  # 特困 as a dated status says, where one is recorded
+    statuses = fig.statuses(database, day) if statuses is None else statuses
+    roster = fig.benefits_held(statuses, day, roster)  # 特困 as a dated status says, where one is recorded
     groups = {"tekun": [r["person_id"] for r in roster if ledger.is_tekun(r)],
               "alone": [r["person_id"] for r in roster if ledger.lives_alone(r, rules)]}
     signed = fig.care_agreements_in_force(database, day)
@@ -53,14 +56,14 @@ def care_rates(database: StationDatabase, day: dt.date, roster: fig.Rows | None 
 
 
 def figures(database: StationDatabase, first: dt.date, last: dt.date, period: str = "本月", *,
-            roster: fig.Rows | None = None) -> list[Figure]:
+            roster: fig.Rows | None = None, statuses: fig.Rows | None = None) -> list[Figure]:
     """Every ledger figure for the period from `first` to `last` (`period` names it: 本月, 本年);
-    `roster` as for care_rates, at the end of `last`."""
+    `roster` and `statuses` as for care_rates, at the end of `last`."""
     activities = fig.service_activities(database, first, last)
     hours = fig.volunteer_hours(database, first, last)
     return [
         *training_rates(database, last),
-        *care_rates(database, last, roster),
+        *care_rates(database, last, roster, statuses),
         Figure(SECTION, f"{period}服务活动", len(activities), "次", "service_activity",
                tuple(r["id"] for r in activities), key="ledger.activities"),
         Figure(SECTION, f"{period}志愿服务时长", sum(r["hours"] for r in hours), HOURS, "volunteer_service",

@@ -59,9 +59,11 @@ def figures(database: StationDatabase, month: str) -> list[Figure]:
     elder_visits = fig.visits(database, "elder", first, last)
     # for the rounds and the care rates
     roster = elder_rounds.month_roster(database, None, month, people=False, visits=elder_visits)
+    statuses = fig.statuses(database, last)  # for the care rates and the status lines
     found = _children(database, first, last) + _elders(roster, elder_visits) + _relief(database, first, last) \
         + _intake(database, first, last) + _fund(database, first, last) \
-        + ledger_figures.figures(database, first, last, roster=roster) + status_figures(database, last)
+        + ledger_figures.figures(database, first, last, roster=roster, statuses=statuses) \
+        + status_figures(database, last, statuses)
     corrected = {_section(database, c) for c in fig.corrections(database, first, last)}
     return [replace(f, corrected=True) if f.section in corrected else f for f in found]
 
@@ -134,12 +136,13 @@ def _fund(database: StationDatabase, first: dt.date, last: dt.date) -> list[Figu
     ]
 
 
-def status_figures(database: StationDatabase, last: dt.date, as_of: str = "月末") -> list[Figure]:
-    """Statuses held at the end of `last` (store.figures.statuses_held): a line for each kind in
+def status_figures(database: StationDatabase, last: dt.date, statuses: fig.Rows, as_of: str = "月末") -> list[Figure]:
+    """Of `statuses` (store.figures.statuses for `last`), those held at the end of `last`
+    (store.figures.statuses_held): a line for each kind in
     the county's list and each holder it may have, people counted as people (人) and households as
     households (户), and a line for a kind the list no longer has that someone still holds. Each
     label begins with `as_of` (the 月报's "月末"; the 统计 page counts today)."""
-    held = fig.statuses_held(database, last)
+    held = fig.statuses_held(statuses, last)
     rule = assistance_store.kinds_rule(database, last)
     lines = [(k.code, subject) for k in assistance.kinds(rule) for subject, _ in assistance.SUBJECTS
              if subject in k.applies_to]

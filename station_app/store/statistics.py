@@ -118,9 +118,11 @@ def station_figures(database: StationDatabase, state: JobState | None = None,
     state.report(5, 7, "正在统计留守儿童…")
     child_figures = children_store.child_figures(database, today, roll=roll)
     state.report(6, 7, "正在统计站务台账…")
-    ledger = ledger_figures.figures(database, today.replace(month=1, day=1), today, "本年", roster=roster)
-    statuses = monthly_report.status_figures(database, today, as_of="")
+    statuses = figures.statuses(database, today)  # for the care rates and the status lines
+    ledger = ledger_figures.figures(database, today.replace(month=1, day=1), today, "本年", roster=roster,
+                                    statuses=statuses)
+    status_lines = monthly_report.status_figures(database, today, statuses, as_of="")
     state.report(7, 7)
     return StationFigures(today, sum(n for _, n in by_village), by_village, bands, children, elders, months, visits,
                           relief_figures, rounds, child_figures, ledger, ledger_figures.targets(database, today),
-                          statuses)
+                          status_lines)
